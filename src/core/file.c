@@ -1,0 +1,127 @@
+#include "core/ks_common.h"
+
+#include "core/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+ks_err ks_fd_read(int fd, const char *name, size_t max, struct ks_buf *out, struct ks_diag *diag)
+{
+    size_t start = out->len;
+
+    for (;;) {
+        ssize_t n;
+        ks_err err = ks_buf_grow(out, 65536);
+
+        if (err == KS_ELIMIT) {
+            /* The buffer's own ceiling: fall back to what still fits. */
+            err = ks_buf_grow(out, 1);
+        }
+        if (err)
+            return ks_diag_set(diag, err, "'%s': %s", name, ks_err_str(err));
+        n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ks_diag_errno(diag, KS_EIO, "cannot read '%s'", name);
+        }
+        if (n == 0)
+            break;
+        if (out->len - start + (size_t)n > max) {
+            ks_buf_truncate(out, start);
+            return ks_diag_set(diag, KS_ELIMIT, "'%s': larger than the limit of %zu bytes", name,
+                               max);
+        }
+        out->len += (size_t)n;
+        out->ptr[out->len] = '\0';
+    }
+    return KS_OK;
+}
+
+ks_err ks_file_read(const char *path, size_t max, struct ks_buf *out, struct ks_diag *diag)
+{
+    struct stat st;
+    ks_err err;
+    int fd;
+
+    if (!strcmp(path, "-"))
+        return ks_fd_read(0, "<stdin>", max, out, diag);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ks_diag_errno(diag, errno == ENOENT ? KS_ENOTFOUND : KS_EIO, "cannot open '%s'",
+                             path);
+    if (fstat(fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            close(fd);
+            return ks_diag_set(diag, KS_EIO, "cannot read '%s': is a directory", path);
+        }
+        if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+            close(fd);
+            return ks_diag_set(diag, KS_ELIMIT, "'%s': larger than the limit of %zu bytes", path,
+                               max);
+        }
+        if (S_ISREG(st.st_mode) && st.st_size > 0) {
+            err = ks_buf_grow(out, (size_t)st.st_size);
+            if (err) {
+                close(fd);
+                return ks_diag_set(diag, err, "'%s': %s", path, ks_err_str(err));
+            }
+        }
+    }
+    err = ks_fd_read(fd, path, max, out, diag);
+    close(fd);
+    return err;
+}
+
+static ks_err write_all(int fd, const char *path, const void *data, size_t len,
+                        struct ks_diag *diag)
+{
+    const char *p = data;
+
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ks_diag_errno(diag, KS_EIO, "cannot write '%s'", path);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return KS_OK;
+}
+
+ks_err ks_file_write_atomic(const char *path, const void *data, size_t len, struct ks_diag *diag)
+{
+    struct ks_buf tmp = KS_BUF_INIT(0);
+    ks_err err;
+    int fd;
+
+    if (!strcmp(path, "-")) {
+        err = write_all(1, "<stdout>", data, len, diag);
+        return err;
+    }
+    err = ks_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
+    if (err)
+        return ks_diag_set(diag, err, "'%s': %s", path, ks_err_str(err));
+    fd = mkstemp(tmp.ptr);
+    if (fd < 0) {
+        err = ks_diag_errno(diag, KS_EIO, "cannot create '%s'", tmp.ptr);
+        goto done;
+    }
+    err = write_all(fd, tmp.ptr, data, len, diag);
+    if (!err && fchmod(fd, 0644) < 0)
+        err = ks_diag_errno(diag, KS_EIO, "cannot chmod '%s'", tmp.ptr);
+    if (!err && fsync(fd) < 0)
+        err = ks_diag_errno(diag, KS_EIO, "cannot sync '%s'", tmp.ptr);
+    if (close(fd) < 0 && !err)
+        err = ks_diag_errno(diag, KS_EIO, "cannot close '%s'", tmp.ptr);
+    if (!err && rename(tmp.ptr, path) < 0)
+        err = ks_diag_errno(diag, KS_EIO, "cannot rename '%s' to '%s'", tmp.ptr, path);
+    if (err)
+        unlink(tmp.ptr);
+done:
+    ks_buf_release(&tmp);
+    return err;
+}

@@ -1,0 +1,30 @@
+/* core/hash.h - SHA-256 (via OpenSSL libcrypto) and FNV-1a for hash tables.
+ *
+ * libcrypto objects never leave this file: the streaming context is opaque. */
+#ifndef KS_CORE_HASH_H
+#define KS_CORE_HASH_H
+
+#include "core/err.h"
+
+#define KS_SHA256_LEN 32
+#define KS_SHA256_HEX (KS_SHA256_LEN * 2 + 1)
+
+struct ks_sha256;
+
+/* Streaming SHA-256. _new returns NULL when out of memory; _final writes the
+ * digest and may be followed only by _free. */
+struct ks_sha256 *ks_sha256_new(void);
+void ks_sha256_update(struct ks_sha256 *h, const void *data, size_t len);
+void ks_sha256_final(struct ks_sha256 *h, unsigned char out[KS_SHA256_LEN]);
+void ks_sha256_free(struct ks_sha256 *h);
+
+/* One-shot digest of `len` bytes. */
+void ks_sha256(const void *data, size_t len, unsigned char out[KS_SHA256_LEN]);
+
+/* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). */
+void ks_hex(const unsigned char *in, size_t len, char *out);
+
+/* 64-bit FNV-1a of `len` bytes: for in-memory tables only, never for security. */
+uint64_t ks_fnv1a(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,268 @@
+#include "ks_test.h"
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "core/map.h"
+#include "core/str.h"
+#include "core/vec.h"
+
+#include <unistd.h>
+
+static void test_diag(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+
+    (void)state;
+    assert_int_equal(ks_diag_set(&d, KS_EPARSE, "line %d: bad", 3), KS_EPARSE);
+    assert_string_equal(d.msg, "line 3: bad");
+    assert_int_equal(d.code, KS_EPARSE);
+    assert_int_equal(ks_diag_prefix(&d, "'%s': ", "status"), KS_EPARSE);
+    assert_string_equal(d.msg, "'status': line 3: bad");
+    errno = ENOENT;
+    ks_diag_errno(&d, KS_EIO, "cannot open '%s'", "x");
+    assert_string_equal(d.msg, "cannot open 'x': No such file or directory");
+    assert_int_equal(d.sys_errno, ENOENT);
+    assert_int_equal(ks_diag_set(NULL, KS_ELIMIT, "ignored"), KS_ELIMIT);
+    ks_diag_clear(&d);
+    assert_int_equal(d.code, KS_OK);
+    assert_string_equal(d.msg, "");
+}
+
+static void test_arena(void **state)
+{
+    struct ks_arena a;
+    char *s, *first_block_ptr;
+
+    (void)state;
+    ks_arena_init(&a, 128, 0);
+    s = ks_arena_strdup(&a, "hello");
+    assert_string_equal(s, "hello");
+    first_block_ptr = s;
+    assert_true(((uintptr_t)ks_arena_alloc(&a, 3) % _Alignof(max_align_t)) == 0);
+    /* A large allocation gets its own block; the arena keeps working. */
+    assert_non_null(ks_arena_alloc(&a, 10000));
+    for (int i = 0; i < 100; i++)
+        assert_non_null(ks_arena_printf(&a, "n=%d", i));
+    assert_true(a.total > 128);
+    /* Reset keeps exactly the first block and reuses it. */
+    ks_arena_reset(&a);
+    assert_int_equal(a.total, 128);
+    s = ks_arena_strdup(&a, "again");
+    assert_ptr_equal(s, first_block_ptr);
+    ks_arena_release(&a);
+    assert_int_equal(a.total, 0);
+
+    /* The limit is enforced. */
+    ks_arena_init(&a, 1024, 4096);
+    for (int i = 0; i < 4; i++)
+        assert_non_null(ks_arena_alloc(&a, 1000));
+    assert_null(ks_arena_alloc(&a, 1000));
+    assert_null(ks_arena_alloc(&a, SIZE_MAX));
+    ks_arena_release(&a);
+}
+
+static void test_buf(void **state)
+{
+    struct ks_buf b = KS_BUF_INIT(16);
+    char *p;
+    size_t len;
+
+    (void)state;
+    assert_string_equal(ks_buf_str(&b), "");
+    assert_int_equal(ks_buf_adds(&b, "0123456789"), KS_OK);
+    assert_int_equal(ks_buf_addf(&b, "%d", 12345), KS_OK);
+    assert_int_equal(b.len, 15);
+    /* The ceiling: an append that does not fit fails and changes nothing. */
+    assert_int_equal(ks_buf_adds(&b, "ab"), KS_ELIMIT);
+    assert_int_equal(b.len, 15);
+    assert_string_equal(ks_buf_str(&b), "012345678912345");
+    assert_int_equal(ks_buf_addc(&b, 'x'), KS_OK);
+    assert_int_equal(ks_buf_addc(&b, 'y'), KS_ELIMIT);
+    ks_buf_truncate(&b, 3);
+    assert_string_equal(ks_buf_str(&b), "012");
+    p = ks_buf_detach(&b, &len);
+    assert_int_equal(len, 3);
+    assert_string_equal(p, "012");
+    free(p);
+    assert_int_equal(b.len, 0);
+    ks_buf_release(&b);
+}
+
+static void test_vec_map(void **state)
+{
+    KS_VEC(int) v = KS_VEC_INIT;
+    struct ks_map m = KS_MAP_INIT;
+    char keys[1000][8];
+    size_t pos = 0, seen = 0;
+
+    (void)state;
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(KS_VEC_PUSH(&v, i * 2), KS_OK);
+    assert_int_equal(v.len, 1000);
+    assert_int_equal(v.items[999], 1998);
+    KS_VEC_RELEASE(&v);
+
+    for (int i = 0; i < 1000; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        assert_int_equal(ks_map_put(&m, keys[i], strlen(keys[i]), &keys[i]), KS_OK);
+    }
+    assert_int_equal(m.len, 1000);
+    assert_ptr_equal(ks_map_get(&m, "k500", 4), &keys[500]);
+    assert_null(ks_map_get(&m, "k1000", 5));
+    assert_int_equal(ks_map_put(&m, "k1", 2, NULL), KS_OK);
+    assert_int_equal(m.len, 1000);
+    assert_non_null(ks_map_find(&m, "k1", 2));
+    assert_null(ks_map_get(&m, "k1", 2));
+    while (ks_map_next(&m, &pos))
+        seen++;
+    assert_int_equal(seen, 1000);
+    ks_map_release(&m);
+}
+
+static void test_limits(void **state)
+{
+    struct ks_limits lim;
+    struct ks_diag d = KS_DIAG_INIT;
+    uint64_t v;
+
+    (void)state;
+    ks_limits_init(&lim);
+    assert_true(lim.max_file_size > 0 && lim.max_json_depth > 0);
+    assert_int_equal(ks_limits_set(&lim, "max_file_size", "2M", &d), KS_OK);
+    assert_int_equal(lim.max_file_size, 2u << 20);
+    assert_int_equal(ks_limits_set(&lim, "max_json_depth", "64", &d), KS_OK);
+    assert_int_equal(lim.max_json_depth, 64);
+    assert_int_equal(ks_limits_set(&lim, "max_bogus", "1", &d), KS_EINVAL);
+    assert_string_equal(d.msg, "unknown limit 'max_bogus'");
+    assert_int_equal(ks_limits_set(&lim, "max_entries", "0", &d), KS_EINVAL);
+    assert_int_equal(ks_limits_set(&lim, "max_entries", "-5", &d), KS_EINVAL);
+    assert_int_equal(ks_limits_set(&lim, "max_ratio", "99999999999", &d), KS_EINVAL);
+    assert_int_equal(ks_parse_size("18446744073709551615", &v), KS_OK);
+    assert_int_equal(ks_parse_size("18446744073709551616", &v), KS_EINVAL);
+    assert_int_equal(ks_parse_size("17179869184G", &v), KS_EINVAL);
+    assert_int_equal(ks_parse_duration("7d", &v), KS_OK);
+    assert_int_equal(v, 7 * 86400);
+    assert_int_equal(ks_parse_duration("90", &v), KS_OK);
+    assert_int_equal(v, 90);
+    assert_int_equal(ks_parse_duration("d", &v), KS_EINVAL);
+    assert_int_equal(ks_parse_duration("", &v), KS_EINVAL);
+}
+
+static void test_conf(void **state)
+{
+    static const char text[] = "# comment\n"
+                               "top = 1\n"
+                               "[limits]\n"
+                               "max_file_size = 1K\n"
+                               "max_entries= \"10\"\n"
+                               "[feeds]\n"
+                               "url = a\n"
+                               "url = b\n";
+    struct ks_conf c;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_limits lim;
+
+    (void)state;
+    ks_conf_init(&c);
+    assert_int_equal(ks_conf_parse(&c, "t.conf", text, sizeof(text) - 1, &d), KS_OK);
+    assert_string_equal(ks_conf_get(&c, "", "top"), "1");
+    assert_string_equal(ks_conf_get(&c, "feeds", "url"), "b");
+    assert_null(ks_conf_get(&c, "feeds", "nope"));
+    ks_limits_init(&lim);
+    assert_int_equal(ks_conf_apply_limits(&c, &lim, &d), KS_OK);
+    assert_int_equal(lim.max_file_size, 1024);
+    assert_int_equal(lim.max_entries, 10);
+    ks_conf_release(&c);
+
+    ks_conf_init(&c);
+    assert_int_equal(ks_conf_parse(&c, "bad.conf", "[x]\njunk\n", 9, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "'bad.conf' line 2: expected 'key = value'");
+    ks_conf_release(&c);
+
+    ks_conf_init(&c);
+    assert_int_equal(ks_conf_parse(&c, "l.conf", "[limits]\nmax_x = 1\n", 19, &d), KS_OK);
+    assert_int_equal(ks_conf_apply_limits(&c, &lim, &d), KS_EINVAL);
+    assert_string_equal(d.msg, "'l.conf' line 2: unknown limit 'max_x'");
+    ks_conf_release(&c);
+}
+
+static void test_hash(void **state)
+{
+    unsigned char dig[KS_SHA256_LEN];
+    char hex[KS_SHA256_HEX];
+    struct ks_sha256 *h;
+
+    (void)state;
+    ks_sha256("abc", 3, dig);
+    ks_hex(dig, sizeof(dig), hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    h = ks_sha256_new();
+    assert_non_null(h);
+    ks_sha256_update(h, "a", 1);
+    ks_sha256_update(h, "bc", 2);
+    ks_sha256_final(h, dig);
+    ks_sha256_free(h);
+    ks_hex(dig, sizeof(dig), hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_true(ks_fnv1a("a", 1) != ks_fnv1a("b", 1));
+}
+
+static void test_str(void **state)
+{
+    struct ks_str s = ks_str_trim(ks_str_of("  x y \n"));
+
+    (void)state;
+    assert_int_equal(s.len, 3);
+    assert_true(ks_str_eq(s, "x y"));
+    assert_true(ks_starts_with("libssl3", "libssl"));
+    assert_true(ks_ends_with("a.json", ".json"));
+    assert_false(ks_ends_with("json", "a.json"));
+    assert_int_equal(ks_strcasecmp_ascii("ABC", "abc"), 0);
+    assert_true(ks_utf8_valid("h\xc3\xa9llo", 6));
+    assert_false(ks_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(ks_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(ks_utf8_valid("\xe2\x82", 2));         /* truncated */
+    assert_true(ks_utf8_valid("\xf0\x9f\x98\x80", 4));  /* U+1F600 */
+    assert_false(ks_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+}
+
+static void test_file(void **state)
+{
+    char dir[] = "/tmp/ks_test_XXXXXX";
+    char path[64];
+    struct ks_buf b = KS_BUF_INIT(0);
+    struct ks_diag d = KS_DIAG_INIT;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/f", dir);
+    assert_int_equal(ks_file_write_atomic(path, "hello", 5, &d), KS_OK);
+    assert_int_equal(ks_file_read(path, 100, &b, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&b), "hello");
+    ks_buf_reset(&b);
+    assert_int_equal(ks_file_read(path, 4, &b, &d), KS_ELIMIT);
+    assert_non_null(strstr(d.msg, "larger than the limit"));
+    assert_int_equal(ks_file_read(dir, 100, &b, &d), KS_EIO);
+    unlink(path);
+    assert_int_equal(ks_file_read(path, 100, &b, &d), KS_ENOTFOUND);
+    assert_non_null(strstr(d.msg, "cannot open"));
+    rmdir(dir);
+    ks_buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_diag),   cmocka_unit_test(test_arena),
+            cmocka_unit_test(test_buf),    cmocka_unit_test(test_vec_map),
+            cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
+            cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
+            cmocka_unit_test(test_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
