@@ -528,6 +528,11 @@ void ks_jw_real(struct ks_jw *w, double v)
         if (strtod(tmp, NULL) == v)
             break;
     }
+    /* Keep it a real when read back: "-0" or "1e+20" are fine, "3" is not. */
+    if (!strpbrk(tmp, ".eE")) {
+        size_t n = strlen(tmp);
+        snprintf(tmp + n, sizeof(tmp) - n, ".0");
+    }
     before_value(w);
     if (!w->err)
         w->err = ks_buf_adds(w->out, tmp);
