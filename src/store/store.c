@@ -534,6 +534,43 @@ ks_err ks_store_finding_state(struct ks_store *st, int64_t account, const char *
     return err;
 }
 
+struct get_ctx {
+    struct ks_arena *arena;
+    const char **body;
+    struct ks_finding_state *state;
+    bool oom;
+};
+
+static ks_err read_finding(const struct ks_sqlrow *r, void *ctx)
+{
+    struct get_ctx *g = ctx;
+
+    read_state(r, g->state);
+    *g->body = ks_arena_strdup(g->arena, r->text(r, 4));
+    return *g->body ? KS_OK : KS_ENOMEM;
+}
+
+ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id,
+                            struct ks_arena *arena, const char **body,
+                            struct ks_finding_state *state, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(id), KS_SQL_INT(account)};
+    struct get_ctx g = {arena, body, state, false};
+    ks_err err;
+
+    state->status[0] = '\0';
+    *body = NULL;
+    err = Q(st,
+            "SELECT status, first_observed, last_observed, updated_at, body FROM findings "
+            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            args, read_finding, &g, diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(diag, err, "out of memory");
+    if (!err && !*body)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no finding '%s'", id);
+    return err;
+}
+
 struct hist_ctx {
     ks_store_history_fn *fn;
     void *ctx;

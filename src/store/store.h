@@ -115,6 +115,12 @@ struct ks_finding_state {
 ks_err ks_store_finding_state(struct ks_store *st, int64_t account, const char *id,
                               struct ks_finding_state *out, struct ks_diag *diag);
 
+/* The stored JSON body and state of finding `id` of `account` (any account
+ * when 0); the body is copied into `arena`. KS_ENOTFOUND otherwise. */
+ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id,
+                            struct ks_arena *arena, const char **body,
+                            struct ks_finding_state *state, struct ks_diag *diag);
+
 /* Calls `fn` for each history entry of finding `id`, oldest first. */
 typedef ks_err ks_store_history_fn(int64_t at, const char *from, const char *to,
                                    const char *cause, void *ctx);
