@@ -334,6 +334,142 @@ tail:
     return KS_OK;
 }
 
+/* Parses the one value starting at text[start] (nothing after it is read);
+ * `*end` is set past it. */
+static ks_err parse_at(struct ks_arena *arena, const char *name, const char *text, size_t len,
+                       size_t start, const struct ks_limits *lim, struct ks_value **out,
+                       size_t *end, struct ks_diag *diag)
+{
+    json_error_t jerr;
+    json_t *root;
+    ks_err err;
+
+    scratch_begin(lim);
+    root = json_loadb(text + start, len - start, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &jerr);
+    if (!root) {
+        scratch_end();
+        return ks_diag_set(diag, KS_EPARSE, "'%s' line %u: %s", name,
+                           line_of(text, start) + (unsigned)jerr.line - 1, jerr.text);
+    }
+    err = finish_parse(arena, name, root, &jerr, lim, out, diag);
+    scratch_end();
+    *end = start + (size_t)jerr.position;
+    return err;
+}
+
+ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char *text, size_t len,
+                           const struct ks_limits *lim, ks_json_member_fn *fn, void *ctx,
+                           struct ks_diag *diag)
+{
+    struct ks_buf key = KS_BUF_INIT(1u << 20);
+    struct ks_value *v;
+    size_t i = skip_ws(text, 0, len), end;
+    ks_err err = KS_OK;
+
+    if (i >= len || text[i] != '{') {
+        err = ks_diag_set(diag, KS_EPARSE, "'%s': top level is not an object", name);
+        goto done;
+    }
+    i = skip_ws(text, i + 1, len);
+    if (i < len && text[i] == '}')
+        goto tail;
+    for (;;) {
+        if (i >= len || text[i] != '"') {
+            err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected a member name", name,
+                              line_of(text, KS_MIN(i, len)));
+            goto done;
+        }
+        ks_arena_reset(arena);
+        err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+        if (err)
+            goto done;
+        ks_buf_reset(&key);
+        err = ks_buf_add(&key, v->u.s.ptr, v->u.s.len);
+        if (err) {
+            err = ks_diag_set(diag, err, "'%s': member name too long", name);
+            goto done;
+        }
+        i = skip_ws(text, end, len);
+        if (i >= len || text[i] != ':') {
+            err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected ':' after member name",
+                              name, line_of(text, KS_MIN(i, len)));
+            goto done;
+        }
+        i = skip_ws(text, i + 1, len);
+        if (i < len && text[i] == '[') {
+            size_t index = 0;
+
+            i = skip_ws(text, i + 1, len);
+            if (i < len && text[i] == ']') {
+                struct ks_value *empty;
+                ks_arena_reset(arena);
+                empty = ks_arena_calloc(arena, 1, sizeof(*empty));
+                if (!empty) {
+                    err = ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", name);
+                    goto done;
+                }
+                empty->type = KS_VARRAY;
+                if ((err = fn(ks_buf_str(&key), empty, KS_JSON_WHOLE, ctx)))
+                    goto done;
+            }
+            while (i < len && text[i] != ']') {
+                ks_arena_reset(arena);
+                err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+                if (!err)
+                    err = fn(ks_buf_str(&key), v, index++, ctx);
+                if (err)
+                    goto done;
+                i = skip_ws(text, end, len);
+                if (i < len && text[i] == ',') {
+                    i = skip_ws(text, i + 1, len);
+                    if (i < len && text[i] != ']')
+                        continue;
+                    err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: trailing comma in '%s'",
+                                      name, line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+                    goto done;
+                }
+                if (i >= len || text[i] != ']') {
+                    err = ks_diag_set(diag, KS_EPARSE,
+                                      "'%s' line %u: expected ',' or ']' in '%s'", name,
+                                      line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+                    goto done;
+                }
+            }
+            if (i >= len) {
+                err = ks_diag_set(diag, KS_EPARSE, "'%s': unterminated array '%s'", name,
+                                  ks_buf_str(&key));
+                goto done;
+            }
+            end = i + 1;
+        } else {
+            ks_arena_reset(arena);
+            err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+            if (!err)
+                err = fn(ks_buf_str(&key), v, KS_JSON_WHOLE, ctx);
+            if (err)
+                goto done;
+        }
+        i = skip_ws(text, end, len);
+        if (i < len && text[i] == ',') {
+            i = skip_ws(text, i + 1, len);
+            continue;
+        }
+        if (i < len && text[i] == '}')
+            break;
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected ',' or '}' after member '%s'",
+                          name, line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+        goto done;
+    }
+tail:
+    i = skip_ws(text, i + 1, len);
+    if (i != len)
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: garbage after the object", name,
+                          line_of(text, i));
+done:
+    ks_buf_release(&key);
+    return err;
+}
+
 /* ---- writer ---- */
 
 ks_err ks_json_quote(struct ks_buf *out, const char *s, size_t len)
