@@ -334,17 +334,90 @@ tail:
     return KS_OK;
 }
 
+/* Finds the end of the value starting at text[i] (strings skipped, brackets
+ * counted) and copies it into `min` without the whitespace between tokens,
+ * which jansson would otherwise lex byte by byte: an indented AWS CLI
+ * document is half blanks. False when the text ends first (the caller then
+ * lets jansson report the error). */
+static bool scan_value(const char *text, size_t len, size_t i, size_t *end, struct ks_buf *min)
+{
+    size_t depth = 0;
+    char *o, *olim;
+
+    ks_buf_reset(min);
+    if (ks_buf_grow(min, 4096))
+        return false;
+    o = min->ptr;
+    olim = min->ptr + min->cap - 1;
+    while (i < len) {
+        char c = text[i];
+        size_t need;
+
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            if (depth == 0 && o > min->ptr)
+                break; /* a scalar ends at a blank */
+            i++;
+            continue;
+        }
+        need = 1;
+        if (c == '"') {
+            size_t run = i + 1;
+            while (run < len && text[run] != '"')
+                run += text[run] == '\\' ? 2 : 1;
+            if (run >= len)
+                return false;
+            need = run + 1 - i;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                break; /* a scalar ended by its container */
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            break;
+        }
+        if ((size_t)(olim - o) < need) {
+            size_t used = (size_t)(o - min->ptr);
+            min->len = used;
+            if (ks_buf_grow(min, need + min->cap))
+                return false;
+            o = min->ptr + used;
+            olim = min->ptr + min->cap - 1;
+        }
+        memcpy(o, text + i, need);
+        o += need;
+        i += need;
+        if (depth == 0 && (c == '}' || c == ']' || c == '"'))
+            break;
+    }
+    min->len = (size_t)(o - min->ptr);
+    min->ptr[min->len] = '\0';
+    if (depth || min->len == 0)
+        return false;
+    *end = i;
+    return true;
+}
+
 /* Parses the one value starting at text[start] (nothing after it is read);
- * `*end` is set past it. */
+ * `*end` is set past it. Errors are reported on the original text. */
 static ks_err parse_at(struct ks_arena *arena, const char *name, const char *text, size_t len,
                        size_t start, const struct ks_limits *lim, struct ks_value **out,
-                       size_t *end, struct ks_diag *diag)
+                       size_t *end, struct ks_buf *min, struct ks_diag *diag)
 {
     json_error_t jerr;
-    json_t *root;
+    json_t *root = NULL;
     ks_err err;
 
     scratch_begin(lim);
+    if (scan_value(text, len, start, end, min)) {
+        root = json_loadb(min->ptr, min->len, JSON_DECODE_ANY, &jerr);
+        if (root) {
+            err = finish_parse(arena, name, root, &jerr, lim, out, diag);
+            scratch_end();
+            return err;
+        }
+        ks_arena_reset(&scratch_arena);
+    }
     root = json_loadb(text + start, len - start, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &jerr);
     if (!root) {
         scratch_end();
@@ -362,6 +435,7 @@ ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char 
                            struct ks_diag *diag)
 {
     struct ks_buf key = KS_BUF_INIT(1u << 20);
+    struct ks_buf min = KS_BUF_INIT(lim->max_file_size);
     struct ks_value *v;
     size_t i = skip_ws(text, 0, len), end;
     ks_err err = KS_OK;
@@ -380,7 +454,7 @@ ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char 
             goto done;
         }
         ks_arena_reset(arena);
-        err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+        err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
         if (err)
             goto done;
         ks_buf_reset(&key);
@@ -414,7 +488,7 @@ ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char 
             }
             while (i < len && text[i] != ']') {
                 ks_arena_reset(arena);
-                err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+                err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
                 if (!err)
                     err = fn(ks_buf_str(&key), v, index++, ctx);
                 if (err)
@@ -443,7 +517,7 @@ ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char 
             end = i + 1;
         } else {
             ks_arena_reset(arena);
-            err = parse_at(arena, name, text, len, i, lim, &v, &end, diag);
+            err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
             if (!err)
                 err = fn(ks_buf_str(&key), v, KS_JSON_WHOLE, ctx);
             if (err)
@@ -467,6 +541,7 @@ tail:
                           line_of(text, i));
 done:
     ks_buf_release(&key);
+    ks_buf_release(&min);
     return err;
 }
 

@@ -403,14 +403,20 @@ static int cond_eval(const struct cond *c, const struct ks_net_probe *p)
 
 enum run_result { R_ACCEPT, R_DROP, R_REJECT, R_FALLOFF };
 
+/* `budget` bounds the rules visited per probe: jumps can fan out (a chain
+ * jumping twice to one that jumps twice ...), and the kernel's own loop
+ * check does not apply to input kensa merely reads. */
 static enum run_result run_chain(const struct ks_net_fw *fw, const struct chain *ch,
-                                 const struct ks_net_probe *p, int depth)
+                                 const struct ks_net_probe *p, int depth, long *budget)
 {
     if (depth > 32)
         return R_FALLOFF;
     for (size_t i = 0; i < ch->rules.len; i++) {
         const struct rule *r = &ch->rules.items[i];
         bool match = true;
+
+        if (--*budget < 0)
+            return R_FALLOFF;
         for (size_t c = 0; c < r->conds.len && match; c++)
             match = cond_eval(&r->conds.items[c], p) == 1;
         if (!match)
@@ -430,7 +436,7 @@ static enum run_result run_chain(const struct ks_net_fw *fw, const struct chain 
         case V_GOTO: {
             const struct chain *t = find_chain(fw, ch->fw, ch->table,
                                                r->target, ch->family);
-            enum run_result rr = t ? run_chain(fw, t, p, depth + 1) : R_FALLOFF;
+            enum run_result rr = t ? run_chain(fw, t, p, depth + 1, budget) : R_FALLOFF;
             if (rr != R_FALLOFF || r->v == V_GOTO)
                 return rr;
             break;
@@ -468,7 +474,8 @@ enum ks_net_fw_verdict ks_net_fw_verdict(const struct ks_net_fw *fw, const struc
         }
         qsort(base, n, sizeof(*base), cmp_base);
         for (size_t i = 0; i < n; i++) {
-            enum run_result r = run_chain(fw, base[i], p, 0);
+            long budget = 100000;
+            enum run_result r = run_chain(fw, base[i], p, 0, &budget);
             if (r == R_REJECT)
                 return KS_NET_FW_REJECT;
             if (r == R_DROP || (r == R_FALLOFF && base[i]->policy_drop))

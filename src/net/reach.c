@@ -138,10 +138,10 @@ static void pset_release(struct pset *s)
 struct an {
     const struct ks_net_aws *m;
     struct ks_net_result *r;
-    struct ks_map sg, subnet, vpc, tg, eni_by_ip, instance, pl, rtb_main;
+    struct ks_map sg, subnet, vpc, tg, eni_by_ip, instance, pl, rtb_main, eni_seen, eni_primary;
     KS_VEC(struct arange) internet;
     KS_VEC(u128) bounds;
-    struct pset nacl_in, nacl_tmp, sg_tmp, *acc;
+    struct pset nacl_in, nacl_tmp, nacl_rest, sg_tmp, *acc;
     size_t n_acc;
     bool have[KS_NET_K_COUNT];
 };
@@ -188,6 +188,15 @@ static ks_err index_all(struct an *a)
         if (!ks_map_get(&a->eni_by_ip, m->enis.items[i].private_ip ? m->enis.items[i].private_ip : "",
                         m->enis.items[i].private_ip ? strlen(m->enis.items[i].private_ip) : 0))
             PUT(a->eni_by_ip, m->enis.items[i].private_ip, &m->enis.items[i]);
+    for (size_t i = 0; !err && i < m->enis.len; i++) {
+        struct ks_net_eni *e = &m->enis.items[i];
+        const struct ks_net_eni *cur;
+        if (!e->instance)
+            continue;
+        cur = ks_map_get(&a->eni_primary, e->instance, strlen(e->instance));
+        if (!cur || e->device < cur->device)
+            err = ks_map_put(&a->eni_primary, e->instance, strlen(e->instance), (void *)e);
+    }
     for (size_t i = 0; i < m->rtbs.len; i++)
         if (m->rtbs.items[i].main)
             PUT(a->rtb_main, m->rtbs.items[i].vpc, &m->rtbs.items[i]);
@@ -290,33 +299,31 @@ static ks_err acl_eval(struct an *a, const struct ks_net_acl *acl, bool egress, 
         return KS_ENOMEM;
     for (size_t i = 0; i < acl->n_entries && a->nacl_tmp.v.len; i++) {
         const struct ks_net_acl_entry *e = &acl->entries[i];
+        struct pset t;
         int lo, hi;
-        struct pset rest = {KS_VEC_INIT};
 
         if (e->egress != egress || !proto_match(e->proto, proto) || !in_cidr(&e->cidr, addr))
             continue;
         lo = e->proto == KS_NET_PROTO_ALL ? 0 : e->from;
         hi = e->proto == KS_NET_PROTO_ALL ? 65535 : e->to;
+        pset_clear(&a->nacl_rest);
         for (size_t k = 0; k < a->nacl_tmp.v.len; k++) {
             struct prange u = a->nacl_tmp.v.items[k];
             int ilo = KS_MAX(u.lo, lo), ihi = KS_MIN(u.hi, hi);
             if (ilo > ihi) {
-                if (pset_add(&rest, u.lo, u.hi))
-                    goto nomem;
+                if (pset_add(&a->nacl_rest, u.lo, u.hi))
+                    return KS_ENOMEM;
                 continue;
             }
             if (e->allow && pset_add(out, ilo, ihi))
-                goto nomem;
-            if ((u.lo < ilo && pset_add(&rest, u.lo, ilo - 1)) ||
-                (ihi < u.hi && pset_add(&rest, ihi + 1, u.hi)))
-                goto nomem;
+                return KS_ENOMEM;
+            if ((u.lo < ilo && pset_add(&a->nacl_rest, u.lo, ilo - 1)) ||
+                (ihi < u.hi && pset_add(&a->nacl_rest, ihi + 1, u.hi)))
+                return KS_ENOMEM;
         }
-        pset_release(&a->nacl_tmp);
-        a->nacl_tmp = rest;
-        continue;
-nomem:
-        pset_release(&rest);
-        return KS_ENOMEM;
+        t = a->nacl_tmp; /* the still-undecided ports become the rest */
+        a->nacl_tmp = a->nacl_rest;
+        a->nacl_rest = t;
     }
     return KS_OK;
 }
@@ -723,13 +730,7 @@ static const struct ks_net_eni *target_eni(struct an *a, const struct ks_net_tg 
 {
     if (tg->type && !strcmp(tg->type, "ip"))
         return ks_map_get(&a->eni_by_ip, t->id, strlen(t->id));
-    const struct ks_net_eni *best = NULL;
-    for (size_t i = 0; i < a->m->enis.len; i++) {
-        const struct ks_net_eni *e = &a->m->enis.items[i];
-        if (e->instance && !strcmp(e->instance, t->id) && (!best || e->device < best->device))
-            best = e;
-    }
-    return best;
+    return ks_map_get(&a->eni_primary, t->id, strlen(t->id));
 }
 
 static ks_err lb_paths(struct an *a, const struct ks_net_lb *lb)
@@ -982,12 +983,11 @@ ks_err ks_net_analyze(const struct ks_net_aws *m, struct ks_net_result *r, struc
                 goto done;
         }
     for (size_t i = 0; i < m->enis.len; i++) {
-        const struct ks_net_eni *e = &m->enis.items[i];
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = !strcmp(m->enis.items[k].id, e->id);
-        if (seen)
-            continue;
+        struct ks_net_eni *e = &m->enis.items[i];
+        if (ks_map_get(&a.eni_seen, e->id, strlen(e->id)))
+            continue; /* listed by describe-instances and describe-network-interfaces */
+        if ((err = ks_map_put(&a.eni_seen, e->id, strlen(e->id), (void *)e)))
+            goto done;
         r->n_enis++;
         if (e->instance) {
             const struct ks_net_instance *in = ks_map_get(&a.instance, e->instance,
@@ -1013,6 +1013,7 @@ done:
     free(a.acc);
     pset_release(&a.nacl_in);
     pset_release(&a.nacl_tmp);
+    pset_release(&a.nacl_rest);
     pset_release(&a.sg_tmp);
     KS_VEC_RELEASE(&a.internet);
     KS_VEC_RELEASE(&a.bounds);
@@ -1024,6 +1025,8 @@ done:
     ks_map_release(&a.instance);
     ks_map_release(&a.pl);
     ks_map_release(&a.rtb_main);
+    ks_map_release(&a.eni_seen);
+    ks_map_release(&a.eni_primary);
     return err;
 }
 
