@@ -405,7 +405,8 @@ static ks_err read_acl(struct rd *r, const struct ks_value *v)
         x->to = pr ? get_int(pr, "To", 65535) : 65535;
         a.n_entries++;
     }
-    qsort(a.entries, a.n_entries, sizeof(*a.entries), cmp_entry);
+    if (a.n_entries)
+        qsort(a.entries, a.n_entries, sizeof(*a.entries), cmp_entry);
     return KS_VEC_PUSH(&r->m->acls, a) ? nomem(r) : KS_OK;
 }
 
@@ -844,7 +845,8 @@ ks_err ks_net_aws_load(struct ks_net_aws *m, const char *dir, const struct ks_li
             goto done;
         }
     }
-    qsort(names.items, names.len, sizeof(*names.items), cmp_str);
+    if (names.len)
+        qsort(names.items, names.len, sizeof(*names.items), cmp_str);
     for (size_t i = 0; i < names.len; i++) {
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", dir, names.items[i]);

@@ -132,7 +132,8 @@ ks_err ks_net_sockets_parse(struct ks_net_sockets *s, const char *name, const ch
         if (KS_VEC_PUSH(&s->items, so))
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     }
-    qsort(s->items.items, s->items.len, sizeof(*s->items.items), cmp_socket);
+    if (s->items.len)
+        qsort(s->items.items, s->items.len, sizeof(*s->items.items), cmp_socket);
     return KS_OK;
 }
 
@@ -472,7 +473,8 @@ enum ks_net_fw_verdict ks_net_fw_verdict(const struct ks_net_fw *fw, const struc
                 (c->family == 0 || (c->family == 6) == p->v6))
                 base[n++] = c;
         }
-        qsort(base, n, sizeof(*base), cmp_base);
+        if (n)
+            qsort(base, n, sizeof(*base), cmp_base);
         for (size_t i = 0; i < n; i++) {
             long budget = 100000;
             enum run_result r = run_chain(fw, base[i], p, 0, &budget);

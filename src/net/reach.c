@@ -436,7 +436,8 @@ static ks_err eval(struct an *a, const struct iface *f, const struct src *s, int
             }
         }
     }
-    qsort(a->bounds.items, a->bounds.len, sizeof(u128), cmp_u128);
+    if (a->bounds.len)
+        qsort(a->bounds.items, a->bounds.len, sizeof(u128), cmp_u128);
 
     for (size_t sp = 0; sp < s->n_space; sp++) {
         u128 lo = s->space[sp].lo, hi = s->space[sp].hi;
