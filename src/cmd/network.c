@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "core/str.h"
 #include "formats/json.h"
+#include "ingest/rootfs.h"
 #include "net/aws.h"
 #include "net/host.h"
 #include "net/reach.h"
@@ -31,7 +32,8 @@ const char cmd_network_help[] =
         "  --instance ID      the instance this host is, to combine host and cloud views\n"
         "  --iface NAME       interface internet traffic arrives on (default: none known)\n"
         "  --source ADDR      evaluate the firewall for this source address\n"
-        "  --ports SPEC       also print the verdict per port, e.g. tcp:1-1024,udp:53,123\n"
+        "  --ports SPEC       also print the verdict per port, e.g. tcp:1-1024,udp:53,123:\n"
+        "                     open, closed, filtered (accepted/rejected without sockets)\n"
         "  --format F         table (default) or json\n"
         "  -o, --output FILE  write the report to FILE instead of standard output\n";
 
@@ -197,16 +199,23 @@ static ks_err collect_host(const struct opts *o, struct host *h, struct ks_diag 
     if (o->rootfs && !o->nft && !o->n_ipt) {
         static const char *const saved[] = {"etc/iptables/rules.v4", "etc/iptables/rules.v6",
                                             "etc/sysconfig/iptables", "etc/sysconfig/ip6tables"};
-        for (size_t i = 0; i < KS_ARRAY_LEN(saved); i++) {
-            char path[4096];
-            snprintf(path, sizeof(path), "%s/%s", o->rootfs, saved[i]);
-            if (access(path, R_OK))
+        struct ks_rootfs root;
+        if ((err = ks_rootfs_open(&root, o->rootfs, diag)))
+            goto done;
+        for (size_t i = 0; i < KS_ARRAY_LEN(saved) && !err; i++) {
+            ks_buf_reset(&b);
+            err = ks_rootfs_read(&root, saved[i], ks_env.limits.max_file_size, &b, diag);
+            if (err == KS_ENOTFOUND) {
+                err = KS_OK;
                 continue;
-            if ((err = load_file_into(path, &b, diag)) ||
-                (err = ks_net_fw_add_iptables(h->fw, path, b.ptr, b.len, strchr(saved[i], '6'),
-                                              &ks_env.limits, diag)))
-                goto done;
+            }
+            if (!err)
+                err = ks_net_fw_add_iptables(h->fw, saved[i], b.ptr ? b.ptr : "", b.len,
+                                             strchr(saved[i], '6') != NULL, &ks_env.limits, diag);
         }
+        ks_rootfs_close(&root);
+        if (err)
+            goto done;
         if (!ks_net_fw_present(h->fw) &&
             (err = host_note(h, "no saved iptables rules in the root file system: no host "
                                 "firewall assumed (nftables.conf is not evaluated)")))
@@ -260,6 +269,8 @@ static const char *port_state(const struct opts *o, struct host *h, int proto, i
 
     if (v == KS_NET_FW_DROP)
         return "filtered";
+    if (!h->sockets_known) /* a root file system: the firewall's answer only */
+        return v == KS_NET_FW_REJECT ? "rejected" : "accepted";
     if (v == KS_NET_FW_REJECT)
         return "closed";
     for (size_t i = 0; i < h->socks.items.len; i++) {
