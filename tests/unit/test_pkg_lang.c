@@ -402,6 +402,19 @@ static void test_go_mod(void **state)
     assert_string_equal(d.msg, "'/go.mod': no 'module' directive");
     assert_int_equal(run_str("go-mod", "/go.mod", "module m\nrequire x\n", &d), KS_EPARSE);
     assert_non_null(strstr(d.msg, "line 2"));
+    /* Real build info (Go 1.19.8, see the fixtures README). */
+    run_fixture("go-binary", "elf/go-buildinfo.o");
+    c = must("pkg:golang/stdlib@v1.19.8", "go-buildinfo.o");
+    assert_int_equal(c->type, KS_PKG_GO_STDLIB);
+    assert_string_equal(c->name, "stdlib");
+    c = must("pkg:golang/example.com/kensa-fixture", "go-buildinfo.o");
+    assert_null(c->version); /* "(devel)" */
+    assert_int_equal(c->direct, 1);
+    must("pkg:golang/github.com/google/uuid@v1.3.0", "go-buildinfo.o");
+    must("pkg:golang/golang.org/x/text@v0.7.0", "go-buildinfo.o");
+    /* example.com/local is replaced by a directory: code of this build. */
+    assert_null(find("pkg:golang/example.com/local@v0.0.0", "go-buildinfo.o"));
+    assert_int_equal(count_path("go-buildinfo.o"), 4);
     /* Not ELF, or ELF without Go build info: not an error, nothing found. */
     assert_int_equal(run_str("go-binary", "/bin/sh", "#!/bin/sh\necho hi\n", &d), KS_OK);
 }
@@ -428,6 +441,14 @@ static void test_rust(void **state)
     assert_non_null(strstr(d.msg, "no name or version"));
     assert_int_equal(run_str("cargo-lock", "/Cargo.lock", "package = 1\n", &d), KS_EPARSE);
     assert_int_equal(run_str("cargo-auditable", "/bin/x", "\x7f" "ELF", &d), KS_OK);
+
+    run_fixture("cargo-auditable", "elf/cargo-auditable.o");
+    assert_null(find("pkg:cargo/demo@0.1.0", "auditable")); /* the root crate */
+    c = must("pkg:cargo/serde_json@1.0.87", "auditable");
+    assert_int_equal(c->direct, 1);
+    assert_true(depends_on(c, "pkg:cargo/ryu@1.0.2"));
+    assert_int_equal(must("pkg:cargo/cc@1.0.73", "auditable")->scope, KS_SCOPE_DEV);
+    assert_int_equal(must("pkg:cargo/itoa@1.0.1", "auditable")->direct, 0);
 }
 
 /* ---- Ruby ---- */
