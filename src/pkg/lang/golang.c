@@ -278,7 +278,7 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
         token(&s, &p, end, &x);
         if (!strcmp(verb, "require")) {
             struct gomod_req r = {a, b, false};
-            const char *cm = strstr(p, "//");
+            const char *cm = memmem(p, (size_t)(end - p), "//", 2);
             if (!b) {
                 e = lang_bad(&s, diag, "line %u: require without a version", lineno);
                 goto done;

@@ -280,7 +280,8 @@ ks_err lang_set_finish(struct lang_set *s, struct ks_diag *diag)
     struct ks_inventory *inv = s->ctx->inv;
     size_t i = 0;
 
-    qsort(s->edges.items, s->edges.len, sizeof(*s->edges.items), cmp_edge);
+    if (s->edges.len)
+        qsort(s->edges.items, s->edges.len, sizeof(*s->edges.items), cmp_edge);
     while (i < s->edges.len) {
         size_t from = s->edges.items[i].from, j = i, n = 0;
         struct ks_component *c;

@@ -9,23 +9,34 @@
 
 /* ---- installed package.json ---- */
 
+/* An installed package: the path after the first "node_modules/" is
+ * NAME[/node_modules/NAME]…/package.json with NAME "x" or "@scope/x", so a
+ * package.json inside a package (tests, fixtures, examples) is not one. */
 static bool pkgjson_wants(const char *path, unsigned mode)
 {
-    const char *nm, *rest;
+    const char *p = strstr(path, "/node_modules/");
 
     (void)mode;
-    if (!ks_ends_with(path, "/package.json"))
+    if (!p || !ks_ends_with(path, "/package.json"))
         return false;
-    /* .../node_modules/NAME/package.json or .../node_modules/@SCOPE/NAME/package.json */
-    nm = NULL;
-    for (const char *p = strstr(path, "/node_modules/"); p; p = strstr(p + 1, "/node_modules/"))
-        nm = p;
-    if (!nm)
-        return false;
-    rest = nm + sizeof("/node_modules/") - 1;
-    if (*rest == '@')
-        rest = strchr(rest, '/') ? strchr(rest, '/') + 1 : rest;
-    return strchr(rest, '/') == strrchr(path, '/');
+    p += sizeof("/node_modules/") - 1;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        if (!slash || slash == p)
+            return false;
+        if (*p == '@') { /* scope: one more segment */
+            p = slash + 1;
+            slash = strchr(p, '/');
+            if (!slash || slash == p)
+                return false;
+        }
+        p = slash + 1;
+        if (!strcmp(p, "package.json"))
+            return true;
+        if (strncmp(p, "node_modules/", 13))
+            return false;
+        p += 13;
+    }
 }
 
 static ks_err pkgjson_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
@@ -64,10 +75,18 @@ const struct ks_collector lang_node_package = {"node-package", pkgjson_wants, pk
 
 /* ---- package-lock.json / npm-shrinkwrap.json ---- */
 
+/* Lock files a package ships inside node_modules/ are its own development
+ * locks, not what is installed: only project lock files count. */
+static bool in_node_modules(const char *path)
+{
+    return strstr(path, "/node_modules/") != NULL;
+}
+
 static bool npmlock_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "package-lock.json") || lang_path_is(path, "npm-shrinkwrap.json");
+    return !in_node_modules(path) &&
+           (lang_path_is(path, "package-lock.json") || lang_path_is(path, "npm-shrinkwrap.json"));
 }
 
 static enum ks_dep_scope npm_scope(const struct ks_value *p)
@@ -303,7 +322,7 @@ const struct ks_collector lang_npm_lock = {"npm-lock", npmlock_wants, npmlock_pa
 static bool yarn_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "yarn.lock");
+    return !in_node_modules(path) && lang_path_is(path, "yarn.lock");
 }
 
 /* "name@range" -> name (a leading '@' is a scope, not a separator). */
@@ -383,8 +402,8 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
             return lang_bad(s, diag, "line %u: indented line before any entry", lineno);
         if (n > 2 && l[2] != ' ') { /* a field of the entry */
             struct ks_str f = ks_str_trim((struct ks_str){l + 2, n - 2});
-            in_deps = !strncmp(f.ptr, "dependencies:", 13) ||
-                      !strncmp(f.ptr, "optionalDependencies:", 21);
+            in_deps = (f.len >= 13 && !memcmp(f.ptr, "dependencies:", 13)) ||
+                      (f.len >= 21 && !memcmp(f.ptr, "optionalDependencies:", 21));
             if (in_deps && !cur->deps_start)
                 cur->deps_start = l;
             if (f.len > 8 && !strncmp(f.ptr, "version ", 8)) {
@@ -428,7 +447,7 @@ static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct k
         if (!p)
             continue;
         p = memchr(p, '\n', (size_t)(data + len - p));
-        while (p && ++p < data + len && !strncmp(p, "    ", 4)) {
+        while (p && ++p + 4 <= data + len && !memcmp(p, "    ", 4)) {
             const char *nl = memchr(p, '\n', (size_t)(data + len - p));
             size_t n = nl ? (size_t)(nl - p) : (size_t)(data + len - p);
             struct ks_str t = ks_str_trim((struct ks_str){p, n});
@@ -436,6 +455,10 @@ static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct k
             struct ks_buf b = KS_BUF_INIT(0);
             void *hit;
             struct ks_str nm, rg;
+            if (!t.len) {
+                p = nl;
+                continue;
+            }
             sp = t.ptr[0] == '"' ? memchr(t.ptr + 1, '"', t.len - 1) : t.ptr;
             sp = sp ? memchr(sp, ' ', (size_t)(t.ptr + t.len - sp)) : NULL;
             if (!sp) {
@@ -585,7 +608,7 @@ const struct ks_collector lang_yarn_lock = {"yarn-lock", yarn_wants, yarn_parse}
 static bool pnpm_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "pnpm-lock.yaml");
+    return !in_node_modules(path) && lang_path_is(path, "pnpm-lock.yaml");
 }
 
 /* Splits a packages/snapshots key into name and version:

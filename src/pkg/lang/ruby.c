@@ -96,7 +96,8 @@ static ks_err gemlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         if (sec == SPECS && (ind == 4 || ind == 6)) {
             char *name, *ver, *plat, *q = NULL;
             if (!spec_line(&s, t, &name, &ver, &plat)) {
-                e = lang_bad(&s, diag, "line %u: malformed spec '%.60s'", lineno, t.ptr);
+                e = lang_bad(&s, diag, "line %u: malformed spec '%.*s'", lineno,
+                             (int)(t.len > 60 ? 60 : t.len), t.ptr);
                 goto done;
             }
             if (ind == 6) { /* a dependency of the spec above */
@@ -184,9 +185,9 @@ static char *gemspec_str(struct lang_set *s, const char *data, size_t len, const
         if (memcmp(data + i, pat, plen))
             continue;
         p = data + i + plen;
-        if (*p == '[') /* s.licenses = ["MIT".freeze] */
+        if (*p == '[' && p + 1 < data + len) /* s.licenses = ["MIT".freeze] */
             p++;
-        if (*p != '"' && *p != '\'')
+        if ((*p != '"' && *p != '\'') || p + 1 >= data + len)
             continue;
         quote = *p++;
         q = memchr(p, quote, (size_t)(data + len - p));
