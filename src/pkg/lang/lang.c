@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "formats/json.h"
+#include "formats/purl.h"
 #include "formats/toml.h"
 #include "formats/yaml.h"
 #include "pkg/inventory.h"
@@ -66,46 +67,6 @@ static const char *purl_type_of(enum ks_pkg_type t)
     }
 }
 
-/* Percent-encodes one purl segment: everything but unreserved characters
- * (and ':' which the spec leaves as is). */
-static ks_err purl_enc(struct ks_buf *b, const char *s, size_t n, bool lower)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    ks_err e = KS_OK;
-
-    for (size_t i = 0; i < n && !e; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (lower && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~' || c == ':') {
-            e = ks_buf_addc(b, (char)c);
-        } else {
-            char t[3] = {'%', hex[c >> 4], hex[c & 15]};
-            e = ks_buf_add(b, t, 3);
-        }
-    }
-    return e;
-}
-
-/* Encodes a '/'-separated path segment by segment. */
-static ks_err purl_path(struct ks_buf *b, const char *s, bool lower)
-{
-    ks_err e = KS_OK;
-
-    while (!e) {
-        const char *slash = strchr(s, '/');
-        size_t n = slash ? (size_t)(slash - s) : strlen(s);
-        e = purl_enc(b, s, n, lower);
-        if (!slash)
-            break;
-        if (!e)
-            e = ks_buf_addc(b, '/');
-        s = slash + 1;
-    }
-    return e;
-}
-
 char *lang_pep503(struct lang_set *s, const char *name)
 {
     size_t n = strlen(name), o = 0;
@@ -128,52 +89,59 @@ char *lang_pep503(struct lang_set *s, const char *name)
     return r;
 }
 
+/* The purl of a component, built by formats/purl (one canonical encoding
+ * for all of kensa): the ecosystem's name is split into namespace and name
+ * the way each purl type defines them. */
 static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type type,
                          const char *name, const char *version, const char *qualifiers)
 {
-    ks_err e = ks_buf_addf(b, "pkg:%s/", purl_type_of(type));
+    struct ks_purl p = {purl_type_of(type), NULL, name, version, NULL, 0, NULL};
+    struct ks_purl_qualifier q;
+    char *n = NULL, *sep;
 
-    if (e)
-        return e;
     switch (type) {
-    case KS_PKG_PYPI: {
-        const char *n = lang_pep503(s, name);
-        e = n ? purl_enc(b, n, strlen(n), false) : KS_ENOMEM;
+    case KS_PKG_PYPI:
+        p.name = lang_pep503(s, name);
         break;
-    }
-    case KS_PKG_MAVEN: {
-        const char *colon = strchr(name, ':');
-        if (colon) {
-            e = purl_enc(b, name, (size_t)(colon - name), false);
-            if (!e)
-                e = ks_buf_addc(b, '/');
-            if (!e)
-                e = purl_enc(b, colon + 1, strlen(colon + 1), false);
-        } else {
-            e = purl_enc(b, name, strlen(name), false);
+    case KS_PKG_MAVEN: /* "group:artifact" */
+        if (!(n = lang_strndup(s, name, strlen(name))))
+            return KS_ENOMEM;
+        if ((sep = strchr(n, ':'))) {
+            *sep = '\0';
+            p.namespace = n;
+            p.name = sep + 1;
         }
         break;
-    }
-    case KS_PKG_NPM:
-    case KS_PKG_GO:
-    case KS_PKG_GO_STDLIB:
-        e = purl_path(b, name, false);
-        break;
-    case KS_PKG_COMPOSER:
-        e = purl_path(b, name, true);
+    case KS_PKG_COMPOSER: /* "vendor/name", lowercase */
+    case KS_PKG_NPM:      /* "@scope/name" */
+    case KS_PKG_GO:       /* module path: all but the last element is namespace */
+        if (!(n = lang_strndup(s, name, strlen(name))))
+            return KS_ENOMEM;
+        if (type == KS_PKG_COMPOSER)
+            for (char *c = n; *c; c++)
+                if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c - 'A' + 'a');
+        p.name = n;
+        if ((sep = strrchr(n, '/')) && sep != n && sep[1]) {
+            *sep = '\0';
+            p.namespace = n;
+            p.name = sep + 1;
+        }
         break;
     default:
-        e = purl_enc(b, name, strlen(name), false);
         break;
     }
-    if (!e && version) {
-        e = ks_buf_addc(b, '@');
-        if (!e)
-            e = purl_enc(b, version, strlen(version), false);
+    if (qualifiers && (sep = strchr(qualifiers, '='))) {
+        q.key = lang_strndup(s, qualifiers, (size_t)(sep - qualifiers));
+        q.value = sep + 1;
+        if (!q.key)
+            return KS_ENOMEM;
+        p.qualifiers = &q;
+        p.nqualifiers = 1;
     }
-    if (!e && qualifiers)
-        e = ks_buf_addf(b, "?%s", qualifiers);
-    return e;
+    if (!p.name)
+        return KS_ENOMEM;
+    return ks_purl_build(&p, b);
 }
 
 struct ks_component *lang_at(struct lang_set *s, size_t idx)
