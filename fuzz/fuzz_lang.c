@@ -38,6 +38,7 @@ static const struct {
     {"composer-installed", "/app/vendor/composer/installed.json"},
     {"dotnet-deps", "/app/x.deps.json"},
     {"nuget-lock", "/app/packages.lock.json"},
+    {"nuget-packages-config", "/app/packages.config"},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -545,6 +545,25 @@ static void test_dotnet(void **state)
     assert_null(find("pkg:nuget/Lib", NULL));
     assert_int_equal(count_path("packages.lock.json"), 3);
 
+    run_fixture("nuget-packages-config", "dotnet/packages.config");
+    assert_int_equal(count_path("packages.config"), 3);
+    assert_int_equal(must("pkg:nuget/NUnit@3.13.3", "packages.config")->scope, KS_SCOPE_DEV);
+    assert_int_equal(must("pkg:nuget/log4net@2.0.15", "packages.config")->scope,
+                     KS_SCOPE_REQUIRED);
+    assert_int_equal(run_str("nuget-packages-config", "/packages.config",
+                             "<packages><package id=\"x\"/></packages>", &d),
+                     KS_EPARSE);
+    assert_non_null(strstr(d.msg, "line 1: <package> without id or version"));
+    assert_int_equal(run_str("nuget-packages-config", "/packages.config", "<packages>", &d),
+                     KS_EPARSE);
+    assert_non_null(strstr(d.msg, "'/packages.config'"));
+    assert_int_equal(run_str("nuget-packages-config", "/packages.config",
+                             "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM "
+                             "\"file:///etc/passwd\">]><packages><package id=\"&x;\" "
+                             "version=\"1\"/></packages>",
+                             &d),
+                     KS_EPARSE); /* the external entity contributes nothing: empty id */
+
     assert_int_equal(run_str("dotnet-deps", "/a.deps.json", "{\"targets\":{}}", &d), KS_EPARSE);
     assert_non_null(strstr(d.msg, "not a .deps.json"));
     assert_int_equal(run_str("dotnet-deps", "/a.deps.json",

@@ -1,9 +1,10 @@
-/* pkg/lang/dotnet.c - *.deps.json (what a built .NET application loads) and
- * NuGet packages.lock.json. packages.config (XML) is not read yet. */
+/* pkg/lang/dotnet.c - *.deps.json (what a built .NET application loads),
+ * NuGet packages.lock.json and packages.config (XML). */
 #include "core/ks_common.h"
 
 #include "core/str.h"
 #include "pkg/inventory.h"
+#include "formats/xml.h"
 #include "pkg/lang/internal.h"
 
 /* ---- *.deps.json ---- */
@@ -184,3 +185,50 @@ done:
 }
 
 const struct ks_collector lang_nuget_lock = {"nuget-lock", lock_wants, lock_parse};
+
+/* ---- packages.config (NuGet for .NET Framework projects) ---- */
+
+static bool config_wants(const char *path, unsigned mode)
+{
+    (void)mode;
+    return lang_path_is(path, "packages.config");
+}
+
+/* <packages><package id="X" version="1.2.3" developmentDependency="true"/>…:
+ * a flat list of every package the project installs (direct or not). */
+static ks_err config_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
+                           struct ks_diag *diag)
+{
+    struct ks_xml_node *root;
+    struct lang_set s;
+    ks_err e;
+
+    lang_set_init(&s, ctx);
+    if ((e = ks_xml_parse(&s.scratch, ctx->path, data, len, ctx->lim, &root, diag)))
+        goto done;
+    if (strcmp(root->name, "packages")) {
+        e = lang_bad(&s, diag, "root element is <%.40s>, not <packages>", root->name);
+        goto done;
+    }
+    for (const struct ks_xml_node *p = ks_xml_child(root, "package"); p; p = ks_xml_next(p)) {
+        const char *id = ks_xml_attr(p, "id"), *ver = ks_xml_attr(p, "version");
+        const char *dev = ks_xml_attr(p, "developmentDependency");
+        size_t idx;
+        if (!id || !ver || !*id || !*ver) {
+            e = lang_bad(&s, diag, "line %u: <package> without id or version", p->line);
+            goto done;
+        }
+        idx = lang_add(&s, KS_PKG_NUGET, id, ver, NULL, diag);
+        if (idx == LANG_NONE) {
+            e = KS_ENOMEM;
+            goto done;
+        }
+        lang_scope(&s, idx, dev && !strcmp(dev, "true") ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED, -1);
+    }
+done:
+    lang_set_release(&s);
+    return e;
+}
+
+const struct ks_collector lang_nuget_config = {"nuget-packages-config", config_wants,
+                                               config_parse};

@@ -85,6 +85,6 @@ extern const struct ks_collector lang_go_binary, lang_go_mod;
 extern const struct ks_collector lang_cargo_lock, lang_cargo_auditable;
 extern const struct ks_collector lang_gemfile_lock, lang_gemspec;
 extern const struct ks_collector lang_composer_lock, lang_composer_installed;
-extern const struct ks_collector lang_dotnet_deps, lang_nuget_lock;
+extern const struct ks_collector lang_dotnet_deps, lang_nuget_lock, lang_nuget_config;
 
 #endif

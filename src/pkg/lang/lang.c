@@ -18,7 +18,8 @@ const struct ks_collector *const ks_lang_collectors[] = {
     &lang_uv_lock, &lang_node_package, &lang_npm_lock, &lang_yarn_lock, &lang_pnpm_lock,
     &lang_java_manifest, &lang_java_pom_properties, &lang_go_binary, &lang_go_mod,
     &lang_cargo_lock, &lang_cargo_auditable, &lang_gemfile_lock, &lang_gemspec,
-    &lang_composer_lock, &lang_composer_installed, &lang_dotnet_deps, &lang_nuget_lock, NULL,
+    &lang_composer_lock, &lang_composer_installed, &lang_dotnet_deps, &lang_nuget_lock,
+    &lang_nuget_config, NULL,
 };
 
 void lang_set_init(struct lang_set *s, struct ks_collect_ctx *ctx)
