@@ -198,6 +198,9 @@ static void test_python(void **state)
     assert_int_equal(c->scope, KS_SCOPE_DEV);
     assert_true(depends_on(c, "pkg:pypi/pluggy@1.4.0"));
     assert_int_equal(must("pkg:pypi/certifi@2024.2.2", "uv.lock")->direct, 0);
+    /* Scope inherited along the edges: pluggy only through dev pytest. */
+    assert_int_equal(must("pkg:pypi/certifi@2024.2.2", "uv.lock")->scope, KS_SCOPE_REQUIRED);
+    assert_int_equal(must("pkg:pypi/pluggy@1.4.0", "uv.lock")->scope, KS_SCOPE_DEV);
 }
 
 static void test_python_malformed(void **state)
@@ -284,6 +287,7 @@ static void test_yarn_pnpm(void **state)
     assert_int_equal(c->scope, KS_SCOPE_DEV);
     assert_true(depends_on(must("pkg:npm/finalhandler@1.3.2", "pnpm"), "pkg:npm/debug@2.6.9"));
     assert_int_equal(must("pkg:npm/ee-first@1.1.1", "pnpm")->direct, 0);
+    assert_int_equal(must("pkg:npm/ee-first@1.1.1", "pnpm")->scope, KS_SCOPE_REQUIRED);
 }
 
 static void test_node_malformed(void **state)

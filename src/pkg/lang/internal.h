@@ -46,6 +46,12 @@ struct ks_component *lang_at(struct lang_set *s, size_t idx);
 void lang_scope(struct lang_set *s, size_t idx, enum ks_dep_scope scope, int direct);
 void lang_license(struct lang_set *s, size_t idx, const char *license);
 ks_err lang_edge(struct lang_set *s, size_t from, size_t to, struct ks_diag *diag);
+/* Gives the components from index `first` on whose scope the file does not
+ * state the scope they inherit along the recorded edges from the direct
+ * dependencies: a package reached from a required one is required, one
+ * reached only from dev (optional) ones is dev (optional). Call before
+ * lang_set_finish(). KS_ENOMEM only. */
+ks_err lang_propagate_scope(struct lang_set *s, size_t first, struct ks_diag *diag);
 
 /* "'<path>': <message>" as KS_EPARSE. */
 ks_err lang_bad(struct lang_set *s, struct ks_diag *diag, const char *fmt, ...) KS_PRINTF(3, 4);

@@ -244,6 +244,54 @@ static int cmp_edge(const void *pa, const void *pb)
     return a->to < b->to ? -1 : a->to > b->to;
 }
 
+ks_err lang_propagate_scope(struct lang_set *s, size_t first, struct ks_diag *diag)
+{
+    struct ks_inventory *inv = s->ctx->inv;
+    size_t n = inv->components.len, *start = NULL, *queue = NULL, qh = 0, qt = 0;
+    bool *fixed = NULL;
+    ks_err e = KS_OK;
+
+    if (first >= n || !s->edges.len)
+        return KS_OK;
+    qsort(s->edges.items, s->edges.len, sizeof(*s->edges.items), cmp_edge);
+    start = calloc(n + 1, sizeof(*start));
+    queue = calloc(4 * n + 1, sizeof(*queue));
+    fixed = calloc(n, sizeof(*fixed));
+    if (!start || !queue || !fixed) {
+        e = ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", s->ctx->path);
+        goto done;
+    }
+    /* start[i]..start[i+1]: the edges from component i (CSR layout). */
+    for (size_t k = 0; k < s->edges.len; k++)
+        start[s->edges.items[k].from + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = first; i < n; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        fixed[i] = c->scope != KS_SCOPE_UNKNOWN && c->direct != 1;
+        if (c->direct == 1 && c->scope != KS_SCOPE_UNKNOWN)
+            queue[qt++] = i;
+    }
+    while (qh < qt) {
+        size_t u = queue[qh++];
+        int r = scope_rank(inv->components.items[u].scope);
+        for (size_t k = start[u]; k < start[u + 1]; k++) {
+            size_t v = s->edges.items[k].to;
+            struct ks_component *c = &inv->components.items[v];
+            if (v < first || fixed[v] || c->direct == 1 || scope_rank(c->scope) >= r)
+                continue;
+            c->scope = inv->components.items[u].scope;
+            if (qt < 4 * n) /* seeds, then each component rises at most 3 times */
+                queue[qt++] = v;
+        }
+    }
+done:
+    free(start);
+    free(queue);
+    free(fixed);
+    return e;
+}
+
 ks_err lang_set_finish(struct lang_set *s, struct ks_diag *diag)
 {
     struct ks_inventory *inv = s->ctx->inv;

@@ -764,7 +764,8 @@ static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
     for (size_t i = first; i < ctx->inv->components.len; i++)
         if (ctx->inv->components.items[i].direct < 0)
             ctx->inv->components.items[i].direct = 0;
-    e = lang_set_finish(&s, diag);
+    if (!(e = lang_propagate_scope(&s, first, diag)))
+        e = lang_set_finish(&s, diag);
 done:
     ks_map_release(&keys);
     lang_set_release(&s);

@@ -284,7 +284,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
     const struct ks_value *pkgs;
     struct lang_set s;
     char **names = NULL;
-    size_t *idx = NULL, n;
+    size_t *idx = NULL, n, first = ctx->inv->components.len;
     ks_err e;
 
     lang_set_init(&s, ctx);
@@ -367,10 +367,13 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
             }
         }
     }
-    if (uv) /* what the project does not depend on directly is transitive */
+    if (uv) { /* what the project does not depend on directly is transitive */
         for (size_t i = 0; i < n; i++)
             if (idx[i] != LANG_NONE && lang_at(&s, idx[i])->direct < 0)
                 lang_at(&s, idx[i])->direct = 0;
+        if ((e = lang_propagate_scope(&s, first, diag)))
+            goto done;
+    }
     e = lang_set_finish(&s, diag);
 done:
     lang_set_release(&s);
