@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         KS_BUG("collector failed without a message");
     for (size_t i = 0; !e && i < inv.components.len; i++) {
         const struct ks_component *k = &inv.components.items[i];
-        if (!k->name || !k->purl || !k->bom_ref || !k->ecosystem || !k->path)
+        if (!k->name || !k->name[0] || !k->purl || !k->bom_ref || !k->ecosystem || !k->path)
             KS_BUG("component with a required field missing");
         for (size_t j = 0; j < k->ndepends; j++)
             if (!k->depends[j])

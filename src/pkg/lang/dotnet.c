@@ -145,7 +145,7 @@ static ks_err lock_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
                 const char *ver = ks_value_get_str(m->value, "resolved");
                 const struct ks_value *deps = ks_value_get(m->value, "dependencies");
                 void *from;
-                if (type && !strcmp(type, "Project"))
+                if ((type && !strcmp(type, "Project")) || !m->key_len)
                     continue;
                 if (pass == 0) {
                     size_t idx;

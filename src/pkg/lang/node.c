@@ -53,7 +53,7 @@ static ks_err pkgjson_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         goto done;
     name = ks_value_get_str(root, "name");
     ver = ks_value_get_str(root, "version");
-    if (!name || !ver) {
+    if (!name || !ver || !*name) {
         /* npm leaves stub package.json files (e.g. in test fixtures) without
          * a name or version: not a package, not an error. */
         goto done;
@@ -172,7 +172,7 @@ static ks_err npm_v2(struct lang_set *s, const struct ks_value *pkgs, struct ks_
             e = lang_bad(s, diag, "package entry '%s' is not an object", key);
             goto done;
         }
-        if (!name || ks_value_bool(ks_value_get(p, "link"), false) || !ver)
+        if (!name || !*name || ks_value_bool(ks_value_get(p, "link"), false) || !ver)
             continue; /* the root, workspace sources and links */
         if (ks_value_get_str(p, "name"))
             name = ks_value_get_str(p, "name"); /* an alias "x": "npm:y@1" */
@@ -430,7 +430,7 @@ static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct k
         goto done;
     for (size_t i = 0; i < ents.len; i++) {
         struct yarn_entry *y = &ents.items[i];
-        if (!y->version || !y->name) {
+        if (!y->version || !y->name || !*y->name) {
             e = lang_bad(s, diag, "entry '%.*s' has no version",
                          (int)(y->descs_len > 60 ? 60 : y->descs_len), y->descs);
             goto done;
@@ -689,7 +689,7 @@ static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
         const struct ks_member *m = &pkgs->u.o.items[i];
         const char *name, *ver;
         size_t idx;
-        if (!pnpm_key(&s, m->key, &name, &ver)) {
+        if (!pnpm_key(&s, m->key, &name, &ver) || !*name) {
             e = lang_bad(&s, diag, "cannot read package key '%.80s'", m->key);
             goto done;
         }

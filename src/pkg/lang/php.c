@@ -45,7 +45,7 @@ static ks_err add_packages(struct lang_set *s, const struct ks_value *arr, bool 
         const struct ks_value *p = ks_value_at(arr, i);
         const char *name = ks_value_get_str(p, "name"), *ver = ks_value_get_str(p, "version");
         size_t idx;
-        if (!name || !ver)
+        if (!name || !ver || !*name)
             return lang_bad(s, diag, "package %zu has no name or version", i + 1);
         idx = lang_add(s, KS_PKG_COMPOSER, name, ver, NULL, diag);
         if (idx == LANG_NONE || ks_map_put(by_name, name, strlen(name), (void *)(uintptr_t)(idx + 1)))

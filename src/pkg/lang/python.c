@@ -232,7 +232,7 @@ static ks_err pipfile_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         for (size_t i = 0; i < sec->u.o.len; i++) {
             const char *ver = ks_value_get_str(sec->u.o.items[i].value, "version");
             size_t idx;
-            if (!ver || strncmp(ver, "==", 2))
+            if (!ver || strncmp(ver, "==", 2) || !sec->u.o.items[i].key_len)
                 continue; /* VCS or path dependencies carry no version */
             idx = lang_add(&s, KS_PKG_PYPI, sec->u.o.items[i].key, ver + 2, NULL, diag);
             if (idx == LANG_NONE) {
@@ -307,7 +307,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
         const char *name = ks_value_get_str(p, "name"), *ver = ks_value_get_str(p, "version");
         const struct ks_value *src = ks_value_get(p, "source");
         idx[i] = LANG_NONE;
-        if (!name) {
+        if (!name || !*name) {
             e = lang_bad(&s, diag, "package %zu has no name (line %u)", i + 1, p->line);
             goto done;
         }

@@ -95,7 +95,7 @@ static ks_err gemlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         }
         if (sec == SPECS && (ind == 4 || ind == 6)) {
             char *name, *ver, *plat, *q = NULL;
-            if (!spec_line(&s, t, &name, &ver, &plat)) {
+            if (!spec_line(&s, t, &name, &ver, &plat) || !*name) {
                 e = lang_bad(&s, diag, "line %u: malformed spec '%.*s'", lineno,
                              (int)(t.len > 60 ? 60 : t.len), t.ptr);
                 goto done;
@@ -215,8 +215,8 @@ static ks_err gemspec_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         if (q)
             ver = lang_strndup(&s, p + 18, (size_t)(q - p - 18));
     }
-    if (!name || !ver) {
-        e = lang_bad(&s, diag, "no %s in gemspec", !name ? "name" : "version");
+    if (!name || !ver || !*name || !*ver) {
+        e = lang_bad(&s, diag, "no %s in gemspec", !name || !*name ? "name" : "version");
         goto done;
     }
     idx = lang_add(&s, KS_PKG_GEM, name, ver, NULL, diag);

@@ -48,7 +48,7 @@ static ks_err cargolock_parse(struct ks_collect_ctx *ctx, const char *data, size
         const char *name = ks_value_get_str(p, "name"), *ver = ks_value_get_str(p, "version");
         char *nv;
         idx[i] = LANG_NONE;
-        if (!name || !ver) {
+        if (!name || !ver || !*name) {
             e = lang_bad(&s, diag, "package %zu (line %u) has no name or version", i + 1,
                          p->line);
             goto done;
@@ -183,7 +183,7 @@ static ks_err auditable_parse(struct ks_collect_ctx *ctx, const char *data, size
         const char *src = ks_value_get_str(p, "source");
         const char *kind = ks_value_get_str(p, "kind");
         idx[i] = LANG_NONE;
-        if (!name || !ver) {
+        if (!name || !ver || !*name) {
             e = lang_bad(&s, diag, "cargo-auditable package %zu has no name or version", i);
             goto done;
         }
