@@ -160,6 +160,10 @@ size_t lang_add(struct lang_set *s, enum ks_pkg_type type, const char *name, con
     size_t idx = LANG_NONE;
     void *found;
 
+    if (!name[0]) { /* callers check; this keeps empty names out whatever */
+        ks_diag_set(diag, KS_EPARSE, "'%s': empty package name", s->ctx->path);
+        return LANG_NONE;
+    }
     if (build_purl(s, &b, type, name, version, qualifiers))
         goto done;
     found = ks_map_get(&s->by_purl, b.ptr, b.len);

@@ -57,6 +57,10 @@ static ks_err meta_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
     ks_err e = KS_OK;
 
     lang_set_init(&s, ctx);
+    if (memchr(data, '\0', len)) {
+        e = lang_bad(&s, diag, "binary data in package metadata");
+        goto done;
+    }
     if (!header_value(data, len, "Name", &name) || !name.len) {
         e = lang_bad(&s, diag, "no 'Name' header in package metadata");
         goto done;
