@@ -375,6 +375,32 @@ static void test_java(void **state)
                                "pom.properties lacks version");
 }
 
+/* Nested jars: the walk names members "/app.war!/WEB-INF/lib/b.jar!/…";
+ * the clean-up pairs each MANIFEST.MF with the pom.properties of its own jar. */
+static void test_java_nested(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    static const char manifest[] = "Implementation-Vendor-Id: org.example\n"
+                                   "Implementation-Version: 1.0\n";
+
+    (void)state;
+    assert_int_equal(run_str("java-pom-properties",
+                             "/app.war!/WEB-INF/lib/b-1.0.jar!/META-INF/maven/org.example/b/"
+                             "pom.properties",
+                             "groupId=org.example\nartifactId=b\nversion=1.0\n", &d),
+                     KS_OK);
+    assert_int_equal(run_str("java-manifest", "/app.war!/WEB-INF/lib/b-1.0.jar!/META-INF/MANIFEST.MF",
+                             manifest, &d),
+                     KS_OK);
+    assert_int_equal(run_str("java-manifest", "/app.war!/META-INF/MANIFEST.MF", manifest, &d),
+                     KS_OK);
+    assert_int_equal(inv.components.len, 3);
+    assert_int_equal(ks_lang_finish(&inv), KS_OK);
+    assert_int_equal(inv.components.len, 2);
+    must("pkg:maven/org.example/b@1.0", "b-1.0.jar!/META-INF/maven/");
+    must("pkg:maven/org.example/app@1.0", "/app.war!/META-INF/MANIFEST.MF");
+}
+
 /* ---- Go ---- */
 
 static void test_go_mod(void **state)
@@ -609,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_yarn_pnpm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_node_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_java, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_java_nested, setup, teardown),
         cmocka_unit_test_setup_teardown(test_go_mod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rust, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ruby, setup, teardown),
