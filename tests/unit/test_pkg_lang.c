@@ -426,7 +426,7 @@ static void test_go_mod(void **state)
     assert_int_equal(c->direct, 1);
     assert_int_equal(must("pkg:golang/golang.org/x/net@v0.17.0", NULL)->direct, 0);
     must("pkg:golang/github.com/q/r@v0.1.0", NULL);
-    must("pkg:golang/github.com/single/x@v2.0.0+incompatible", NULL);
+    must("pkg:golang/github.com/single/x@v2.0.0%2Bincompatible", NULL);
 
     run_fixture("go-mod", "go/go.mod");
     must("pkg:golang/github.com/google/uuid@v1.3.0", "/go/go.mod");
