@@ -26,27 +26,32 @@ static int failures;
 static int visit(const char *fpath, const struct stat *st, int flag, struct FTW *ftw)
 {
     const char *rel = fpath + root_len;
+    struct ks_buf b = KS_BUF_INIT(0);
+    bool read = false;
     (void)ftw;
 
     if (flag != FTW_F)
         return 0;
+    /* The file is read once, for every collector that wants it. */
     for (size_t i = 0; ks_lang_collectors[i]; i++) {
         const struct ks_collector *c = ks_lang_collectors[i];
         struct ks_collect_ctx ctx = {&inv, rel, NULL, &lim};
         struct ks_diag d = KS_DIAG_INIT;
-        struct ks_buf b = KS_BUF_INIT(0);
         if (!c->wants(rel, st->st_mode))
             continue;
-        if (ks_file_read(fpath, lim.max_file_size, &b, &d) ||
-            c->parse(&ctx, b.ptr ? b.ptr : "", b.len, &d)) {
-            printf("{\"error\":");
-            ks_buf_reset(&b);
-            ks_json_quote(&b, d.msg, strlen(d.msg));
-            printf("%s,\"collector\":\"%s\"}\n", b.ptr, c->name);
+        bool read_failed = !read && ks_file_read(fpath, lim.max_file_size, &b, &d);
+        if (read_failed || c->parse(&ctx, b.ptr ? b.ptr : "", b.len, &d)) {
+            struct ks_buf q = KS_BUF_INIT(0);
+            ks_json_quote(&q, d.msg, strlen(d.msg));
+            printf("{\"error\":%s,\"collector\":\"%s\"}\n", q.ptr, c->name);
+            ks_buf_release(&q);
             failures++;
+            if (read_failed)
+                break;
         }
-        ks_buf_release(&b);
+        read = true;
     }
+    ks_buf_release(&b);
     return 0;
 }
 
