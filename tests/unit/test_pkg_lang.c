@@ -139,6 +139,7 @@ static void test_wants(void **state)
         {"/src/Cargo.lock", "cargo-lock", true},
         {"/var/lib/gems/3.1.0/specifications/rack-2.2.4.gemspec", "gemspec", true},
         {"/src/rack.gemspec", "gemspec", false},
+        {"/usr/lib/ruby/gems/3.1.0/specifications/default/net-imap-0.2.3.gemspec", "gemspec", true},
         {"/app/vendor/composer/installed.json", "composer-installed", true},
         {"/app/bin/App.deps.json", "dotnet-deps", true},
     };

@@ -169,8 +169,10 @@ static bool gemspec_wants(const char *path, unsigned mode)
     const char *base = lang_basename(path);
 
     (void)mode;
-    return ks_ends_with(base, ".gemspec") && base - path >= 16 &&
-           !strncmp(base - 16, "/specifications/", 16);
+    /* Installed gems, and the default gems bundled with Ruby itself. */
+    return ks_ends_with(base, ".gemspec") &&
+           ((base - path >= 16 && !strncmp(base - 16, "/specifications/", 16)) ||
+            (base - path >= 24 && !strncmp(base - 24, "/specifications/default/", 24)));
 }
 
 /* The string literal assigned by `s.<field> = "…"` (also `.freeze`d). */
