@@ -189,6 +189,20 @@ static void test_python(void **state)
     assert_true(depends_on(c, "pkg:pypi/pysocks@1.7.1"));
     assert_int_equal(must("pkg:pypi/pysocks@1.7.1", NULL)->scope, KS_SCOPE_OPTIONAL);
 
+    /* Poetry 2 records groups instead of a category. */
+    {
+        struct ks_diag d = KS_DIAG_INIT;
+        assert_int_equal(run_str("poetry-lock", "/p2/poetry.lock",
+                                 "[[package]]\nname = \"black\"\nversion = \"24.1.0\"\n"
+                                 "groups = [\"dev\"]\n\n[[package]]\nname = \"click\"\n"
+                                 "version = \"8.1.7\"\ngroups = [\"main\", \"dev\"]\n"
+                                 "[metadata]\nlock-version = \"2.1\"\n",
+                                 &d),
+                         KS_OK);
+        assert_int_equal(must("pkg:pypi/black@24.1.0", "/p2/")->scope, KS_SCOPE_DEV);
+        assert_int_equal(must("pkg:pypi/click@8.1.7", "/p2/")->scope, KS_SCOPE_REQUIRED);
+    }
+
     run_fixture("uv-lock", "python/uv/uv.lock");
     assert_null(find("pkg:pypi/demo@0.1.0", NULL)); /* the project itself */
     c = must("pkg:pypi/requests@2.31.0", "uv.lock");

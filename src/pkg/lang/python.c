@@ -328,8 +328,18 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
             goto done;
         }
         if (!uv) {
+            /* Poetry < 1.5: category = "main" | "dev"; Poetry 2 (lock 2.1):
+             * groups = ["main", "dev", …], main meaning a runtime need. */
             const char *cat = ks_value_get_str(p, "category");
+            const struct ks_value *groups = ks_value_get(p, "groups");
             bool optional = ks_value_bool(ks_value_get(p, "optional"), false);
+            bool main_group = false;
+            for (size_t g = 0; g < ks_value_len(groups); g++) {
+                const char *gn = ks_value_str(ks_value_at(groups, g));
+                main_group |= gn && !strcmp(gn, "main");
+            }
+            if (ks_value_len(groups))
+                cat = main_group ? "main" : "dev";
             enum ks_dep_scope sc = optional ? KS_SCOPE_OPTIONAL
                                    : cat && !strcmp(cat, "dev") ? KS_SCOPE_DEV
                                    : cat ? KS_SCOPE_REQUIRED : KS_SCOPE_UNKNOWN;
