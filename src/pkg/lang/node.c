@@ -225,37 +225,80 @@ done:
 }
 
 /* v1: nested "dependencies" objects; "requires" name what each needs,
- * resolved in the nearest enclosing scope. */
+ * resolved in the nearest enclosing scope. Every scope's members are
+ * indexed in one map keyed by (scope object, name) so that resolution stays
+ * linear on big lock files. */
 struct npm_scope_frame {
     const struct ks_value *deps;
     const struct npm_scope_frame *up;
 };
 
-static ks_err npm_v1_walk(struct lang_set *s, const struct npm_scope_frame *fr, unsigned depth,
-                          struct ks_diag *diag);
+struct npm_v1 {
+    struct lang_set *s;
+    struct ks_map members; /* "<deps ptr><name>" -> member value */
+    struct ks_map indexed; /* "<deps ptr>" -> 1 */
+};
 
-static size_t npm_v1_find(struct lang_set *s, const struct npm_scope_frame *fr, const char *name)
+static char *scope_key(struct lang_set *s, const struct ks_value *deps, const char *name,
+                       size_t *len)
+{
+    size_t n = name ? strlen(name) : 0;
+    char *k = ks_arena_alloc(&s->scratch, sizeof(deps) + n);
+
+    if (k) {
+        memcpy(k, &deps, sizeof(deps));
+        if (n)
+            memcpy(k + sizeof(deps), name, n);
+        *len = sizeof(deps) + n;
+    }
+    return k;
+}
+
+static ks_err npm_v1_index(struct npm_v1 *v, const struct ks_value *deps, struct ks_diag *diag)
+{
+    size_t len = 0;
+    char *k = scope_key(v->s, deps, NULL, &len);
+
+    if (!k)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (ks_map_get(&v->indexed, k, len))
+        return KS_OK;
+    if (ks_map_put(&v->indexed, k, len, (void *)1))
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < deps->u.o.len; i++) {
+        char *mk = scope_key(v->s, deps, deps->u.o.items[i].key, &len);
+        if (!mk || ks_map_put(&v->members, mk, len, deps->u.o.items[i].value))
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    return KS_OK;
+}
+
+static size_t npm_v1_find(struct npm_v1 *v, const struct npm_scope_frame *fr, const char *name)
 {
     for (; fr; fr = fr->up) {
-        const struct ks_value *p = ks_value_get(fr->deps, name);
+        size_t len = 0;
+        char *k = scope_key(v->s, fr->deps, name, &len);
+        const struct ks_value *p = k ? ks_map_get(&v->members, k, len) : NULL;
         const char *ver = ks_value_get_str(p, "version");
         if (ver) {
-            const char *n = name;
             if (!strncmp(ver, "npm:", 4)) /* alias: "npm:real@1.0.0" */
                 return LANG_NONE;
-            return lang_add(s, KS_PKG_NPM, n, ver, NULL, NULL);
+            return lang_add(v->s, KS_PKG_NPM, name, ver, NULL, NULL);
         }
     }
     return LANG_NONE;
 }
 
-static ks_err npm_v1_walk(struct lang_set *s, const struct npm_scope_frame *fr, unsigned depth,
+static ks_err npm_v1_walk(struct npm_v1 *v, const struct npm_scope_frame *fr, unsigned depth,
                           struct ks_diag *diag)
 {
+    struct lang_set *s = v->s;
     ks_err e;
 
     if (depth > s->ctx->lim->max_json_depth)
         return ks_diag_set(diag, KS_ELIMIT, "'%s': dependencies nested too deep", s->ctx->path);
+    if ((e = npm_v1_index(v, fr->deps, diag)))
+        return e;
     for (size_t i = 0; i < fr->deps->u.o.len; i++) {
         const char *name = fr->deps->u.o.items[i].key;
         const struct ks_value *p = fr->deps->u.o.items[i].value;
@@ -263,7 +306,7 @@ static ks_err npm_v1_walk(struct lang_set *s, const struct npm_scope_frame *fr, 
         const struct ks_value *req = ks_value_get(p, "requires"), *sub;
         struct npm_scope_frame inner;
         size_t idx;
-        if (!ver || !strncmp(ver, "file:", 5) || !strncmp(ver, "npm:", 4))
+        if (!ver || !*name || !strncmp(ver, "file:", 5) || !strncmp(ver, "npm:", 4))
             continue;
         idx = lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
         if (idx == LANG_NONE)
@@ -272,12 +315,14 @@ static ks_err npm_v1_walk(struct lang_set *s, const struct npm_scope_frame *fr, 
         sub = ks_value_get(p, "dependencies");
         inner.deps = sub && sub->type == KS_VOBJECT ? sub : NULL;
         inner.up = fr;
+        if (inner.deps && (e = npm_v1_index(v, inner.deps, diag)))
+            return e;
         for (size_t j = 0; req && req->type == KS_VOBJECT && j < req->u.o.len; j++) {
-            size_t to = npm_v1_find(s, inner.deps ? &inner : fr, req->u.o.items[j].key);
+            size_t to = npm_v1_find(v, inner.deps ? &inner : fr, req->u.o.items[j].key);
             if ((e = lang_edge(s, idx, to, diag)))
                 return e;
         }
-        if (inner.deps && (e = npm_v1_walk(s, &inner, depth + 1, diag)))
+        if (inner.deps && (e = npm_v1_walk(v, &inner, depth + 1, diag)))
             return e;
     }
     return KS_OK;
@@ -304,7 +349,10 @@ static ks_err npmlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         e = npm_v2(&s, pkgs, diag);
     } else if (deps && deps->type == KS_VOBJECT) {
         struct npm_scope_frame top = {deps, NULL};
-        e = npm_v1_walk(&s, &top, 0, diag);
+        struct npm_v1 v1 = {&s, KS_MAP_INIT, KS_MAP_INIT};
+        e = npm_v1_walk(&v1, &top, 0, diag);
+        ks_map_release(&v1.members);
+        ks_map_release(&v1.indexed);
     } else if (!ks_value_get(root, "lockfileVersion")) {
         e = lang_bad(&s, diag, "not a package lock (no 'lockfileVersion')");
     }

@@ -4,6 +4,7 @@
 #include "core/ks_common.h"
 
 #include "core/buf.h"
+#include "core/map.h"
 #include "core/str.h"
 #include "pkg/inventory.h"
 #include "pkg/lang/internal.h"
@@ -255,15 +256,13 @@ const struct ks_collector lang_pipfile_lock = {"pipfile-lock", pipfile_wants, pi
 
 /* ---- poetry.lock and uv.lock: TOML [[package]] arrays ---- */
 
-/* Index of the component named (PEP 503) `name` in `names`, or LANG_NONE. */
-static size_t find_pkg(struct lang_set *s, char **names, size_t *idx, size_t n, const char *name)
+/* Index of the component named (PEP 503) `name`, or LANG_NONE. */
+static size_t find_pkg(struct lang_set *s, const struct ks_map *by_name, const char *name)
 {
     char *norm = lang_pep503(s, name);
+    void *hit = norm ? ks_map_get(by_name, norm, strlen(norm)) : NULL;
 
-    for (size_t i = 0; norm && i < n; i++)
-        if (names[i] && !strcmp(names[i], norm))
-            return idx[i];
-    return LANG_NONE;
+    return hit ? (size_t)(uintptr_t)hit - 1 : LANG_NONE;
 }
 
 static bool poetry_wants(const char *path, unsigned mode)
@@ -287,6 +286,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
     struct ks_value *root;
     const struct ks_value *pkgs;
     struct lang_set s;
+    struct ks_map by_name = KS_MAP_INIT; /* PEP 503 name -> index + 1 */
     char **names = NULL;
     size_t *idx = NULL, n, first = ctx->inv->components.len;
     ks_err e;
@@ -323,8 +323,9 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
             goto done;
         }
         idx[i] = lang_add(&s, KS_PKG_PYPI, name, ver, NULL, diag);
-        if (idx[i] == LANG_NONE) {
-            e = KS_ENOMEM;
+        if (idx[i] == LANG_NONE || !names[i] ||
+            ks_map_put(&by_name, names[i], strlen(names[i]), (void *)(uintptr_t)(idx[i] + 1))) {
+            e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
         }
         if (!uv) {
@@ -353,7 +354,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
         if (!uv) {
             const struct ks_value *deps = ks_value_get(p, "dependencies");
             for (size_t k = 0; deps && deps->type == KS_VOBJECT && k < deps->u.o.len; k++) {
-                size_t to = find_pkg(&s, names, idx, n, deps->u.o.items[k].key);
+                size_t to = find_pkg(&s, &by_name, deps->u.o.items[k].key);
                 if ((e = lang_edge(&s, idx[i], to, diag)))
                     goto done;
             }
@@ -368,7 +369,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
                 const struct ks_value *list = kind == 0 ? d : d->u.o.items[g].value;
                 for (size_t k = 0; k < ks_value_len(list); k++) {
                     const char *dn = ks_value_get_str(ks_value_at(list, k), "name");
-                    size_t to = dn ? find_pkg(&s, names, idx, n, dn) : LANG_NONE;
+                    size_t to = dn ? find_pkg(&s, &by_name, dn) : LANG_NONE;
                     if (to == LANG_NONE)
                         continue;
                     if (idx[i] == LANG_NONE) /* the project: its deps are direct */
@@ -390,6 +391,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
     }
     e = lang_set_finish(&s, diag);
 done:
+    ks_map_release(&by_name);
     lang_set_release(&s);
     return e;
 }
