@@ -42,16 +42,32 @@ static ks_err migrate(struct ks_store *st, struct ks_diag *diag)
                          none, 0, get_int, &version, diag);
     if (err)
         return err;
-    if (version > (int64_t)st->drv->nmigrations)
+    if (version > (int64_t)ks_store_nmigrations)
         return ks_diag_set(diag, KS_EDB,
                            "store schema version %lld is newer than this kensa understands (%zu)",
-                           (long long)version, st->drv->nmigrations);
-    for (size_t v = (size_t)version; v < st->drv->nmigrations; v++) {
+                           (long long)version, ks_store_nmigrations);
+    for (size_t v = (size_t)version; v < ks_store_nmigrations; v++) {
         struct ks_sqlv args[1] = {KS_SQL_INT((int64_t)v + 1)};
+        struct ks_buf ddl = KS_BUF_INIT(0);
+        const char *p = ks_store_migrations[v], *hit;
 
+        /* "@ID@" becomes the backend's auto-numbered key column. */
+        for (hit = strstr(p, "@ID@"); hit && !err; hit = strstr(p, "@ID@")) {
+            err = ks_buf_add(&ddl, p, (size_t)(hit - p));
+            if (!err)
+                err = ks_buf_adds(&ddl, st->drv->id_column);
+            p = hit + 4;
+        }
+        if (!err)
+            err = ks_buf_adds(&ddl, p);
+        if (err) {
+            ks_buf_release(&ddl);
+            return ks_diag_set(diag, err, "out of memory");
+        }
         err = st->drv->begin(st->conn, diag);
         if (!err)
-            err = st->drv->script(st->conn, st->drv->migrations[v], diag);
+            err = st->drv->script(st->conn, ks_buf_str(&ddl), diag);
+        ks_buf_release(&ddl);
         if (!err)
             err = Q(st,
                     "INSERT INTO meta(key, value) VALUES ('schema_version', $1) "
@@ -74,7 +90,10 @@ ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag
 
     if (!st)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
+    if (!strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11))
+        err = ks_store_pg_open(location, &st->drv, &st->conn, diag);
+    else
+        err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
     if (!err)
         err = migrate(st, diag);
     if (err) {
@@ -811,13 +830,19 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
             long long acct = strtoll(fld[3], &end, 10);
             struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
 
-            err = ks_buf_addf(&f.sql, " AND (%s %s ", expr, dir);
+            /* Numeric keys are compared as reals (see filter.c). */
+            const char *cast_open = l.numeric ? "CAST(" : "";
+            const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
+
+            err = ks_buf_addf(&f.sql, " AND (%s %s %s", expr, dir, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
             if (!err)
-                err = ks_buf_addf(&f.sql, " OR (%s = ", expr);
+                err = ks_buf_addf(&f.sql, "%s OR (%s = %s", cast_close, expr, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_adds(&f.sql, cast_close);
             if (!err)
                 err = ks_buf_adds(&f.sql, " AND (f.account > ");
             if (!err)

@@ -13,12 +13,26 @@ static int atoi_safe(const char *s)
 }
 static char path[128];
 
+/* With KS_TEST_PG (tests/store/with-postgres.sh) every test runs against
+ * PostgreSQL instead: "dir/NAME.db" becomes the database NAME. */
+static const char *location(char *buf, size_t n)
+{
+    const char *host = getenv("KS_TEST_PG_HOST");
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+    if (!host)
+        return path;
+    snprintf(buf, n, "postgresql://kensa@/%.*s?host=%s", (int)(strlen(base) - 3), base, host);
+    return buf;
+}
+
 static struct ks_store *open_store(void)
 {
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_store *st = NULL;
+    char loc[512];
 
-    if (ks_store_open(path, &st, &d))
+    if (ks_store_open(location(loc, sizeof(loc)), &st, &d))
         fail_msg("%s", d.msg);
     return st;
 }
@@ -483,10 +497,17 @@ static void test_bad_store(void **state)
 {
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_store *st;
-    char bad[160];
+    char bad[512];
     FILE *f;
 
     (void)state;
+    if (getenv("KS_TEST_PG_HOST")) {
+        snprintf(bad, sizeof(bad), "postgresql://kensa@/no_such_db?host=%s",
+                 getenv("KS_TEST_PG_HOST"));
+        assert_int_equal(ks_store_open(bad, &st, &d), KS_EDB);
+        assert_non_null(strstr(d.msg, "no_such_db"));
+        return;
+    }
     snprintf(bad, sizeof(bad), "%s/garbage.db", dir);
     f = fopen(bad, "w");
     assert_non_null(f);
