@@ -17,10 +17,10 @@
 #include <math.h>
 
 enum {
-    T_DEFINED = 1,  /* defined by a [header] */
-    T_DOTTED = 2,   /* created by a dotted key inside a table body */
-    T_FROZEN = 4,   /* inline table or static array: closed */
-    T_AOT = 8,      /* array created by [[header]] */
+    T_DEFINED = 1, /* defined by a [header] */
+    T_DOTTED = 2,  /* created by a dotted key inside a table body */
+    T_FROZEN = 4,  /* inline table or static array: closed */
+    T_AOT = 8,     /* array created by [[header]] */
 };
 
 struct tnode {
@@ -241,8 +241,8 @@ static void freeze(struct tnode *t, unsigned depth)
 
 static bool is_bare(int c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 static ks_err parse_string(struct parser *p, bool allow_multi, const char **out, size_t *out_len,
@@ -267,8 +267,8 @@ static ks_err parse_key(struct parser *p, struct keypart *parts, size_t *nparts)
             parts[n].s = p->s + start;
             parts[n].len = p->pos - start;
         } else {
-            return perr(p, KS_EPARSE, c < 0 ? "expected a key, found end of input"
-                                            : "expected a key");
+            return perr(p, KS_EPARSE,
+                        c < 0 ? "expected a key, found end of input" : "expected a key");
         }
         n++;
         skip_ws(p);
@@ -323,16 +323,36 @@ static ks_err parse_escape(struct parser *p)
 
     p->pos++;
     switch (c) {
-    case 'b': ch = '\b'; break;
-    case 't': ch = '\t'; break;
-    case 'n': ch = '\n'; break;
-    case 'f': ch = '\f'; break;
-    case 'r': ch = '\r'; break;
-    case 'e': ch = 0x1b; break;
-    case '"': ch = '"'; break;
-    case '\\': ch = '\\'; break;
-    case 'u': nhex = 4; goto hex;
-    case 'U': nhex = 8; goto hex;
+    case 'b':
+        ch = '\b';
+        break;
+    case 't':
+        ch = '\t';
+        break;
+    case 'n':
+        ch = '\n';
+        break;
+    case 'f':
+        ch = '\f';
+        break;
+    case 'r':
+        ch = '\r';
+        break;
+    case 'e':
+        ch = 0x1b;
+        break;
+    case '"':
+        ch = '"';
+        break;
+    case '\\':
+        ch = '\\';
+        break;
+    case 'u':
+        nhex = 4;
+        goto hex;
+    case 'U':
+        nhex = 8;
+        goto hex;
     default:
         p->pos--;
         return perr(p, KS_EPARSE, "invalid escape sequence in string");
@@ -451,8 +471,10 @@ static bool all_digits(const char *s, size_t n, int base)
         return false;
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)s[i];
-        bool d = base == 16 ? isxdigit(c) : base == 8 ? (c >= '0' && c <= '7')
-                 : base == 2 ? (c == '0' || c == '1') : isdigit(c);
+        bool d = base == 16  ? isxdigit(c)
+                 : base == 8 ? (c >= '0' && c <= '7')
+                 : base == 2 ? (c == '0' || c == '1')
+                             : isdigit(c);
         if (c == '_') {
             if (!prev_digit || i + 1 == n)
                 return false;
@@ -565,13 +587,13 @@ static ks_err parse_scalar(struct parser *p, struct ks_value *v)
     size_t start = p->pos, n;
     const char *t = p->s + start;
 
-    while (peek(p, 0) >= 0 && (is_bare(peek(p, 0)) || peek(p, 0) == '.' || peek(p, 0) == '+' ||
-                               peek(p, 0) == ':'))
+    while (peek(p, 0) >= 0 &&
+           (is_bare(peek(p, 0)) || peek(p, 0) == '.' || peek(p, 0) == '+' || peek(p, 0) == ':'))
         p->pos++;
     n = p->pos - start;
     if (!n)
-        return perr(p, KS_EPARSE, peek(p, 0) < 0 ? "expected a value, found end of input"
-                                                 : "expected a value");
+        return perr(p, KS_EPARSE,
+                    peek(p, 0) < 0 ? "expected a value, found end of input" : "expected a value");
     if ((n == 4 && !memcmp(t, "true", 4)) || (n == 5 && !memcmp(t, "false", 5))) {
         v->type = KS_VBOOL;
         v->u.b = n == 4;
@@ -783,8 +805,8 @@ static ks_err parse_header(struct parser *p)
     if ((e = parse_key(p, k, &n)))
         return e;
     if (peek(p, 0) != ']' || (aot && peek(p, 1) != ']'))
-        return perr(p, KS_EPARSE, aot ? "expected ']]' after table name"
-                                      : "expected ']' after table name");
+        return perr(p, KS_EPARSE,
+                    aot ? "expected ']]' after table name" : "expected ']' after table name");
     p->pos += aot ? 2 : 1;
     key_text(k, n, name, sizeof(name));
     for (size_t i = 0; i + 1 < n; i++) {
@@ -867,8 +889,7 @@ static ks_err parse_document(struct parser *p)
             return perr(p, KS_EPARSE, "expected '=' after key");
         p->pos++;
         skip_ws(p);
-        if ((e = parse_value(p, &v)) || (e = assign(p, p->cur, k, n, v)) ||
-            (e = end_of_line(p)))
+        if ((e = parse_value(p, &v)) || (e = assign(p, p->cur, k, n, v)) || (e = end_of_line(p)))
             return e;
     }
 }

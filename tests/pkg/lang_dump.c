@@ -87,10 +87,11 @@ int main(int argc, char **argv)
         ks_jw_kstr_opt(&w, "license", c->license);
         ks_jw_kstr(&w, "path", c->path);
         ks_jw_kint(&w, "direct", c->direct);
-        ks_jw_kstr(&w, "scope", c->scope == KS_SCOPE_REQUIRED   ? "required"
-                                : c->scope == KS_SCOPE_OPTIONAL ? "optional"
-                                : c->scope == KS_SCOPE_DEV      ? "dev"
-                                                                : "unknown");
+        ks_jw_kstr(&w, "scope",
+                   c->scope == KS_SCOPE_REQUIRED   ? "required"
+                   : c->scope == KS_SCOPE_OPTIONAL ? "optional"
+                   : c->scope == KS_SCOPE_DEV      ? "dev"
+                                                   : "unknown");
         ks_jw_key(&w, "depends");
         ks_jw_arr_begin(&w);
         for (size_t k = 0; k < c->ndepends; k++) {

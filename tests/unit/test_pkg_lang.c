@@ -118,30 +118,33 @@ static void test_wants(void **state)
         const char *path, *collector;
         bool want;
     } cases[] = {
-        {"/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", "python-metadata", true},
-        {"/usr/lib/python3/dist-packages/x.egg-info/PKG-INFO", "python-metadata", true},
-        {"/app/METADATA", "python-metadata", false},
-        {"/app/requirements.txt", "python-requirements", true},
-        {"/app/requirements-dev.txt", "python-requirements", true},
-        {"/app/node_modules/ms/package.json", "node-package", true},
-        {"/app/node_modules/@types/node/package.json", "node-package", true},
-        {"/app/node_modules/ms/test/package.json", "node-package", false},
-        {"/app/package.json", "node-package", false},
-        {"/app/package-lock.json", "npm-lock", true},
-        {"/app/npm-shrinkwrap.json", "npm-lock", true},
-        {"/app/node_modules/.package-lock.json", "npm-lock", false},
-        {"/app/node_modules/uri-js/yarn.lock", "yarn-lock", false},
-        {"/app/node_modules/x/test/fixtures/node_modules/y/package.json", "node-package", false},
-        {"/app/node_modules/x/node_modules/@s/y/package.json", "node-package", true},
-        {"/a.jar!/META-INF/MANIFEST.MF", "java-manifest", true},
-        {"/a.jar!/META-INF/maven/g/a/pom.properties", "java-pom-properties", true},
-        {"/src/go.mod", "go-mod", true},
-        {"/src/Cargo.lock", "cargo-lock", true},
-        {"/var/lib/gems/3.1.0/specifications/rack-2.2.4.gemspec", "gemspec", true},
-        {"/src/rack.gemspec", "gemspec", false},
-        {"/usr/lib/ruby/gems/3.1.0/specifications/default/net-imap-0.2.3.gemspec", "gemspec", true},
-        {"/app/vendor/composer/installed.json", "composer-installed", true},
-        {"/app/bin/App.deps.json", "dotnet-deps", true},
+            {"/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", "python-metadata",
+             true},
+            {"/usr/lib/python3/dist-packages/x.egg-info/PKG-INFO", "python-metadata", true},
+            {"/app/METADATA", "python-metadata", false},
+            {"/app/requirements.txt", "python-requirements", true},
+            {"/app/requirements-dev.txt", "python-requirements", true},
+            {"/app/node_modules/ms/package.json", "node-package", true},
+            {"/app/node_modules/@types/node/package.json", "node-package", true},
+            {"/app/node_modules/ms/test/package.json", "node-package", false},
+            {"/app/package.json", "node-package", false},
+            {"/app/package-lock.json", "npm-lock", true},
+            {"/app/npm-shrinkwrap.json", "npm-lock", true},
+            {"/app/node_modules/.package-lock.json", "npm-lock", false},
+            {"/app/node_modules/uri-js/yarn.lock", "yarn-lock", false},
+            {"/app/node_modules/x/test/fixtures/node_modules/y/package.json", "node-package",
+             false},
+            {"/app/node_modules/x/node_modules/@s/y/package.json", "node-package", true},
+            {"/a.jar!/META-INF/MANIFEST.MF", "java-manifest", true},
+            {"/a.jar!/META-INF/maven/g/a/pom.properties", "java-pom-properties", true},
+            {"/src/go.mod", "go-mod", true},
+            {"/src/Cargo.lock", "cargo-lock", true},
+            {"/var/lib/gems/3.1.0/specifications/rack-2.2.4.gemspec", "gemspec", true},
+            {"/src/rack.gemspec", "gemspec", false},
+            {"/usr/lib/ruby/gems/3.1.0/specifications/default/net-imap-0.2.3.gemspec", "gemspec",
+             true},
+            {"/app/vendor/composer/installed.json", "composer-installed", true},
+            {"/app/bin/App.deps.json", "dotnet-deps", true},
     };
 
     (void)state;
@@ -316,8 +319,7 @@ static void test_node_malformed(void **state)
     assert_int_equal(run_str("npm-lock", "/package-lock.json",
                              "{\"lockfileVersion\":3,\"packages\":{\"node_modules/a\":1}}", &d),
                      KS_EPARSE);
-    assert_int_equal(run_str("yarn-lock", "/yarn.lock", "a@^1\n  version \"1\"\n", &d),
-                     KS_EPARSE);
+    assert_int_equal(run_str("yarn-lock", "/yarn.lock", "a@^1\n  version \"1\"\n", &d), KS_EPARSE);
     assert_non_null(strstr(d.msg, "line 1"));
     assert_int_equal(run_str("yarn-lock", "/yarn.lock", "a@^1:\n  resolved \"x\"\n", &d),
                      KS_EPARSE);
@@ -337,13 +339,13 @@ static void test_java(void **state)
     (void)state;
     /* A shaded jar carries one pom.properties per bundled artifact. */
     static const char *const shaded[] = {
-        "org.apache.maven.wagon/wagon-http", "org.apache.maven.wagon/wagon-http-shared",
-        "org.apache.httpcomponents/httpclient", "org.apache.httpcomponents/httpcore",
-        "commons-codec/commons-codec"};
+            "org.apache.maven.wagon/wagon-http", "org.apache.maven.wagon/wagon-http-shared",
+            "org.apache.httpcomponents/httpclient", "org.apache.httpcomponents/httpcore",
+            "commons-codec/commons-codec"};
     char rel[512];
     for (size_t i = 0; i < 5; i++) {
-        snprintf(rel, sizeof(rel), "java/wagon-http-shaded-3.5.3.jar!/META-INF/maven/%s/pom.properties",
-                 shaded[i]);
+        snprintf(rel, sizeof(rel),
+                 "java/wagon-http-shaded-3.5.3.jar!/META-INF/maven/%s/pom.properties", shaded[i]);
         run_fixture("java-pom-properties", rel);
     }
     run_fixture("java-manifest", "java/wagon-http-shaded-3.5.3.jar!/META-INF/MANIFEST.MF");
@@ -404,8 +406,8 @@ static void test_java_nested(void **state)
                              "pom.properties",
                              "groupId=org.example\nartifactId=b\nversion=1.0\n", &d),
                      KS_OK);
-    assert_int_equal(run_str("java-manifest", "/app.war!/WEB-INF/lib/b-1.0.jar!/META-INF/MANIFEST.MF",
-                             manifest, &d),
+    assert_int_equal(run_str("java-manifest",
+                             "/app.war!/WEB-INF/lib/b-1.0.jar!/META-INF/MANIFEST.MF", manifest, &d),
                      KS_OK);
     assert_int_equal(run_str("java-manifest", "/app.war!/META-INF/MANIFEST.MF", manifest, &d),
                      KS_OK);
@@ -488,7 +490,11 @@ static void test_rust(void **state)
                      KS_EPARSE);
     assert_non_null(strstr(d.msg, "no name or version"));
     assert_int_equal(run_str("cargo-lock", "/Cargo.lock", "package = 1\n", &d), KS_EPARSE);
-    assert_int_equal(run_str("cargo-auditable", "/bin/x", "\x7f" "ELF", &d), KS_OK);
+    assert_int_equal(run_str("cargo-auditable", "/bin/x",
+                             "\x7f"
+                             "ELF",
+                             &d),
+                     KS_OK);
 
     run_fixture("cargo-auditable", "elf/cargo-auditable.o");
     assert_null(find("pkg:cargo/demo@0.1.0", "auditable")); /* the root crate */
@@ -521,8 +527,7 @@ static void test_ruby(void **state)
     c = must("pkg:gem/rack@2.2.22", NULL);
     assert_string_equal(c->license, "MIT");
 
-    assert_int_equal(run_str("gemfile-lock", "/Gemfile.lock",
-                             "GEM\n  specs:\n    x (1.0\n", &d),
+    assert_int_equal(run_str("gemfile-lock", "/Gemfile.lock", "GEM\n  specs:\n    x (1.0\n", &d),
                      KS_EPARSE);
     assert_non_null(strstr(d.msg, "line 3"));
     assert_int_equal(run_str("gemfile-lock", "/Gemfile.lock", "    just text\n", &d), KS_EPARSE);
@@ -593,8 +598,7 @@ static void test_dotnet(void **state)
     run_fixture("nuget-packages-config", "dotnet/packages.config");
     assert_int_equal(count_path("packages.config"), 3);
     assert_int_equal(must("pkg:nuget/NUnit@3.13.3", "packages.config")->scope, KS_SCOPE_DEV);
-    assert_int_equal(must("pkg:nuget/log4net@2.0.15", "packages.config")->scope,
-                     KS_SCOPE_REQUIRED);
+    assert_int_equal(must("pkg:nuget/log4net@2.0.15", "packages.config")->scope, KS_SCOPE_REQUIRED);
     assert_int_equal(run_str("nuget-packages-config", "/packages.config",
                              "<packages><package id=\"x\"/></packages>", &d),
                      KS_EPARSE);
@@ -643,20 +647,20 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wants, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_python, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_python_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_npm, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_yarn_pnpm, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_node_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_java, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_java_nested, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_go_mod, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rust, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ruby, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_php, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dotnet, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_wants, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_python, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_python_malformed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_npm, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_yarn_pnpm, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_node_malformed, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_java, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_java_nested, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_go_mod, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_rust, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_ruby, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_php, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_dotnet, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

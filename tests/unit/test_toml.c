@@ -174,10 +174,10 @@ static void test_toml_cargo_lock(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_toml_scalars, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_toml_tables, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_toml_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_toml_cargo_lock, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_toml_scalars, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_toml_tables, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_toml_errors, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_toml_cargo_lock, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

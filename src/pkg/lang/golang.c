@@ -48,7 +48,7 @@ static size_t tab_fields(char *line, char **f, size_t max)
     return n;
 }
 
-static ks_err modinfo_parse(struct lang_set *s, char *mi, const char *gover,
+static ks_err modinfo_parse(struct ks_lang_set *s, char *mi, const char *gover,
                             struct ks_diag *diag)
 {
     char *line = mi, *f[4];
@@ -57,7 +57,7 @@ static ks_err modinfo_parse(struct lang_set *s, char *mi, const char *gover,
      * module requires directly, so no dependency edges are recorded. */
     char *pend_path = NULL, *pend_ver = NULL;
     bool pend_main = false;
-    size_t main_idx = LANG_NONE;
+    size_t main_idx = KS_LANG_NONE;
     ks_err e = KS_OK;
 
     for (bool last = false; !last;) {
@@ -70,8 +70,8 @@ static ks_err modinfo_parse(struct lang_set *s, char *mi, const char *gover,
         if (n >= 2 && (!strcmp(f[0], "mod") || !strcmp(f[0], "dep") || !strcmp(f[0], "=>"))) {
             bool repl = !strcmp(f[0], "=>");
             if (!repl && pend_path) {
-                size_t idx = lang_add(s, KS_PKG_GO, pend_path, pend_ver, NULL, diag);
-                if (idx == LANG_NONE)
+                size_t idx = ks_lang_add(s, KS_PKG_GO, pend_path, pend_ver, NULL, diag);
+                if (idx == KS_LANG_NONE)
                     return KS_ENOMEM;
                 if (pend_main)
                     main_idx = idx;
@@ -96,26 +96,26 @@ static ks_err modinfo_parse(struct lang_set *s, char *mi, const char *gover,
         line = nl + 1;
     }
     if (pend_path) {
-        size_t idx = lang_add(s, KS_PKG_GO, pend_path, pend_ver, NULL, diag);
-        if (idx == LANG_NONE)
+        size_t idx = ks_lang_add(s, KS_PKG_GO, pend_path, pend_ver, NULL, diag);
+        if (idx == KS_LANG_NONE)
             return KS_ENOMEM;
         if (pend_main)
             main_idx = idx;
     }
-    if (main_idx != LANG_NONE)
-        lang_scope(s, main_idx, KS_SCOPE_REQUIRED, 1);
+    if (main_idx != KS_LANG_NONE)
+        ks_lang_scope(s, main_idx, KS_SCOPE_REQUIRED, 1);
     /* The toolchain: "go1.21.5" (maybe followed by " X:exp"), as "v1.21.5". */
     if (gover && !strncmp(gover, "go", 2) && gover[2] >= '0' && gover[2] <= '9') {
         size_t vlen = strcspn(gover + 2, " \t");
         char *v = ks_arena_printf(&s->scratch, "v%.*s", (int)vlen, gover + 2);
-        size_t idx = v ? lang_add(s, KS_PKG_GO_STDLIB, "stdlib", v, NULL, diag) : LANG_NONE;
-        if (idx == LANG_NONE)
+        size_t idx = v ? ks_lang_add(s, KS_PKG_GO_STDLIB, "stdlib", v, NULL, diag) : KS_LANG_NONE;
+        if (idx == KS_LANG_NONE)
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-        lang_scope(s, idx, KS_SCOPE_REQUIRED, -1);
+        ks_lang_scope(s, idx, KS_SCOPE_REQUIRED, -1);
     } else if (gover) {
-        e = ks_inventory_note(s->ctx->inv, s->ctx->path,
-                              "Go toolchain version '%.40s' is not a release: stdlib not inventoried",
-                              gover);
+        e = ks_inventory_note(
+                s->ctx->inv, s->ctx->path,
+                "Go toolchain version '%.40s' is not a release: stdlib not inventoried", gover);
     }
     return e;
 }
@@ -124,18 +124,18 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
                           struct ks_diag *diag)
 {
     const unsigned char *d;
-    struct lang_set s;
+    struct ks_lang_set s;
     size_t off, size, pos = 32;
     uint64_t vlen, mlen;
     char *gover, *mi;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
-    if (!lang_elf_section(data, len, ".go.buildinfo", &off, &size))
+    ks_lang_set_init(&s, ctx);
+    if (!ks_lang_elf_section(data, len, ".go.buildinfo", &off, &size))
         goto done; /* not a Go binary (or not ELF): nothing to say */
     d = (const unsigned char *)data + off;
     if (size < 32 || memcmp(d, buildinfo_magic, sizeof(buildinfo_magic))) {
-        e = lang_bad(&s, diag, "'.go.buildinfo' section without the build info header");
+        e = ks_lang_bad(&s, diag, "'.go.buildinfo' section without the build info header");
         goto done;
     }
     if (!(d[15] & 2)) {
@@ -145,13 +145,13 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
         goto done;
     }
     if (!uvarint(d, size, &pos, &vlen) || vlen > size - pos) {
-        e = lang_bad(&s, diag, "truncated Go version in build info");
+        e = ks_lang_bad(&s, diag, "truncated Go version in build info");
         goto done;
     }
-    gover = lang_strndup(&s, (const char *)d + pos, (size_t)vlen);
+    gover = ks_lang_strndup(&s, (const char *)d + pos, (size_t)vlen);
     pos += (size_t)vlen;
     if (!uvarint(d, size, &pos, &mlen) || mlen > size - pos) {
-        e = lang_bad(&s, diag, "truncated module info in build info");
+        e = ks_lang_bad(&s, diag, "truncated module info in build info");
         goto done;
     }
     /* Module info is framed by 16 sentinel bytes on each side. */
@@ -162,10 +162,10 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
             mn -= 32;
         }
         if (memchr(d + mstart, '\0', mn)) {
-            e = lang_bad(&s, diag, "NUL in Go module info");
+            e = ks_lang_bad(&s, diag, "NUL in Go module info");
             goto done;
         }
-        mi = lang_strndup(&s, (const char *)d + mstart, mn);
+        mi = ks_lang_strndup(&s, (const char *)d + mstart, mn);
     }
     if (!gover || !mi) {
         e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
@@ -173,24 +173,24 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
     }
     if ((e = modinfo_parse(&s, mi, gover, diag)))
         goto done;
-    e = lang_set_finish(&s, diag);
+    e = ks_lang_set_finish(&s, diag);
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_go_binary = {"go-binary", gobin_wants, gobin_parse};
+const struct ks_collector ks_lang_go_binary = {"go-binary", gobin_wants, gobin_parse};
 
 /* ---- go.mod ---- */
 
 static bool gomod_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "go.mod");
+    return ks_lang_path_is(path, "go.mod");
 }
 
 /* Next whitespace-separated token of `*p` (a "quoted" or `raw` string is one). */
-static bool token(struct lang_set *s, const char **p, const char *end, char **out)
+static bool token(struct ks_lang_set *s, const char **p, const char *end, char **out)
 {
     const char *q = *p, *start;
 
@@ -203,14 +203,14 @@ static bool token(struct lang_set *s, const char **p, const char *end, char **ou
         start = q;
         while (q < end && *q != quote)
             q++;
-        *out = lang_strndup(s, start, (size_t)(q - start));
+        *out = ks_lang_strndup(s, start, (size_t)(q - start));
         *p = q < end ? q + 1 : q;
         return *out != NULL;
     }
     start = q;
     while (q < end && *q != ' ' && *q != '\t' && !(q + 1 < end && q[0] == '/' && q[1] == '/'))
         q++;
-    *out = lang_strndup(s, start, (size_t)(q - start));
+    *out = ks_lang_strndup(s, start, (size_t)(q - start));
     *p = q;
     return *out != NULL;
 }
@@ -229,16 +229,16 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
 {
     KS_VEC(struct gomod_req) reqs = KS_VEC_INIT;
     KS_VEC(struct gomod_repl) repls = KS_VEC_INIT;
-    struct lang_set s;
+    struct ks_lang_set s;
     char block[16] = "";
     size_t i = 0;
     unsigned lineno = 0;
     bool have_module = false;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in go.mod");
+        e = ks_lang_bad(&s, diag, "binary data in go.mod");
         goto done;
     }
     while (i < len) {
@@ -261,7 +261,7 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
             if (strcmp(verb, "require") && strcmp(verb, "replace"))
                 continue;
             if (!token(&s, &p, end, &a)) {
-                e = lang_bad(&s, diag, "line %u: '%s' without arguments", lineno, verb);
+                e = ks_lang_bad(&s, diag, "line %u: '%s' without arguments", lineno, verb);
                 goto done;
             }
             if (!strcmp(a, "(")) {
@@ -280,11 +280,11 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
             struct gomod_req r = {a, b, false};
             const char *cm = memmem(p, (size_t)(end - p), "//", 2);
             if (!b) {
-                e = lang_bad(&s, diag, "line %u: require without a version", lineno);
+                e = ks_lang_bad(&s, diag, "line %u: require without a version", lineno);
                 goto done;
             }
-            r.indirect = cm && cm < end && strstr(lang_strndup(&s, cm, (size_t)(end - cm)),
-                                                  "indirect");
+            r.indirect = cm && cm < end &&
+                         strstr(ks_lang_strndup(&s, cm, (size_t)(end - cm)), "indirect");
             if (KS_VEC_PUSH(&reqs, r)) {
                 e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
                 goto done;
@@ -301,7 +301,7 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
                 r.to_ver = x;
             }
             if (!r.to) {
-                e = lang_bad(&s, diag, "line %u: malformed replace", lineno);
+                e = ks_lang_bad(&s, diag, "line %u: malformed replace", lineno);
                 goto done;
             }
             if (KS_VEC_PUSH(&repls, r)) {
@@ -311,7 +311,7 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
         }
     }
     if (!have_module) {
-        e = lang_bad(&s, diag, "no 'module' directive");
+        e = ks_lang_bad(&s, diag, "no 'module' directive");
         goto done;
     }
     for (size_t k = 0; k < reqs.len; k++) {
@@ -333,18 +333,18 @@ static ks_err gomod_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
         }
         if (local)
             continue;
-        idx = lang_add(&s, KS_PKG_GO, path, ver, NULL, diag);
-        if (idx == LANG_NONE) {
+        idx = ks_lang_add(&s, KS_PKG_GO, path, ver, NULL, diag);
+        if (idx == KS_LANG_NONE) {
             e = KS_ENOMEM;
             goto done;
         }
-        lang_scope(&s, idx, KS_SCOPE_REQUIRED, r->indirect ? 0 : 1);
+        ks_lang_scope(&s, idx, KS_SCOPE_REQUIRED, r->indirect ? 0 : 1);
     }
 done:
     KS_VEC_RELEASE(&reqs);
     KS_VEC_RELEASE(&repls);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_go_mod = {"go-mod", gomod_wants, gomod_parse};
+const struct ks_collector ks_lang_go_mod = {"go-mod", gomod_wants, gomod_parse};

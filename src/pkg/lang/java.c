@@ -17,7 +17,7 @@ static bool pom_wants(const char *path, unsigned mode)
 }
 
 /* Value of `key` in a Java properties text (key=value or key: value). */
-static char *prop(struct lang_set *s, const char *data, size_t len, const char *key)
+static char *prop(struct ks_lang_set *s, const char *data, size_t len, const char *key)
 {
     size_t klen = strlen(key), i = 0;
 
@@ -33,7 +33,7 @@ static char *prop(struct lang_set *s, const char *data, size_t len, const char *
             r = ks_str_trim(r);
             if (r.len && (r.ptr[0] == '=' || r.ptr[0] == ':')) {
                 r = ks_str_trim((struct ks_str){r.ptr + 1, r.len - 1});
-                return r.len ? lang_strndup(s, r.ptr, r.len) : NULL;
+                return r.len ? ks_lang_strndup(s, r.ptr, r.len) : NULL;
             }
         }
     }
@@ -43,33 +43,35 @@ static char *prop(struct lang_set *s, const char *data, size_t len, const char *
 static ks_err pom_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                         struct ks_diag *diag)
 {
-    struct lang_set s;
+    struct ks_lang_set s;
     char *g, *a, *v, *name;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in pom.properties");
+        e = ks_lang_bad(&s, diag, "binary data in pom.properties");
         goto done;
     }
     g = prop(&s, data, len, "groupId");
     a = prop(&s, data, len, "artifactId");
     v = prop(&s, data, len, "version");
     if (!g || !a || !v) {
-        e = lang_bad(&s, diag, "pom.properties lacks %s", !g ? "groupId" : !a ? "artifactId"
-                                                                          : "version");
+        e = ks_lang_bad(&s, diag, "pom.properties lacks %s",
+                        !g   ? "groupId"
+                        : !a ? "artifactId"
+                             : "version");
         goto done;
     }
     name = ks_arena_printf(&s.scratch, "%s:%s", g, a);
-    if (!name || lang_add(&s, KS_PKG_MAVEN, name, v, NULL, diag) == LANG_NONE)
+    if (!name || ks_lang_add(&s, KS_PKG_MAVEN, name, v, NULL, diag) == KS_LANG_NONE)
         e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_java_pom_properties = {"java-pom-properties", pom_wants,
-                                                      pom_parse};
+const struct ks_collector ks_lang_java_pom_properties = {"java-pom-properties", pom_wants,
+                                                         pom_parse};
 
 /* ---- MANIFEST.MF ---- */
 
@@ -80,7 +82,7 @@ static bool manifest_wants(const char *path, unsigned mode)
 }
 
 /* Main-section attribute `key` with 72-column continuation lines joined. */
-static char *attr(struct lang_set *s, const char *data, size_t len, const char *key)
+static char *attr(struct ks_lang_set *s, const char *data, size_t len, const char *key)
 {
     size_t klen = strlen(key), i = 0;
     struct ks_buf b = KS_BUF_INIT(1u << 16);
@@ -106,7 +108,7 @@ static char *attr(struct lang_set *s, const char *data, size_t len, const char *
                 ks_buf_add(&b, c, cn);
             }
             if (b.len)
-                r = lang_strndup(s, b.ptr, b.len);
+                r = ks_lang_strndup(s, b.ptr, b.len);
             break;
         }
     }
@@ -117,15 +119,15 @@ static char *attr(struct lang_set *s, const char *data, size_t len, const char *
 static ks_err manifest_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                              struct ks_diag *diag)
 {
-    struct lang_set s;
+    struct ks_lang_set s;
     const char *bang = strstr(ctx->path, "!/META-INF/MANIFEST.MF"), *base;
     char *ver, *fver, *group, *artifact, *name;
     size_t alen;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in MANIFEST.MF");
+        e = ks_lang_bad(&s, diag, "binary data in MANIFEST.MF");
         goto done;
     }
     if (!bang)
@@ -147,11 +149,11 @@ static ks_err manifest_parse(struct ks_collect_ctx *ctx, const char *data, size_
     fver = NULL;
     for (size_t i = 1; i + 1 < alen; i++)
         if (base[i] == '-' && base[i + 1] >= '0' && base[i + 1] <= '9') {
-            fver = lang_strndup(&s, base + i + 1, alen - i - 1);
+            fver = ks_lang_strndup(&s, base + i + 1, alen - i - 1);
             alen = i;
             break;
         }
-    artifact = lang_strndup(&s, base, alen);
+    artifact = ks_lang_strndup(&s, base, alen);
     ver = attr(&s, data, len, "Implementation-Version");
     if (!ver)
         ver = fver;
@@ -163,12 +165,11 @@ static ks_err manifest_parse(struct ks_collect_ctx *ctx, const char *data, size_
         goto done;
     }
     name = ks_arena_printf(&s.scratch, "%s:%s", group, artifact);
-    if (!name || lang_add(&s, KS_PKG_MAVEN, name, ver, NULL, diag) == LANG_NONE)
+    if (!name || ks_lang_add(&s, KS_PKG_MAVEN, name, ver, NULL, diag) == KS_LANG_NONE)
         e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_java_manifest = {"java-manifest", manifest_wants,
-                                                manifest_parse};
+const struct ks_collector ks_lang_java_manifest = {"java-manifest", manifest_wants, manifest_parse};

@@ -14,22 +14,39 @@
 #include "pkg/lang/internal.h"
 
 const struct ks_collector *const ks_lang_collectors[] = {
-    &lang_python_meta, &lang_python_requirements, &lang_pipfile_lock, &lang_poetry_lock,
-    &lang_uv_lock, &lang_node_package, &lang_npm_lock, &lang_yarn_lock, &lang_pnpm_lock,
-    &lang_java_manifest, &lang_java_pom_properties, &lang_go_binary, &lang_go_mod,
-    &lang_cargo_lock, &lang_cargo_auditable, &lang_gemfile_lock, &lang_gemspec,
-    &lang_composer_lock, &lang_composer_installed, &lang_dotnet_deps, &lang_nuget_lock,
-    &lang_nuget_config, NULL,
+        &ks_lang_python_meta,
+        &ks_lang_python_requirements,
+        &ks_lang_pipfile_lock,
+        &ks_lang_poetry_lock,
+        &ks_lang_uv_lock,
+        &ks_lang_node_package,
+        &ks_lang_npm_lock,
+        &ks_lang_yarn_lock,
+        &ks_lang_pnpm_lock,
+        &ks_lang_java_manifest,
+        &ks_lang_java_pom_properties,
+        &ks_lang_go_binary,
+        &ks_lang_go_mod,
+        &ks_lang_cargo_lock,
+        &ks_lang_cargo_auditable,
+        &ks_lang_gemfile_lock,
+        &ks_lang_gemspec,
+        &ks_lang_composer_lock,
+        &ks_lang_composer_installed,
+        &ks_lang_dotnet_deps,
+        &ks_lang_nuget_lock,
+        &ks_lang_nuget_config,
+        NULL,
 };
 
-void lang_set_init(struct lang_set *s, struct ks_collect_ctx *ctx)
+void ks_lang_set_init(struct ks_lang_set *s, struct ks_collect_ctx *ctx)
 {
     memset(s, 0, sizeof(*s));
     s->ctx = ctx;
     ks_arena_init(&s->scratch, 0, 0);
 }
 
-void lang_set_release(struct lang_set *s)
+void ks_lang_set_release(struct ks_lang_set *s)
 {
     ks_map_release(&s->by_purl);
     KS_VEC_RELEASE(&s->edges);
@@ -39,36 +56,54 @@ void lang_set_release(struct lang_set *s)
 static const char *ecosystem_of(enum ks_pkg_type t)
 {
     switch (t) {
-    case KS_PKG_PYPI: return "PyPI";
-    case KS_PKG_NPM: return "npm";
-    case KS_PKG_MAVEN: return "Maven";
+    case KS_PKG_PYPI:
+        return "PyPI";
+    case KS_PKG_NPM:
+        return "npm";
+    case KS_PKG_MAVEN:
+        return "Maven";
     case KS_PKG_GO:
-    case KS_PKG_GO_STDLIB: return "Go";
-    case KS_PKG_CARGO: return "crates.io";
-    case KS_PKG_GEM: return "RubyGems";
-    case KS_PKG_COMPOSER: return "Packagist";
-    case KS_PKG_NUGET: return "NuGet";
-    default: return NULL;
+    case KS_PKG_GO_STDLIB:
+        return "Go";
+    case KS_PKG_CARGO:
+        return "crates.io";
+    case KS_PKG_GEM:
+        return "RubyGems";
+    case KS_PKG_COMPOSER:
+        return "Packagist";
+    case KS_PKG_NUGET:
+        return "NuGet";
+    default:
+        return NULL;
     }
 }
 
 static const char *purl_type_of(enum ks_pkg_type t)
 {
     switch (t) {
-    case KS_PKG_PYPI: return "pypi";
-    case KS_PKG_NPM: return "npm";
-    case KS_PKG_MAVEN: return "maven";
+    case KS_PKG_PYPI:
+        return "pypi";
+    case KS_PKG_NPM:
+        return "npm";
+    case KS_PKG_MAVEN:
+        return "maven";
     case KS_PKG_GO:
-    case KS_PKG_GO_STDLIB: return "golang";
-    case KS_PKG_CARGO: return "cargo";
-    case KS_PKG_GEM: return "gem";
-    case KS_PKG_COMPOSER: return "composer";
-    case KS_PKG_NUGET: return "nuget";
-    default: return "generic";
+    case KS_PKG_GO_STDLIB:
+        return "golang";
+    case KS_PKG_CARGO:
+        return "cargo";
+    case KS_PKG_GEM:
+        return "gem";
+    case KS_PKG_COMPOSER:
+        return "composer";
+    case KS_PKG_NUGET:
+        return "nuget";
+    default:
+        return "generic";
     }
 }
 
-char *lang_pep503(struct lang_set *s, const char *name)
+char *ks_lang_pep503(struct ks_lang_set *s, const char *name)
 {
     size_t n = strlen(name), o = 0;
     char *r = ks_arena_alloc(&s->scratch, n + 1);
@@ -93,7 +128,7 @@ char *lang_pep503(struct lang_set *s, const char *name)
 /* The purl of a component, built by formats/purl (one canonical encoding
  * for all of kensa): the ecosystem's name is split into namespace and name
  * the way each purl type defines them. */
-static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type type,
+static ks_err build_purl(struct ks_lang_set *s, struct ks_buf *b, enum ks_pkg_type type,
                          const char *name, const char *version, const char *qualifiers)
 {
     struct ks_purl p = {purl_type_of(type), NULL, name, version, NULL, 0, NULL};
@@ -102,10 +137,10 @@ static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type 
 
     switch (type) {
     case KS_PKG_PYPI:
-        p.name = lang_pep503(s, name);
+        p.name = ks_lang_pep503(s, name);
         break;
     case KS_PKG_MAVEN: /* "group:artifact" */
-        if (!(n = lang_strndup(s, name, strlen(name))))
+        if (!(n = ks_lang_strndup(s, name, strlen(name))))
             return KS_ENOMEM;
         if ((sep = strchr(n, ':'))) {
             *sep = '\0';
@@ -116,7 +151,7 @@ static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type 
     case KS_PKG_COMPOSER: /* "vendor/name", lowercase */
     case KS_PKG_NPM:      /* "@scope/name" */
     case KS_PKG_GO:       /* module path: all but the last element is namespace */
-        if (!(n = lang_strndup(s, name, strlen(name))))
+        if (!(n = ks_lang_strndup(s, name, strlen(name))))
             return KS_ENOMEM;
         if (type == KS_PKG_COMPOSER)
             for (char *c = n; *c; c++)
@@ -133,7 +168,7 @@ static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type 
         break;
     }
     if (qualifiers && (sep = strchr(qualifiers, '='))) {
-        q.key = lang_strndup(s, qualifiers, (size_t)(sep - qualifiers));
+        q.key = ks_lang_strndup(s, qualifiers, (size_t)(sep - qualifiers));
         q.value = sep + 1;
         if (!q.key)
             return KS_ENOMEM;
@@ -145,24 +180,24 @@ static ks_err build_purl(struct lang_set *s, struct ks_buf *b, enum ks_pkg_type 
     return ks_purl_build(&p, b);
 }
 
-struct ks_component *lang_at(struct lang_set *s, size_t idx)
+struct ks_component *ks_lang_at(struct ks_lang_set *s, size_t idx)
 {
     return &s->ctx->inv->components.items[idx];
 }
 
-size_t lang_add(struct lang_set *s, enum ks_pkg_type type, const char *name, const char *version,
-                const char *qualifiers, struct ks_diag *diag)
+size_t ks_lang_add(struct ks_lang_set *s, enum ks_pkg_type type, const char *name,
+                   const char *version, const char *qualifiers, struct ks_diag *diag)
 {
     struct ks_inventory *inv = s->ctx->inv;
     struct ks_buf b = KS_BUF_INIT(0);
     struct ks_component *c;
     const char *purl = NULL;
-    size_t idx = LANG_NONE;
+    size_t idx = KS_LANG_NONE;
     void *found;
 
     if (!name[0]) { /* callers check; this keeps empty names out whatever */
         ks_diag_set(diag, KS_EPARSE, "'%s': empty package name", s->ctx->path);
-        return LANG_NONE;
+        return KS_LANG_NONE;
     }
     if (build_purl(s, &b, type, name, version, qualifiers))
         goto done;
@@ -192,10 +227,10 @@ size_t lang_add(struct lang_set *s, enum ks_pkg_type type, const char *name, con
         goto fail;
     goto done;
 fail:
-    idx = LANG_NONE;
+    idx = KS_LANG_NONE;
 done:
     ks_buf_release(&b);
-    if (idx == LANG_NONE)
+    if (idx == KS_LANG_NONE)
         ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", s->ctx->path);
     return idx;
 }
@@ -203,16 +238,20 @@ done:
 static int scope_rank(enum ks_dep_scope sc)
 {
     switch (sc) {
-    case KS_SCOPE_REQUIRED: return 3;
-    case KS_SCOPE_OPTIONAL: return 2;
-    case KS_SCOPE_DEV: return 1;
-    default: return 0;
+    case KS_SCOPE_REQUIRED:
+        return 3;
+    case KS_SCOPE_OPTIONAL:
+        return 2;
+    case KS_SCOPE_DEV:
+        return 1;
+    default:
+        return 0;
     }
 }
 
-void lang_scope(struct lang_set *s, size_t idx, enum ks_dep_scope scope, int direct)
+void ks_lang_scope(struct ks_lang_set *s, size_t idx, enum ks_dep_scope scope, int direct)
 {
-    struct ks_component *c = lang_at(s, idx);
+    struct ks_component *c = ks_lang_at(s, idx);
 
     if (scope_rank(scope) > scope_rank(c->scope))
         c->scope = scope;
@@ -220,19 +259,19 @@ void lang_scope(struct lang_set *s, size_t idx, enum ks_dep_scope scope, int dir
         c->direct = direct;
 }
 
-void lang_license(struct lang_set *s, size_t idx, const char *license)
+void ks_lang_license(struct ks_lang_set *s, size_t idx, const char *license)
 {
-    struct ks_component *c = lang_at(s, idx);
+    struct ks_component *c = ks_lang_at(s, idx);
 
     if (license && *license && !c->license)
         c->license = ks_inventory_str(s->ctx->inv, license);
 }
 
-ks_err lang_edge(struct lang_set *s, size_t from, size_t to, struct ks_diag *diag)
+ks_err ks_lang_edge(struct ks_lang_set *s, size_t from, size_t to, struct ks_diag *diag)
 {
-    struct lang_edge e = {from, to};
+    struct ks_lang_edge e = {from, to};
 
-    if (from == LANG_NONE || to == LANG_NONE || from == to)
+    if (from == KS_LANG_NONE || to == KS_LANG_NONE || from == to)
         return KS_OK;
     if (KS_VEC_PUSH(&s->edges, e))
         return ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", s->ctx->path);
@@ -241,14 +280,14 @@ ks_err lang_edge(struct lang_set *s, size_t from, size_t to, struct ks_diag *dia
 
 static int cmp_edge(const void *pa, const void *pb)
 {
-    const struct lang_edge *a = pa, *b = pb;
+    const struct ks_lang_edge *a = pa, *b = pb;
 
     if (a->from != b->from)
         return a->from < b->from ? -1 : 1;
     return a->to < b->to ? -1 : a->to > b->to;
 }
 
-ks_err lang_propagate_scope(struct lang_set *s, size_t first, struct ks_diag *diag)
+ks_err ks_lang_propagate_scope(struct ks_lang_set *s, size_t first, struct ks_diag *diag)
 {
     struct ks_inventory *inv = s->ctx->inv;
     size_t n = inv->components.len, *start = NULL, *queue = NULL, qh = 0, qt = 0;
@@ -296,7 +335,7 @@ done:
     return e;
 }
 
-ks_err lang_set_finish(struct lang_set *s, struct ks_diag *diag)
+ks_err ks_lang_set_finish(struct ks_lang_set *s, struct ks_diag *diag)
 {
     struct ks_inventory *inv = s->ctx->inv;
     size_t i = 0;
@@ -315,8 +354,8 @@ ks_err lang_set_finish(struct lang_set *s, struct ks_diag *diag)
             return ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", s->ctx->path);
         for (size_t k = i; k < j; k++)
             if (k == i || s->edges.items[k].to != s->edges.items[k - 1].to)
-                deps[n++] = lang_at(s, s->edges.items[k].to)->bom_ref;
-        c = lang_at(s, from);
+                deps[n++] = ks_lang_at(s, s->edges.items[k].to)->bom_ref;
+        c = ks_lang_at(s, from);
         c->depends = deps;
         c->ndepends = n;
         i = j;
@@ -324,7 +363,7 @@ ks_err lang_set_finish(struct lang_set *s, struct ks_diag *diag)
     return KS_OK;
 }
 
-ks_err lang_bad(struct lang_set *s, struct ks_diag *diag, const char *fmt, ...)
+ks_err ks_lang_bad(struct ks_lang_set *s, struct ks_diag *diag, const char *fmt, ...)
 {
     char msg[384];
     va_list ap;
@@ -335,37 +374,37 @@ ks_err lang_bad(struct lang_set *s, struct ks_diag *diag, const char *fmt, ...)
     return ks_diag_set(diag, KS_EPARSE, "'%s': %s", s->ctx->path, msg);
 }
 
-ks_err lang_json(struct lang_set *s, const char *data, size_t len, struct ks_value **out,
-                 struct ks_diag *diag)
+ks_err ks_lang_json(struct ks_lang_set *s, const char *data, size_t len, struct ks_value **out,
+                    struct ks_diag *diag)
 {
     return ks_json_parse(&s->scratch, s->ctx->path, data, len, s->ctx->lim, out, diag);
 }
 
-ks_err lang_yaml(struct lang_set *s, const char *data, size_t len, struct ks_value **out,
-                 struct ks_diag *diag)
+ks_err ks_lang_yaml(struct ks_lang_set *s, const char *data, size_t len, struct ks_value **out,
+                    struct ks_diag *diag)
 {
     return ks_yaml_parse(&s->scratch, s->ctx->path, data, len, s->ctx->lim, out, diag);
 }
 
-ks_err lang_toml(struct lang_set *s, const char *data, size_t len, struct ks_value **out,
-                 struct ks_diag *diag)
+ks_err ks_lang_toml(struct ks_lang_set *s, const char *data, size_t len, struct ks_value **out,
+                    struct ks_diag *diag)
 {
     return ks_toml_parse(&s->scratch, s->ctx->path, data, len, s->ctx->lim, out, diag);
 }
 
-char *lang_strndup(struct lang_set *s, const char *data, size_t len)
+char *ks_lang_strndup(struct ks_lang_set *s, const char *data, size_t len)
 {
     return ks_arena_strndup(&s->scratch, data, len);
 }
 
-const char *lang_basename(const char *path)
+const char *ks_lang_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
 
     return slash ? slash + 1 : path;
 }
 
-bool lang_path_is(const char *path, const char *name)
+bool ks_lang_path_is(const char *path, const char *name)
 {
     size_t n = strlen(path), m = strlen(name);
 
@@ -373,7 +412,7 @@ bool lang_path_is(const char *path, const char *name)
            (n == m || path[n - m - 1] == '/' || path[n - m - 1] == '!');
 }
 
-const char *lang_license_of(struct lang_set *s, const struct ks_value *v)
+const char *ks_lang_license_of(struct ks_lang_set *s, const struct ks_value *v)
 {
     struct ks_buf b = KS_BUF_INIT(4096);
     const char *r = NULL;
@@ -393,7 +432,7 @@ const char *lang_license_of(struct lang_set *s, const struct ks_value *v)
             break;
     }
     if (b.len)
-        r = lang_strndup(s, b.ptr, b.len);
+        r = ks_lang_strndup(s, b.ptr, b.len);
     ks_buf_release(&b);
     return r;
 }
@@ -449,15 +488,19 @@ static uint64_t rd(const unsigned char *p, size_t n, bool be)
     return v;
 }
 
-bool lang_elf_section(const char *data, size_t len, const char *name, size_t *off, size_t *size)
+bool ks_lang_elf_section(const char *data, size_t len, const char *name, size_t *off, size_t *size)
 {
     const unsigned char *d = (const unsigned char *)data;
     bool is64, be;
     uint64_t shoff, shentsize, shnum, shstrndx, stroff, strsize;
     size_t nlen = strlen(name);
 
-    if (len < 64 || memcmp(d, "\x7f" "ELF", 4) || (d[4] != 1 && d[4] != 2) ||
-        (d[5] != 1 && d[5] != 2))
+    if (len < 64 ||
+        memcmp(d,
+               "\x7f"
+               "ELF",
+               4) ||
+        (d[4] != 1 && d[4] != 2) || (d[5] != 1 && d[5] != 2))
         return false;
     is64 = d[4] == 2;
     be = d[5] == 2;
@@ -468,8 +511,8 @@ bool lang_elf_section(const char *data, size_t len, const char *name, size_t *of
     if (shentsize < (is64 ? 64u : 40u) || shstrndx >= shnum || shoff > len ||
         shnum > (len - shoff) / shentsize)
         return false;
-#define SH(i, o64, o32, n64, n32)                                                                  \
-    rd(d + shoff + (i) * shentsize + (is64 ? (o64) : (o32)), is64 ? (n64) : (n32), be)
+#define SH(i, o64, o32, n64, n32) \
+    rd(d + shoff + (i)*shentsize + (is64 ? (o64) : (o32)), is64 ? (n64) : (n32), be)
     stroff = SH(shstrndx, 0x18, 0x10, 8, 4);
     strsize = SH(shstrndx, 0x20, 0x14, 8, 4);
     if (stroff > len || strsize > len - stroff)

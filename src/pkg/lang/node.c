@@ -43,13 +43,13 @@ static ks_err pkgjson_parse(struct ks_collect_ctx *ctx, const char *data, size_t
                             struct ks_diag *diag)
 {
     struct ks_value *root;
-    struct lang_set s;
+    struct ks_lang_set s;
     const char *name, *ver;
     size_t idx;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_json(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_json(&s, data, len, &root, diag)))
         goto done;
     name = ks_value_get_str(root, "name");
     ver = ks_value_get_str(root, "version");
@@ -58,20 +58,20 @@ static ks_err pkgjson_parse(struct ks_collect_ctx *ctx, const char *data, size_t
          * a name or version: not a package, not an error. */
         goto done;
     }
-    idx = lang_add(&s, KS_PKG_NPM, name, ver, NULL, diag);
-    if (idx == LANG_NONE) {
+    idx = ks_lang_add(&s, KS_PKG_NPM, name, ver, NULL, diag);
+    if (idx == KS_LANG_NONE) {
         e = KS_ENOMEM;
         goto done;
     }
-    lang_license(&s, idx, lang_license_of(&s, ks_value_get(root, "license")));
-    if (!lang_at(&s, idx)->license)
-        lang_license(&s, idx, lang_license_of(&s, ks_value_get(root, "licenses")));
+    ks_lang_license(&s, idx, ks_lang_license_of(&s, ks_value_get(root, "license")));
+    if (!ks_lang_at(&s, idx)->license)
+        ks_lang_license(&s, idx, ks_lang_license_of(&s, ks_value_get(root, "licenses")));
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_node_package = {"node-package", pkgjson_wants, pkgjson_parse};
+const struct ks_collector ks_lang_node_package = {"node-package", pkgjson_wants, pkgjson_parse};
 
 /* ---- package-lock.json / npm-shrinkwrap.json ---- */
 
@@ -85,8 +85,8 @@ static bool in_node_modules(const char *path)
 static bool npmlock_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return !in_node_modules(path) &&
-           (lang_path_is(path, "package-lock.json") || lang_path_is(path, "npm-shrinkwrap.json"));
+    return !in_node_modules(path) && (ks_lang_path_is(path, "package-lock.json") ||
+                                      ks_lang_path_is(path, "npm-shrinkwrap.json"));
 }
 
 static enum ks_dep_scope npm_scope(const struct ks_value *p)
@@ -113,11 +113,11 @@ static const char *npm_key_name(const char *key)
 
 /* Node's resolution: from the package installed at `from`, dependency `name`
  * is the nearest "<dir>/node_modules/<name>" walking up from `from`. */
-static size_t npm_resolve(struct lang_set *s, const struct ks_map *at, const char *from,
+static size_t npm_resolve(struct ks_lang_set *s, const struct ks_map *at, const char *from,
                           const char *name)
 {
     struct ks_buf b = KS_BUF_INIT(0);
-    size_t base = strlen(from), r = LANG_NONE;
+    size_t base = strlen(from), r = KS_LANG_NONE;
 
     for (;;) {
         void *hit;
@@ -152,7 +152,7 @@ static size_t npm_resolve(struct lang_set *s, const struct ks_map *at, const cha
     return r;
 }
 
-static ks_err npm_v2(struct lang_set *s, const struct ks_value *pkgs, struct ks_diag *diag)
+static ks_err npm_v2(struct ks_lang_set *s, const struct ks_value *pkgs, struct ks_diag *diag)
 {
     struct ks_map at = KS_MAP_INIT; /* key -> index + 1 */
     size_t *idx = ks_arena_calloc(&s->scratch, pkgs->u.o.len + 1, sizeof(*idx));
@@ -167,23 +167,23 @@ static ks_err npm_v2(struct lang_set *s, const struct ks_value *pkgs, struct ks_
         const char *key = pkgs->u.o.items[i].key;
         const struct ks_value *p = pkgs->u.o.items[i].value;
         const char *name = npm_key_name(key), *ver = ks_value_get_str(p, "version");
-        idx[i] = LANG_NONE;
+        idx[i] = KS_LANG_NONE;
         if (p->type != KS_VOBJECT) {
-            e = lang_bad(s, diag, "package entry '%s' is not an object", key);
+            e = ks_lang_bad(s, diag, "package entry '%s' is not an object", key);
             goto done;
         }
         if (!name || !*name || ks_value_bool(ks_value_get(p, "link"), false) || !ver)
             continue; /* the root, workspace sources and links */
         if (ks_value_get_str(p, "name"))
             name = ks_value_get_str(p, "name"); /* an alias "x": "npm:y@1" */
-        idx[i] = lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
-        if (idx[i] == LANG_NONE ||
+        idx[i] = ks_lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
+        if (idx[i] == KS_LANG_NONE ||
             ks_map_put(&at, key, strlen(key), (void *)(uintptr_t)(idx[i] + 1))) {
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
         }
-        lang_scope(s, idx[i], npm_scope(p), -1);
-        lang_license(s, idx[i], lang_license_of(s, ks_value_get(p, "license")));
+        ks_lang_scope(s, idx[i], npm_scope(p), -1);
+        ks_lang_license(s, idx[i], ks_lang_license_of(s, ks_value_get(p, "license")));
     }
     /* Links: "node_modules/x": {link: true, resolved: "packages/x"} installs
      * the workspace package at "packages/x" under that name. */
@@ -206,19 +206,19 @@ static ks_err npm_v2(struct lang_set *s, const struct ks_value *pkgs, struct ks_
             const struct ks_value *d = ks_value_get(p, dep_kinds[k]);
             for (size_t j = 0; d && d->type == KS_VOBJECT && j < d->u.o.len; j++) {
                 size_t to = npm_resolve(s, &at, key, d->u.o.items[j].key);
-                if (to == LANG_NONE)
+                if (to == KS_LANG_NONE)
                     continue;
                 if (p == root)
-                    lang_scope(s, to, k == 2 ? KS_SCOPE_DEV : KS_SCOPE_UNKNOWN, 1);
-                else if ((e = lang_edge(s, idx[i], to, diag)))
+                    ks_lang_scope(s, to, k == 2 ? KS_SCOPE_DEV : KS_SCOPE_UNKNOWN, 1);
+                else if ((e = ks_lang_edge(s, idx[i], to, diag)))
                     goto done;
             }
         }
     }
     if (root)
         for (size_t i = 0; i < pkgs->u.o.len; i++)
-            if (idx[i] != LANG_NONE && lang_at(s, idx[i])->direct < 0)
-                lang_at(s, idx[i])->direct = 0;
+            if (idx[i] != KS_LANG_NONE && ks_lang_at(s, idx[i])->direct < 0)
+                ks_lang_at(s, idx[i])->direct = 0;
 done:
     ks_map_release(&at);
     return e;
@@ -234,12 +234,12 @@ struct npm_scope_frame {
 };
 
 struct npm_v1 {
-    struct lang_set *s;
+    struct ks_lang_set *s;
     struct ks_map members; /* "<deps ptr><name>" -> member value */
     struct ks_map indexed; /* "<deps ptr>" -> 1 */
 };
 
-static char *scope_key(struct lang_set *s, const struct ks_value *deps, const char *name,
+static char *scope_key(struct ks_lang_set *s, const struct ks_value *deps, const char *name,
                        size_t *len)
 {
     size_t n = name ? strlen(name) : 0;
@@ -282,17 +282,17 @@ static size_t npm_v1_find(struct npm_v1 *v, const struct npm_scope_frame *fr, co
         const char *ver = ks_value_get_str(p, "version");
         if (ver) {
             if (!strncmp(ver, "npm:", 4)) /* alias: "npm:real@1.0.0" */
-                return LANG_NONE;
-            return lang_add(v->s, KS_PKG_NPM, name, ver, NULL, NULL);
+                return KS_LANG_NONE;
+            return ks_lang_add(v->s, KS_PKG_NPM, name, ver, NULL, NULL);
         }
     }
-    return LANG_NONE;
+    return KS_LANG_NONE;
 }
 
 static ks_err npm_v1_walk(struct npm_v1 *v, const struct npm_scope_frame *fr, unsigned depth,
                           struct ks_diag *diag)
 {
-    struct lang_set *s = v->s;
+    struct ks_lang_set *s = v->s;
     ks_err e;
 
     if (depth > s->ctx->lim->max_json_depth)
@@ -308,10 +308,10 @@ static ks_err npm_v1_walk(struct npm_v1 *v, const struct npm_scope_frame *fr, un
         size_t idx;
         if (!ver || !*name || !strncmp(ver, "file:", 5) || !strncmp(ver, "npm:", 4))
             continue;
-        idx = lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
-        if (idx == LANG_NONE)
+        idx = ks_lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
+        if (idx == KS_LANG_NONE)
             return KS_ENOMEM;
-        lang_scope(s, idx, npm_scope(p), -1);
+        ks_lang_scope(s, idx, npm_scope(p), -1);
         sub = ks_value_get(p, "dependencies");
         inner.deps = sub && sub->type == KS_VOBJECT ? sub : NULL;
         inner.up = fr;
@@ -319,7 +319,7 @@ static ks_err npm_v1_walk(struct npm_v1 *v, const struct npm_scope_frame *fr, un
             return e;
         for (size_t j = 0; req && req->type == KS_VOBJECT && j < req->u.o.len; j++) {
             size_t to = npm_v1_find(v, inner.deps ? &inner : fr, req->u.o.items[j].key);
-            if ((e = lang_edge(s, idx, to, diag)))
+            if ((e = ks_lang_edge(s, idx, to, diag)))
                 return e;
         }
         if (inner.deps && (e = npm_v1_walk(v, &inner, depth + 1, diag)))
@@ -333,14 +333,14 @@ static ks_err npmlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
 {
     struct ks_value *root;
     const struct ks_value *pkgs, *deps;
-    struct lang_set s;
+    struct ks_lang_set s;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_json(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_json(&s, data, len, &root, diag)))
         goto done;
     if (root->type != KS_VOBJECT) {
-        e = lang_bad(&s, diag, "not a package lock (top level is not an object)");
+        e = ks_lang_bad(&s, diag, "not a package lock (top level is not an object)");
         goto done;
     }
     pkgs = ks_value_get(root, "packages");
@@ -354,31 +354,31 @@ static ks_err npmlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         ks_map_release(&v1.members);
         ks_map_release(&v1.indexed);
     } else if (!ks_value_get(root, "lockfileVersion")) {
-        e = lang_bad(&s, diag, "not a package lock (no 'lockfileVersion')");
+        e = ks_lang_bad(&s, diag, "not a package lock (no 'lockfileVersion')");
     }
     if (!e)
-        e = lang_set_finish(&s, diag);
+        e = ks_lang_set_finish(&s, diag);
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_npm_lock = {"npm-lock", npmlock_wants, npmlock_parse};
+const struct ks_collector ks_lang_npm_lock = {"npm-lock", npmlock_wants, npmlock_parse};
 
 /* ---- yarn.lock ---- */
 
 static bool yarn_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return !in_node_modules(path) && lang_path_is(path, "yarn.lock");
+    return !in_node_modules(path) && ks_lang_path_is(path, "yarn.lock");
 }
 
 /* "name@range" -> name (a leading '@' is a scope, not a separator). */
-static char *descriptor_name(struct lang_set *s, const char *d, size_t n)
+static char *descriptor_name(struct ks_lang_set *s, const char *d, size_t n)
 {
     const char *at = n > 1 ? memchr(d + 1, '@', n - 1) : NULL;
 
-    return lang_strndup(s, d, at ? (size_t)(at - d) : n);
+    return ks_lang_strndup(s, d, at ? (size_t)(at - d) : n);
 }
 
 struct yarn_entry;
@@ -396,7 +396,7 @@ struct yarn_entries {
 };
 
 /* Splits a yarn v1 header ("a@^1", "a@~1.2":) into descriptors; calls back. */
-static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
+static ks_err yarn_v1_entries(struct ks_lang_set *s, const char *data, size_t len,
                               struct ks_map *by_desc, struct yarn_entries *ents,
                               struct ks_diag *diag)
 {
@@ -417,11 +417,11 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
         if (l[0] != ' ') {
             struct yarn_entry ent;
             if (l[n - 1] != ':')
-                return lang_bad(s, diag, "line %u: expected 'descriptor:'", lineno);
+                return ks_lang_bad(s, diag, "line %u: expected 'descriptor:'", lineno);
             memset(&ent, 0, sizeof(ent));
             ent.descs = l;
             ent.descs_len = n - 1;
-            ent.idx = LANG_NONE;
+            ent.idx = KS_LANG_NONE;
             if (KS_VEC_PUSH(ents, ent))
                 return ks_diag_set(diag, KS_ENOMEM, "out of memory");
             cur = &ents->items[ents->len - 1];
@@ -437,7 +437,7 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
                     t.ptr++;
                     t.len -= 2;
                 }
-                d = lang_strndup(s, t.ptr, t.len);
+                d = ks_lang_strndup(s, t.ptr, t.len);
                 if (!d || ks_map_put(by_desc, d, t.len, (void *)(uintptr_t)ents->len))
                     return ks_diag_set(diag, KS_ENOMEM, "out of memory");
                 if (!cur->name)
@@ -447,7 +447,7 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
             continue;
         }
         if (!cur)
-            return lang_bad(s, diag, "line %u: indented line before any entry", lineno);
+            return ks_lang_bad(s, diag, "line %u: indented line before any entry", lineno);
         if (n > 2 && l[2] != ' ') { /* a field of the entry */
             struct ks_str f = ks_str_trim((struct ks_str){l + 2, n - 2});
             in_deps = (f.len >= 13 && !memcmp(f.ptr, "dependencies:", 13)) ||
@@ -460,7 +460,7 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
                     v.ptr++;
                     v.len -= 2;
                 }
-                cur->version = lang_strndup(s, v.ptr, v.len);
+                cur->version = ks_lang_strndup(s, v.ptr, v.len);
             }
         }
         (void)in_deps;
@@ -468,7 +468,7 @@ static ks_err yarn_v1_entries(struct lang_set *s, const char *data, size_t len,
     return KS_OK;
 }
 
-static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct ks_diag *diag)
+static ks_err yarn_v1(struct ks_lang_set *s, const char *data, size_t len, struct ks_diag *diag)
 {
     struct ks_map by_desc = KS_MAP_INIT;
     struct yarn_entries ents = KS_VEC_INIT;
@@ -479,12 +479,12 @@ static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct k
     for (size_t i = 0; i < ents.len; i++) {
         struct yarn_entry *y = &ents.items[i];
         if (!y->version || !y->name || !*y->name) {
-            e = lang_bad(s, diag, "entry '%.*s' has no version",
-                         (int)(y->descs_len > 60 ? 60 : y->descs_len), y->descs);
+            e = ks_lang_bad(s, diag, "entry '%.*s' has no version",
+                            (int)(y->descs_len > 60 ? 60 : y->descs_len), y->descs);
             goto done;
         }
-        y->idx = lang_add(s, KS_PKG_NPM, y->name, y->version, NULL, diag);
-        if (y->idx == LANG_NONE) {
+        y->idx = ks_lang_add(s, KS_PKG_NPM, y->name, y->version, NULL, diag);
+        if (y->idx == KS_LANG_NONE) {
             e = KS_ENOMEM;
             goto done;
         }
@@ -525,7 +525,7 @@ static ks_err yarn_v1(struct lang_set *s, const char *data, size_t len, struct k
             }
             if (!ks_buf_add(&b, nm.ptr, nm.len) && !ks_buf_addc(&b, '@') &&
                 !ks_buf_add(&b, rg.ptr, rg.len) && (hit = ks_map_get(&by_desc, b.ptr, b.len)))
-                e = lang_edge(s, ents.items[i].idx, ents.items[(uintptr_t)hit - 1].idx, diag);
+                e = ks_lang_edge(s, ents.items[i].idx, ents.items[(uintptr_t)hit - 1].idx, diag);
             ks_buf_release(&b);
             if (e)
                 goto done;
@@ -540,7 +540,7 @@ done:
 
 /* Berry: YAML. Keys are comma-separated descriptors "name@npm:^1"; values
  * have version, resolution, dependencies {name: "npm:^1"}, linkType. */
-static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struct ks_diag *diag)
+static ks_err yarn_berry(struct ks_lang_set *s, const char *data, size_t len, struct ks_diag *diag)
 {
     struct ks_value *root;
     struct ks_map by_desc = KS_MAP_INIT;
@@ -548,10 +548,10 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
     bool any_workspace = false;
     ks_err e;
 
-    if ((e = lang_yaml(s, data, len, &root, diag)))
+    if ((e = ks_lang_yaml(s, data, len, &root, diag)))
         goto done;
     if (root->type != KS_VOBJECT) {
-        e = lang_bad(s, diag, "not a yarn lock file");
+        e = ks_lang_bad(s, diag, "not a yarn lock file");
         goto done;
     }
     idx = ks_arena_calloc(&s->scratch, root->u.o.len + 1, sizeof(*idx));
@@ -563,7 +563,7 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
         const struct ks_member *m = &root->u.o.items[i];
         const char *ver = ks_value_get_str(m->value, "version");
         const char *res = ks_value_get_str(m->value, "resolution");
-        idx[i] = LANG_NONE;
+        idx[i] = KS_LANG_NONE;
         if (!strcmp(m->key, "__metadata"))
             continue;
         for (size_t p = 0; p < m->key_len;) {
@@ -571,7 +571,7 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
             while (q < m->key_len && m->key[q] != ',')
                 q++;
             struct ks_str t = ks_str_trim((struct ks_str){m->key + p, q - p});
-            char *d = lang_strndup(s, t.ptr, t.len);
+            char *d = ks_lang_strndup(s, t.ptr, t.len);
             if (!d || ks_map_put(&by_desc, d, t.len, (void *)(uintptr_t)(i + 1))) {
                 e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
                 goto done;
@@ -579,8 +579,8 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
             p = q + 1;
         }
         if (!ver || !res) {
-            e = lang_bad(s, diag, "entry '%.60s' (line %u) has no version or resolution", m->key,
-                         m->value->line);
+            e = ks_lang_bad(s, diag, "entry '%.60s' (line %u) has no version or resolution", m->key,
+                            m->value->line);
             goto done;
         }
         /* Workspaces and local links are the project, not dependencies. */
@@ -591,8 +591,8 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
         }
-        idx[i] = lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
-        if (idx[i] == LANG_NONE) {
+        idx[i] = ks_lang_add(s, KS_PKG_NPM, name, ver, NULL, diag);
+        if (idx[i] == KS_LANG_NONE) {
             e = KS_ENOMEM;
             goto done;
         }
@@ -604,20 +604,19 @@ static ks_err yarn_berry(struct lang_set *s, const char *data, size_t len, struc
         bool workspace = res && strstr(res, "@workspace:");
         for (size_t j = 0; deps && deps->type == KS_VOBJECT && j < deps->u.o.len; j++) {
             const char *range = ks_value_str(deps->u.o.items[j].value);
-            char *d = range ? ks_arena_printf(&s->scratch, "%s@%s", deps->u.o.items[j].key,
-                                              range) : NULL;
+            char *d = range ? ks_arena_printf(&s->scratch, "%s@%s", deps->u.o.items[j].key, range)
+                            : NULL;
             void *hit = d ? ks_map_get(&by_desc, d, strlen(d)) : NULL;
             if (!hit && d && range && !strchr(range, ':')) { /* berry writes npm: implicitly */
                 d = ks_arena_printf(&s->scratch, "%s@npm:%s", deps->u.o.items[j].key, range);
                 hit = d ? ks_map_get(&by_desc, d, strlen(d)) : NULL;
             }
-            if (!hit || idx[(uintptr_t)hit - 1] == LANG_NONE)
+            if (!hit || idx[(uintptr_t)hit - 1] == KS_LANG_NONE)
                 continue;
             if (workspace) {
                 any_workspace = true;
-                lang_scope(s, idx[(uintptr_t)hit - 1], KS_SCOPE_UNKNOWN, 1);
-            }
-            else if ((e = lang_edge(s, idx[i], idx[(uintptr_t)hit - 1], diag)))
+                ks_lang_scope(s, idx[(uintptr_t)hit - 1], KS_SCOPE_UNKNOWN, 1);
+            } else if ((e = ks_lang_edge(s, idx[i], idx[(uintptr_t)hit - 1], diag)))
                 goto done;
         }
     }
@@ -633,35 +632,35 @@ done:
 static ks_err yarn_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                          struct ks_diag *diag)
 {
-    struct lang_set s;
+    struct ks_lang_set s;
     ks_err e;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len))
-        e = lang_bad(&s, diag, "binary data in yarn lock file");
-    else if (len > 20 && strstr(lang_strndup(&s, data, len < 4096 ? len : 4096), "__metadata:"))
+        e = ks_lang_bad(&s, diag, "binary data in yarn lock file");
+    else if (len > 20 && strstr(ks_lang_strndup(&s, data, len < 4096 ? len : 4096), "__metadata:"))
         e = yarn_berry(&s, data, len, diag);
     else
         e = yarn_v1(&s, data, len, diag);
     if (!e)
-        e = lang_set_finish(&s, diag);
-    lang_set_release(&s);
+        e = ks_lang_set_finish(&s, diag);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_yarn_lock = {"yarn-lock", yarn_wants, yarn_parse};
+const struct ks_collector ks_lang_yarn_lock = {"yarn-lock", yarn_wants, yarn_parse};
 
 /* ---- pnpm-lock.yaml ---- */
 
 static bool pnpm_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return !in_node_modules(path) && lang_path_is(path, "pnpm-lock.yaml");
+    return !in_node_modules(path) && ks_lang_path_is(path, "pnpm-lock.yaml");
 }
 
 /* Splits a packages/snapshots key into name and version:
  * v9 "name@1.0.0(peer@2)", v6 "/name@1.0.0(peer@2)", v5 "/name/1.0.0_peer@2". */
-static bool pnpm_key(struct lang_set *s, const char *key, const char **name, const char **ver)
+static bool pnpm_key(struct ks_lang_set *s, const char *key, const char **name, const char **ver)
 {
     const char *k = key[0] == '/' ? key + 1 : key;
     size_t n = strcspn(k, "(");
@@ -679,23 +678,23 @@ static bool pnpm_key(struct lang_set *s, const char *key, const char **name, con
                 slash = k + i;
         if (!slash || (k[0] == '@' && slash == strchr(k, '/')))
             return false;
-        *name = lang_strndup(s, k, (size_t)(slash - k));
-        *ver = lang_strndup(s, slash + 1, (size_t)(k + n - slash - 1));
+        *name = ks_lang_strndup(s, k, (size_t)(slash - k));
+        *ver = ks_lang_strndup(s, slash + 1, (size_t)(k + n - slash - 1));
         return *name && *ver;
     }
-    *name = lang_strndup(s, k, (size_t)(at - k));
-    *ver = lang_strndup(s, at + 1, (size_t)(k + n - at - 1));
+    *name = ks_lang_strndup(s, k, (size_t)(at - k));
+    *ver = ks_lang_strndup(s, at + 1, (size_t)(k + n - at - 1));
     return *name && *ver;
 }
 
-static size_t pnpm_lookup(struct lang_set *s, const struct ks_map *keys, const char *name,
+static size_t pnpm_lookup(struct ks_lang_set *s, const struct ks_map *keys, const char *name,
                           const char *ver)
 {
     char *k;
     void *hit;
 
     if (!ver || !strncmp(ver, "link:", 5))
-        return LANG_NONE;
+        return KS_LANG_NONE;
     if (ver[0] == '/') /* v5/v6 full key */
         k = ks_arena_printf(&s->scratch, "%s", ver);
     else
@@ -709,26 +708,25 @@ static size_t pnpm_lookup(struct lang_set *s, const struct ks_map *keys, const c
             hit = k ? ks_map_get(keys, k, strlen(k)) : NULL;
         }
     }
-    return hit ? (size_t)(uintptr_t)hit - 1 : LANG_NONE;
+    return hit ? (size_t)(uintptr_t)hit - 1 : KS_LANG_NONE;
 }
 
 static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                          struct ks_diag *diag)
 {
-    static const char *const kinds[] = {"dependencies", "optionalDependencies",
-                                        "devDependencies"};
+    static const char *const kinds[] = {"dependencies", "optionalDependencies", "devDependencies"};
     struct ks_value *root;
     const struct ks_value *pkgs, *snaps, *importers;
     struct ks_map keys = KS_MAP_INIT; /* package key (and key without peers) -> index + 1 */
-    struct lang_set s;
+    struct ks_lang_set s;
     size_t first = ctx->inv->components.len;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_yaml(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_yaml(&s, data, len, &root, diag)))
         goto done;
     if (root->type != KS_VOBJECT || !ks_value_get(root, "lockfileVersion")) {
-        e = lang_bad(&s, diag, "not a pnpm lock file (no 'lockfileVersion')");
+        e = ks_lang_bad(&s, diag, "not a pnpm lock file (no 'lockfileVersion')");
         goto done;
     }
     pkgs = ks_value_get(root, "packages");
@@ -738,31 +736,33 @@ static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
         const char *name, *ver;
         size_t idx;
         if (!pnpm_key(&s, m->key, &name, &ver) || !*name) {
-            e = lang_bad(&s, diag, "cannot read package key '%.80s'", m->key);
+            e = ks_lang_bad(&s, diag, "cannot read package key '%.80s'", m->key);
             goto done;
         }
         if (ks_value_get_str(m->value, "name")) /* v5 aliases and tarballs */
             name = ks_value_get_str(m->value, "name");
         if (ks_value_get_str(m->value, "version"))
             ver = ks_value_get_str(m->value, "version");
-        idx = lang_add(&s, KS_PKG_NPM, name, ver, NULL, diag);
-        if (idx == LANG_NONE ||
+        idx = ks_lang_add(&s, KS_PKG_NPM, name, ver, NULL, diag);
+        if (idx == KS_LANG_NONE ||
             ks_map_put(&keys, m->key, m->key_len, (void *)(uintptr_t)(idx + 1))) {
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
         }
         if (ks_value_get(m->value, "dev")) /* v6: dev true/false */
-            lang_scope(&s, idx, ks_value_bool(ks_value_get(m->value, "dev"), false)
-                                        ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED, -1);
+            ks_lang_scope(&s, idx,
+                          ks_value_bool(ks_value_get(m->value, "dev"), false) ? KS_SCOPE_DEV
+                                                                              : KS_SCOPE_REQUIRED,
+                          -1);
         if (ks_value_bool(ks_value_get(m->value, "optional"), false))
-            lang_scope(&s, idx, KS_SCOPE_OPTIONAL, -1);
+            ks_lang_scope(&s, idx, KS_SCOPE_OPTIONAL, -1);
     }
     for (size_t i = 0; snaps && snaps->type == KS_VOBJECT && i < snaps->u.o.len; i++) {
         const struct ks_member *m = &snaps->u.o.items[i];
         const char *name, *ver;
         size_t idx;
         if (!pnpm_key(&s, m->key, &name, &ver) ||
-            (idx = pnpm_lookup(&s, &keys, name, ver)) == LANG_NONE)
+            (idx = pnpm_lookup(&s, &keys, name, ver)) == KS_LANG_NONE)
             continue;
         if (ks_map_put(&keys, m->key, m->key_len, (void *)(uintptr_t)(idx + 1))) {
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
@@ -780,7 +780,7 @@ static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
                 for (size_t j = 0; d && d->type == KS_VOBJECT && j < d->u.o.len; j++) {
                     size_t to = pnpm_lookup(&s, &keys, d->u.o.items[j].key,
                                             ks_value_str(d->u.o.items[j].value));
-                    if ((e = lang_edge(&s, (uintptr_t)from - 1, to, diag)))
+                    if ((e = ks_lang_edge(&s, (uintptr_t)from - 1, to, diag)))
                         goto done;
                 }
             }
@@ -796,28 +796,31 @@ static ks_err pnpm_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
             const struct ks_value *d = ks_value_get(proj, kinds[k]);
             for (size_t j = 0; d && d->type == KS_VOBJECT && j < d->u.o.len; j++) {
                 const struct ks_value *dv = d->u.o.items[j].value;
-                const char *ver = dv->type == KS_VOBJECT ? ks_value_get_str(dv, "version")
-                                                         : ks_value_str(dv);
+                const char *ver =
+                        dv->type == KS_VOBJECT ? ks_value_get_str(dv, "version") : ks_value_str(dv);
                 size_t to = pnpm_lookup(&s, &keys, d->u.o.items[j].key, ver);
-                if (to == LANG_NONE && ver) { /* "1.0.0(peer@2)" -> strip peers */
-                    char *bare = lang_strndup(&s, ver, strcspn(ver, "(_"));
-                    to = bare ? pnpm_lookup(&s, &keys, d->u.o.items[j].key, bare) : LANG_NONE;
+                if (to == KS_LANG_NONE && ver) { /* "1.0.0(peer@2)" -> strip peers */
+                    char *bare = ks_lang_strndup(&s, ver, strcspn(ver, "(_"));
+                    to = bare ? pnpm_lookup(&s, &keys, d->u.o.items[j].key, bare) : KS_LANG_NONE;
                 }
-                if (to != LANG_NONE)
-                    lang_scope(&s, to, k == 2 ? KS_SCOPE_DEV
-                                       : k == 1 ? KS_SCOPE_OPTIONAL : KS_SCOPE_REQUIRED, 1);
+                if (to != KS_LANG_NONE)
+                    ks_lang_scope(&s, to,
+                                  k == 2   ? KS_SCOPE_DEV
+                                  : k == 1 ? KS_SCOPE_OPTIONAL
+                                           : KS_SCOPE_REQUIRED,
+                                  1);
             }
         }
     }
     for (size_t i = first; i < ctx->inv->components.len; i++)
         if (ctx->inv->components.items[i].direct < 0)
             ctx->inv->components.items[i].direct = 0;
-    if (!(e = lang_propagate_scope(&s, first, diag)))
-        e = lang_set_finish(&s, diag);
+    if (!(e = ks_lang_propagate_scope(&s, first, diag)))
+        e = ks_lang_set_finish(&s, diag);
 done:
     ks_map_release(&keys);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_pnpm_lock = {"pnpm-lock", pnpm_wants, pnpm_parse};
+const struct ks_collector ks_lang_pnpm_lock = {"pnpm-lock", pnpm_wants, pnpm_parse};

@@ -9,7 +9,7 @@
 static bool lock_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "composer.lock");
+    return ks_lang_path_is(path, "composer.lock");
 }
 
 static bool installed_wants(const char *path, unsigned mode)
@@ -37,7 +37,7 @@ static bool in_list(const struct ks_value *list, const char *name)
 }
 
 /* Adds the packages of `arr`; `dev` marks them all dev, `devnames` by name. */
-static ks_err add_packages(struct lang_set *s, const struct ks_value *arr, bool dev,
+static ks_err add_packages(struct ks_lang_set *s, const struct ks_value *arr, bool dev,
                            const struct ks_value *devnames, struct ks_map *by_name,
                            struct ks_diag *diag)
 {
@@ -46,17 +46,19 @@ static ks_err add_packages(struct lang_set *s, const struct ks_value *arr, bool 
         const char *name = ks_value_get_str(p, "name"), *ver = ks_value_get_str(p, "version");
         size_t idx;
         if (!name || !ver || !*name)
-            return lang_bad(s, diag, "package %zu has no name or version", i + 1);
-        idx = lang_add(s, KS_PKG_COMPOSER, name, ver, NULL, diag);
-        if (idx == LANG_NONE || ks_map_put(by_name, name, strlen(name), (void *)(uintptr_t)(idx + 1)))
+            return ks_lang_bad(s, diag, "package %zu has no name or version", i + 1);
+        idx = ks_lang_add(s, KS_PKG_COMPOSER, name, ver, NULL, diag);
+        if (idx == KS_LANG_NONE ||
+            ks_map_put(by_name, name, strlen(name), (void *)(uintptr_t)(idx + 1)))
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-        lang_scope(s, idx, dev || in_list(devnames, name) ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED, -1);
-        lang_license(s, idx, lang_license_of(s, ks_value_get(p, "license")));
+        ks_lang_scope(s, idx, dev || in_list(devnames, name) ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED,
+                      -1);
+        ks_lang_license(s, idx, ks_lang_license_of(s, ks_value_get(p, "license")));
     }
     return KS_OK;
 }
 
-static ks_err add_edges(struct lang_set *s, const struct ks_value *arr, struct ks_map *by_name,
+static ks_err add_edges(struct ks_lang_set *s, const struct ks_value *arr, struct ks_map *by_name,
                         struct ks_diag *diag)
 {
     ks_err e;
@@ -72,7 +74,7 @@ static ks_err add_edges(struct lang_set *s, const struct ks_value *arr, struct k
             if (platform_req(dn))
                 continue;
             to = ks_map_get(by_name, dn, strlen(dn));
-            if (to && (e = lang_edge(s, (uintptr_t)from - 1, (uintptr_t)to - 1, diag)))
+            if (to && (e = ks_lang_edge(s, (uintptr_t)from - 1, (uintptr_t)to - 1, diag)))
                 return e;
         }
     }
@@ -85,11 +87,11 @@ static ks_err composer_parse(struct ks_collect_ctx *ctx, const char *data, size_
     struct ks_map by_name = KS_MAP_INIT;
     struct ks_value *root;
     const struct ks_value *pkgs, *dev = NULL, *devnames = NULL;
-    struct lang_set s;
+    struct ks_lang_set s;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_json(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_json(&s, data, len, &root, diag)))
         goto done;
     if (installed && root->type == KS_VARRAY) {
         pkgs = root; /* composer 1 */
@@ -98,25 +100,25 @@ static ks_err composer_parse(struct ks_collect_ctx *ctx, const char *data, size_
         dev = installed ? NULL : ks_value_get(root, "packages-dev");
         devnames = installed ? ks_value_get(root, "dev-package-names") : NULL;
     } else {
-        e = lang_bad(&s, diag, "neither an object nor an array at the top level");
+        e = ks_lang_bad(&s, diag, "neither an object nor an array at the top level");
         goto done;
     }
     if ((pkgs && pkgs->type != KS_VARRAY) || (dev && dev->type != KS_VARRAY)) {
-        e = lang_bad(&s, diag, "'packages' is not an array");
+        e = ks_lang_bad(&s, diag, "'packages' is not an array");
         goto done;
     }
     if (!pkgs && !installed) {
-        e = lang_bad(&s, diag, "no 'packages' array: not a composer.lock");
+        e = ks_lang_bad(&s, diag, "no 'packages' array: not a composer.lock");
         goto done;
     }
     if ((e = add_packages(&s, pkgs, false, devnames, &by_name, diag)) ||
         (e = add_packages(&s, dev, true, NULL, &by_name, diag)) ||
         (e = add_edges(&s, pkgs, &by_name, diag)) || (e = add_edges(&s, dev, &by_name, diag)))
         goto done;
-    e = lang_set_finish(&s, diag);
+    e = ks_lang_set_finish(&s, diag);
 done:
     ks_map_release(&by_name);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
@@ -132,6 +134,6 @@ static ks_err installed_parse(struct ks_collect_ctx *ctx, const char *data, size
     return composer_parse(ctx, data, len, diag, true);
 }
 
-const struct ks_collector lang_composer_lock = {"composer-lock", lock_wants, lock_parse};
-const struct ks_collector lang_composer_installed = {"composer-installed", installed_wants,
-                                                     installed_parse};
+const struct ks_collector ks_lang_composer_lock = {"composer-lock", lock_wants, lock_parse};
+const struct ks_collector ks_lang_composer_installed = {"composer-installed", installed_wants,
+                                                        installed_parse};

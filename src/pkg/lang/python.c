@@ -15,7 +15,7 @@
 
 static bool meta_wants(const char *path, unsigned mode)
 {
-    const char *base = lang_basename(path);
+    const char *base = ks_lang_basename(path);
 
     (void)mode;
     if (!strcmp(base, "METADATA"))
@@ -53,47 +53,47 @@ static ks_err meta_parse(struct ks_collect_ctx *ctx, const char *data, size_t le
                          struct ks_diag *diag)
 {
     struct ks_buf name = KS_BUF_INIT(4096), ver = KS_BUF_INIT(4096), lic = KS_BUF_INIT(4096);
-    struct lang_set s;
+    struct ks_lang_set s;
     size_t idx;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in package metadata");
+        e = ks_lang_bad(&s, diag, "binary data in package metadata");
         goto done;
     }
     if (!header_value(data, len, "Name", &name) || !name.len) {
-        e = lang_bad(&s, diag, "no 'Name' header in package metadata");
+        e = ks_lang_bad(&s, diag, "no 'Name' header in package metadata");
         goto done;
     }
     if (!header_value(data, len, "Version", &ver) || !ver.len) {
-        e = lang_bad(&s, diag, "no 'Version' header in package metadata");
+        e = ks_lang_bad(&s, diag, "no 'Version' header in package metadata");
         goto done;
     }
-    idx = lang_add(&s, KS_PKG_PYPI, name.ptr, ver.ptr, NULL, diag);
-    if (idx == LANG_NONE) {
+    idx = ks_lang_add(&s, KS_PKG_PYPI, name.ptr, ver.ptr, NULL, diag);
+    if (idx == KS_LANG_NONE) {
         e = KS_ENOMEM;
         goto done;
     }
     if ((header_value(data, len, "License-Expression", &lic) && lic.len) ||
         (header_value(data, len, "License", &lic) && lic.len && lic.len < 200 &&
          !memchr(lic.ptr, '\n', lic.len) && strcmp(lic.ptr, "UNKNOWN")))
-        lang_license(&s, idx, lic.ptr);
+        ks_lang_license(&s, idx, lic.ptr);
 done:
     ks_buf_release(&name);
     ks_buf_release(&ver);
     ks_buf_release(&lic);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_python_meta = {"python-metadata", meta_wants, meta_parse};
+const struct ks_collector ks_lang_python_meta = {"python-metadata", meta_wants, meta_parse};
 
 /* ---- requirements.txt ---- */
 
 static bool req_wants(const char *path, unsigned mode)
 {
-    const char *base = lang_basename(path);
+    const char *base = ks_lang_basename(path);
 
     (void)mode;
     return ks_starts_with(base, "requirements") && ks_ends_with(base, ".txt");
@@ -101,21 +101,21 @@ static bool req_wants(const char *path, unsigned mode)
 
 static bool name_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
 }
 
 static ks_err req_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                         struct ks_diag *diag)
 {
     struct ks_buf line = KS_BUF_INIT(1u << 16), skipped = KS_BUF_INIT(512);
-    struct lang_set s;
+    struct ks_lang_set s;
     size_t i = 0, nskipped = 0;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in requirements file");
+        e = ks_lang_bad(&s, diag, "binary data in requirements file");
         goto done;
     }
     while (i < len) {
@@ -126,7 +126,7 @@ static ks_err req_parse(struct ks_collect_ctx *ctx, const char *data, size_t len
         char *name, *ver;
 
         if (ks_buf_add(&line, data + i, end - i)) {
-            e = lang_bad(&s, diag, "line too long");
+            e = ks_lang_bad(&s, diag, "line too long");
             goto done;
         }
         i = end + 1;
@@ -146,7 +146,7 @@ static ks_err req_parse(struct ks_collect_ctx *ctx, const char *data, size_t len
             p++;
         if (p == l.ptr)
             goto unpinned; /* a URL or path */
-        name = lang_strndup(&s, l.ptr, (size_t)(p - l.ptr));
+        name = ks_lang_strndup(&s, l.ptr, (size_t)(p - l.ptr));
         if (p < l.ptr + l.len && *p == '[') { /* extras */
             const char *close = memchr(p, ']', (size_t)(l.ptr + l.len - p));
             if (!close)
@@ -165,27 +165,27 @@ static ks_err req_parse(struct ks_collect_ctx *ctx, const char *data, size_t len
             q++;
         if (q == p || memchr(p, '*', (size_t)(q - p)) || (q < l.ptr + l.len && *q == ','))
             goto unpinned; /* "==1.*" or "==1,<2" is a range, not a pin */
-        ver = lang_strndup(&s, p, (size_t)(q - p));
+        ver = ks_lang_strndup(&s, p, (size_t)(q - p));
         if (!name || !ver) {
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
         }
         {
-            size_t idx = lang_add(&s, KS_PKG_PYPI, name, ver, NULL, diag);
-            if (idx == LANG_NONE) {
+            size_t idx = ks_lang_add(&s, KS_PKG_PYPI, name, ver, NULL, diag);
+            if (idx == KS_LANG_NONE) {
                 e = KS_ENOMEM;
                 goto done;
             }
-            lang_scope(&s, idx, KS_SCOPE_UNKNOWN, 1);
+            ks_lang_scope(&s, idx, KS_SCOPE_UNKNOWN, 1);
         }
         goto next;
-unpinned:
+    unpinned:
         if (nskipped++ < 5) {
             if (skipped.len)
                 ks_buf_adds(&skipped, ", ");
             ks_buf_addf(&skipped, "'%.*s'", (int)(l.len > 60 ? 60 : l.len), l.ptr);
         }
-next:
+    next:
         ks_buf_reset(&line);
     }
     if (nskipped &&
@@ -196,19 +196,19 @@ next:
 done:
     ks_buf_release(&line);
     ks_buf_release(&skipped);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_python_requirements = {"python-requirements", req_wants,
-                                                      req_parse};
+const struct ks_collector ks_lang_python_requirements = {"python-requirements", req_wants,
+                                                         req_parse};
 
 /* ---- Pipfile.lock ---- */
 
 static bool pipfile_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "Pipfile.lock");
+    return ks_lang_path_is(path, "Pipfile.lock");
 }
 
 static ks_err pipfile_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
@@ -216,14 +216,14 @@ static ks_err pipfile_parse(struct ks_collect_ctx *ctx, const char *data, size_t
 {
     static const char *const sections[] = {"default", "develop"};
     struct ks_value *root;
-    struct lang_set s;
+    struct ks_lang_set s;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_json(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_json(&s, data, len, &root, diag)))
         goto done;
     if (root->type != KS_VOBJECT || !ks_value_get(root, "_meta")) {
-        e = lang_bad(&s, diag, "not a Pipfile.lock (no '_meta' object)");
+        e = ks_lang_bad(&s, diag, "not a Pipfile.lock (no '_meta' object)");
         goto done;
     }
     for (size_t k = 0; k < 2; k++) {
@@ -231,7 +231,7 @@ static ks_err pipfile_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         if (!sec)
             continue;
         if (sec->type != KS_VOBJECT) {
-            e = lang_bad(&s, diag, "'%s' is not an object", sections[k]);
+            e = ks_lang_bad(&s, diag, "'%s' is not an object", sections[k]);
             goto done;
         }
         for (size_t i = 0; i < sec->u.o.len; i++) {
@@ -239,42 +239,42 @@ static ks_err pipfile_parse(struct ks_collect_ctx *ctx, const char *data, size_t
             size_t idx;
             if (!ver || strncmp(ver, "==", 2) || !sec->u.o.items[i].key_len)
                 continue; /* VCS or path dependencies carry no version */
-            idx = lang_add(&s, KS_PKG_PYPI, sec->u.o.items[i].key, ver + 2, NULL, diag);
-            if (idx == LANG_NONE) {
+            idx = ks_lang_add(&s, KS_PKG_PYPI, sec->u.o.items[i].key, ver + 2, NULL, diag);
+            if (idx == KS_LANG_NONE) {
                 e = KS_ENOMEM;
                 goto done;
             }
-            lang_scope(&s, idx, k ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED, -1);
+            ks_lang_scope(&s, idx, k ? KS_SCOPE_DEV : KS_SCOPE_REQUIRED, -1);
         }
     }
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_pipfile_lock = {"pipfile-lock", pipfile_wants, pipfile_parse};
+const struct ks_collector ks_lang_pipfile_lock = {"pipfile-lock", pipfile_wants, pipfile_parse};
 
 /* ---- poetry.lock and uv.lock: TOML [[package]] arrays ---- */
 
-/* Index of the component named (PEP 503) `name`, or LANG_NONE. */
-static size_t find_pkg(struct lang_set *s, const struct ks_map *by_name, const char *name)
+/* Index of the component named (PEP 503) `name`, or KS_LANG_NONE. */
+static size_t find_pkg(struct ks_lang_set *s, const struct ks_map *by_name, const char *name)
 {
-    char *norm = lang_pep503(s, name);
+    char *norm = ks_lang_pep503(s, name);
     void *hit = norm ? ks_map_get(by_name, norm, strlen(norm)) : NULL;
 
-    return hit ? (size_t)(uintptr_t)hit - 1 : LANG_NONE;
+    return hit ? (size_t)(uintptr_t)hit - 1 : KS_LANG_NONE;
 }
 
 static bool poetry_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "poetry.lock");
+    return ks_lang_path_is(path, "poetry.lock");
 }
 
 static bool uv_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "uv.lock");
+    return ks_lang_path_is(path, "uv.lock");
 }
 
 /* Shared by poetry.lock and uv.lock. uv marks the project itself with a
@@ -285,18 +285,18 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
 {
     struct ks_value *root;
     const struct ks_value *pkgs;
-    struct lang_set s;
+    struct ks_lang_set s;
     struct ks_map by_name = KS_MAP_INIT; /* PEP 503 name -> index + 1 */
     char **names = NULL;
     size_t *idx = NULL, n, first = ctx->inv->components.len;
     ks_err e;
 
-    lang_set_init(&s, ctx);
-    if ((e = lang_toml(&s, data, len, &root, diag)))
+    ks_lang_set_init(&s, ctx);
+    if ((e = ks_lang_toml(&s, data, len, &root, diag)))
         goto done;
     pkgs = ks_value_get(root, "package");
     if (pkgs && pkgs->type != KS_VARRAY) {
-        e = lang_bad(&s, diag, "'package' is not an array of tables");
+        e = ks_lang_bad(&s, diag, "'package' is not an array of tables");
         goto done;
     }
     n = ks_value_len(pkgs);
@@ -310,20 +310,20 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
         const struct ks_value *p = ks_value_at(pkgs, i);
         const char *name = ks_value_get_str(p, "name"), *ver = ks_value_get_str(p, "version");
         const struct ks_value *src = ks_value_get(p, "source");
-        idx[i] = LANG_NONE;
+        idx[i] = KS_LANG_NONE;
         if (!name || !*name) {
-            e = lang_bad(&s, diag, "package %zu has no name (line %u)", i + 1, p->line);
+            e = ks_lang_bad(&s, diag, "package %zu has no name (line %u)", i + 1, p->line);
             goto done;
         }
-        names[i] = lang_pep503(&s, name);
+        names[i] = ks_lang_pep503(&s, name);
         if (uv && (ks_value_get(src, "editable") || ks_value_get(src, "virtual")))
             continue; /* the project itself or a workspace member */
         if (!ver) {
-            e = lang_bad(&s, diag, "package '%s' has no version (line %u)", name, p->line);
+            e = ks_lang_bad(&s, diag, "package '%s' has no version (line %u)", name, p->line);
             goto done;
         }
-        idx[i] = lang_add(&s, KS_PKG_PYPI, name, ver, NULL, diag);
-        if (idx[i] == LANG_NONE || !names[i] ||
+        idx[i] = ks_lang_add(&s, KS_PKG_PYPI, name, ver, NULL, diag);
+        if (idx[i] == KS_LANG_NONE || !names[i] ||
             ks_map_put(&by_name, names[i], strlen(names[i]), (void *)(uintptr_t)(idx[i] + 1))) {
             e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             goto done;
@@ -341,10 +341,11 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
             }
             if (ks_value_len(groups))
                 cat = main_group ? "main" : "dev";
-            enum ks_dep_scope sc = optional ? KS_SCOPE_OPTIONAL
+            enum ks_dep_scope sc = optional                     ? KS_SCOPE_OPTIONAL
                                    : cat && !strcmp(cat, "dev") ? KS_SCOPE_DEV
-                                   : cat ? KS_SCOPE_REQUIRED : KS_SCOPE_UNKNOWN;
-            lang_scope(&s, idx[i], sc, -1);
+                                   : cat                        ? KS_SCOPE_REQUIRED
+                                                                : KS_SCOPE_UNKNOWN;
+            ks_lang_scope(&s, idx[i], sc, -1);
         }
     }
     /* Edges: poetry: [package.dependencies] name = spec; uv: dependencies =
@@ -355,7 +356,7 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
             const struct ks_value *deps = ks_value_get(p, "dependencies");
             for (size_t k = 0; deps && deps->type == KS_VOBJECT && k < deps->u.o.len; k++) {
                 size_t to = find_pkg(&s, &by_name, deps->u.o.items[k].key);
-                if ((e = lang_edge(&s, idx[i], to, diag)))
+                if ((e = ks_lang_edge(&s, idx[i], to, diag)))
                     goto done;
             }
             continue;
@@ -369,14 +370,16 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
                 const struct ks_value *list = kind == 0 ? d : d->u.o.items[g].value;
                 for (size_t k = 0; k < ks_value_len(list); k++) {
                     const char *dn = ks_value_get_str(ks_value_at(list, k), "name");
-                    size_t to = dn ? find_pkg(&s, &by_name, dn) : LANG_NONE;
-                    if (to == LANG_NONE)
+                    size_t to = dn ? find_pkg(&s, &by_name, dn) : KS_LANG_NONE;
+                    if (to == KS_LANG_NONE)
                         continue;
-                    if (idx[i] == LANG_NONE) /* the project: its deps are direct */
-                        lang_scope(&s, to,
-                                   kind == 2 ? KS_SCOPE_DEV
-                                   : kind == 1 ? KS_SCOPE_OPTIONAL : KS_SCOPE_REQUIRED, 1);
-                    else if ((e = lang_edge(&s, idx[i], to, diag)))
+                    if (idx[i] == KS_LANG_NONE) /* the project: its deps are direct */
+                        ks_lang_scope(&s, to,
+                                      kind == 2   ? KS_SCOPE_DEV
+                                      : kind == 1 ? KS_SCOPE_OPTIONAL
+                                                  : KS_SCOPE_REQUIRED,
+                                      1);
+                    else if ((e = ks_lang_edge(&s, idx[i], to, diag)))
                         goto done;
                 }
             }
@@ -384,15 +387,15 @@ static ks_err toml_lock_parse(struct ks_collect_ctx *ctx, const char *data, size
     }
     if (uv) { /* what the project does not depend on directly is transitive */
         for (size_t i = 0; i < n; i++)
-            if (idx[i] != LANG_NONE && lang_at(&s, idx[i])->direct < 0)
-                lang_at(&s, idx[i])->direct = 0;
-        if ((e = lang_propagate_scope(&s, first, diag)))
+            if (idx[i] != KS_LANG_NONE && ks_lang_at(&s, idx[i])->direct < 0)
+                ks_lang_at(&s, idx[i])->direct = 0;
+        if ((e = ks_lang_propagate_scope(&s, first, diag)))
             goto done;
     }
-    e = lang_set_finish(&s, diag);
+    e = ks_lang_set_finish(&s, diag);
 done:
     ks_map_release(&by_name);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
@@ -408,5 +411,5 @@ static ks_err uv_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
     return toml_lock_parse(ctx, data, len, diag, true);
 }
 
-const struct ks_collector lang_poetry_lock = {"poetry-lock", poetry_wants, poetry_parse};
-const struct ks_collector lang_uv_lock = {"uv-lock", uv_wants, uv_parse};
+const struct ks_collector ks_lang_poetry_lock = {"poetry-lock", poetry_wants, poetry_parse};
+const struct ks_collector ks_lang_uv_lock = {"uv-lock", uv_wants, uv_parse};

@@ -11,7 +11,7 @@
 static bool gemlock_wants(const char *path, unsigned mode)
 {
     (void)mode;
-    return lang_path_is(path, "Gemfile.lock") || lang_path_is(path, "gems.locked");
+    return ks_lang_path_is(path, "Gemfile.lock") || ks_lang_path_is(path, "gems.locked");
 }
 
 static size_t indent_of(const char *l, size_t n)
@@ -24,7 +24,7 @@ static size_t indent_of(const char *l, size_t n)
 }
 
 /* "name (1.2.3-x86_64-linux)" -> name, version, platform. */
-static bool spec_line(struct lang_set *s, struct ks_str t, char **name, char **ver, char **plat)
+static bool spec_line(struct ks_lang_set *s, struct ks_str t, char **name, char **ver, char **plat)
 {
     const char *open = memchr(t.ptr, '(', t.len);
     struct ks_str nm, v;
@@ -35,7 +35,7 @@ static bool spec_line(struct lang_set *s, struct ks_str t, char **name, char **v
     nm = ks_str_trim((struct ks_str){t.ptr, open ? (size_t)(open - t.ptr) : t.len});
     if (nm.len && nm.ptr[nm.len - 1] == '!')
         nm.len--; /* DEPENDENCIES: "name!" means from a git/path source */
-    *name = lang_strndup(s, nm.ptr, nm.len);
+    *name = ks_lang_strndup(s, nm.ptr, nm.len);
     if (!open)
         return *name != NULL;
     if (t.ptr[t.len - 1] != ')')
@@ -43,9 +43,9 @@ static bool spec_line(struct lang_set *s, struct ks_str t, char **name, char **v
     v = ks_str_trim((struct ks_str){open + 1, (size_t)(t.ptr + t.len - open - 2)});
     /* Versions have no '-' but platforms do ("1.15.5-x86_64-linux-gnu"). */
     dash = memchr(v.ptr, '-', v.len);
-    *ver = lang_strndup(s, v.ptr, dash ? (size_t)(dash - v.ptr) : v.len);
+    *ver = ks_lang_strndup(s, v.ptr, dash ? (size_t)(dash - v.ptr) : v.len);
     if (dash)
-        *plat = lang_strndup(s, dash + 1, (size_t)(v.ptr + v.len - dash - 1));
+        *plat = ks_lang_strndup(s, dash + 1, (size_t)(v.ptr + v.len - dash - 1));
     return *name && *ver;
 }
 
@@ -60,16 +60,16 @@ static ks_err gemlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
     struct ks_map by_name = KS_MAP_INIT; /* name -> index + 1 */
     KS_VEC(struct gem_edge) edges = KS_VEC_INIT;
     KS_VEC(char *) direct = KS_VEC_INIT;
-    struct lang_set s;
-    size_t i = 0, cur = LANG_NONE;
+    struct ks_lang_set s;
+    size_t i = 0, cur = KS_LANG_NONE;
     unsigned lineno = 0;
     enum { NONE, SPECS, DEPS, OTHER } sec = NONE;
     bool seen_section = false;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     if (memchr(data, '\0', len)) {
-        e = lang_bad(&s, diag, "binary data in Gemfile.lock");
+        e = ks_lang_bad(&s, diag, "binary data in Gemfile.lock");
         goto done;
     }
     while (i < len) {
@@ -96,26 +96,25 @@ static ks_err gemlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         if (sec == SPECS && (ind == 4 || ind == 6)) {
             char *name, *ver, *plat, *q = NULL;
             if (!spec_line(&s, t, &name, &ver, &plat) || !*name) {
-                e = lang_bad(&s, diag, "line %u: malformed spec '%.*s'", lineno,
-                             (int)(t.len > 60 ? 60 : t.len), t.ptr);
+                e = ks_lang_bad(&s, diag, "line %u: malformed spec '%.*s'", lineno,
+                                (int)(t.len > 60 ? 60 : t.len), t.ptr);
                 goto done;
             }
             if (ind == 6) { /* a dependency of the spec above */
-                if (cur != LANG_NONE &&
-                    KS_VEC_PUSH(&edges, ((struct gem_edge){cur, name}))) {
+                if (cur != KS_LANG_NONE && KS_VEC_PUSH(&edges, ((struct gem_edge){cur, name}))) {
                     e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
                     goto done;
                 }
                 continue;
             }
             if (!ver) {
-                e = lang_bad(&s, diag, "line %u: spec '%s' has no version", lineno, name);
+                e = ks_lang_bad(&s, diag, "line %u: spec '%s' has no version", lineno, name);
                 goto done;
             }
             if (plat && strcmp(plat, "ruby"))
                 q = ks_arena_printf(&s.scratch, "platform=%s", plat);
-            cur = lang_add(&s, KS_PKG_GEM, name, ver, q, diag);
-            if (cur == LANG_NONE ||
+            cur = ks_lang_add(&s, KS_PKG_GEM, name, ver, q, diag);
+            if (cur == KS_LANG_NONE ||
                 ks_map_put(&by_name, name, strlen(name), (void *)(uintptr_t)(cur + 1))) {
                 e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
                 goto done;
@@ -131,42 +130,42 @@ static ks_err gemlock_parse(struct ks_collect_ctx *ctx, const char *data, size_t
         }
     }
     if (!seen_section) {
-        e = lang_bad(&s, diag, "no sections (GEM, DEPENDENCIES, …): not a Gemfile.lock");
+        e = ks_lang_bad(&s, diag, "no sections (GEM, DEPENDENCIES, …): not a Gemfile.lock");
         goto done;
     }
     for (size_t k = 0; k < edges.len; k++) {
         void *hit = ks_map_get(&by_name, edges.items[k].to, strlen(edges.items[k].to));
-        if (hit && (e = lang_edge(&s, edges.items[k].from, (uintptr_t)hit - 1, diag)))
+        if (hit && (e = ks_lang_edge(&s, edges.items[k].from, (uintptr_t)hit - 1, diag)))
             goto done;
     }
     for (size_t k = 0; k < direct.len; k++) {
         void *hit = ks_map_get(&by_name, direct.items[k], strlen(direct.items[k]));
         if (hit)
-            lang_scope(&s, (uintptr_t)hit - 1, KS_SCOPE_UNKNOWN, 1);
+            ks_lang_scope(&s, (uintptr_t)hit - 1, KS_SCOPE_UNKNOWN, 1);
     }
     if (direct.len) {
         size_t pos = 0;
         struct ks_map_slot *sl;
         while ((sl = ks_map_next(&by_name, &pos)))
-            if (lang_at(&s, (uintptr_t)sl->value - 1)->direct < 0)
-                lang_at(&s, (uintptr_t)sl->value - 1)->direct = 0;
+            if (ks_lang_at(&s, (uintptr_t)sl->value - 1)->direct < 0)
+                ks_lang_at(&s, (uintptr_t)sl->value - 1)->direct = 0;
     }
-    e = lang_set_finish(&s, diag);
+    e = ks_lang_set_finish(&s, diag);
 done:
     ks_map_release(&by_name);
     KS_VEC_RELEASE(&edges);
     KS_VEC_RELEASE(&direct);
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_gemfile_lock = {"gemfile-lock", gemlock_wants, gemlock_parse};
+const struct ks_collector ks_lang_gemfile_lock = {"gemfile-lock", gemlock_wants, gemlock_parse};
 
 /* ---- specifications/NAME-VERSION.gemspec (Ruby code written by RubyGems) ---- */
 
 static bool gemspec_wants(const char *path, unsigned mode)
 {
-    const char *base = lang_basename(path);
+    const char *base = ks_lang_basename(path);
 
     (void)mode;
     /* Installed gems, and the default gems bundled with Ruby itself. */
@@ -176,7 +175,7 @@ static bool gemspec_wants(const char *path, unsigned mode)
 }
 
 /* The string literal assigned by `s.<field> = "…"` (also `.freeze`d). */
-static char *gemspec_str(struct lang_set *s, const char *data, size_t len, const char *field)
+static char *gemspec_str(struct ks_lang_set *s, const char *data, size_t len, const char *field)
 {
     char pat[64];
     size_t plen = (size_t)snprintf(pat, sizeof(pat), ".%s = ", field);
@@ -195,7 +194,7 @@ static char *gemspec_str(struct lang_set *s, const char *data, size_t len, const
         q = memchr(p, quote, (size_t)(data + len - p));
         if (!q || memchr(p, '\n', (size_t)(q - p)))
             return NULL;
-        return lang_strndup(s, p, (size_t)(q - p));
+        return ks_lang_strndup(s, p, (size_t)(q - p));
     }
     return NULL;
 }
@@ -203,35 +202,35 @@ static char *gemspec_str(struct lang_set *s, const char *data, size_t len, const
 static ks_err gemspec_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                             struct ks_diag *diag)
 {
-    struct lang_set s;
+    struct ks_lang_set s;
     char *name, *ver;
     size_t idx;
     ks_err e = KS_OK;
 
-    lang_set_init(&s, ctx);
+    ks_lang_set_init(&s, ctx);
     name = gemspec_str(&s, data, len, "name");
     ver = gemspec_str(&s, data, len, "version");
     if (!ver) { /* s.version = Gem::Version.new("1.0") in hand-written specs */
         const char *p = memmem(data, len, "Gem::Version.new(\"", 18);
         const char *q = p ? memchr(p + 18, '"', (size_t)(data + len - p - 18)) : NULL;
         if (q)
-            ver = lang_strndup(&s, p + 18, (size_t)(q - p - 18));
+            ver = ks_lang_strndup(&s, p + 18, (size_t)(q - p - 18));
     }
     if (!name || !ver || !*name || !*ver) {
-        e = lang_bad(&s, diag, "no %s in gemspec", !name || !*name ? "name" : "version");
+        e = ks_lang_bad(&s, diag, "no %s in gemspec", !name || !*name ? "name" : "version");
         goto done;
     }
-    idx = lang_add(&s, KS_PKG_GEM, name, ver, NULL, diag);
-    if (idx == LANG_NONE) {
+    idx = ks_lang_add(&s, KS_PKG_GEM, name, ver, NULL, diag);
+    if (idx == KS_LANG_NONE) {
         e = KS_ENOMEM;
         goto done;
     }
-    lang_license(&s, idx, gemspec_str(&s, data, len, "licenses"));
-    if (!lang_at(&s, idx)->license)
-        lang_license(&s, idx, gemspec_str(&s, data, len, "license"));
+    ks_lang_license(&s, idx, gemspec_str(&s, data, len, "licenses"));
+    if (!ks_lang_at(&s, idx)->license)
+        ks_lang_license(&s, idx, gemspec_str(&s, data, len, "license"));
 done:
-    lang_set_release(&s);
+    ks_lang_set_release(&s);
     return e;
 }
 
-const struct ks_collector lang_gemspec = {"gemspec", gemspec_wants, gemspec_parse};
+const struct ks_collector ks_lang_gemspec = {"gemspec", gemspec_wants, gemspec_parse};
