@@ -1192,3 +1192,128 @@ ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filte
              "updated_at FROM filters WHERE ($1 = 0 OR account = $1) ORDER BY id",
              args, each_filter, &l, diag);
 }
+
+/* ---- aggregations, coverage, usage ---- */
+
+struct agg_ctx {
+    ks_store_agg_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_group(const struct ks_sqlrow *r, void *ctx)
+{
+    struct agg_ctx *a = ctx;
+    struct ks_severity_counts c;
+
+    c.all = r->integer(r, 1);
+    c.critical = r->integer(r, 2);
+    c.high = r->integer(r, 3);
+    c.medium = r->integer(r, 4);
+    c.low = r->integer(r, 5);
+    c.other = c.all - c.critical - c.high - c.medium - c.low;
+    return a->fn(r->text(r, 0), &c, a->ctx);
+}
+
+ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type,
+                          const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
+                          void *ctx, struct ks_diag *diag)
+{
+    static const struct {
+        const char *type, *expr;
+    } groups[] = {
+            {"ACCOUNT", "CAST(f.account AS TEXT)"},
+            {"RESOURCE", "f.rid"},
+            {"RESOURCE_TYPE",
+             "(SELECT r.type FROM resources r WHERE r.account = f.account AND r.rid = f.rid)"},
+            {"PACKAGE", "COALESCE(f.package, '')"},
+            {"TITLE", "COALESCE(f.vuln_id, '')"},
+            {"SEVERITY", "f.severity"},
+            {"FINDING_TYPE", "f.type"},
+    };
+    struct agg_ctx a = {fn, ctx};
+    struct ks_sqlfrag f;
+    const char *expr = NULL;
+    ks_err err;
+
+    for (size_t i = 0; i < KS_ARRAY_LEN(groups); i++)
+        if (!strcmp(groups[i].type, type))
+            expr = groups[i].expr;
+    if (!expr)
+        return ks_diag_set(diag, KS_EINVAL, "aggregationType '%s' is not supported", type);
+    if (max < 1 || max > 1000)
+        return ks_diag_set(diag, KS_EINVAL, "maxResults must be 1 to 1000");
+    ks_sqlfrag_init(&f);
+    err = ks_buf_addf(&f.sql,
+                      "SELECT %s AS k, count(*), "
+                      "sum(CASE WHEN f.severity = 'CRITICAL' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'HIGH' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'MEDIUM' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'LOW' THEN 1 ELSE 0 END) "
+                      "FROM findings f WHERE f.status = 'ACTIVE' AND ",
+                      expr);
+    if (!err)
+        err = ks_filter_compile(criteria, &f, diag);
+    if (!err && account) {
+        err = ks_buf_adds(&f.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&f, KS_SQL_INT(account));
+    }
+    if (!err)
+        err = ks_buf_addf(&f.sql, " GROUP BY %s ORDER BY 3 DESC, 4 DESC, 2 DESC, 1 LIMIT %zu",
+                          expr, max);
+    if (!err)
+        err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_group, &a, diag);
+    ks_sqlfrag_release(&f);
+    return err;
+}
+
+struct cov_ctx {
+    ks_store_coverage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_coverage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct cov_ctx *c = ctx;
+
+    return c->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->integer(r, 3), c->ctx);
+}
+
+ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
+                         void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct cov_ctx c = {fn, ctx};
+
+    return Q(st,
+             "SELECT account, rid, type, COALESCE(last_inventory_at, 0) FROM resources "
+             "WHERE ($1 = 0 OR account = $1) ORDER BY account, rid",
+             args, each_coverage, &c, diag);
+}
+
+struct usage_ctx {
+    ks_store_usage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_usage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct usage_ctx *u = ctx;
+
+    return u->fn(r->integer(r, 0), r->text(r, 1), r->integer(r, 2), r->integer(r, 3), u->ctx);
+}
+
+ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *fn, void *ctx,
+                      struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct usage_ctx u = {fn, ctx};
+
+    /* Whole days since the epoch: integer division is portable SQL. */
+    return Q(st,
+             "SELECT i.account, r.type, i.received_at / 86400 AS day, count(DISTINCT i.rid) "
+             "FROM inventories i JOIN resources r ON r.account = i.account AND r.rid = i.rid "
+             "WHERE ($1 = 0 OR i.account = $1) "
+             "GROUP BY i.account, r.type, i.received_at / 86400 ORDER BY 3, 1, 2",
+             args, each_usage, &u, diag);
+}
