@@ -326,12 +326,33 @@ static bool parse_num(const char *s, long long *out)
     return !errno && !*end;
 }
 
+/* POSIX leaves "\\n" and "\\t" in a pattern undefined (glibc reads them as
+ * 'n' and 't'); benchmark files use them for newline and tab. */
+static int rx_comp(regex_t *rx, const char *re, int flags)
+{
+    char buf[2048];
+    size_t k = 0;
+
+    for (size_t i = 0; re[i] && k + 1 < sizeof(buf); i++) {
+        if (re[i] == '\\' && (re[i + 1] == 'n' || re[i + 1] == 't')) {
+            buf[k++] = re[i + 1] == 'n' ? '\n' : '\t';
+            i++;
+        } else {
+            buf[k++] = re[i];
+            if (re[i] == '\\' && re[i + 1] && k + 1 < sizeof(buf))
+                buf[k++] = re[++i];
+        }
+    }
+    buf[k] = '\0';
+    return regcomp(rx, buf, flags);
+}
+
 static bool rx_match(const char *re, const char *s)
 {
     regex_t rx;
     bool m;
 
-    if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB | REG_ICASE))
+    if (rx_comp(&rx, re, REG_EXTENDED | REG_NOSUB | REG_ICASE))
         return false;
     m = !regexec(&rx, s, 0, NULL, 0);
     regfree(&rx);
@@ -927,7 +948,7 @@ static struct outcome eval_content(struct ctx *c, const struct ks_value *args)
     size_t readable = 0;
     char names[300] = "";
 
-    if (regcomp(&rx, pattern, REG_EXTENDED | REG_NEWLINE | (icase ? REG_ICASE : 0)))
+    if (rx_comp(&rx, pattern, REG_EXTENDED | REG_NEWLINE | (icase ? REG_ICASE : 0)))
         return mk(c, KS_CIS_ERROR, "bad pattern '%s'", pattern);
     if (gather_files(c, args, &paths)) {
         o = mk(c, KS_CIS_ERROR, "out of memory");
@@ -952,13 +973,15 @@ static struct outcome eval_content(struct ctx *c, const struct ks_value *args)
             regmatch_t m;
 
             if (!regexec(&rx, f->data, 1, &m, 0)) {
-                size_t end = (size_t)m.rm_so;
+                size_t start = (size_t)m.rm_so, end = (size_t)m.rm_so;
 
+                /* show the whole first line of the match */
+                while (start > 0 && f->data[start - 1] != '\n')
+                    start--;
                 while (end < f->len && f->data[end] != '\n')
                     end++;
                 o = mk(c, absent ? KS_CIS_FAILED : KS_CIS_PASSED, "%s:%u: %.*s", paths.items[i],
-                       line_of(f->data, (size_t)m.rm_so), (int)KS_MIN(end - (size_t)m.rm_so, 200),
-                       f->data + m.rm_so);
+                       line_of(f->data, start), (int)KS_MIN(end - start, 200), f->data + start);
                 goto done;
             }
             continue;
@@ -1903,6 +1926,9 @@ static struct outcome eval_combo(struct ctx *c, const char *kind, const struct k
         case KS_CIS_FAILED:
             if (!fail++)
                 firstfail = o;
+            if (!strcmp(kind, "any") && strlen(joined) + strlen(o.ev) + 3 < sizeof(joined))
+                snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+                         joined[0] ? "; " : "", o.ev);
             break;
         case KS_CIS_SKIPPED:
             if (!skip++)
@@ -1929,7 +1955,8 @@ static struct outcome eval_combo(struct ctx *c, const char *kind, const struct k
     if (!strcmp(kind, "any")) {
         if (!fail && skip)
             return firstskip;
-        return firstfail.ev ? firstfail : mk(c, KS_CIS_FAILED, "no alternative holds");
+        return fail > 1 ? mk(c, KS_CIS_FAILED, "%s", joined)
+                        : firstfail.ev ? firstfail : mk(c, KS_CIS_FAILED, "no alternative holds");
     }
     KS_UNUSED(firstpass);
     if (fail)

@@ -253,8 +253,20 @@ static ks_err validate_prim(struct vctx *v, const char *name, const struct ks_va
 
 static ks_err validate(struct vctx *v, const struct ks_value *c)
 {
+    static const char *const known[] = {
+            "all",     "any",        "none",           "file",          "file_exists",
+            "file_absent", "kmod_disabled", "package_installed", "package_absent",
+            "service_enabled", "service_disabled", "service_masked", "content", "kv",
+            "sshd",    "sysctl",     "mount",          "pam",           "accounts",
+            "world_writable", "unowned"};
+    bool ok = false;
+
     if (!ks_value_is(c, KS_VOBJECT) || c->u.o.len != 1)
         return bad(v, c, "a check is a mapping with exactly one primitive");
+    for (size_t i = 0; i < KS_ARRAY_LEN(known); i++)
+        ok |= !strcmp(known[i], c->u.o.items[0].key);
+    if (!ok)
+        return bad(v, c, "unknown check '%s'", c->u.o.items[0].key);
     return validate_prim(v, c->u.o.items[0].key, c->u.o.items[0].value);
 }
 
