@@ -154,7 +154,9 @@ struct ks_cis_settings {
  * /etc/ssh/sshd_config and its Include files (glob, lexical order, relative
  * to /etc/ssh), keywords case-insensitive, the first value of a keyword
  * wins (list keywords such as AllowUsers accumulate), Match blocks do not
- * apply, compiled-in defaults for the keywords CIS checks, values normalised
+ * apply except "Match all", whose values override the global ones (first
+ * value within Match blocks wins; a list replaces the global list),
+ * compiled-in defaults for the keywords CIS checks, values normalised
  * the way sshd prints them (yes/no, times in seconds, LogLevel upper case).
  * KS_ENOTFOUND when there is no sshd_config; KS_EPARSE for a malformed one
  * (bad Include nesting, a keyword without value), with file and line. */

@@ -594,7 +594,9 @@ static const char *id_to_name(struct ctx *c, long id, bool group)
             if (c->users.items[i].uid == id)
                 return c->users.items[i].name;
     }
-    return "?";
+    if (id == 0)
+        return "root";
+    return ks_arena_printf(&c->work, "%ld", id);
 }
 
 static const char *const acct_tests[] = {

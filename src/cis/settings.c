@@ -271,6 +271,8 @@ static const char *sshd_normalise(const char *key, const char *value, char *tmp,
 
 struct sshd_state {
     struct builder b;
+    struct ks_cis_settings match_out;
+    struct builder m; /* settings of active Match blocks ("Match all") */
     const struct ks_rootfs *root;
     const struct ks_limits *lim;
     struct ks_diag *diag;
@@ -278,8 +280,12 @@ struct sshd_state {
     size_t files;
 };
 
+/* Match state: outside any Match block, in one that does not apply to
+ * sshd -T without -C (any criteria but "all"), or in "Match all". */
+enum { M_GLOBAL = 0, M_INACTIVE, M_ALL };
+
 static ks_err sshd_file(struct sshd_state *st, const char *path, const char *text, size_t len,
-                        bool in_match, bool follow_includes);
+                        int in_match, bool follow_includes);
 
 /* Splits the next whitespace-separated (or double-quoted) word of `*p`. */
 static bool next_word(char **p, char **word)
@@ -330,7 +336,7 @@ static ks_err glob_collect(const char *name, unsigned char type, void *ctx)
     return KS_OK;
 }
 
-static ks_err sshd_include(struct sshd_state *st, const char *arg, bool in_match)
+static ks_err sshd_include(struct sshd_state *st, const char *arg, int in_match)
 {
     char path[4096], dir[4096];
     struct glob_ctx g = {NULL, KS_VEC_INIT};
@@ -378,7 +384,7 @@ static ks_err sshd_include(struct sshd_state *st, const char *arg, bool in_match
 }
 
 static ks_err sshd_file(struct sshd_state *st, const char *path, const char *text, size_t len,
-                        bool in_match, bool follow_includes)
+                        int in_match, bool follow_includes)
 {
     size_t pos = 0;
     unsigned lineno = 0;
@@ -435,7 +441,7 @@ static ks_err sshd_file(struct sshd_state *st, const char *path, const char *tex
             key[k] = (char)tolower((unsigned char)kw[k]);
         key[k] = '\0';
         if (!strcmp(key, "match")) {
-            in_match = true;
+            in_match = !strcasecmp(val, "all") ? M_ALL : M_INACTIVE;
             continue;
         }
         if (!*val) {
@@ -452,10 +458,18 @@ static ks_err sshd_file(struct sshd_state *st, const char *path, const char *tex
                 err = sshd_include(st, w, in_match);
             continue;
         }
-        if (in_match)
+        if (in_match == M_INACTIVE)
             continue;
         if (in_list(sshd_accumulate, KS_ARRAY_LEN(sshd_accumulate), key)) {
-            err = builder_set(&st->b, key, val, path, lineno, SET_APPEND);
+            char words[4096], *w, *q = val;
+            size_t k2 = 0;
+
+            /* sshd prints list values word by word, single-spaced */
+            words[0] = '\0';
+            while (next_word(&q, &w) && k2 < sizeof(words))
+                k2 += (size_t)snprintf(words + k2, sizeof(words) - k2, "%s%s", k2 ? " " : "", w);
+            err = builder_set(in_match == M_ALL ? &st->m : &st->b, key, words, path, lineno,
+                              SET_APPEND);
         } else {
             char first[1024], *w, *q = first;
 
@@ -468,8 +482,8 @@ static ks_err sshd_file(struct sshd_state *st, const char *path, const char *tex
                 w = first;
             else if (!next_word(&q, &w))
                 w = first;
-            err = builder_set(&st->b, key, sshd_normalise(key, w, norm, sizeof(norm)), path,
-                              lineno, SET_FIRST);
+            err = builder_set(in_match == M_ALL ? &st->m : &st->b, key,
+                              sshd_normalise(key, w, norm, sizeof(norm)), path, lineno, SET_FIRST);
         }
         if (err == KS_ELIMIT)
             err = ks_diag_set(st->diag, KS_ELIMIT, "'%s': too many settings", path);
@@ -477,6 +491,21 @@ static ks_err sshd_file(struct sshd_state *st, const char *path, const char *tex
             err = ks_diag_set(st->diag, KS_ENOMEM, "out of memory");
     }
     st->depth--;
+    return err;
+}
+
+/* Settings of "Match all" blocks apply on top of the global ones (a list
+ * keyword's Match value replaces the global list), as sshd -T shows. */
+static ks_err sshd_apply_match(struct sshd_state *st)
+{
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; i < st->m.items.len && !err; i++) {
+        const struct ks_cis_setting *s = &st->m.items.items[i];
+
+        err = builder_set(&st->b, s->key, s->value, s->file, s->line, SET_LAST);
+    }
+    builder_finish(&st->m, KS_EINTERNAL); /* releases its memory */
     return err;
 }
 
@@ -500,13 +529,19 @@ ks_err ks_cis_sshd_effective(const struct ks_rootfs *root, const struct ks_limit
 
     memset(&st, 0, sizeof(st));
     builder_init(&st.b, out);
+    builder_init(&st.m, &st.match_out);
     st.root = root;
     st.lim = lim;
     st.diag = diag;
     err = ks_rootfs_read(root, "/etc/ssh/sshd_config", lim->max_file_size, &buf, diag);
     if (!err)
-        err = sshd_file(&st, "/etc/ssh/sshd_config", buf.ptr ? buf.ptr : "", buf.len, false,
+        err = sshd_file(&st, "/etc/ssh/sshd_config", buf.ptr ? buf.ptr : "", buf.len, M_GLOBAL,
                         true);
+    /* the Match values are copied into out's arena before m is released */
+    if (!err)
+        err = sshd_apply_match(&st);
+    else
+        builder_finish(&st.m, err);
     if (!err)
         err = sshd_defaults_fill(&st.b);
     ks_buf_release(&buf);
@@ -521,9 +556,14 @@ ks_err ks_cis_sshd_parse_text(const char *name, const char *text, size_t len,
 
     memset(&st, 0, sizeof(st));
     builder_init(&st.b, out);
+    builder_init(&st.m, &st.match_out);
     st.diag = diag;
     st.lim = &ks_limits_default;
-    err = sshd_file(&st, name, text, len, false, false);
+    err = sshd_file(&st, name, text, len, M_GLOBAL, false);
+    if (!err)
+        err = sshd_apply_match(&st);
+    else
+        builder_finish(&st.m, err);
     if (!err)
         err = sshd_defaults_fill(&st.b);
     return builder_finish(&st.b, err);

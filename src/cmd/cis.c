@@ -259,7 +259,7 @@ static int select_benchmark(const struct cis_opts *o, const char *want,
     }
     free_files(files, n);
     if (want && strcmp(want, "auto"))
-        ks_diag_set(&diag, KS_ENOTFOUND, "no benchmark '%s' in '%s'", want, dir);
+        ks_diag_set(&diag, KS_ENOTFOUND, "no benchmark '%s' (see 'kensa cis list')", want);
     else
         ks_diag_set(&diag, KS_EUNSUPPORTED,
                     "no benchmark for '%s' '%s' (see 'kensa cis list'; use --benchmark)",
