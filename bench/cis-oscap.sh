@@ -118,8 +118,8 @@ for rid, ids in sorted(mapping.items(), key=lambda x: [int(p) for p in x[0].spli
         agree += 1
     else:
         dis.append((rid, kv, ov, ", ".join(f"{i}={r}" for i, r in zip(ids, rs)), k[rid]["evidence"]))
-ot = open(f"{opt}/oscap.time").read().split()
-kt = open(f"{opt}/kensa.time").read().split()
+ot = open(f"{opt}/oscap.time").read().splitlines()[-1].split()
+kt = open(f"{opt}/kensa.time").read().splitlines()[-1].split()
 n = len(mapping)
 with open(out, "w") as f:
     f.write(f"kensa rules compared: {n}, SSG rules selected: {len({i for v in mapping.values() for i in v})}\n")

@@ -670,7 +670,7 @@ ks_err ks_cis_sysctl_effective(const struct ks_rootfs *root, const struct ks_lim
         if (err == KS_ENOTFOUND)
             err = KS_OK;
     }
-    if (!err)
+    if (!err && c.files.len)
         qsort(c.files.items, c.files.len, sizeof(*c.files.items), cmp_conf);
     for (size_t i = 0; i <= c.files.len && !err; i++) {
         const char *path = i < c.files.len ? c.files.items[i].path : "/etc/sysctl.conf";

@@ -154,7 +154,8 @@ static ks_err content_files(const char *dir, char ***out, size_t *n, struct ks_d
         snprintf(p, strlen(dir) + strlen(de->d_name) + 2, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    qsort(v.items, v.len, sizeof(*v.items), cmp_str);
+    if (v.len)
+        qsort(v.items, v.len, sizeof(*v.items), cmp_str);
     *out = v.items;
     *n = v.len;
     return KS_OK;
