@@ -105,6 +105,8 @@ rule("1.3.1.2", "AppArmor is enabled in the boot loader configuration", 1,
      rationale="AppArmor must be enabled at boot so that no process escapes confinement.",
      remediation="Add 'apparmor=1 security=apparmor' to GRUB_CMDLINE_LINUX in "
                  "/etc/default/grub and run update-grub.")
+manual("1.3.1.3", "All AppArmor profiles are in enforce or complain mode (needs the running kernel)", 1)
+manual("1.3.1.4", "All AppArmor profiles are enforcing (needs the running kernel)", 2)
 rule("1.4.1", "A boot loader password is set", 1,
      {"all": [{"content": {"path": "/boot/grub/grub.cfg", "pattern": r'^\s*set superusers=', "missing": "skip"}},
               {"content": {"path": "/boot/grub/grub.cfg", "pattern": r'^\s*password_pbkdf2 ', "missing": "skip"}}]},
@@ -394,7 +396,47 @@ rule("4.2.7", "ufw default policy denies", 1,
      ["set_ufw_default_rule"], applies=UFW,
      rationale="What is not allowed explicitly must be dropped.",
      remediation="ufw default deny incoming; ufw default deny routed")
+rule("4.2.4", "ufw loopback traffic is configured", 1,
+     {"all": [{"content": {"path": "/etc/ufw/before.rules", "pattern": r'^\s*-A\s+ufw-before-input\s+-i\s+lo\s+-j\s+ACCEPT'}},
+              {"content": {"path": "/etc/ufw/before.rules", "pattern": r'^\s*-A\s+ufw-before-output\s+-o\s+lo\s+-j\s+ACCEPT'}}]},
+     ["set_ufw_loopback_traffic"], applies=UFW,
+     rationale="Loopback must work; spoofed loopback addresses must not.",
+     remediation="ufw allow in on lo; ufw allow out on lo; ufw deny in from 127.0.0.0/8")
+manual("4.2.5", "ufw outbound connections are configured", 1)
+manual("4.2.6", "ufw firewall rules exist for all open ports (needs the listening sockets)", 1)
 NFT = {"package": "nftables"}
+rule("4.3.2", "ufw is uninstalled or disabled with nftables", 1,
+     {"any": [{"package_absent": "ufw"}, {"service_disabled": "ufw"}]}, ["package_ufw_removed"], applies=NFT,
+     rationale="Two firewall front ends fight over the same tables.", remediation="apt purge ufw")
+manual("4.3.3", "iptables are flushed with nftables", 1)
+manual("4.3.7", "nftables outbound and established connections are configured", 1)
+rule("4.3.10", "nftables rules are permanent", 1,
+     {"all": [{"file_exists": "/etc/nftables.conf"}, {"service_enabled": "nftables"}]}, ["nftables_rules_permanent"],
+     applies=NFT, rationale="Rules must be loaded again at boot.",
+     remediation="Keep the rule set in /etc/nftables.conf and enable nftables.service.")
+IPT = {"package": "iptables-persistent"}
+rule("4.4.1.1", "iptables packages are installed", 1, {"package_installed": ["iptables", "iptables-persistent"]},
+     ["package_iptables_installed", "package_iptables-persistent_installed"], applies=IPT,
+     rationale="The rule set must be saved and restored at boot.", remediation="apt install iptables iptables-persistent")
+rule("4.4.1.2", "nftables is not in use with iptables", 1, {"service_disabled": "nftables"},
+     ["service_nftables_disabled"], applies=IPT,
+     rationale="Two firewall front ends fight over the same tables.", remediation="systemctl mask nftables")
+rule("4.4.1.3", "ufw is not in use with iptables", 1, {"any": [{"package_absent": "ufw"}, {"service_disabled": "ufw"}]},
+     ["service_ufw_disabled"], applies=IPT,
+     rationale="Two firewall front ends fight over the same tables.", remediation="apt purge ufw")
+for rid, f, what, s4 in [("4.4.2", "/etc/iptables/rules.v4", "iptables", ("set_iptables_default_rule", "set_loopback_traffic")),
+                         ("4.4.3", "/etc/iptables/rules.v6", "ip6tables", ("set_ip6tables_default_rule", "set_ipv6_loopback_traffic"))]:
+    rule(f"{rid}.1", f"{what} default policy denies", 1,
+         {"all": [{"content": {"path": f, "pattern": f"^:{ch}\\s+(DROP|REJECT)\\b"}} for ch in ("INPUT", "FORWARD", "OUTPUT")]},
+         [s4[0]], applies=IPT, rationale="What is not allowed explicitly must be dropped.",
+         remediation=f"{what} -P INPUT DROP; {what} -P FORWARD DROP; {what} -P OUTPUT DROP; netfilter-persistent save")
+    rule(f"{rid}.2", f"{what} loopback traffic is configured", 1,
+         {"all": [{"content": {"path": f, "pattern": r'^-A\s+INPUT\s+-i\s+lo\s+-j\s+ACCEPT'}},
+                  {"content": {"path": f, "pattern": r'^-A\s+OUTPUT\s+-o\s+lo\s+-j\s+ACCEPT'}}]},
+         [s4[1]], applies=IPT, rationale="Loopback must work; spoofed loopback addresses must not.",
+         remediation=f"{what} -A INPUT -i lo -j ACCEPT; {what} -A OUTPUT -o lo -j ACCEPT; netfilter-persistent save")
+    manual(f"{rid}.3", f"{what} outbound and established connections are configured", 1)
+    manual(f"{rid}.4", f"{what} firewall rules exist for all open ports (needs the listening sockets)", 1)
 rule("4.3.1", "nftables is installed", 1, {"package_installed": "nftables"}, ["package_nftables_installed"],
      only=["debian12", "debian11"],
      rationale="A host firewall limits which services are reachable.", remediation="apt install nftables")
@@ -660,6 +702,11 @@ for rid, title, test, s in [("5.4.2.1", "root is the only UID 0 account", "uid0_
     rule(rid, title, 1, {"accounts": {"test": test}}, [s],
          rationale="Superuser identities and system accounts must be exactly what they appear to be.",
          remediation="Correct /etc/passwd, /etc/group or /etc/shadow with usermod, groupmod or passwd.")
+manual("5.4.2.5", "root's PATH has no writable or relative directories (depends on the login environment)", 1)
+rule("5.4.2.8", "Accounts without a login shell are locked", 1,
+     {"accounts": {"test": "nologin_locked"}}, ["no_invalid_shell_accounts_unlocked"],
+     rationale="An account that cannot log in should not have a usable password either.",
+     remediation="usermod -L USER for every account whose shell is not in /etc/shells.")
 rule("5.4.2.6", "root's umask is 027 or stricter", 1,
      {"content": {"paths": ["/root/.bash_profile", "/root/.bashrc"],
                   "pattern": r'^\s*umask\s+0?([0-7][0-6][0-7]|[0-7][0-7][0-5])\b', "expect": "absent"}},
@@ -696,6 +743,21 @@ rule("6.1.1.4", "Only one logging system is in use", 1,
               {"all": [{"package_absent": "rsyslog"}, {"file_exists": "/lib/systemd/system/systemd-journald.service"}]}]},
      ["logging_services_active"],
      rationale="Logs must be collected by one well-configured system.", remediation="Use either rsyslog or journald alone.")
+rule("6.1.2.1.1", "systemd-journal-remote is installed", 1,
+     {"any": [{"package_installed": "rsyslog"}, {"package_installed": "systemd-journal-remote"}]},
+     ["package_systemd-journal-remote_installed"],
+     desc="Passes when rsyslog is installed (logs then leave the host through rsyslog, 6.1.3).",
+     rationale="Logs must leave the host to survive its compromise.", remediation="apt install systemd-journal-remote")
+manual("6.1.2.1.2", "systemd-journal-upload authentication is configured", 1)
+rule("6.1.2.1.3", "systemd-journal-upload is enabled", 1, {"service_enabled": "systemd-journal-upload"},
+     ["service_systemd-journal-upload_enabled"], applies={"package": "systemd-journal-remote"},
+     rationale="An installed log shipper must run.", remediation="systemctl enable --now systemd-journal-upload")
+rule("6.1.2.1.4", "systemd-journal-remote is not receiving logs", 1,
+     {"service_disabled": ["systemd-journal-remote.socket", "systemd-journal-remote.service"]},
+     ["socket_systemd-journal-remote_disabled"], applies={"package": "systemd-journal-remote"},
+     rationale="A host that is not a log server should not accept remote logs.",
+     remediation="systemctl mask systemd-journal-remote.socket systemd-journal-remote.service")
+manual("6.1.4.1", "Access to all log files is configured", 1)
 rule("6.1.2.2", "journald ForwardToSyslog is disabled when journald is the logger", 1,
      {"any": [{"package_installed": "rsyslog"}, {"kv": dict(JD, key="ForwardToSyslog", value="no", default="no")}]},
      ["journald_disable_forward_to_syslog"],
@@ -825,11 +887,19 @@ rule("6.2.4.6", "Audit configuration files are owned by root", 2,
      {"file": {"path": "/etc/audit/rules.d/*.rules", "owner": "root", "group": "root", "missing": "pass"}},
      ["file_ownership_audit_configuration", "file_groupownership_audit_configuration"], applies=AUD,
      rationale="The audit policy must not be changed by users.", remediation="chown root:root /etc/audit/rules.d/*.rules")
-rule("6.2.4.8", "Audit tools are mode 0755 or stricter and owned by root", 2,
-     {"all": [{"file": {"path": f"/sbin/{t}", "mode": "0755", "owner": "root", "group": "root", "missing": "pass"}}
-              for t in ("auditctl", "aureport", "ausearch", "autrace", "auditd", "augenrules")]},
-     ["file_permissions_audit_binaries", "file_ownership_audit_binaries", "file_groupownership_audit_binaries"], applies=AUD,
-     rationale="Tampered audit tools hide events.", remediation="chmod go-w /sbin/audit*; chown root:root /sbin/audit*")
+rule("6.2.4.7", "Audit configuration files belong to group root", 2,
+     {"all": [{"file": {"path": "/etc/audit/auditd.conf", "group": "root"}},
+              {"file": {"path": "/etc/audit/rules.d/*.rules", "group": "root", "missing": "pass"}}]},
+     ["file_groupownership_audit_configuration"], applies=AUD,
+     rationale="The audit policy must not be changed by users.", remediation="chgrp root /etc/audit/auditd.conf /etc/audit/rules.d/*.rules")
+AUDIT_TOOLS = ("auditctl", "aureport", "ausearch", "autrace", "auditd", "augenrules")
+for rid, title, key, val, s6 in [("6.2.4.8", "Audit tools are mode 0755 or stricter", "mode", "0755", "file_permissions_audit_binaries"),
+                                 ("6.2.4.9", "Audit tools are owned by root", "owner", "root", "file_ownership_audit_binaries"),
+                                 ("6.2.4.10", "Audit tools belong to group root", "group", "root", "file_groupownership_audit_binaries")]:
+    rule(rid, title, 2,
+         {"all": [{"file": {"path": f"/sbin/{t}", key: val, "missing": "pass"}} for t in AUDIT_TOOLS]},
+         [s6], applies=AUD, rationale="Tampered audit tools hide events.",
+         remediation="chmod go-w /sbin/audit* /sbin/au*; chown root:root /sbin/audit* /sbin/au*")
 rule("6.3.1", "AIDE is installed", 1, {"package_installed": ["aide", "aide-common"]}, ["package_aide_installed"],
      rationale="File integrity checking detects unauthorised changes.", remediation="apt install aide aide-common; aideinit")
 rule("6.3.2", "File system integrity is checked regularly", 1,
@@ -837,6 +907,13 @@ rule("6.3.2", "File system integrity is checked regularly", 1,
               {"content": {"path": "/etc/crontab", "dir": "/etc/cron.d", "glob": "*", "pattern": r'^[^#].*\baide\b'}}]},
      ["aide_periodic_checking_systemd_timer"], applies={"package": "aide"},
      rationale="Integrity checks only help when they run.", remediation="systemctl enable --now dailyaidecheck.timer")
+
+rule("6.3.3", "The integrity of the audit tools is checked", 2,
+     {"all": [{"content": {"path": "/etc/aide/aide.conf", "dir": "/etc/aide/aide.conf.d", "glob": "*",
+                           "pattern": f"^\\s*/(usr/)?sbin/{t}\\s"}} for t in ("auditctl", "auditd", "ausearch", "aureport", "autrace", "augenrules")]},
+     ["aide_check_audit_tools"], applies={"package": "aide"},
+     rationale="Changed audit tools could hide an intruder's events.",
+     remediation="Add '/sbin/auditctl p+i+n+u+g+s+b+acl+xattrs+sha512' (and the other tools) to aide.conf.")
 
 # ---------------------------------------------------------------- section 7
 section("7 System Maintenance")
@@ -878,8 +955,18 @@ for rid, title, test, s in [("7.2.1", "Accounts in /etc/passwd use shadowed pass
     rule(rid, title, 1, {"accounts": {"test": test}}, [s],
          rationale="The account databases must be consistent for access control to mean anything.",
          remediation="Correct /etc/passwd, /etc/shadow and /etc/group (pwck, grpck).")
-manual("7.2.9", "Local interactive user home directories are configured", 1)
-manual("7.2.10", "Local interactive user dot files access is configured", 1)
+rule("7.2.9", "Local interactive user home directories are configured", 1,
+     {"accounts": {"test": "interactive_homes"}},
+     ["accounts_user_interactive_home_directory_exists", "file_ownership_home_directories", "file_permissions_home_directories"],
+     desc="Users whose shell is listed in /etc/shells: the home exists, belongs to them, mode 0750 or stricter.",
+     rationale="Users' files must not be readable or changeable by others.",
+     remediation="mkhomedir_helper USER; chown USER HOME; chmod 750 HOME")
+rule("7.2.10", "Local interactive user dot files access is configured", 1,
+     {"accounts": {"test": "interactive_dotfiles"}},
+     ["no_forward_files", "no_netrc_files", "no_rsh_trust_files", "accounts_user_dot_user_ownership", "file_permission_user_init_files"],
+     desc="No .forward or .rhosts; .netrc and .bash_history 0600 or stricter; no group- or world-writable dot files; all owned by the user.",
+     rationale="Dot files run at login or hold credentials.",
+     remediation="Remove .forward/.rhosts, chmod go-w ~/.??*, chmod 600 ~/.netrc ~/.bash_history")
 
 
 # ---------------------------------------------------------------- output

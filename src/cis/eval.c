@@ -84,7 +84,8 @@ struct ctx {
     bool kernels_present;
     struct ks_buf moddep;
     struct walk_result walk;
-    const char *walk_roots_key;
+    const char *walk_key;
+    const struct ks_value *walk_exclude;
 };
 
 static struct outcome mk(struct ctx *c, enum ks_cis_status st, const char *fmt, ...)
@@ -604,7 +605,8 @@ static const char *const acct_tests[] = {
         "group_gid0_only_root", "unique_uid",     "unique_gid",       "unique_user",
         "unique_group",     "groups_exist",       "shadow_group_empty", "system_accounts_nologin",
         "max_days",         "min_days",           "warn_days",        "inactive",
-        "last_change_past", "root_access_controlled", NULL};
+        "last_change_past", "root_access_controlled", "nologin_locked", "interactive_homes",
+        "interactive_dotfiles", NULL};
 
 bool ks_cis_accounts_test_known(const char *name)
 {
@@ -622,6 +624,144 @@ static bool is_nologin(const char *shell)
 static bool has_password(const char *pw)
 {
     return pw[0] && pw[0] != '!' && pw[0] != '*';
+}
+
+static long login_uid_min(struct ctx *c)
+{
+    const struct cfile *f = get_file(c, "/etc/login.defs");
+    size_t pos = 0, n;
+    const char *line;
+    long uid_min = 1000;
+
+    while (f && !f->err && next_line(f->data, f->len, &pos, &line, &n)) {
+        long long v;
+        char tmp[64];
+
+        if (n > 7 && n < sizeof(tmp) && !strncmp(line, "UID_MIN", 7) &&
+            isspace((unsigned char)line[7])) {
+            memcpy(tmp, line + 7, n - 7);
+            tmp[n - 7] = '\0';
+            if (parse_num(tmp, &v))
+                uid_min = (long)v;
+        }
+    }
+    return uid_min;
+}
+
+/* A login shell: listed in /etc/shells and not nologin/false. */
+static bool valid_shell(struct ctx *c, const char *shell)
+{
+    const struct cfile *f = get_file(c, "/etc/shells");
+    size_t pos = 0, n;
+    const char *line;
+
+    if (is_nologin(shell) || !f || f->err)
+        return false;
+    while (next_line(f->data, f->len, &pos, &line, &n)) {
+        struct ks_str l = ks_str_trim((struct ks_str){line, n});
+
+        if (l.len && l.ptr[0] != '#' && ks_str_eq(l, shell))
+            return true;
+    }
+    return false;
+}
+
+static const struct shadow_ent *shadow_of(struct ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->shadow.len; i++)
+        if (!strcmp(c->shadow.items[i].name, name))
+            return &c->shadow.items[i];
+    return NULL;
+}
+
+struct dot_scan {
+    struct ctx *c;
+    const struct account *a;
+    struct outcome *o;
+    size_t checked;
+};
+
+static ks_err dot_fn(const char *name, unsigned char type, void *arg)
+{
+    struct dot_scan *d = arg;
+    char path[1024];
+    struct stat st;
+    unsigned m;
+
+    KS_UNUSED(type);
+    if (name[0] != '.' || d->o->ev)
+        return KS_OK;
+    snprintf(path, sizeof(path), "%s/%s", d->a->home, name);
+    if (ks_rootfs_stat(d->c->t->root, path, false, &st) || S_ISLNK(st.st_mode))
+        return KS_OK;
+    d->checked++;
+    m = st.st_mode & 07777;
+    if (!strcmp(name, ".forward") || !strcmp(name, ".rhosts"))
+        *d->o = mk(d->c, KS_CIS_FAILED, "%s exists", path);
+    else if (!strcmp(name, ".netrc") && (m & 0177))
+        *d->o = mk(d->c, KS_CIS_FAILED, "%s: mode %04o is more permissive than 0600", path, m);
+    else if (!strcmp(name, ".bash_history") && (m & 0177))
+        *d->o = mk(d->c, KS_CIS_FAILED, "%s: mode %04o is more permissive than 0600", path, m);
+    else if (S_ISREG(st.st_mode) && (m & 0022))
+        *d->o = mk(d->c, KS_CIS_FAILED, "%s: mode %04o is group or world writable", path, m);
+    else if ((long)st.st_uid != d->a->uid)
+        *d->o = mk(d->c, KS_CIS_FAILED, "%s: owned by UID %u, not %s", path,
+                   (unsigned)st.st_uid, d->a->name);
+    return KS_OK;
+}
+
+/* nologin_locked, interactive_homes, interactive_dotfiles */
+static struct outcome eval_interactive(struct ctx *c, const char *test)
+{
+    size_t n = 0, checked = 0;
+
+    for (size_t i = 0; i < c->users.len; i++) {
+        const struct account *a = &c->users.items[i];
+        struct stat st;
+
+        if (!strcmp(test, "nologin_locked")) {
+            const struct shadow_ent *s;
+
+            if (!strcmp(a->name, "root") || valid_shell(c, a->shell))
+                continue;
+            s = shadow_of(c, a->name);
+            n++;
+            if (s && has_password(s->pw))
+                return mk(c, KS_CIS_FAILED, "/etc/shadow: '%s' has no login shell ('%s') but "
+                                            "a usable password", a->name, a->shell);
+            continue;
+        }
+        if (!valid_shell(c, a->shell))
+            continue;
+        n++;
+        if (!strcmp(test, "interactive_homes")) {
+            unsigned m;
+
+            if (ks_rootfs_stat(c->t->root, a->home, true, &st) || !S_ISDIR(st.st_mode))
+                return mk(c, KS_CIS_FAILED, "home directory %s of '%s' does not exist",
+                          a->home, a->name);
+            m = st.st_mode & 07777;
+            if ((long)st.st_uid != a->uid)
+                return mk(c, KS_CIS_FAILED, "%s: owned by UID %u, not %s", a->home,
+                          (unsigned)st.st_uid, a->name);
+            if (m & 0027)
+                return mk(c, KS_CIS_FAILED, "%s: mode %04o is more permissive than 0750",
+                          a->home, m);
+        } else {
+            struct outcome o = {KS_CIS_FAILED, NULL};
+            struct dot_scan d = {c, a, &o, 0};
+
+            ks_rootfs_list(c->t->root, a->home, dot_fn, &d, NULL);
+            if (o.ev)
+                return o;
+            checked += d.checked;
+        }
+    }
+    if (!strcmp(test, "nologin_locked"))
+        return mk(c, KS_CIS_PASSED, "all %zu accounts without a login shell are locked", n);
+    if (!strcmp(test, "interactive_homes"))
+        return mk(c, KS_CIS_PASSED, "home directories of %zu interactive users are private", n);
+    return mk(c, KS_CIS_PASSED, "%zu dot files of %zu interactive users are safe", checked, n);
 }
 
 static struct outcome eval_accounts(struct ctx *c, const struct ks_value *args)
@@ -728,22 +868,8 @@ static struct outcome eval_accounts(struct ctx *c, const struct ks_value *args)
     }
     if (!strcmp(test, "system_accounts_nologin")) {
         static const char *const ok[] = {"root", "sync", "shutdown", "halt", "nfsnobody"};
-        long uid_min = 1000;
-        const struct cfile *f = get_file(c, "/etc/login.defs");
-        size_t pos = 0, n;
-        const char *line;
+        long uid_min = login_uid_min(c);
 
-        while (f && !f->err && next_line(f->data, f->len, &pos, &line, &n)) {
-            long long v;
-            char tmp[64];
-
-            if (n > 7 && n < sizeof(tmp) && !strncmp(line, "UID_MIN", 7) && isspace((unsigned char)line[7])) {
-                memcpy(tmp, line + 7, n - 7);
-                tmp[n - 7] = '\0';
-                if (parse_num(tmp, &v))
-                    uid_min = (long)v;
-            }
-        }
         for (size_t i = 0; i < c->users.len; i++) {
             const struct account *a = &c->users.items[i];
             bool allowed = false;
@@ -757,8 +883,12 @@ static struct outcome eval_accounts(struct ctx *c, const struct ks_value *args)
         return mk(c, KS_CIS_PASSED, "no system account below UID %ld has a login shell",
                   uid_min);
     }
+    if (!strcmp(test, "interactive_homes") || !strcmp(test, "interactive_dotfiles"))
+        return eval_interactive(c, test);
     if (!c->shadow_read)
         return mk(c, KS_CIS_ERROR, "cannot read /etc/shadow");
+    if (!strcmp(test, "nologin_locked"))
+        return eval_interactive(c, test);
     if (!strcmp(test, "no_empty_passwords")) {
         for (size_t i = 0; i < c->shadow.len; i++)
             if (!c->shadow.items[i].pw[0])
@@ -1059,8 +1189,14 @@ static struct outcome eval_kv(struct ctx *c, const struct ks_value *args)
         const char *line;
         bool in_section = !section;
 
-        if (!f || f->err)
+        if (f && f->err == KS_ENOTFOUND)
             continue;
+        if (!f || f->err) {
+            struct outcome e = mk(c, KS_CIS_ERROR, "cannot read '%s'", paths.items[i]);
+
+            KS_VEC_RELEASE(&paths);
+            return e;
+        }
         for (unsigned ln = 1; next_line(f->data, f->len, &pos, &line, &n); ln++) {
             struct ks_str s = ks_str_trim((struct ks_str){line, n}), v;
             size_t klen = strlen(key);
@@ -1786,13 +1922,20 @@ static bool id_known(struct ctx *c, long id, bool group)
     return false;
 }
 
-static bool walk_excluded(const char *path)
+static bool walk_excluded(struct ctx *c, const char *path)
 {
     static const char *const skip[] = {"/proc", "/sys", "/dev", "/run"};
+    const struct ks_value *ex = c->walk_exclude;
 
     for (size_t i = 0; i < KS_ARRAY_LEN(skip); i++)
         if (!strcmp(path, skip[i]))
             return true;
+    for (size_t i = 0; ex && i < (ks_value_is(ex, KS_VSTRING) ? 1 : ks_value_len(ex)); i++) {
+        const char *e = ks_value_is(ex, KS_VSTRING) ? ex->u.s.ptr : ks_value_str(ks_value_at(ex, i));
+
+        if (e && !strcmp(path, e))
+            return true;
+    }
     return false;
 }
 
@@ -1846,7 +1989,7 @@ static void walk_dir(struct ctx *c, int fd0, const char *path, unsigned depth, d
             if (p)
                 KS_VEC_PUSH(&c->walk.unowned, p);
         }
-        if (S_ISDIR(st.st_mode) && !walk_excluded(child) && (!c->t->live || st.st_dev == dev)) {
+        if (S_ISDIR(st.st_mode) && !walk_excluded(c, child) && (!c->t->live || st.st_dev == dev)) {
             int fd = openat(dirfd(d), de->d_name,
                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
@@ -1857,39 +2000,75 @@ static void walk_dir(struct ctx *c, int fd0, const char *path, unsigned depth, d
     closedir(d);
 }
 
-static void do_walk(struct ctx *c)
+static void walk_root(struct ctx *c, const char *root)
 {
-    int fd;
     struct stat st;
+    int fd = ks_rootfs_openat(c->t->root, root, O_DIRECTORY | O_NOFOLLOW);
 
-    if (c->walk.done)
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return; /* a root that does not exist has nothing in it */
+        c->walk.err = KS_EIO;
+        c->walk.why = "cannot open a root of the walk";
+        return;
+    }
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        c->walk.err = KS_EIO;
+        c->walk.why = "cannot open a root of the walk";
+        return;
+    }
+    /* The walk opens one name at a time with O_NOFOLLOW and never follows
+     * symlinks, so it cannot leave the tree. */
+    walk_dir(c, fd, root, 0, st.st_dev);
+}
+
+/* Walks `roots` (minus `exclude`) once; the result serves world_writable
+ * and unowned alike, and is reused while the arguments stay the same. */
+static void do_walk(struct ctx *c, const struct ks_value *args)
+{
+    const struct ks_value *roots = ks_value_get(args, "roots");
+    char key[1024] = "";
+
+    for (size_t i = 0; i < (ks_value_is(roots, KS_VSTRING) ? 1 : ks_value_len(roots)); i++)
+        snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s\n",
+                 ks_value_is(roots, KS_VSTRING) ? roots->u.s.ptr
+                                                : ks_value_str(ks_value_at(roots, i)));
+    snprintf(key + strlen(key), sizeof(key) - strlen(key), "-");
+    for (size_t i = 0; i < ks_value_len(ks_value_get(args, "exclude")); i++)
+        snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s\n",
+                 ks_value_str(ks_value_at(ks_value_get(args, "exclude"), i)));
+    if (ks_value_is(ks_value_get(args, "exclude"), KS_VSTRING))
+        snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s",
+                 ks_value_get_str(args, "exclude"));
+    if (c->walk.done && c->walk_key && !strcmp(c->walk_key, key))
         return;
     c->walk.done = true;
+    c->walk.err = KS_OK;
+    c->walk.why = NULL;
+    c->walk.entries = 0;
+    c->walk.ww.len = 0;
+    c->walk.unowned.len = 0;
+    c->walk_key = ks_arena_strdup(&c->work, key);
+    c->walk_exclude = ks_value_get(args, "exclude");
     load_accounts(c);
     if (!c->passwd_read || !c->group_read) {
         c->walk.err = KS_EIO;
         c->walk.why = "cannot read /etc/passwd or /etc/group";
         return;
     }
-    fd = ks_rootfs_openat(c->t->root, "/", O_DIRECTORY);
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        if (fd >= 0)
-            close(fd);
-        c->walk.err = KS_EIO;
-        c->walk.why = "cannot open the root directory";
-        return;
-    }
-    /* The walk opens one name at a time with O_NOFOLLOW and never follows
-     * symlinks, so it cannot leave the tree. */
-    walk_dir(c, fd, "/", 0, st.st_dev);
+    for (size_t i = 0; i < (ks_value_is(roots, KS_VSTRING) ? 1 : ks_value_len(roots)) &&
+                       !c->walk.err; i++)
+        walk_root(c, ks_value_is(roots, KS_VSTRING) ? roots->u.s.ptr
+                                                    : ks_value_str(ks_value_at(roots, i)));
 }
 
-static struct outcome eval_walk(struct ctx *c, bool unowned)
+static struct outcome eval_walk(struct ctx *c, const struct ks_value *args, bool unowned)
 {
     const char *first;
     size_t n;
 
-    do_walk(c);
+    do_walk(c, args);
     if (c->walk.err == KS_ELIMIT)
         return mk(c, KS_CIS_ERROR, "more than %llu files: raise max_entries",
                   (unsigned long long)c->t->limits->max_entries);
@@ -2006,9 +2185,9 @@ static struct outcome eval(struct ctx *c, const struct ks_value *check, unsigned
     if (!strcmp(name, "accounts"))
         return eval_accounts(c, args);
     if (!strcmp(name, "world_writable"))
-        return eval_walk(c, false);
+        return eval_walk(c, args, false);
     if (!strcmp(name, "unowned"))
-        return eval_walk(c, true);
+        return eval_walk(c, args, true);
     return mk(c, KS_CIS_ERROR, "unknown check '%s'", name); /* validated at load: unreachable */
 }
 

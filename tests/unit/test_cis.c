@@ -386,6 +386,49 @@ static void test_pam_accounts(void **state)
                       "alice:x:1000:1000::/home/alice:/bin/bash\n");
 }
 
+static void test_interactive(void **state)
+{
+    char p[512];
+
+    (void)state;
+    put("etc/shells", "# valid login shells\n/bin/sh\n/bin/bash\n");
+    EXPECT("{accounts: {test: nologin_locked}}", KS_CIS_PASSED, "all 1 accounts");
+    put("etc/shadow", "root:$y$j9T$abc:19000:0:99999:7:::\ndaemon:$y$x:19000:0:99999:7:::\n"
+                      "alice:$y$j9T$def:19000:1:365:7:30::\n");
+    EXPECT("{accounts: {test: nologin_locked}}", KS_CIS_FAILED,
+           "'daemon' has no login shell ('/usr/sbin/nologin') but a usable password");
+    put("etc/shadow", "root:$y$j9T$abc:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+                      "alice:$y$j9T$def:19000:1:365:7:30::\n");
+    /* root (/root) and alice (/home/alice) have login shells */
+    EXPECT("{accounts: {test: interactive_homes}}", KS_CIS_FAILED,
+           "home directory /root of 'root' does not exist");
+    mkd("root");
+    chm("root", 0700);
+    mkd("home");
+    mkd("home/alice");
+    chm("home/alice", 0755);
+    snprintf(p, sizeof(p), "%s/home/alice", base);
+    if (geteuid() == 0) {
+        assert_int_equal(chown(p, 1000, 1000), 0);
+        EXPECT("{accounts: {test: interactive_homes}}", KS_CIS_FAILED,
+               "/home/alice: mode 0755 is more permissive than 0750");
+        chm("home/alice", 0750);
+        EXPECT("{accounts: {test: interactive_homes}}", KS_CIS_PASSED, "of 2 interactive users");
+        put("home/alice/.profile", "x");
+        snprintf(p, sizeof(p), "%s/home/alice/.profile", base);
+        assert_int_equal(chown(p, 1000, 1000), 0);
+        EXPECT("{accounts: {test: interactive_dotfiles}}", KS_CIS_PASSED, "1 dot files");
+        chm("home/alice/.profile", 0664);
+        EXPECT("{accounts: {test: interactive_dotfiles}}", KS_CIS_FAILED,
+               "/home/alice/.profile: mode 0664 is group or world writable");
+        chm("home/alice/.profile", 0644);
+        put("home/alice/.rhosts", "+ +\n");
+        EXPECT("{accounts: {test: interactive_dotfiles}}", KS_CIS_FAILED,
+               "/home/alice/.rhosts exists");
+        rm("home/alice/.rhosts");
+    }
+}
+
 static void test_walk(void **state)
 {
     (void)state;
@@ -396,6 +439,9 @@ static void test_walk(void **state)
     put("data/open", "x");
     chm("data/open", 0666);
     EXPECT("{world_writable: {roots: [/]}}", KS_CIS_FAILED, "first: /data/open");
+    EXPECT("{world_writable: {roots: [/], exclude: [/data]}}", KS_CIS_PASSED, "no world-writable");
+    EXPECT("{world_writable: {roots: [/etc, /nonexistent]}}", KS_CIS_PASSED, "no world-writable");
+    EXPECT("{world_writable: {roots: [/etc, /data]}}", KS_CIS_FAILED, "first: /data/open");
     chm("data/open", 0644);
     if (geteuid() == 0) {
         char p[512];
@@ -532,7 +578,8 @@ int main(void)
             cmocka_unit_test(test_kv),            cmocka_unit_test(test_sysctl),
             cmocka_unit_test(test_sshd),          cmocka_unit_test(test_packages_units),
             cmocka_unit_test(test_mounts_kmods),  cmocka_unit_test(test_pam_accounts),
-            cmocka_unit_test(test_walk),          cmocka_unit_test(test_load_errors),
+            cmocka_unit_test(test_interactive),   cmocka_unit_test(test_walk),
+            cmocka_unit_test(test_load_errors),
             cmocka_unit_test(test_shipped_content), cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
