@@ -381,6 +381,11 @@ rule("4.1.1", "A single firewall configuration utility is in use", 1,
      remediation="Install and enable exactly one of ufw, nftables or iptables-persistent.")
 UFW = {"package": "ufw"}
 rule("4.2.1", "ufw is installed", 1, {"package_installed": "ufw"}, ["package_ufw_installed"], only=["ubuntu2404"],
+     rationale="A host firewall limits which services are reachable (ufw is Ubuntu's default).",
+     remediation="apt install ufw")
+rule("4.2.1", "ufw is installed", 1, {"package_installed": "ufw"}, ["package_ufw_installed"],
+     only=["debian12", "debian11"], applies=UFW,
+     desc="Applies when ufw is the firewall in use (4.1.1 checks that one is).",
      rationale="A host firewall limits which services are reachable.", remediation="apt install ufw")
 rule("4.2.2", "iptables-persistent is not installed with ufw", 1, {"package_absent": "iptables-persistent"},
      ["package_iptables-persistent_removed"], applies=UFW,
@@ -439,6 +444,10 @@ for rid, f, what, s4 in [("4.4.2", "/etc/iptables/rules.v4", "iptables", ("set_i
     manual(f"{rid}.4", f"{what} firewall rules exist for all open ports (needs the listening sockets)", 1)
 rule("4.3.1", "nftables is installed", 1, {"package_installed": "nftables"}, ["package_nftables_installed"],
      only=["debian12", "debian11"],
+     rationale="A host firewall limits which services are reachable.", remediation="apt install nftables")
+rule("4.3.1", "nftables is installed", 1, {"package_installed": "nftables"}, ["package_nftables_installed"],
+     only=["ubuntu2404"], applies={"package": "nftables"},
+     desc="Applies when nftables is the firewall in use instead of ufw.",
      rationale="A host firewall limits which services are reachable.", remediation="apt install nftables")
 rule("4.3.4", "An nftables table exists", 1,
      {"content": {"path": "/etc/nftables.conf", "pattern": r'^\s*table\s+(inet|ip|ip6)\s+\S+'}},
@@ -969,6 +978,35 @@ rule("7.2.10", "Local interactive user dot files access is configured", 1,
      remediation="Remove .forward/.rhosts, chmod go-w ~/.??*, chmod 600 ~/.netrc ~/.bash_history")
 
 
+# ---------------------------------------------------------------- Ubuntu 22.04
+def ubuntu2204_id(rid):
+    """CIS Ubuntu 22.04 v2.0.0 (ComplianceAsCode controls/cis_ubuntu2204.yml)
+    has the structure of Debian 12 v1.1.0 with these differences: no overlayfs
+    recommendation, no "single firewall utility" one (so ufw, nftables and
+    iptables move up one number), AIDE before logging and auditing in
+    section 6, and no rsyslog subsection. Returns None for rules it lacks."""
+    p = rid.split(".")
+    if p[:3] == ["1", "1", "1"]:
+        n = int(p[3])
+        return None if n == 6 else rid if n < 6 else f"1.1.1.{n - 1}"
+    if p[0] == "4":
+        if p[:3] == ["4", "1", "1"]:
+            return None
+        return ".".join(["4", str(int(p[1]) - 1)] + p[2:])
+    if p[0] == "6":
+        if p[1] == "3":
+            return ".".join(["6", "1"] + p[2:])
+        if p[1] == "2":
+            return ".".join(["6", "3"] + p[2:])
+        if p[1] == "1":
+            move = {"6.1.1.1": "6.2.1.1.1", "6.1.1.2": "6.2.1.1.2", "6.1.1.3": "6.2.1.1.3",
+                    "6.1.2.2": "6.2.1.1.4", "6.1.2.4": "6.2.1.1.5", "6.1.2.3": "6.2.1.1.6",
+                    "6.1.2.1.1": "6.2.1.2.1", "6.1.2.1.2": "6.2.1.2.2", "6.1.2.1.3": "6.2.1.2.3",
+                    "6.1.2.1.4": "6.2.1.2.4", "6.1.4.1": "6.2.2.1"}
+            return move.get(rid)
+    return rid
+
+
 # ---------------------------------------------------------------- output
 BENCHMARKS = {
     "debian12": dict(title="CIS Debian Linux 12 Benchmark (kensa content, server profile)", version="1.1.0",
@@ -980,6 +1018,11 @@ BENCHMARKS = {
                      note="No public control file maps the CIS Debian 11 benchmark; the checks are "
                           "those of the Debian 12 content, numbered as in the Debian 12 benchmark. "
                           "Used for the OpenSCAP comparison (ssg-debian ships Debian 11 content)."),
+    "ubuntu2204": dict(title="CIS Ubuntu Linux 22.04 LTS Benchmark (kensa content, server profile)", version="2.0.0",
+                       os_id="ubuntu", os_versions=["22.04"], renumber=ubuntu2204_id, like="ubuntu2404",
+                       note="Recommendation numbers of CIS Ubuntu 22.04 v2.0.0 as mapped by "
+                            "ComplianceAsCode controls/cis_ubuntu2204.yml; the checks are those of "
+                            "the Ubuntu 24.04 content."),
     "ubuntu2404": dict(title="CIS Ubuntu Linux 24.04 LTS Benchmark (kensa content, server profile)", version="1.0.0",
                        os_id="ubuntu", os_versions=["24.04"],
                        note="Recommendation numbers of CIS Ubuntu 24.04 v1.0.0 as mapped by "
@@ -1001,12 +1044,20 @@ Dumper.add_representer(str, str_presenter)
 
 def emit(bid, meta, outdir):
     sections = []
+    like = meta.get("like", bid)
+    renumber = meta.get("renumber", lambda x: x)
     for r in RULES:
-        if r["only"] and bid not in r["only"]:
+        if r["only"] and like not in r["only"]:
             continue
-        if not sections or sections[-1]["title"] != r["section"]:
-            sections.append({"title": r["section"], "rules": []})
-        out = {"id": r["id"], "title": r["title"], "level": r["level"]}
+        rid = renumber(r["id"])
+        if rid is None:
+            continue
+        section = r["section"]
+        if bid == "ubuntu2204" and rid.startswith("6.1."):
+            section = "6 Logging and Auditing"  # AIDE moves to the front of section 6
+        if not sections or sections[-1]["title"] != section:
+            sections.append({"title": section, "rules": []})
+        out = {"id": rid, "title": r["title"], "level": r["level"]}
         if r["manual"]:
             out["manual"] = True
         if r["ssg"]:
@@ -1019,6 +1070,10 @@ def emit(bid, meta, outdir):
         if r["check"] is not None:
             out["check"] = r["check"]
         sections[-1]["rules"].append(out)
+    merged = {}
+    for sec in sections:  # sections split by a renumbering are joined again
+        merged.setdefault(sec["title"], []).extend(sec["rules"])
+    sections = [{"title": t, "rules": rs} for t, rs in merged.items()]
     for s in sections:
         s["rules"].sort(key=lambda x: [int(p) for p in x["id"].split(".")])
     doc = {"benchmark": {"id": bid, "title": meta["title"], "version": meta["version"],

@@ -32,7 +32,7 @@ const char cmd_cis_help[] =
         "recommendation as PASSED, FAILED, SKIPPED (manual or not applicable) or ERROR,\n"
         "with the file, line and value that decided it. Exits 1 when a rule failed or\n"
         "could not be evaluated.\n\n"
-        "  -b, --benchmark B  debian12, debian11, ubuntu2204, ... or a benchmark file;\n"
+        "  -b, --benchmark B  debian12, debian11, ubuntu2204, ubuntu2404 or a benchmark file;\n"
         "                     default: auto (from the target's /etc/os-release)\n"
         "  -l, --level N      1 or 2 (default 2: level 1 and level 2 rules)\n"
         "  -f, --format F     table (default), json, csv or html\n"

@@ -505,7 +505,7 @@ static void test_load_errors(void **state)
  * rules with an SSG id each. */
 static void test_shipped_content(void **state)
 {
-    static const char *const files[] = {"debian12", "debian11", "ubuntu2404"};
+    static const char *const files[] = {"debian12", "debian11", "ubuntu2404", "ubuntu2204"};
 
     (void)state;
     for (size_t i = 0; i < KS_ARRAY_LEN(files); i++) {
