@@ -90,8 +90,8 @@ run_kensa() {
     "$KENSA" cis rootfs "$TREE" -b debian11 -f json -o "$OPT/kensa.json" || true # exit 1: some failed
 }
 run_oscap; run_kensa
-/usr/bin/time -f '%e %M' -o "$OPT/oscap.time" bash -c "$(declare -f run_oscap); TREE='$TREE' OPT='$OPT'; run_oscap"
-/usr/bin/time -f '%e %M' -o "$OPT/kensa.time" "$KENSA" cis rootfs "$TREE" -b debian11 -f json -o "$OPT/kensa2.json" || true
+/usr/bin/time -f '%e %M %U %S' -o "$OPT/oscap.time" bash -c "$(declare -f run_oscap); TREE='$TREE' OPT='$OPT'; run_oscap"
+/usr/bin/time -f '%e %M %U %S' -o "$OPT/kensa.time" "$KENSA" cis rootfs "$TREE" -b debian11 -f json -o "$OPT/kensa2.json" || true
 
 python3 - "$OPT" "$OUT" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
@@ -124,8 +124,9 @@ n = len(mapping)
 with open(out, "w") as f:
     f.write(f"kensa rules compared: {n}, SSG rules selected: {len({i for v in mapping.values() for i in v})}\n")
     f.write(f"agree: {agree}, disagree: {len(dis)}\n")
-    f.write(f"oscap: {float(ot[0]):.2f} s wall, {int(ot[1]) // 1024} MiB peak RSS\n")
-    f.write(f"kensa: {float(kt[0]):.3f} s wall, {int(kt[1]) // 1024} MiB peak RSS (all {len(k)} debian11 rules)\n")
+    ocpu, kcpu = float(ot[2]) + float(ot[3]), float(kt[2]) + float(kt[3])
+    f.write(f"oscap: {float(ot[0]):.2f} s wall, {ocpu:.2f} s CPU, {int(ot[1]) // 1024} MiB peak RSS\n")
+    f.write(f"kensa: {float(kt[0]):.3f} s wall, {kcpu:.3f} s CPU, {int(kt[1]) // 1024} MiB peak RSS (all {len(k)} debian11 rules)\n")
     f.write(f"per rule: oscap {float(ot[0]) / n * 1000:.1f} ms, kensa {float(kt[0]) / len(k) * 1000:.3f} ms\n")
     for d in dis:
         f.write(f"DISAGREE {d[0]}: kensa {d[1]}, oscap {d[2]} ({d[3]}); kensa evidence: {d[4]}\n")
