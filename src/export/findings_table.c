@@ -181,13 +181,46 @@ static ks_err finding_line(struct ks_buf *b, const struct ks_finding *f, size_t 
     return err;
 }
 
+/* "Total: 7 (CRITICAL: 1, HIGH: 2, ...)", wrapped after a comma when wider
+ * than the table (continuation lines indented by two). */
+static ks_err totals(struct ks_buf *out, size_t n, const size_t *count, size_t width,
+                     struct ks_buf *line)
+{
+    bool first = true;
+    ks_err err;
+
+    ks_buf_reset(line);
+    err = ks_buf_addf(line, "Total: %zu (", n);
+    if (!err)
+        err = ks_buf_addc(out, '\n');
+    for (int s = KS_SEV_CRITICAL; s >= KS_SEV_UNTRIAGED && !err; s--) {
+        char item[48];
+        if (!count[s])
+            continue;
+        snprintf(item, sizeof(item), "%s: %zu", ks_severity_name((enum ks_severity)s), count[s]);
+        if (!first && line->len + 2 + strlen(item) + 1 > width) {
+            err = ks_buf_addf(out, "%s,\n", ks_buf_str(line));
+            ks_buf_reset(line);
+            if (!err)
+                err = ks_buf_addf(line, "  %s", item);
+        } else if (!err) {
+            err = ks_buf_addf(line, "%s%s", first ? "" : ", ", item);
+        }
+        first = false;
+    }
+    if (!err)
+        err = ks_buf_addf(out, "%s)\n", ks_buf_str(line));
+    return err;
+}
+
 ks_err ks_export_findings_table(const struct ks_finding *f, size_t n,
                                 const struct ks_export_opts *o, struct ks_buf *out)
 {
     const struct ks_finding **v = ks_findings_sorted(f, n);
     struct group *groups = n ? calloc(n, sizeof(*groups)) : NULL;
     struct ks_buf tmp = KS_BUF_INIT(0);
-    size_t width = o && o->width > 0 ? (size_t)o->width : 80;
+    /* below 40 columns nothing useful fits; the default is 80 */
+    size_t width = o && o->width > 0 ? (size_t)KS_MAX(o->width, 40) : 80;
     size_t ngroups = 0, count[KS_SEV_CRITICAL + 1] = {0};
     bool color = o && o->color, adjusted = false;
     ks_err err = KS_OK;
@@ -219,19 +252,12 @@ ks_err ks_export_findings_table(const struct ks_finding *f, size_t n,
             err = finding_line(out, v[groups[g].start + i], width, color, &tmp);
     }
     if (!err)
-        err = ks_buf_addf(out, "\nTotal: %zu (", n);
-    bool first = true;
-    for (int s = KS_SEV_CRITICAL; s >= KS_SEV_UNTRIAGED && !err; s--) {
-        if (!count[s])
-            continue;
-        err = ks_buf_addf(out, "%s%s: %zu", first ? "" : ", ", ks_severity_name((enum ks_severity)s),
-                          count[s]);
-        first = false;
-    }
-    if (!err)
-        err = ks_buf_adds(out, ")\n");
+        err = totals(out, n, count, width, &tmp);
     if (!err && adjusted)
-        err = ks_buf_adds(out, "* kensa score lowered by the environment (no network path)\n");
+        err = cell(out, "* kensa score lowered by the environment (no network path)", width,
+                   false);
+    if (!err && adjusted)
+        err = ks_buf_addc(out, '\n');
 done:
     ks_buf_release(&tmp);
     free(groups);
