@@ -141,7 +141,8 @@ static void test_strict_parse(void **state)
     reject("(AV:N/AC:L/Au:N/C:P/I:P/A:P)", KS_EPARSE, "expected");
     reject("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:X", KS_EPARSE, "invalid value");
     reject("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\n", KS_EPARSE, "invalid value");
-    memset(big, 'A', sizeof(big));
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
     reject(big, KS_ELIMIT, "longer than");
     /* an embedded NUL is just a bad byte */
     {
