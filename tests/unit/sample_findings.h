@@ -4,13 +4,15 @@
  * Debian security tracker excerpt). Package versions are chosen inside each
  * advisory's affected range; resource ids are made up.
  *
- * Scores are not hand-written: each finding goes through ks_score_compute()
- * like the scanner's would. Everything lives in `arena`. */
+ * Scores and fix commands are not hand-written: each finding goes through
+ * ks_score_compute() and ks_fix_command() like the scanner's would.
+ * Everything lives in `arena`. */
 #ifndef KS_TESTS_SAMPLE_FINDINGS_H
 #define KS_TESTS_SAMPLE_FINDINGS_H
 
 #include "core/arena.h"
 #include "model/finding.h"
+#include "score/fix.h"
 #include "score/score.h"
 
 struct sample_spec {
@@ -23,6 +25,7 @@ struct sample_spec {
     struct ks_kev kev;
     struct ks_epss epss;
     const char *refs[3];
+    enum ks_pkg_type ptype;
 };
 
 static const struct sample_spec sample_specs[] = {
@@ -36,12 +39,11 @@ static const struct sample_spec sample_specs[] = {
      {"org.apache.logging.log4j:log4j-core", "2.14.1", -1, NULL, NULL, "MAVEN",
       "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "/app/lib/log4j-core-2.14.1.jar",
       "sha256:1567e7ea90b67fc95ccdeeec39bdc3045098dee7e0c604975b957a9f8c0e9616", "2.15.0",
-      "mvn versions:use-dep-version -Dincludes=org.apache.logging.log4j:log4j-core "
-      "-DdepVersion=2.15.0"},
+      NULL},
      {true, "2021-12-10", "2021-12-24", "Known"},
      {false, 0, 0},
      {"https://nvd.nist.gov/vuln/detail/CVE-2021-44228",
-      "https://github.com/apache/logging-log4j2/pull/608"}},
+      "https://github.com/apache/logging-log4j2/pull/608"}, KS_PKG_MAVEN},
     {"CVE-2021-3156", "CVE-2021-3156 - sudo",
      "Sudo before 1.9.5p2 contains an off-by-one error that can result in a heap-based buffer "
      "overflow, which allows privilege escalation to root via \"sudoedit -s\" and a command-line "
@@ -53,10 +55,10 @@ static const struct sample_spec sample_specs[] = {
      KS_NETPATH_NO,
      {"sudo", "1.8.27", 0, "1+deb10u2", "amd64", "DPKG",
       "pkg:deb/debian/sudo@1.8.27-1%2Bdeb10u2?arch=amd64&distro=debian-10", NULL, NULL,
-      "1.8.27-1+deb10u3", "apt-get install --only-upgrade sudo=1.8.27-1+deb10u3"},
+      "1.8.27-1+deb10u3", NULL},
      {true, "2022-04-06", "2022-04-27", "Unknown"},
      {false, 0, 0},
-     {"https://www.openwall.com/lists/oss-security/2021/01/26/3"}},
+     {"https://www.openwall.com/lists/oss-security/2021/01/26/3"}, KS_PKG_DEB},
     {"GHSA-4374-p667-p6c8", "HTTP/2 rapid reset can cause excessive work in net/http",
      "A malicious HTTP/2 client which rapidly creates requests and immediately resets them can "
      "cause excessive server resource consumption.",
@@ -65,11 +67,10 @@ static const struct sample_spec sample_specs[] = {
      {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0}},
      KS_NETPATH_NO,
      {"golang.org/x/net", "v0.15.0", -1, NULL, NULL, "GOBINARY",
-      "pkg:golang/golang.org/x/net@v0.15.0", "/usr/local/bin/api-server", NULL, "0.17.0",
-      "go get golang.org/x/net@v0.17.0"},
+      "pkg:golang/golang.org/x/net@v0.15.0", "/usr/local/bin/api-server", NULL, "0.17.0", NULL},
      {false, NULL, NULL, NULL},
      {false, 0, 0},
-     {"https://go.dev/cl/534215", "https://github.com/golang/go/issues/63417"}},
+     {"https://go.dev/cl/534215", "https://github.com/golang/go/issues/63417"}, KS_PKG_GO},
     {"CVE-2024-0727", "CVE-2024-0727 - openssl",
      "Issue summary: Processing a maliciously formatted PKCS12 file may lead OpenSSL to crash "
      "leading to a potential Denial of Service attack",
@@ -79,10 +80,10 @@ static const struct sample_spec sample_specs[] = {
      KS_NETPATH_UNKNOWN,
      {"openssl", "1.0.2g", 0, "1ubuntu4.20+esm10", "amd64", "DPKG",
       "pkg:deb/ubuntu/openssl@1.0.2g-1ubuntu4.20%2Besm10?arch=amd64", NULL, NULL,
-      "1.0.2g-1ubuntu4.20+esm11", "apt-get install --only-upgrade openssl=1.0.2g-1ubuntu4.20+esm11"},
+      "1.0.2g-1ubuntu4.20+esm11", NULL},
      {false, NULL, NULL, NULL},
      {false, 0, 0},
-     {"https://www.openssl.org/news/secadv/20240125.txt"}},
+     {"https://www.openssl.org/news/secadv/20240125.txt"}, KS_PKG_DEB},
     {"GHSA-8xww-x3g3-6jcv", "ReDoS based DoS vulnerability in Action Dispatch",
      "Users on Ruby 3.2.0 or greater are not affected by this vulnerability.\nPatches\n\nTo aid "
      "users who aren\xe2\x80\x99t able to upgrade immediately we have provided patches",
@@ -91,10 +92,10 @@ static const struct sample_spec sample_specs[] = {
      {{NULL, NULL, NULL, 0}},
      KS_NETPATH_UNKNOWN,
      {"actionpack", "6.1.7", -1, NULL, NULL, "BUNDLER", "pkg:gem/actionpack@6.1.7",
-      "/srv/app/Gemfile.lock", NULL, "6.1.7.1", "bundle update actionpack --conservative"},
+      "/srv/app/Gemfile.lock", NULL, "6.1.7.1", NULL},
      {false, NULL, NULL, NULL},
      {false, 0, 0},
-     {NULL}},
+     {NULL}, KS_PKG_GEM},
     {"GHSA-crjr-9rc5-ghw8", "Inefficient Regular Expression Complexity in Nokogiri",
      "This vulnerability was reported by HackerOne user ooooooo_q "
      "(\xe3\x81\xaa\xe3\x81\xaa\xe3\x81\x8a\xe3\x81\x8f), see \"Credit\", 2022",
@@ -103,10 +104,10 @@ static const struct sample_spec sample_specs[] = {
      {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0}},
      KS_NETPATH_UNKNOWN,
      {"nokogiri", "1.13.3", -1, NULL, NULL, "BUNDLER", "pkg:gem/nokogiri@1.13.3",
-      "/srv/app/Gemfile.lock", NULL, "1.13.4", "bundle update nokogiri --conservative"},
+      "/srv/app/Gemfile.lock", NULL, "1.13.4", NULL},
      {false, NULL, NULL, NULL},
      {true, 0.00383, 0.73075},
-     {NULL}},
+     {NULL}, KS_PKG_GEM},
     {"CVE-2022-0456", "CVE-2022-0456 - chromium", NULL, "DEBIAN_CVE",
      "https://security-tracker.debian.org/tracker/CVE-2022-0456", "not yet assigned",
      KS_SCALE_DEBIAN,
@@ -117,7 +118,7 @@ static const struct sample_spec sample_specs[] = {
       "pkg:deb/debian/chromium@97.0.4692.99-1?arch=amd64", NULL, NULL, NULL, NULL},
      {false, NULL, NULL, NULL},
      {false, 0, 0},
-     {NULL}},
+     {NULL}, KS_PKG_DEB},
 };
 
 #define SAMPLE_RESOURCE "rootfs:/srv/images/app"
@@ -162,7 +163,9 @@ static inline size_t sample_findings(struct ks_arena *a, struct ks_finding **out
         f[i].source_url = s->source_url;
         f[i].vendor_severity = s->vendor_severity;
         f[i].package = s->pkg;
-        f[i].fix_available = s->pkg.fixed_version && s->pkg.fix_command ? KS_FIX_YES : KS_FIX_NO;
+        f[i].package.fix_command =
+                ks_fix_command(a, s->ptype, s->pkg.name, s->pkg.fixed_version, NULL);
+        f[i].fix_available = ks_fix_available_of(1, f[i].package.fix_command ? 1 : 0);
         f[i].cvss = cv;
         f[i].ncvss = ncvss;
         f[i].epss = s->epss;

@@ -6,6 +6,7 @@
 #include "core/hash.h"
 #include "model/finding.h"
 #include "score/cvss.h"
+#include "score/fix.h"
 #include "score/score.h"
 
 struct example {
@@ -391,6 +392,65 @@ static void test_finding_id(void **state)
     assert_string_not_equal(a.id, b.id);
 }
 
+static void test_fix_command(void **state)
+{
+    static const struct {
+        enum ks_pkg_type type;
+        const char *name, *fixed, *advisory, *want;
+    } t[] = {
+        /* real fixed versions: Debian DSA-4839-1, bookworm openssl, ALAS, Alpine
+         * secdb (musl), GHSA records */
+        {KS_PKG_DEB, "sudo", "1.8.27-1+deb10u3", NULL,
+         "apt-get install --only-upgrade sudo=1.8.27-1+deb10u3"},
+        {KS_PKG_DEB, "openssl", "3.0.13-1~deb12u1", NULL,
+         "apt-get install --only-upgrade 'openssl=3.0.13-1~deb12u1'"},
+        {KS_PKG_RPM, "rsync", "3.2.6-1.amzn2023.0.3", "ALAS2023-2023-002",
+         "dnf upgrade-minimal --advisory ALAS2023-2023-002"},
+        {KS_PKG_RPM, "curl", "7.61.1-9.amzn2.0.1", "ALAS2-2018-1002",
+         "yum update --advisory ALAS2-2018-1002"},
+        {KS_PKG_RPM, "rsync-daemon", "3.2.6-1.amzn2023.0.3", NULL,
+         "dnf upgrade-minimal rsync-daemon-3.2.6-1.amzn2023.0.3"},
+        {KS_PKG_APK, "musl", "1.1.22-r4", NULL, "apk add --upgrade 'musl>=1.1.22-r4'"},
+        {KS_PKG_PYPI, "PyYAML", "5.4", NULL, "pip install 'PyYAML>=5.4'"},
+        {KS_PKG_NPM, "lodash", "4.17.21", NULL, "npm install lodash@4.17.21"},
+        {KS_PKG_MAVEN, "org.apache.logging.log4j:log4j-core", "2.15.0", NULL,
+         "mvn versions:use-dep-version -Dincludes=org.apache.logging.log4j:log4j-core "
+         "-DdepVersion=2.15.0"},
+        {KS_PKG_GO, "golang.org/x/net", "0.17.0", NULL, "go get golang.org/x/net@v0.17.0"},
+        {KS_PKG_CARGO, "tokio", "1.18.5", NULL, "cargo update -p tokio --precise 1.18.5"},
+        {KS_PKG_GEM, "nokogiri", "1.13.4", NULL, "bundle update --conservative nokogiri"},
+        {KS_PKG_COMPOSER, "guzzlehttp/psr7", "1.9.1", NULL,
+         "composer require 'guzzlehttp/psr7:>=1.9.1'"},
+        {KS_PKG_NUGET, "Newtonsoft.Json", "13.0.1", NULL,
+         "dotnet add package Newtonsoft.Json --version 13.0.1"},
+        /* hostile advisory data stays one quoted word */
+        {KS_PKG_DEB, "x'; rm -rf / #", "1", NULL,
+         "apt-get install --only-upgrade 'x'\\''; rm -rf / #=1'"},
+        {KS_PKG_CARGO, "-rf", "1", NULL, NULL},
+        {KS_PKG_DEB, "sudo", "--force", NULL, NULL},
+        {KS_PKG_PYPI, "evil\033]0;x", "1", NULL, NULL},
+        {KS_PKG_DEB, "sudo", NULL, NULL, NULL},
+        {KS_PKG_DEB, "sudo", "", NULL, NULL},
+        {KS_PKG_GO_STDLIB, "stdlib", "1.21.3", NULL, NULL},
+        {KS_PKG_UNKNOWN, "x", "1", NULL, NULL},
+    };
+    struct ks_arena a = KS_ARENA_INIT(4096, 0);
+
+    (void)state;
+    for (size_t i = 0; i < KS_ARRAY_LEN(t); i++) {
+        const char *got = ks_fix_command(&a, t[i].type, t[i].name, t[i].fixed, t[i].advisory);
+        if (!t[i].want && got)
+            fail_msg("'%s': expected no command, got '%s'", t[i].name, got);
+        if (t[i].want && (!got || strcmp(got, t[i].want)))
+            fail_msg("'%s': got '%s', expected '%s'", t[i].name, got ? got : "(null)", t[i].want);
+    }
+    assert_int_equal(ks_fix_available_of(0, 0), KS_FIX_NO);
+    assert_int_equal(ks_fix_available_of(2, 0), KS_FIX_NO);
+    assert_int_equal(ks_fix_available_of(2, 1), KS_FIX_PARTIAL);
+    assert_int_equal(ks_fix_available_of(2, 2), KS_FIX_YES);
+    ks_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +460,7 @@ int main(void)
             cmocka_unit_test(test_v40_table_digest), cmocka_unit_test(test_severity_bands),
             cmocka_unit_test(test_vendor_labels),  cmocka_unit_test(test_select),
             cmocka_unit_test(test_compute),        cmocka_unit_test(test_finding_id),
+            cmocka_unit_test(test_fix_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
