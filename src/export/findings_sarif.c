@@ -217,7 +217,6 @@ ks_err ks_export_findings_sarif(const struct ks_finding *f, size_t n,
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "name", "kensa");
     ks_jw_kstr(&w, "version", o && o->tool_version ? o->tool_version : "unknown");
-    ks_jw_kstr(&w, "informationUri", "https://github.com/kensa-scanner/kensa");
     ks_jw_key(&w, "rules");
     ks_jw_arr_begin(&w);
     for (size_t i = 0; i < nrules; i++)

@@ -69,7 +69,7 @@ struct ks_kensa_score {
     const char *source;      /* source of the chosen CVSS ("NVD", "DEBIAN_CVE", ...) */
     const char *version;     /* its CVSS version */
     const char *base_vector; /* as published */
-    int base10;              /* its base score × 10 */
+    int base10;              /* score of the published vector × 10 (v4.0: every metric it gives) */
     const char *vector;      /* after the adjustments (== base_vector when there are none) */
     const struct ks_score_adjustment *adjustments;
     size_t nadjustments;
