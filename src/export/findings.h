@@ -9,7 +9,9 @@
  * the clock unless the caller passes a time in the options.
  *
  * Errors: KS_ENOMEM, or KS_ELIMIT when `out`'s ceiling is reached (the
- * buffer then holds a partial document). Thread-safe on distinct buffers. */
+ * buffer then holds a partial document); ASFF also KS_EINVAL when a finding
+ * has no first-observed time and `now` is NULL. Thread-safe on distinct
+ * buffers. */
 #ifndef KS_EXPORT_FINDINGS_H
 #define KS_EXPORT_FINDINGS_H
 
@@ -36,6 +38,10 @@ struct ks_export_opts {
 
 ks_err ks_export_findings_json(const struct ks_finding *f, size_t n,
                                const struct ks_export_opts *o, struct ks_buf *out);
+/* One finding as a compact JSON object, exactly as it appears in the
+ * "findings" array of the document above (the store keeps it as the
+ * finding's body). */
+ks_err ks_export_finding_json(const struct ks_finding *f, struct ks_buf *out);
 ks_err ks_export_findings_sarif(const struct ks_finding *f, size_t n,
                                 const struct ks_export_opts *o, struct ks_buf *out);
 ks_err ks_export_findings_asff(const struct ks_finding *f, size_t n,

@@ -147,6 +147,15 @@ static void write_finding(struct ks_jw *w, const struct ks_finding *f)
     ks_jw_obj_end(w);
 }
 
+ks_err ks_export_finding_json(const struct ks_finding *f, struct ks_buf *out)
+{
+    struct ks_jw w;
+
+    ks_jw_init(&w, out, 0);
+    write_finding(&w, f);
+    return ks_jw_finish(&w);
+}
+
 ks_err ks_export_findings_json(const struct ks_finding *f, size_t n,
                                const struct ks_export_opts *o, struct ks_buf *out)
 {

@@ -170,6 +170,19 @@ static void test_json_fields(void **state)
     free(j);
 }
 
+static void test_json_one(void **state)
+{
+    struct ks_buf b = KS_BUF_INIT(0);
+
+    (void)state;
+    assert_int_equal(ks_export_finding_json(&sample[1], &b), KS_OK);
+    assert_true(b.ptr[0] == '{' && b.ptr[b.len - 1] == '}');
+    assert_null(strchr(b.ptr, '\n'));
+    assert_non_null(strstr(b.ptr, "\"vulnerability\":{\"id\":\"CVE-2021-3156\""));
+    assert_non_null(strstr(b.ptr, "\"kensaScore\":7.8,"));
+    ks_buf_release(&b);
+}
+
 static void test_sarif_rules(void **state)
 {
     struct ks_finding two[2] = {sample[0], sample[0]};
@@ -223,7 +236,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_deterministic), cmocka_unit_test(test_golden),
             cmocka_unit_test(test_table_width),   cmocka_unit_test(test_csv_quoting),
-            cmocka_unit_test(test_json_fields),   cmocka_unit_test(test_sarif_rules),
+            cmocka_unit_test(test_json_fields),   cmocka_unit_test(test_json_one),
+            cmocka_unit_test(test_sarif_rules),
             cmocka_unit_test(test_asff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
