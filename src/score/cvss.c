@@ -112,19 +112,27 @@ static int metric_index(const struct version_def *d, const char *name, size_t le
     return -1;
 }
 
-/* The first character of metric `name`'s value, or 'X' when not given (the
- * equations only need single-letter codes; v2's multi-letter values are
- * never read by them). */
-static char code(const struct ks_cvss *c, const char *name)
-{
-    const struct version_def *d = &versions[c->version];
-    int i = metric_index(d, name, strlen(name));
+/* Table positions of the metrics the equations read (the tables above are
+ * in specification order, so these are fixed; the differential tests would
+ * catch a mismatch at once). */
+enum { V2_AV, V2_AC, V2_AU, V2_C, V2_I, V2_A };
+enum { V3_AV, V3_AC, V3_PR, V3_UI, V3_S, V3_C, V3_I, V3_A };
+enum {
+    V4_AV, V4_AC, V4_AT, V4_PR, V4_UI, V4_VC, V4_VI, V4_VA, V4_SC, V4_SI, V4_SA,
+    V4_E, V4_CR, V4_IR, V4_AR,
+    V4_MAV, /* V4_MAV + i is the modified metric of base metric i (AV..SA) */
+    V4_MSI = V4_MAV + V4_SI,
+    V4_MSA = V4_MAV + V4_SA,
+};
 
-    if (i < 0)
-        KS_BUG("cvss metric '%s' not in version table", name);
+/* The first character of the value of the metric at table position `i`, or
+ * 'X' when not given (the equations only need single-letter codes; v2's
+ * multi-letter values are never read by them). */
+static char codei(const struct ks_cvss *c, int i)
+{
     if (!c->val[i])
         return 'X';
-    return d->metrics[i].values[c->val[i] - 1][0];
+    return versions[c->version].metrics[i].values[c->val[i] - 1][0];
 }
 
 /* ---- CVSS v2.0 (guide §3.2.1) ---- */
@@ -132,25 +140,25 @@ static char code(const struct ks_cvss *c, const char *name)
 static int score_v2(const struct ks_cvss *c)
 {
     double av, ac, au, ci[3];
-    static const char *const cia[3] = {"C", "I", "A"};
+    static const int cia[3] = {V2_C, V2_I, V2_A};
 
-    switch (code(c, "AV")) {
+    switch (codei(c, V2_AV)) {
     case 'L': av = 0.395; break;
     case 'A': av = 0.646; break;
     default: av = 1.0; break;
     }
-    switch (code(c, "AC")) {
+    switch (codei(c, V2_AC)) {
     case 'H': ac = 0.35; break;
     case 'M': ac = 0.61; break;
     default: ac = 0.71; break;
     }
-    switch (code(c, "Au")) {
+    switch (codei(c, V2_AU)) {
     case 'M': au = 0.45; break;
     case 'S': au = 0.56; break;
     default: au = 0.704; break;
     }
     for (int i = 0; i < 3; i++) {
-        switch (code(c, cia[i])) {
+        switch (codei(c, cia[i])) {
         case 'N': ci[i] = 0.0; break;
         case 'P': ci[i] = 0.275; break;
         default: ci[i] = 0.660; break;
@@ -189,24 +197,24 @@ static double cia3(char v)
 
 static int score_v3(const struct ks_cvss *c)
 {
-    bool changed = code(c, "S") == 'C';
+    bool changed = codei(c, V3_S) == 'C';
     double av, ac, pr, ui;
 
-    switch (code(c, "AV")) {
+    switch (codei(c, V3_AV)) {
     case 'N': av = 0.85; break;
     case 'A': av = 0.62; break;
     case 'L': av = 0.55; break;
     default: av = 0.2; break;
     }
-    ac = code(c, "AC") == 'L' ? 0.77 : 0.44;
-    switch (code(c, "PR")) {
+    ac = codei(c, V3_AC) == 'L' ? 0.77 : 0.44;
+    switch (codei(c, V3_PR)) {
     case 'N': pr = 0.85; break;
     case 'L': pr = changed ? 0.68 : 0.62; break;
     default: pr = changed ? 0.5 : 0.27; break;
     }
-    ui = code(c, "UI") == 'N' ? 0.85 : 0.62;
+    ui = codei(c, V3_UI) == 'N' ? 0.85 : 0.62;
 
-    double iss = 1 - ((1 - cia3(code(c, "C"))) * (1 - cia3(code(c, "I"))) * (1 - cia3(code(c, "A"))));
+    double iss = 1 - ((1 - cia3(codei(c, V3_C))) * (1 - cia3(codei(c, V3_I))) * (1 - cia3(codei(c, V3_A))));
     double impact;
     if (changed)
         impact = 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15);
@@ -288,55 +296,50 @@ static const int eq2_depth[2] = {1, 2};
 static const int eq3eq6_depth[3][2] = {{7, 6}, {8, 8}, {0, 10}};
 static const int eq4_depth[3] = {6, 5, 4};
 
-static double level(const char *metric, char v)
+/* Severity level of value `v` of the metric at v4 table position `m`, in
+ * steps of 0.1 (the specification's "levels"). */
+static double level(int m, char v)
 {
-    switch (metric[0]) {
-    case 'A':
-        if (!strcmp(metric, "AV"))
-            return v == 'N' ? 0.0 : v == 'A' ? 0.1 : v == 'L' ? 0.2 : 0.3;
-        if (!strcmp(metric, "AC"))
-            return v == 'L' ? 0.0 : 0.1;
-        if (!strcmp(metric, "AT"))
-            return v == 'N' ? 0.0 : 0.1;
-        break; /* AR below */
-    case 'P':
+    switch (m) {
+    case V4_AV:
+        return v == 'N' ? 0.0 : v == 'A' ? 0.1 : v == 'L' ? 0.2 : 0.3;
+    case V4_AC:
+        return v == 'L' ? 0.0 : 0.1;
+    case V4_AT:
+        return v == 'N' ? 0.0 : 0.1;
+    case V4_PR:
         return v == 'N' ? 0.0 : v == 'L' ? 0.1 : 0.2;
-    case 'U':
+    case V4_UI:
         return v == 'N' ? 0.0 : v == 'P' ? 0.1 : 0.2;
-    case 'V':
+    case V4_VC:
+    case V4_VI:
+    case V4_VA:
         return v == 'H' ? 0.0 : v == 'L' ? 0.1 : 0.2;
-    case 'S':
-        if (!strcmp(metric, "SC"))
-            return v == 'H' ? 0.1 : v == 'L' ? 0.2 : 0.3;
+    case V4_SC:
+        return v == 'H' ? 0.1 : v == 'L' ? 0.2 : 0.3;
+    case V4_SI:
+    case V4_SA:
         return v == 'S' ? 0.0 : v == 'H' ? 0.1 : v == 'L' ? 0.2 : 0.3;
-    default:
-        break;
+    default: /* CR, IR, AR */
+        return v == 'H' ? 0.0 : v == 'M' ? 0.1 : 0.2;
     }
-    /* CR, IR, AR */
-    return v == 'H' ? 0.0 : v == 'M' ? 0.1 : 0.2;
 }
 
 /* The effective value of a v4.0 metric (the specification's "m()"): E:X is
  * E:A, CR/IR/AR:X are H, and a defined modified metric overrides its base
  * metric. With `base_only`, threat and environmental metrics are ignored. */
-static char eff(const struct ks_cvss *c, const char *name, bool base_only)
+static char eff(const struct ks_cvss *c, int m, bool base_only)
 {
-    char v = code(c, name);
+    char v = codei(c, m);
 
-    if (!strcmp(name, "E"))
+    if (m == V4_E)
         return base_only || v == 'X' ? 'A' : v;
-    if (!strcmp(name, "CR") || !strcmp(name, "IR") || !strcmp(name, "AR"))
+    if (m == V4_CR || m == V4_IR || m == V4_AR)
         return base_only || v == 'X' ? 'H' : v;
-    if (base_only)
-        return v;
-    if (strlen(name) <= 2) {
-        char mname[4] = "M";
-        memcpy(mname + 1, name, strlen(name) + 1);
-        if (metric_index(&versions[KS_CVSS_V40], mname, strlen(mname)) >= 0) {
-            char mv = code(c, mname);
-            if (mv != 'X')
-                return mv;
-        }
+    if (!base_only && m <= V4_SA) {
+        char mv = codei(c, V4_MAV + m);
+        if (mv != 'X')
+            return mv;
     }
     return v;
 }
@@ -348,12 +351,12 @@ struct v4vals {
 static int score_v4(const struct ks_cvss *c, bool base_only)
 {
     struct v4vals m = {
-            eff(c, "AV", base_only), eff(c, "AC", base_only), eff(c, "AT", base_only),
-            eff(c, "PR", base_only), eff(c, "UI", base_only), eff(c, "VC", base_only),
-            eff(c, "VI", base_only), eff(c, "VA", base_only), eff(c, "SC", base_only),
-            eff(c, "SI", base_only), eff(c, "SA", base_only), eff(c, "E", base_only),
-            eff(c, "CR", base_only), eff(c, "IR", base_only), eff(c, "AR", base_only),
-            base_only ? 'X' : code(c, "MSI"), base_only ? 'X' : code(c, "MSA"),
+            eff(c, V4_AV, base_only), eff(c, V4_AC, base_only), eff(c, V4_AT, base_only),
+            eff(c, V4_PR, base_only), eff(c, V4_UI, base_only), eff(c, V4_VC, base_only),
+            eff(c, V4_VI, base_only), eff(c, V4_VA, base_only), eff(c, V4_SC, base_only),
+            eff(c, V4_SI, base_only), eff(c, V4_SA, base_only), eff(c, V4_E, base_only),
+            eff(c, V4_CR, base_only), eff(c, V4_IR, base_only), eff(c, V4_AR, base_only),
+            base_only ? 'X' : codei(c, V4_MSI), base_only ? 'X' : codei(c, V4_MSA),
     };
     int eq[6];
 
@@ -441,20 +444,20 @@ static int score_v4(const struct ks_cvss *c, bool base_only)
             for (int k = 0; k < 5 && !found && eq3eq6_max[eq[2]][eq[5]][k]; k++) {
                 const char *x3 = eq3eq6_max[eq[2]][eq[5]][k];
                 const char *x4 = eq4_max[eq[3]];
-                d_av = level("AV", m.av) - level("AV", x1[0]);
-                d_pr = level("PR", m.pr) - level("PR", x1[1]);
-                d_ui = level("UI", m.ui) - level("UI", x1[2]);
-                d_ac = level("AC", m.ac) - level("AC", x2[0]);
-                d_at = level("AT", m.at) - level("AT", x2[1]);
-                d_vc = level("VC", m.vc) - level("VC", x3[0]);
-                d_vi = level("VI", m.vi) - level("VI", x3[1]);
-                d_va = level("VA", m.va) - level("VA", x3[2]);
-                d_sc = level("SC", m.sc) - level("SC", x4[0]);
-                d_si = level("SI", m.si) - level("SI", x4[1]);
-                d_sa = level("SA", m.sa) - level("SA", x4[2]);
-                d_cr = level("CR", m.cr) - level("CR", x3[3]);
-                d_ir = level("IR", m.ir) - level("IR", x3[4]);
-                d_ar = level("AR", m.ar) - level("AR", x3[5]);
+                d_av = level(V4_AV, m.av) - level(V4_AV, x1[0]);
+                d_pr = level(V4_PR, m.pr) - level(V4_PR, x1[1]);
+                d_ui = level(V4_UI, m.ui) - level(V4_UI, x1[2]);
+                d_ac = level(V4_AC, m.ac) - level(V4_AC, x2[0]);
+                d_at = level(V4_AT, m.at) - level(V4_AT, x2[1]);
+                d_vc = level(V4_VC, m.vc) - level(V4_VC, x3[0]);
+                d_vi = level(V4_VI, m.vi) - level(V4_VI, x3[1]);
+                d_va = level(V4_VA, m.va) - level(V4_VA, x3[2]);
+                d_sc = level(V4_SC, m.sc) - level(V4_SC, x4[0]);
+                d_si = level(V4_SI, m.si) - level(V4_SI, x4[1]);
+                d_sa = level(V4_SA, m.sa) - level(V4_SA, x4[2]);
+                d_cr = level(V4_CR, m.cr) - level(V4_CR, x3[3]);
+                d_ir = level(V4_IR, m.ir) - level(V4_IR, x3[4]);
+                d_ar = level(V4_AR, m.ar) - level(V4_AR, x3[5]);
                 found = !(d_av < 0 || d_pr < 0 || d_ui < 0 || d_ac < 0 || d_at < 0 ||
                           d_vc < 0 || d_vi < 0 || d_va < 0 || d_sc < 0 || d_si < 0 ||
                           d_sa < 0 || d_cr < 0 || d_ir < 0 || d_ar < 0);
