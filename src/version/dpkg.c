@@ -108,8 +108,9 @@ static int verrevcmp(const char *a, const char *ae, const char *b, const char *b
         int first_diff = 0;
 
         while ((a < ae && !ks_version_isdigit(*a)) || (b < be && !ks_version_isdigit(*b))) {
-            int ac = a < ae ? order((unsigned char)*a) : 0;
-            int bc = b < be ? order((unsigned char)*b) : 0;
+            /* dpkg passes plain (signed) chars: bytes >= 0x80 order below '!' */
+            int ac = a < ae ? order((signed char)*a) : 0;
+            int bc = b < be ? order((signed char)*b) : 0;
 
             if (ac != bc)
                 return ac - bc;

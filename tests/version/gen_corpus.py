@@ -236,4 +236,31 @@ def main():
           edge_pairs(rng.sample(sv_all, 2000), sv_alpha, sv_tokens, 15000))
 
 
-main()
+
+def pypa_ranges():
+    """The PyPA advisories' PyPI `affected` entries, reduced to what range
+    evaluation needs: one JSON object per line {id, ranges, versions}."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(DATA, "osv", "pypi", "*", "*.yaml"))):
+        doc = yaml.safe_load(open(path))
+        for aff in doc.get("affected", []) or []:
+            if (aff.get("package") or {}).get("ecosystem") != "PyPI":
+                continue
+            ranges = []
+            for r in aff.get("ranges", []) or []:
+                ranges.append({"type": r.get("type"),
+                               "events": [[k, str(v)] for e in r.get("events", []) or []
+                                          for k, v in e.items()]})
+            out.append({"id": doc.get("id"), "package": aff["package"].get("name"),
+                        "ranges": ranges,
+                        "versions": [str(v) for v in aff.get("versions", []) or []]})
+    with open(os.path.join(OUT, "pypa-affected.jsonl"), "w", encoding="utf-8") as f:
+        for o in out:
+            f.write(json.dumps(o, separators=(",", ":"), ensure_ascii=False) + "\n")
+    print(f"pypa-affected.jsonl: {len(out)} entries", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if os.environ.get("GEN_ONLY") != "pypa":
+        main()
+    pypa_ranges()
