@@ -177,8 +177,40 @@ def npm_histories():
     return hist
 
 
+def go_corpus():
+    """Go: module versions from the Go vulndb (SEMVER ranges, given without
+    the 'v') and from the go.sum/go.mod files of Debian's Go packages."""
+    hist = osv_dir_histories(os.path.join(DATA, "osv", "go", "*.json"),
+                             lambda p: json.load(open(p)))
+    hist = [["v" + v for v in h] for h in hist]
+    mods = {}
+    files = glob.glob("/usr/share/go-*/src/**/go.sum", recursive=True)
+    files += glob.glob("/usr/share/gocode/src/**/go.mod", recursive=True)
+    for path in files:
+        for line in open(path, errors="replace"):
+            m = re.match(r"^\s*(?:require\s+)?(\S+)\s+(v\S+?)(?:/go\.mod)?(?:\s|$)", line)
+            if m:
+                mods.setdefault(m.group(1), []).append(m.group(2))
+    hist += list(mods.values())
+    go_all = [v for h in hist for v in h]
+    go_alpha = list("0123456789.-+vxaZ")
+    go_tokens = ["-alpha", "-beta.1", "-rc.1", "-0", "-00", "-01", ".0", "+incompatible",
+                 "+build.01", "-0.20200101000000-abcdef123456", "18446744073709551616",
+                 "99999999999999999999999", "v", "-", ".", "+", "--", "V"]
+    write("go.tsv", history_pairs(hist, 30000, 3) + sorted_neighbours(go_all, 5000) +
+          [(a, b) for a, b in [("v1", "v1.0.0"), ("v1.2", "v1.2.0"), ("v1", "v1.0.0-rc1"),
+                               ("v1.2-pre", "v1.2.0"), ("v1.2+meta", "v1.2.0")]] +
+          edge_pairs(rng.sample(go_all, 1000), go_alpha, go_tokens, 8000))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = os.environ.get("GEN_ONLY")
+    if only:
+        for name in only.split(","):
+            globals()[name + "_corpus"]()
+        return
+    go_corpus()
     deb_hist = debian_histories()
     avail = dumpavail_versions()
     deb_all = [v for h in deb_hist for v in h] + avail + osv_fixture_versions(["Debian", "Ubuntu"])
@@ -261,6 +293,6 @@ def pypa_ranges():
 
 
 if __name__ == "__main__":
-    if os.environ.get("GEN_ONLY") != "pypa":
-        main()
-    pypa_ranges()
+    main()
+    if not os.environ.get("GEN_ONLY"):
+        pypa_ranges()
