@@ -203,6 +203,34 @@ def go_corpus():
           edge_pairs(rng.sample(go_all, 1000), go_alpha, go_tokens, 8000))
 
 
+def real_strings():
+    """Real version strings of all kinds, for schemes with no data of their
+    own here: the PyPA and SemVer advisories and npm."""
+    py = [v for h in osv_dir_histories(os.path.join(DATA, "osv", "pypi", "*", "*.yaml"),
+                                       lambda p: yaml.safe_load(open(p))) for v in h]
+    rs = [v for h in osv_dir_histories(os.path.join(DATA, "osv", "rustsec", "*.json"),
+                                       lambda p: json.load(open(p))) for v in h]
+    return py, rs
+
+
+def rubygems_corpus():
+    """RubyGems: versions and requirement versions of the gemspecs Debian
+    ships, plus real PyPI/RustSec strings (many are valid gem versions)."""
+    gem = []
+    for path in glob.glob("/usr/share/rubygems-integration/**/*.gemspec", recursive=True) + \
+            glob.glob("/usr/lib/ruby/gems/*/specifications/**/*.gemspec", recursive=True):
+        text = open(path, errors="replace").read()
+        gem += re.findall(r'version = "([^"]+)"', text)
+        gem += re.findall(r'"[<>=~!]+ ([^"]+)"', text)
+    py, rs = real_strings()
+    seeds = gem + rng.sample(py, 3000) + rng.sample(rs, 1000)
+    alpha = list("0123456789.-abzAZ") + [" ", "\t", "_"]
+    tokens = [".pre", ".rc1", "-1", "-", ".a", ".0", "0", "00", ".beta.2", "-alpha-1",
+              "18446744073709551616", "99999999999999999999999", " ", ".", "..", "a", "B"]
+    write("rubygems.tsv", sorted_neighbours(seeds, 6000) + history_pairs([py[:4000]], 6000) +
+          edge_pairs(seeds, alpha, tokens, 12000))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     only = os.environ.get("GEN_ONLY")
@@ -211,6 +239,7 @@ def main():
             globals()[name + "_corpus"]()
         return
     go_corpus()
+    rubygems_corpus()
     deb_hist = debian_histories()
     avail = dumpavail_versions()
     deb_all = [v for h in deb_hist for v in h] + avail + osv_fixture_versions(["Debian", "Ubuntu"])
