@@ -58,7 +58,7 @@ static const struct {
         [KS_SCHEME_PEP440] = {"pep440", ks_version_pep440_cmp, ks_version_pep440_check},
         [KS_SCHEME_SEMVER] = {"semver", ks_version_semver_cmp, ks_version_semver_check},
         [KS_SCHEME_GO] = {"go", ks_version_go_cmp, ks_version_go_check},
-        [KS_SCHEME_MAVEN] = {"maven", NULL, NULL},
+        [KS_SCHEME_MAVEN] = {"maven", ks_version_maven_cmp, ks_version_maven_check},
         [KS_SCHEME_RUBYGEMS] = {"rubygems", ks_version_rubygems_cmp, ks_version_rubygems_check},
         [KS_SCHEME_NUGET] = {"nuget", NULL, NULL},
         [KS_SCHEME_COMPOSER] = {"composer", NULL, NULL},

@@ -231,6 +231,28 @@ def rubygems_corpus():
           edge_pairs(seeds, alpha, tokens, 12000))
 
 
+def maven_corpus():
+    """Maven: <version> values of the POMs in Debian's /usr/share/maven-repo,
+    versions in the jar names of /usr/share/java, real PyPI/RustSec strings,
+    and mutations with Maven's qualifiers (ASCII only: kensa refuses
+    non-ASCII Maven versions, see docs/ecosystems.md)."""
+    mvn = []
+    for path in glob.glob("/usr/share/maven-repo/**/*.pom", recursive=True):
+        mvn += re.findall(r"<version>\s*([^<$\s]+)\s*</version>", open(path, errors="replace").read())
+    for name in os.listdir("/usr/share/java"):
+        m = re.match(r"^[A-Za-z][\w.-]*?-(\d[\w.-]*)\.jar$", name)
+        if m:
+            mvn.append(m.group(1))
+    py, rs = real_strings()
+    seeds = [v for v in mvn + rng.sample(py, 3000) + rng.sample(rs, 1000) if v.isascii()]
+    alpha = list("0123456789.-aAbmxZ_")
+    tokens = ["-alpha", "-beta-1", "-SNAPSHOT", ".RELEASE", ".Final", "-ga", "-cr1", "-rc.2", "m3",
+              "a1", "b2", "-sp", "-sp1", ".0", "-0", "..", "--", ".-", "-.", "0", "00",
+              "18446744073709551616", "99999999999999999999999", "1234567890", ".x", "-x1"]
+    write("maven.tsv", sorted_neighbours(seeds, 6000) + history_pairs([mvn], 6000, 3) +
+          edge_pairs(seeds, alpha, tokens, 14000))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     only = os.environ.get("GEN_ONLY")
@@ -240,6 +262,7 @@ def main():
         return
     go_corpus()
     rubygems_corpus()
+    maven_corpus()
     deb_hist = debian_histories()
     avail = dumpavail_versions()
     deb_all = [v for h in deb_hist for v in h] + avail + osv_fixture_versions(["Debian", "Ubuntu"])
