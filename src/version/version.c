@@ -60,7 +60,7 @@ static const struct {
         [KS_SCHEME_GO] = {"go", ks_version_go_cmp, ks_version_go_check},
         [KS_SCHEME_MAVEN] = {"maven", ks_version_maven_cmp, ks_version_maven_check},
         [KS_SCHEME_RUBYGEMS] = {"rubygems", ks_version_rubygems_cmp, ks_version_rubygems_check},
-        [KS_SCHEME_NUGET] = {"nuget", NULL, NULL},
+        [KS_SCHEME_NUGET] = {"nuget", ks_version_nuget_cmp, ks_version_nuget_check},
         [KS_SCHEME_COMPOSER] = {"composer", NULL, NULL},
 };
 

@@ -177,6 +177,71 @@ static void test_semver(void **state)
     check_invalid(KS_SCHEME_SEMVER, "=1.2.3", "not a semantic version");
 }
 
+static void test_nuget(void **state)
+{
+    /* Examples of NuGet's "Package versioning" documentation (version
+     * precedence, normalization) and NuGet.Versioning's comparer rules. */
+    static const char *const less[][2] = {
+            {"1.0-beta", "1.0"},         {"1.0.0-alpha", "1.0.0-alpha.1"},
+            {"1.0.0-alpha.1", "1.0.0-alpha.beta"}, {"1.0.0-alpha.beta", "1.0.0-beta"},
+            {"1.0.0-beta.2", "1.0.0-beta.11"},  {"1.0.0-rc.1", "1.0.0"},
+            {"1.0.0", "1.0.0.1"},        {"1.9", "1.10"},          {"1.0.0-1", "1.0.0-a"},
+            {"1.0.0--1", "1.0.0-0"},     {"2147483647", "2147483647.0.0.1"},
+    };
+
+    (void)state;
+    check_less(KS_SCHEME_NUGET, less, KS_ARRAY_LEN(less));
+    check_equal(KS_SCHEME_NUGET, "1.0", "1.0.0.0");
+    check_equal(KS_SCHEME_NUGET, "1", "1.0.0");
+    check_equal(KS_SCHEME_NUGET, "01.02.03", "1.2.3");
+    check_equal(KS_SCHEME_NUGET, "1.0.0-Beta", "1.0.0-beta");
+    check_equal(KS_SCHEME_NUGET, "1.0.0+abc", "1.0.0+def");
+    check_invalid(KS_SCHEME_NUGET, "1.0.0.0.0", "not a NuGet version");
+    check_invalid(KS_SCHEME_NUGET, "2147483648.0", "2147483647");
+    check_invalid(KS_SCHEME_NUGET, "1.0-01", "pre-release");
+    check_invalid(KS_SCHEME_NUGET, "1.0-", "pre-release");
+    check_invalid(KS_SCHEME_NUGET, "v1.0", "not a NuGet version");
+}
+
+static void test_other_schemes(void **state)
+{
+    /* Spot checks; the differential tests in tests/version are the proof. */
+    static const char *const go[][2] = {{"v1.0.0-rc.1", "v1.0.0"}, {"v1.2", "v1.2.1"},
+                                        {"v0.0.0-20200101000000-abcdef123456", "v0.0.1"}};
+    /* apk-tools reads a number after '.' that starts with '0' as a run of
+     * zeros plus a (here empty) number, so "1.0_alpha1" > "1.0" there while
+     * "1.1_alpha1" < "1.1"; kensa keeps that quirk (docs/ecosystems.md). */
+    static const char *const apk[][2] = {{"1.1_alpha1", "1.1"}, {"1.0", "1.0_alpha1"},
+                                         {"1.0", "1.0_p1"}, {"1.0-r1", "1.0-r10"},
+                                         {"1.001", "1.01"}};
+    static const char *const maven[][2] = {{"1.0-alpha-1", "1.0-beta"}, {"1.0-SNAPSHOT", "1.0"},
+                                           {"1.0", "1.0-sp"}, {"1-1", "1.1"}};
+    static const char *const gems[][2] = {{"1.0.a", "1.0"}, {"1.0-rc1", "1.0"}, {"1.9", "1.10"}};
+
+    (void)state;
+    check_less(KS_SCHEME_GO, go, KS_ARRAY_LEN(go));
+    check_equal(KS_SCHEME_GO, "v1", "v1.0.0+incompatible");
+    check_invalid(KS_SCHEME_GO, "1.0.0", "'v'");
+    check_less(KS_SCHEME_APK, apk, KS_ARRAY_LEN(apk));
+    check_invalid(KS_SCHEME_APK, "1.0_foo", "not a valid apk version");
+    check_less(KS_SCHEME_MAVEN, maven, KS_ARRAY_LEN(maven));
+    check_equal(KS_SCHEME_MAVEN, "1.0.0.RELEASE", "1");
+    check_equal(KS_SCHEME_MAVEN, "1.0.b3", "1.0.0-beta-3");
+    check_invalid(KS_SCHEME_MAVEN, "1.0-\xc3\xa9", "non-ASCII");
+    check_less(KS_SCHEME_RUBYGEMS, gems, KS_ARRAY_LEN(gems));
+    check_equal(KS_SCHEME_RUBYGEMS, "1.0.0", "1");
+    check_equal(KS_SCHEME_RUBYGEMS, "", "0");
+    check_invalid(KS_SCHEME_RUBYGEMS, "1.0 beta", "malformed");
+    {
+        struct ks_diag d = KS_DIAG_INIT;
+        int r;
+
+        assert_int_equal(ks_version_cmp(KS_SCHEME_COMPOSER, "1", "2", &r, &d), KS_EUNSUPPORTED);
+        assert_non_null(strstr(d.msg, "not implemented"));
+        assert_int_equal(ks_version_cmp(KS_SCHEME_NONE, "1", "2", &r, &d), KS_EINVAL);
+    }
+}
+
 /* --- OSV ranges --------------------------------------------------------- */
 
 #define EV(k, v) {KS_OSV_##k, v}
@@ -437,6 +502,8 @@ int main(void)
             cmocka_unit_test(test_rpm),
             cmocka_unit_test(test_pep440),
             cmocka_unit_test(test_semver),
+            cmocka_unit_test(test_nuget),
+            cmocka_unit_test(test_other_schemes),
             cmocka_unit_test(test_osv_ranges),
             cmocka_unit_test(test_osv_versions_git_errors),
             cmocka_unit_test(test_osv_pypa),
