@@ -22,14 +22,6 @@ static bool isblank_c(int c)
     return c == ' ' || c == '\t';
 }
 
-/* Byte classes, so that parsing is one forward pass and comparing needs no
- * branches on the character kind. */
-enum { C_PLAIN = 0, C_END, C_COLON, C_HYPHEN, C_BLANK };
-
-static const unsigned char special[256] = {
-        ['\0'] = C_END, [':'] = C_COLON, ['-'] = C_HYPHEN, [' '] = C_BLANK, ['\t'] = C_BLANK,
-};
-
 /* dpkg's order(): digits 0 (never reached), letters their code, '~' -1,
  * other bytes c + 256 with c a (signed) char as dpkg reads it, so bytes
  * >= 0x80 order below '!'; the end of the string is 0. */
@@ -53,28 +45,66 @@ static const short order_tab[256] = {
         240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
+/* SWAR: the high bit of each byte of x that equals c, exactly (no carries
+ * between bytes), so that the first and last matches can be located. */
+static inline uint64_t byte_eq(uint64_t x, unsigned char c)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t y = x ^ (0x0101010101010101ULL * c);
+
+    return ~(((y & low7) + low7) | y | low7);
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+
+    memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x; /* byte i of the string is bits 8i..8i+7 */
+}
+
+static inline void scan8(const char *p, uint64_t x, const char **colon, const char **hyphen,
+                         bool *blank)
+{
+    uint64_t mc = byte_eq(x, ':'), mh = byte_eq(x, '-');
+
+    if (mc && !*colon)
+        *colon = p + __builtin_ctzll(mc) / 8;
+    if (mh)
+        *hyphen = p + (63 - __builtin_clzll(mh)) / 8;
+    *blank |= (byte_eq(x, ' ') | byte_eq(x, '\t')) != 0;
+}
+
 static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
 {
-    const char *p = s, *end, *colon = NULL, *hyphen = NULL;
+    const char *p = s, *end = s + strlen(s), *colon = NULL, *hyphen = NULL;
+    size_t len = (size_t)(end - s);
     bool blank = false;
 
-    for (;; p++) {
-        unsigned char k = special[(unsigned char)*p];
+    /* One pass, eight bytes at a time: first ':', last '-', any blank. The
+     * tail of a string of 8 bytes or more is the last 8 bytes, shifted so
+     * that bytes already seen become NULs (which match nothing). */
+    if (len >= 8) {
+        for (; end - p >= 8; p += 8)
+            scan8(p, load8(p), &colon, &hyphen, &blank);
+        if (p < end) {
+            size_t seen = (size_t)(p - (end - 8));
 
-        if (k == C_PLAIN)
-            continue;
-        if (k == C_END)
-            break;
-        if (k == C_COLON) {
-            if (!colon)
+            scan8(end - 8, load8(end - 8) >> (8 * seen) << (8 * seen), &colon, &hyphen, &blank);
+        }
+    } else {
+        for (; p < end; p++) {
+            if (*p == ':' && !colon)
                 colon = p;
-        } else if (k == C_HYPHEN) {
-            hyphen = p;
-        } else {
-            blank = true;
+            else if (*p == '-')
+                hyphen = p;
+            else if (isblank_c(*p))
+                blank = true;
         }
     }
-    end = p;
     if (blank) {
         /* dpkg trims blanks at both ends and rejects embedded ones; colon
          * and hyphen, not being blanks, stay where they are. */
@@ -135,23 +165,35 @@ static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
 
 #define DIGIT(p) ((unsigned)(*(p) - '0') < 10u)
 
+/* Length of the common prefix of two byte ranges, eight bytes at a time. */
+static size_t common_prefix(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t n = KS_MIN(la, lb), i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t d = load8(a + i) ^ load8(b + i);
+
+        if (d)
+            return i + (size_t)__builtin_ctzll(d) / 8;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
 /* verrevcmp() on slices: a missing byte behaves as dpkg's NUL.
  *
  * Versions compared in practice share long prefixes (one package's
  * history). verrevcmp walks both strings in lockstep through runs of
- * digits and non-digits, so an identical prefix can be skipped up to the
- * start of the run it ends in; from there the walk is the same. */
-static int verrevcmp(const char *a, const char *ae, const char *b, const char *be)
+ * digits and non-digits, so `same` identical leading bytes can be skipped
+ * up to the start of the run they end in; from there the walk is the same. */
+static int verrevcmp(const char *a, const char *ae, const char *b, const char *be, size_t same)
 {
-    size_t n = (size_t)KS_MIN(ae - a, be - b), l = 0;
-
-    while (l < n && a[l] == b[l])
-        l++;
-    if (l > 0) {
-        while (l > 0 && DIGIT(a + l - 1))
-            l--;
-        a += l;
-        b += l;
+    if (same) {
+        while (same > 0 && DIGIT(a + same - 1))
+            same--;
+        a += same;
+        b += same;
     }
     while (a < ae || b < be) {
         int first_diff = 0;
@@ -196,6 +238,7 @@ ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_dia
 {
     struct dpkg_ver va, vb;
     const char *why;
+    size_t same;
     int r;
 
     if ((why = dpkg_parse(a, &va)))
@@ -206,9 +249,20 @@ ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_dia
         *out = va.epoch > vb.epoch ? 1 : -1;
         return KS_OK;
     }
-    r = verrevcmp(va.ver, va.ver_end, vb.ver, vb.ver_end);
+    /* Identical leading bytes of the raw strings are identical leading
+     * bytes of the parts when the parts start at the same offset. */
+    same = common_prefix(a, (size_t)(va.rev_end - a), b, (size_t)(vb.rev_end - b));
+    r = verrevcmp(va.ver, va.ver_end, vb.ver, vb.ver_end,
+                  va.ver - a == vb.ver - b && same > (size_t)(va.ver - a)
+                          ? KS_MIN(same - (size_t)(va.ver - a),
+                                   (size_t)KS_MIN(va.ver_end - va.ver, vb.ver_end - vb.ver))
+                          : 0);
     if (!r)
-        r = verrevcmp(va.rev, va.rev_end, vb.rev, vb.rev_end);
+        r = verrevcmp(va.rev, va.rev_end, vb.rev, vb.rev_end,
+                      va.rev - a == vb.rev - b && same > (size_t)(va.rev - a)
+                              ? KS_MIN(same - (size_t)(va.rev - a),
+                                       (size_t)KS_MIN(va.rev_end - va.rev, vb.rev_end - vb.rev))
+                              : 0);
     *out = ks_version_sign(r);
     return KS_OK;
 }
