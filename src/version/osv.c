@@ -112,13 +112,16 @@ ks_err ks_osv_range_includes(enum ks_scheme scheme, const struct ks_osv_range *r
 
 static bool listed(enum ks_scheme scheme, const struct ks_osv_affected *a, const char *version)
 {
+    /* Same string first (cheap, and the common case), then equal versions. */
+    for (size_t i = 0; i < a->nversions; i++)
+        if (!strcmp(a->versions[i], version))
+            return true;
+    if (!a->nversions || !ks_version_valid(scheme, version))
+        return false;
     for (size_t i = 0; i < a->nversions; i++) {
         int c;
 
-        if (!strcmp(a->versions[i], version))
-            return true;
-        if (ks_version_valid(scheme, version) && ks_version_valid(scheme, a->versions[i]) &&
-            !ks_version_cmp(scheme, version, a->versions[i], &c, NULL) && c == 0)
+        if (!ks_version_cmp(scheme, version, a->versions[i], &c, NULL) && c == 0)
             return true;
     }
     return false;
