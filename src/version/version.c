@@ -61,7 +61,7 @@ static const struct {
         [KS_SCHEME_MAVEN] = {"maven", ks_version_maven_cmp, ks_version_maven_check},
         [KS_SCHEME_RUBYGEMS] = {"rubygems", ks_version_rubygems_cmp, ks_version_rubygems_check},
         [KS_SCHEME_NUGET] = {"nuget", ks_version_nuget_cmp, ks_version_nuget_check},
-        [KS_SCHEME_COMPOSER] = {"composer", NULL, NULL},
+        [KS_SCHEME_COMPOSER] = {"composer", ks_version_composer_cmp, ks_version_composer_check},
 };
 
 ks_err ks_ecosystem_parse(const char *name, struct ks_ecosystem *out, struct ks_diag *diag)

@@ -217,6 +217,11 @@ static void test_other_schemes(void **state)
     static const char *const maven[][2] = {{"1.0-alpha-1", "1.0-beta"}, {"1.0-SNAPSHOT", "1.0"},
                                            {"1.0", "1.0-sp"}, {"1-1", "1.1"}};
     static const char *const gems[][2] = {{"1.0.a", "1.0"}, {"1.0-rc1", "1.0"}, {"1.9", "1.10"}};
+    static const char *const composer[][2] = {{"1.0.0-dev", "1.0.0-alpha1"},
+                                              {"1.0.0-alpha2", "1.0.0-beta1"},
+                                              {"1.0.0-RC1", "1.0.0"},
+                                              {"1.0.0", "1.0.0-p1"},
+                                              {"1.0.x-dev", "1.1.0"}};
 
     (void)state;
     check_less(KS_SCHEME_GO, go, KS_ARRAY_LEN(go));
@@ -232,12 +237,16 @@ static void test_other_schemes(void **state)
     check_equal(KS_SCHEME_RUBYGEMS, "1.0.0", "1");
     check_equal(KS_SCHEME_RUBYGEMS, "", "0");
     check_invalid(KS_SCHEME_RUBYGEMS, "1.0 beta", "malformed");
+    check_less(KS_SCHEME_COMPOSER, composer, KS_ARRAY_LEN(composer));
+    check_equal(KS_SCHEME_COMPOSER, "v1.0", "1.0.0.0");
+    check_equal(KS_SCHEME_COMPOSER, "1.0-b1", "1.0.0-beta.1");
+    check_equal(KS_SCHEME_COMPOSER, "1.0.0+build.7", "1.0.0");
+    check_invalid(KS_SCHEME_COMPOSER, "dev-main", "branch");
+    check_invalid(KS_SCHEME_COMPOSER, "1.0.0.0.0", "invalid version string");
     {
         struct ks_diag d = KS_DIAG_INIT;
         int r;
 
-        assert_int_equal(ks_version_cmp(KS_SCHEME_COMPOSER, "1", "2", &r, &d), KS_EUNSUPPORTED);
-        assert_non_null(strstr(d.msg, "not implemented"));
         assert_int_equal(ks_version_cmp(KS_SCHEME_NONE, "1", "2", &r, &d), KS_EINVAL);
     }
 }

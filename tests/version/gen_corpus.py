@@ -253,6 +253,37 @@ def maven_corpus():
           edge_pairs(seeds, alpha, tokens, 14000))
 
 
+def composer_corpus():
+    """Packagist: no Packagist data here, so real PyPI/RustSec/npm-style
+    version strings and Composer-flavoured variants (stabilities, numeric
+    branches, dates, aliases, flags, build metadata)."""
+    py, rs = real_strings()
+    extra = ["1.0.x-dev", "2.x-dev", "dev-main", "master", "1.0 as 2.0", "1.0@beta", "v1.2.3",
+             "20230101", "2023-01-01", "2023.01.01.1234", "1.0.0-RC1", "1.0.0-p1", "1.0-pl2",
+             "1.0.0-patch3", "1.0.0-stable", "1.0.0-STABLE", "1.0-dev", "1.0.0-beta1-dev",
+             "123456", "12345", "1.0.0.0.0", "1.0+build.1", "1.0-", "1.0."]
+    made = []
+    for _ in range(4000):
+        v = rng.choice(["", "v", "V"]) + ".".join(str(rng.choice([0, 0, 1, 2, 3, 10, 12, 2023]))
+                                                  for _ in range(rng.randint(1, 4)))
+        if rng.random() < 0.5:
+            v += rng.choice(["-", ".", "_", ""]) + rng.choice(
+                ["beta", "b", "RC", "rc", "alpha", "a", "patch", "pl", "p", "stable", "Beta"])
+            if rng.random() < 0.6:
+                v += rng.choice(["", ".", "-"]) + str(rng.randint(0, 12))
+        if rng.random() < 0.2:
+            v += rng.choice(["-dev", ".dev", "dev"])
+        made.append(v)
+    seeds = [v for v in extra + made + rng.sample(py, 2000) + rng.sample(rs, 500) if v.isascii()]
+    alpha = list("0123456789.-_+vxX*@:aAbBpPrRcCdDeEsStTlL ")
+    tokens = ["-beta", "-b2", "-RC1", "-rc.2", "-alpha.1", "-a1", "-p1", "-pl2", "-patch3",
+              "-stable", "-dev", ".x-dev", ".*", "@dev", "@stable", " as 1.0", "+build",
+              ".0", "00", "20230101", "-01", ":30", "18446744073709551616", "99999999999", "v",
+              "dev-", "master", " ", "#", ","]
+    write("composer.tsv", sorted_neighbours(seeds, 6000) + history_pairs([made], 8000, 2) +
+          edge_pairs(seeds, alpha, tokens, 12000))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     only = os.environ.get("GEN_ONLY")
@@ -263,6 +294,7 @@ def main():
     go_corpus()
     rubygems_corpus()
     maven_corpus()
+    composer_corpus()
     deb_hist = debian_histories()
     avail = dumpavail_versions()
     deb_all = [v for h in deb_hist for v in h] + avail + osv_fixture_versions(["Debian", "Ubuntu"])
