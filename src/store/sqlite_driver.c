@@ -6,6 +6,8 @@
 #include "core/map.h"
 #include "sqlite/sqlite.h"
 
+#define MAX_CACHED 256
+
 struct conn {
     struct ks_db *db;
     struct ks_map stmts; /* SQL text -> prepared statement, reused */
@@ -65,6 +67,7 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
     struct conn *c = vc;
     struct ks_stmt *s = ks_map_get(&c->stmts, sql, strlen(sql));
     struct ks_sqlrow row = {NULL, col_text, col_int, col_real};
+    bool cached = s != NULL;
     ks_err err;
     bool more;
 
@@ -72,15 +75,23 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
         err = ks_db_prepare(c->db, sql, &s, diag);
         if (err)
             return err;
-        /* Statements are string literals of store.c: the key outlives the map. */
-        if (ks_map_put(&c->stmts, sql, strlen(sql), s)) {
-            ks_stmt_free(s);
-            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        /* Prepared statements are kept for reuse, up to a bound: generated
+         * SQL (filters) varies without limit. */
+        if (c->stmts.len < MAX_CACHED) {
+            char *key = strdup(sql);
+            if (!key || ks_map_put(&c->stmts, key, strlen(key), s)) {
+                free(key);
+                ks_stmt_free(s);
+                return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            }
+            cached = true;
         }
     }
     err = bind(s, args, nargs);
     if (err) {
         ks_stmt_reset(s);
+        if (!cached)
+            ks_stmt_free(s);
         return ks_diag_set(diag, err, "'%s': cannot bind parameters", ks_db_path(c->db));
     }
     row.impl = s;
@@ -95,6 +106,8 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
         }
     }
     ks_stmt_reset(s);
+    if (!cached)
+        ks_stmt_free(s);
     return err;
 }
 
@@ -116,8 +129,10 @@ static void close_conn(void *vc)
 
     if (!c)
         return;
-    for (slot = ks_map_next(&c->stmts, &pos); slot; slot = ks_map_next(&c->stmts, &pos))
+    for (slot = ks_map_next(&c->stmts, &pos); slot; slot = ks_map_next(&c->stmts, &pos)) {
         ks_stmt_free(slot->value);
+        free((char *)(uintptr_t)slot->key);
+    }
     ks_map_release(&c->stmts);
     ks_db_close(c->db);
     free(c);
@@ -140,7 +155,16 @@ static const char *const migrations[] = {
         "CREATE TABLE findings(account BIGINT NOT NULL, id TEXT NOT NULL, rid TEXT NOT NULL,"
         " type TEXT NOT NULL, vuln_id TEXT, severity TEXT, score DOUBLE PRECISION, title TEXT,"
         " package TEXT, body TEXT NOT NULL, status TEXT NOT NULL, first_observed BIGINT NOT NULL,"
-        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY(account, id));"
+        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, package_version TEXT,"
+        " fix_available TEXT, exploit_available TEXT, vendor_severity TEXT, vuln_source TEXT,"
+        " epss DOUBLE PRECISION, PRIMARY KEY(account, id));"
+        "CREATE INDEX findings_last_observed ON findings(last_observed, id);"
+        "CREATE INDEX findings_vuln ON findings(vuln_id);"
+        "CREATE TABLE resource_tags(account BIGINT NOT NULL, rid TEXT NOT NULL, key TEXT NOT NULL,"
+        " value TEXT, PRIMARY KEY(account, rid, key));"
+        "CREATE TABLE filters(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, name TEXT NOT NULL,"
+        " action TEXT NOT NULL, criteria TEXT NOT NULL, description TEXT, reason TEXT,"
+        " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE(account, name));"
         "CREATE INDEX findings_resource ON findings(account, rid);"
         "CREATE INDEX findings_status ON findings(account, status, severity);"
         "CREATE TABLE finding_history(id INTEGER PRIMARY KEY, account BIGINT NOT NULL,"
