@@ -113,7 +113,8 @@ static const struct kind_name py_kinds[] = {
     {"identifier", K_IDENT}, {"string", K_STRING}, {"concatenated_string", K_CONCAT_STR},
     {"interpolation", K_INTERP}, {"binary_operator", K_BINOP}, {"assignment", K_ASSIGN},
     {"augmented_assignment", K_ASSIGN}, {"function_definition", K_FUNC}, {"lambda", K_FUNC},
-    {"return_statement", K_RETURN}, {"if_statement", K_IF}, {"keyword_argument", K_KWARG},
+    {"return_statement", K_RETURN}, {"if_statement", K_IF}, {"elif_clause", K_IF},
+    {"keyword_argument", K_KWARG},
     {"import_statement", K_IMPORT}, {"import_from_statement", K_IMPORT_FROM},
     {"decorated_definition", K_DECORATED}, {"integer", K_NUMBER}, {"true", K_TRUE},
     {"false", K_FALSE}, {"parenthesized_expression", K_PASS}, {"await", K_PASS},
@@ -199,7 +200,7 @@ static void langs_init(void)
 
 /* ---- analysis state ---------------------------------------------------- */
 
-enum { T_USER = 1, T_SECRET = 2, T_PARAM = 4 };
+enum { T_USER = 1, T_SECRET = 2, T_PARAM = 4, T_CLI = 8 /* command line/stdin of a CLI */ };
 
 struct taint {
     const struct taint *prev;
@@ -258,8 +259,53 @@ struct ctx {
     struct func *cur;       /* function being analysed */
     bool route;             /* current function is a web route (Flask) */
     bool depth_cut;
+    TSNode secret_done; /* literal already checked for secrets by its parent */
     ks_err err;
 };
+
+/* Iterates the named children of `n` with a tree cursor (ts_node_named_child
+ * is linear in the number of siblings in tree-sitter 0.20). */
+#define FOR_NAMED(n, ch)                                                                           \
+    for (struct named_it ch##_it = named_first(n); !ch##_it.done; named_next(&ch##_it))            \
+        for (TSNode ch = ts_tree_cursor_current_node(&ch##_it.cur), *ch##_once = &ch; ch##_once;   \
+             ch##_once = NULL)
+
+struct named_it {
+    TSTreeCursor cur;
+    bool done;
+};
+
+static void named_skip(struct named_it *it)
+{
+    while (!ts_node_is_named(ts_tree_cursor_current_node(&it->cur)))
+        if (!ts_tree_cursor_goto_next_sibling(&it->cur)) {
+            it->done = true;
+            ts_tree_cursor_delete(&it->cur);
+            return;
+        }
+}
+
+static struct named_it named_first(TSNode n)
+{
+    struct named_it it;
+    it.cur = ts_tree_cursor_new(n);
+    it.done = !ts_tree_cursor_goto_first_child(&it.cur);
+    if (it.done)
+        ts_tree_cursor_delete(&it.cur);
+    else
+        named_skip(&it);
+    return it;
+}
+
+static void named_next(struct named_it *it)
+{
+    if (!ts_tree_cursor_goto_next_sibling(&it->cur)) {
+        it->done = true;
+        ts_tree_cursor_delete(&it->cur);
+        return;
+    }
+    named_skip(it);
+}
 
 static enum kind kind_of(const struct ctx *c, TSNode n)
 {
@@ -820,7 +866,7 @@ static const struct taint *eval_call(struct ctx *c, TSNode n, int depth)
 
     /* sources */
     if (c->lang == KS_LANG_PYTHON && (!strcmp(q, "input") || !strcmp(q, "raw_input")))
-        return source(c, n, T_USER, "source: input()");
+        return source(c, n, T_USER | T_CLI, "source: input()");
     if (!strcmp(q, "os.getenv") || !strcmp(q, "os.environ.get") || !strcmp(q, "System.getenv")) {
         TSNode a0 = arg_pos(c, n, 0);
         size_t l;
@@ -945,7 +991,7 @@ static const struct taint *eval(struct ctx *c, TSNode n, int depth)
                 return source(c, n, T_USER, ks_arena_printf(c->a, "source: %s", q));
         }
         if (!strcmp(q, "sys.argv") || !strcmp(q, "process.argv"))
-            return source(c, n, T_USER, ks_arena_printf(c->a, "source: %s", q));
+            return source(c, n, T_USER | T_CLI, ks_arena_printf(c->a, "source: %s", q));
         if (ks_starts_with(q, "process.env.")) {
             if (sensitive_name(p))
                 return source(c, n, T_SECRET, ks_arena_printf(c->a, "secret: %s", q));
@@ -1098,6 +1144,9 @@ static void report(struct ctx *c, int rule, TSNode at, const struct taint *t, co
     if (rule <= R_TAINT_LAST) {
         uint8_t need = rule == R_LOGSECRET ? T_SECRET : T_USER;
         if (!t || (t->sanitized & RB(rule)))
+            return;
+        /* a command-line tool opening the files it is given is its job */
+        if (rule == R_PATH && (t->kinds & T_CLI))
             return;
         if (!(t->kinds & need)) {
             if ((t->kinds & T_PARAM) && c->cur && t->param >= 0) {
@@ -1646,7 +1695,7 @@ static void check_patterns(struct ctx *c, TSNode call, const char *q)
         !ts_node_is_null(arg_kw(c, call, "Bucket")))
         report(c, R_S3ENC, call, NULL, NULL);
     if (py && (ks_ends_with(q, ".upload_file") || ks_ends_with(q, ".upload_fileobj")) &&
-        (ci_contains(q, "s3") || arg_count(c, call) >= 3)) {
+        ci_contains(q, "s3")) {
         TSNode ea = arg_kw(c, call, "ExtraArgs");
         if (ts_node_is_null(ea) || !strstr(text(c, ea), "ServerSideEncryption"))
             report(c, R_S3ENC, call, NULL, NULL);
@@ -1703,7 +1752,8 @@ static void check_patterns(struct ctx *c, TSNode call, const char *q)
         report(c, R_PERMS, call, NULL, NULL);
 
     /* cookies */
-    if (py && ks_ends_with(q, ".set_cookie")) {
+    if (py && ks_ends_with(q, ".set_cookie") &&
+        (arg_count(c, call) >= 2 || !ts_node_is_null(arg_kw(c, call, "value")))) {
         TSNode s = arg_kw(c, call, "secure");
         if (kind_of(c, s) != K_TRUE)
             report(c, R_COOKIE, call, NULL, NULL);
@@ -1994,6 +2044,10 @@ static void bind_params(struct ctx *c, TSNode fn, const char *fname, bool expres
         const char *name = text(c, nm);
         const struct taint *t = NULL;
         bool user = false;
+        if (c->lang == KS_LANG_PYTHON && i == 0 && (!strcmp(name, "self") || !strcmp(name, "cls"))) {
+            var_set(c, name, NULL, NULL); /* not counted: calls pass it implicitly */
+            continue;
+        }
         if (c->lang == KS_LANG_PYTHON)
             user = (idx == 0 && !strcmp(name, "event") && (is_handler_name(fname) || np >= 2)) ||
                    (!strcmp(name, "request") && idx <= 1 && c->route);
@@ -2086,6 +2140,7 @@ static void handle_assign(struct ctx *c, TSNode n, TSNode lhs, TSNode rhs, const
         }
     }
     check_secret_literal(c, rhs, name);
+    c->secret_done = rhs;
     /* element.innerHTML = tainted */
     if (kind_of(c, lhs) == K_MEMBER && c->lang != KS_LANG_PYTHON && c->lang != KS_LANG_JAVA &&
         name && (!strcmp(name, "innerHTML") || !strcmp(name, "outerHTML")) && t)
@@ -2125,9 +2180,11 @@ static void handle_assign(struct ctx *c, TSNode n, TSNode lhs, TSNode rhs, const
 
 static void walk_children(struct ctx *c, TSNode n, int depth)
 {
-    uint32_t cnt = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < cnt && !c->err; i++)
-        walk(c, ts_node_named_child(n, i), depth + 1);
+    FOR_NAMED(n, ch)
+    {
+        if (!c->err)
+            walk(c, ch, depth + 1);
+    }
 }
 
 static void walk(struct ctx *c, TSNode n, int depth)
@@ -2154,12 +2211,14 @@ static void walk(struct ctx *c, TSNode n, int depth)
         imports(c, n);
         return;
     case K_ASSIGN: {
+        c->secret_done = field(c, n, F_RIGHT);
         walk(c, field(c, n, F_RIGHT), depth + 1);
         handle_assign(c, n, field(c, n, F_LEFT), field(c, n, F_RIGHT), NULL);
         return;
     }
     case K_DECL: {
         TSNode val = field(c, n, F_VALUE);
+        c->secret_done = val;
         walk(c, val, depth + 1);
         if (c->lang != KS_LANG_JAVA)
             js_require_alias(c, n);
@@ -2223,6 +2282,7 @@ static void walk(struct ctx *c, TSNode n, int depth)
     case K_KWARG: {
         TSNode v = field(c, n, F_VALUE);
         check_secret_literal(c, v, text(c, field(c, n, F_NAME)));
+        c->secret_done = v;
         walk(c, v, depth + 1);
         return;
     }
@@ -2236,15 +2296,14 @@ static void walk(struct ctx *c, TSNode n, int depth)
         } else
             name = text(c, key);
         check_secret_literal(c, v, name);
+        c->secret_done = v;
         walk(c, v, depth + 1);
         return;
     }
     case K_STRING:
         if (is_str_lit(c, n)) {
             /* known formats anywhere, even unassigned */
-            TSNode p = ts_node_parent(n);
-            enum kind pk = kind_of(c, p);
-            if (pk != K_ASSIGN && pk != K_DECL && pk != K_KWARG && pk != K_PAIR)
+            if (!ts_node_eq(n, c->secret_done))
                 check_secret_literal(c, n, NULL);
             return;
         }
@@ -2334,9 +2393,11 @@ static void collect_funcs(struct ctx *c, TSNode n, int depth)
         c->depth_cut = true;
         return;
     }
-    for (uint32_t i = 0; i < ts_node_named_child_count(n) && !c->err; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+    FOR_NAMED(n, ch)
+    {
         enum kind k = kind_of(c, ch);
+        if (c->err)
+            continue;
         if (k == K_FUNC) {
             struct func f = {0};
             f.node = ch;
@@ -2356,10 +2417,10 @@ static void walk_module(struct ctx *c, TSNode n, int depth)
         c->depth_cut = true;
         return;
     }
-    for (uint32_t i = 0; i < ts_node_named_child_count(n) && !c->err; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+    FOR_NAMED(n, ch)
+    {
         enum kind k = kind_of(c, ch);
-        if (k == K_FUNC)
+        if (k == K_FUNC || c->err)
             continue;
         if (k == K_CLASS || k == K_DECORATED || type_is(ch, "class_body") ||
             type_is(ch, "block") || type_is(ch, "program") || type_is(ch, "export_statement") ||
@@ -2368,9 +2429,11 @@ static void walk_module(struct ctx *c, TSNode n, int depth)
             type_is(ch, "local_variable_declaration") || type_is(ch, "field_declaration")) {
             /* descend, but walk statements that are not function containers */
             bool has_func = false;
-            for (uint32_t j = 0; j < ts_node_named_child_count(ch); j++)
-                if (kind_of(c, ts_node_named_child(ch, j)) == K_FUNC)
+            FOR_NAMED(ch, g)
+            {
+                if (kind_of(c, g) == K_FUNC)
                     has_func = true;
+            }
             if (k == K_CLASS || k == K_DECORATED || type_is(ch, "class_body") ||
                 type_is(ch, "block") || type_is(ch, "declaration_list") || has_func) {
                 walk_module(c, ch, depth + 1);

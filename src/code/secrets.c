@@ -96,6 +96,16 @@ static double entropy(const char *s, size_t len)
     return h;
 }
 
+static bool has_digit_and_letter(const char *s, size_t len)
+{
+    bool d = false, a = false;
+    for (size_t i = 0; i < len; i++) {
+        d |= isdigit((unsigned char)s[i]) != 0;
+        a |= isalpha((unsigned char)s[i]) != 0;
+    }
+    return d && a;
+}
+
 static bool credential_name(const char *name)
 {
     static const char *const words[] = {"password", "passwd", "pwd", "secret", "token",
@@ -110,6 +120,10 @@ static bool credential_name(const char *name)
     for (; name[n] && n < sizeof(low) - 1; n++)
         low[n] = (char)tolower((unsigned char)name[n]);
     low[n] = 0;
+    /* token_type, password_field, secret_name: labels, not values */
+    if (strstr(low, "type") || strstr(low, "name") || strstr(low, "field") || strstr(low, "kind") ||
+        strstr(low, "url") || strstr(low, "path") || strstr(low, "file") || strstr(low, "header"))
+        return false;
     for (size_t i = 0; i < KS_ARRAY_LEN(words); i++)
         if (strstr(low, words[i]))
             return true;
@@ -184,7 +198,7 @@ const char *ks_code_secret_kind(const char *s, size_t len, const char *name)
     if (conn_string(s, len))
         return "connection string with password";
     if (credential_name(name) && len >= 8 && len <= 200 && !memchr(s, ' ', len) &&
-        !is_placeholder(s, len) && entropy(s, len) >= 3.0)
+        !is_placeholder(s, len) && has_digit_and_letter(s, len) && entropy(s, len) >= 3.0)
         return "high-entropy credential";
     return NULL;
 }
