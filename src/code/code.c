@@ -28,6 +28,9 @@ const TSLanguage *tree_sitter_java(void);
 
 #define KS_CODE_MAX_DEPTH 256
 #define QNAME_MAX         200
+/* Larger sources are generated or bundled code; their syntax trees would take
+ * ~25x their size in memory (peak RSS must stay under 100 MB). */
+#define KS_CODE_MAX_SOURCE (1024 * 1024)
 
 /* ---- node kinds ------------------------------------------------------- */
 
@@ -1146,7 +1149,7 @@ static void report(struct ctx *c, int rule, TSNode at, const struct taint *t, co
         if (!t || (t->sanitized & RB(rule)))
             return;
         /* a command-line tool opening the files it is given is its job */
-        if (rule == R_PATH && (t->kinds & T_CLI))
+        if ((rule == R_PATH || rule == R_LOGINJ) && (t->kinds & T_CLI))
             return;
         if (!(t->kinds & need)) {
             if ((t->kinds & T_PARAM) && c->cur && t->param >= 0) {
@@ -2489,8 +2492,11 @@ ks_err ks_code_scan_text(struct ks_code_result *res, enum ks_code_lang lang, con
         note(res, file, "skipped: larger than max_file_size");
         return KS_OK;
     }
-    if (len > UINT32_MAX / 2) {
-        note(res, file, "skipped: too large to parse");
+    if (len > KS_CODE_MAX_SOURCE) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "skipped: %zu bytes, over the %d KiB code analysis limit (generated or bundled code)",
+                 len, KS_CODE_MAX_SOURCE / 1024);
+        note(res, file, msg);
         return KS_OK;
     }
     pthread_once(&langs_once, langs_init);
