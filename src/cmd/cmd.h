@@ -97,6 +97,14 @@ const struct ks_progress *ks_cmd_progress(void);
 /* Clears the progress line, if one is drawn. */
 void ks_cmd_progress_done(void);
 
+/* Runs the sibling executable `helper` (e.g. "kensa-server") with argv
+ * unchanged, replacing this process. Commands whose libraries are costly to
+ * load (libcurl, libpq, libmicrohttpd) live in such helpers, so that `kensa`
+ * itself starts in a few milliseconds. The helper is looked up next to the
+ * running binary, then in KS_LIBEXECDIR. Returns only on failure, with the
+ * exit code to use (after printing the error). */
+int ks_cmd_exec_helper(const char *helper, int argc, char **argv);
+
 /* Colour helpers: return the escape sequence, or "" when colour is off. */
 const char *ks_color(bool on, const char *code);
 #define KS_C_RED    "\033[31m"

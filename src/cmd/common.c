@@ -7,6 +7,8 @@
 #include "core/conf.h"
 #include "core/log.h"
 
+#include "ks_build.h"
+
 #include <time.h>
 #include <unistd.h>
 
@@ -179,6 +181,37 @@ int ks_cmd_load_config(void)
     if (err)
         return ks_cmd_fail(&diag, err == KS_EINVAL ? KS_EPARSE : err);
     return KS_EXIT_OK;
+}
+
+int ks_cmd_exec_helper(const char *helper, int argc, char **argv)
+{
+    char self[4096], path[4200];
+    char **args = calloc((size_t)argc + 2, sizeof(*args));
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+    if (!args) {
+        ks_log_error("out of memory");
+        return KS_EXIT_INTERNAL;
+    }
+    args[0] = (char *)(uintptr_t)helper;
+    for (int i = 0; i < argc; i++)
+        args[i + 1] = argv[i];
+    if (n > 0) {
+        char *slash;
+
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof(path), "%s/%s", self, helper);
+            execv(path, args);
+        }
+    }
+    snprintf(path, sizeof(path), "%s/%s", KS_LIBEXECDIR, helper);
+    execv(path, args);
+    ks_log_error("cannot run '%s' (needed for 'kensa %s'): %s", path, argv[0], strerror(errno));
+    free(args);
+    return KS_EXIT_INTERNAL;
 }
 
 const char *ks_color(bool on, const char *code)
