@@ -266,6 +266,36 @@ struct ctx {
     ks_err err;
 };
 
+/* Null-safe node access: tree-sitter 0.20 dereferences null nodes. */
+static uint32_t nchild(TSNode n)
+{
+    return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
+}
+
+static TSNode nth(TSNode n, uint32_t i)
+{
+    TSNode none = {0};
+    return ts_node_is_null(n) ? none : ts_node_named_child(n, i);
+}
+
+static TSPoint start_pt(TSNode n)
+{
+    TSPoint z = {0, 0};
+    return ts_node_is_null(n) ? z : ts_node_start_point(n);
+}
+
+static TSPoint end_pt(TSNode n)
+{
+    TSPoint z = {0, 0};
+    return ts_node_is_null(n) ? z : ts_node_end_point(n);
+}
+
+static TSNode parent_of(TSNode n)
+{
+    TSNode none = {0};
+    return ts_node_is_null(n) ? none : ts_node_parent(n);
+}
+
 /* Iterates the named children of `n` with a tree cursor (ts_node_named_child
  * is linear in the number of siblings in tree-sitter 0.20). */
 #define FOR_NAMED(n, ch)                                                                           \
@@ -291,6 +321,11 @@ static void named_skip(struct named_it *it)
 static struct named_it named_first(TSNode n)
 {
     struct named_it it;
+    if (ts_node_is_null(n)) {
+        it.done = true;
+        memset(&it.cur, 0, sizeof(it.cur));
+        return it;
+    }
     it.cur = ts_tree_cursor_new(n);
     it.done = !ts_tree_cursor_goto_first_child(&it.cur);
     if (it.done)
@@ -355,10 +390,12 @@ static const char *text(struct ctx *c, TSNode n)
 
 static bool text_eq(const struct ctx *c, TSNode n, const char *s)
 {
+    if (ts_node_is_null(n))
+        return false;
     uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
     size_t l = strlen(s);
 
-    return !ts_node_is_null(n) && e - b == l && e <= c->len && !memcmp(c->src + b, s, l);
+    return e - b == l && e <= c->len && !memcmp(c->src + b, s, l);
 }
 
 /* The contents of a string literal without prefix and quotes. */
@@ -393,8 +430,8 @@ static bool is_str_lit(const struct ctx *c, TSNode n)
 {
     if (kind_of(c, n) != K_STRING)
         return false;
-    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (kind_of(c, ts_node_named_child(n, i)) == K_INTERP)
+    for (uint32_t i = 0; i < nchild(n); i++)
+        if (kind_of(c, nth(n, i)) == K_INTERP)
             return false;
     return true;
 }
@@ -458,7 +495,7 @@ static const struct taint *step(struct ctx *c, const struct taint *prev, TSNode 
                                 const char *what)
 {
     struct taint *t;
-    TSPoint p = ts_node_start_point(at);
+    TSPoint p = start_pt(at);
 
     if (!prev)
         return NULL;
@@ -480,7 +517,7 @@ static const struct taint *step(struct ctx *c, const struct taint *prev, TSNode 
 static const struct taint *source(struct ctx *c, TSNode at, uint8_t kinds, const char *what)
 {
     struct taint *t = ks_arena_calloc(c->a, 1, sizeof(*t));
-    TSPoint p = ts_node_start_point(at);
+    TSPoint p = start_pt(at);
 
     if (!t) {
         c->err = KS_ENOMEM;
@@ -523,8 +560,8 @@ static const struct taint *sanitise(struct ctx *c, const struct taint *t, uint32
     *n = *t;
     n->prev = t;
     n->sanitized |= rules;
-    n->line = ts_node_start_point(at).row + 1;
-    n->col = ts_node_start_point(at).column + 1;
+    n->line = start_pt(at).row + 1;
+    n->col = start_pt(at).column + 1;
     n->what = "sanitised";
     return n;
 }
@@ -627,7 +664,7 @@ static void qname_rec(struct ctx *c, TSNode n, char *buf, size_t *o, int depth)
         TSNode fn = field(c, n, F_FUNCTION);
         if (c->lang != KS_LANG_PYTHON && text_eq(c, fn, "require")) {
             TSNode args = field(c, n, F_ARGUMENTS);
-            TSNode a0 = ts_node_named_child(args, 0);
+            TSNode a0 = nth(args, 0);
             if (is_str_lit(c, a0)) {
                 size_t l;
                 const char *v = str_value(c, a0, &l);
@@ -646,7 +683,7 @@ static void qname_rec(struct ctx *c, TSNode n, char *buf, size_t *o, int depth)
         return;
     }
     case K_PASS:
-        qname_rec(c, ts_node_named_child(n, 0), buf, o, depth + 1);
+        qname_rec(c, nth(n, 0), buf, o, depth + 1);
         return;
     case K_SUBSCRIPT:
         qname_rec(c, field(c, n, c->lang == KS_LANG_PYTHON ? F_VALUE
@@ -730,8 +767,8 @@ static TSNode arg_pos(struct ctx *c, TSNode call, uint32_t i)
 
     if (ts_node_is_null(args))
         return none;
-    for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
-        TSNode a = ts_node_named_child(args, k);
+    for (uint32_t k = 0; k < nchild(args); k++) {
+        TSNode a = nth(args, k);
         if (kind_of(c, a) == K_KWARG || type_is(a, "comment"))
             continue;
         if (n++ == i)
@@ -743,7 +780,7 @@ static TSNode arg_pos(struct ctx *c, TSNode call, uint32_t i)
 static uint32_t arg_count(struct ctx *c, TSNode call)
 {
     TSNode args = call_args(c, call);
-    return ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+    return ts_node_is_null(args) ? 0 : nchild(args);
 }
 
 /* Python keyword argument value by name. */
@@ -753,8 +790,8 @@ static TSNode arg_kw(struct ctx *c, TSNode call, const char *name)
 
     if (ts_node_is_null(args) || c->lang != KS_LANG_PYTHON)
         return none;
-    for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
-        TSNode a = ts_node_named_child(args, k);
+    for (uint32_t k = 0; k < nchild(args); k++) {
+        TSNode a = nth(args, k);
         if (kind_of(c, a) == K_KWARG && text_eq(c, field(c, a, F_NAME), name))
             return field(c, a, F_VALUE);
     }
@@ -768,8 +805,8 @@ static TSNode obj_prop(struct ctx *c, TSNode obj, const char *key)
 
     if (kind_of(c, obj) != K_OBJECT)
         return none;
-    for (uint32_t k = 0; k < ts_node_named_child_count(obj); k++) {
-        TSNode p = ts_node_named_child(obj, k);
+    for (uint32_t k = 0; k < nchild(obj); k++) {
+        TSNode p = nth(obj, k);
         if (kind_of(c, p) != K_PAIR)
             continue;
         TSNode kn = field(c, p, F_KEY);
@@ -944,8 +981,8 @@ static const struct taint *eval_call(struct ctx *c, TSNode n, int depth)
     if (!ts_node_is_null(recv))
         t = eval(c, recv, depth + 1);
     TSNode args = call_args(c, n);
-    for (uint32_t k = 0; !ts_node_is_null(args) && k < ts_node_named_child_count(args); k++) {
-        TSNode a = ts_node_named_child(args, k);
+    for (uint32_t k = 0; !ts_node_is_null(args) && k < nchild(args); k++) {
+        TSNode a = nth(args, k);
         if (kind_of(c, a) == K_FUNC)
             continue;
         t = merge(t, eval(c, a, depth + 1));
@@ -1030,25 +1067,25 @@ static const struct taint *eval(struct ctx *c, TSNode n, int depth)
     case K_NEW: {
         const struct taint *t = NULL;
         TSNode args = call_args(c, n);
-        for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++)
-            t = merge(t, eval(c, ts_node_named_child(args, i), depth + 1));
+        for (uint32_t i = 0; !ts_node_is_null(args) && i < nchild(args); i++)
+            t = merge(t, eval(c, nth(args, i), depth + 1));
         return t ? step(c, t, n, snippet(c, n)) : NULL;
     }
     case K_STRING:
     case K_CONCAT_STR: {
         const struct taint *t = NULL;
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode ch = ts_node_named_child(n, i);
+        for (uint32_t i = 0; i < nchild(n); i++) {
+            TSNode ch = nth(n, i);
             enum kind ck = kind_of(c, ch);
             if (ck == K_INTERP || ck == K_STRING)
-                t = merge(t, eval(c, ck == K_INTERP ? ts_node_named_child(ch, 0) : ch, depth + 1));
+                t = merge(t, eval(c, ck == K_INTERP ? nth(ch, 0) : ch, depth + 1));
         }
         if (t && k == K_STRING)
             t = step(c, t, n, c->lang == KS_LANG_PYTHON ? "f-string" : "template literal");
         return t;
     }
     case K_INTERP:
-        return eval(c, ts_node_named_child(n, 0), depth + 1);
+        return eval(c, nth(n, 0), depth + 1);
     case K_BINOP: {
         TSNode op = field(c, n, F_OPERATOR);
         const char *ot = ts_node_is_null(op) ? "" : ts_node_type(op);
@@ -1065,19 +1102,19 @@ static const struct taint *eval(struct ctx *c, TSNode n, int depth)
     case K_PASS:
         if (type_is(n, "cast_expression"))
             return eval(c, field(c, n, F_VALUE), depth + 1);
-        return eval(c, ts_node_named_child(n, 0), depth + 1);
+        return eval(c, nth(n, 0), depth + 1);
     case K_UNION: {
         const struct taint *t = NULL;
-        uint32_t cnt = ts_node_named_child_count(n);
+        uint32_t cnt = nchild(n);
         for (uint32_t i = 0; i < cnt && i < 64; i++)
-            t = merge(t, eval(c, ts_node_named_child(n, i), depth + 1));
+            t = merge(t, eval(c, nth(n, i), depth + 1));
         return t;
     }
     case K_OBJECT: {
         const struct taint *t = NULL;
-        uint32_t cnt = ts_node_named_child_count(n);
+        uint32_t cnt = nchild(n);
         for (uint32_t i = 0; i < cnt && i < 64; i++) {
-            TSNode p = ts_node_named_child(n, i);
+            TSNode p = nth(n, i);
             t = merge(t, eval(c, kind_of(c, p) == K_PAIR ? field(c, p, F_VALUE) : p, depth + 1));
         }
         return t;
@@ -1095,7 +1132,7 @@ static void report_at(struct ctx *c, int rule, TSNode at, const struct taint *t,
 {
     const struct ks_code_detector *det = ks_code_detector_for(rule, c->lang);
     struct ks_code_finding f = {0};
-    TSPoint s = ts_node_start_point(at), e = ts_node_end_point(at);
+    TSPoint s = start_pt(at), e = end_pt(at);
     struct ks_arena *ra = &c->res->arena;
 
     if (!det)
@@ -1373,8 +1410,8 @@ static void check_sinks(struct ctx *c, TSNode call, const char *q)
             continue;
         if (s->arg < 0) {
             TSNode args = call_args(c, call);
-            for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++)
-                check_sink_arg(c, s->rule, call, ts_node_named_child(args, i));
+            for (uint32_t i = 0; !ts_node_is_null(args) && i < nchild(args); i++)
+                check_sink_arg(c, s->rule, call, nth(args, i));
         } else {
             TSNode a = arg_pos(c, call, (uint32_t)s->arg);
             if (ts_node_is_null(a) && s->kw)
@@ -1405,8 +1442,8 @@ static void check_sinks(struct ctx *c, TSNode call, const char *q)
             check_sink_arg(c, R_CMDI, call, arg_pos(c, call, i));
     if (is_log_call(c, q)) {
         TSNode args = call_args(c, call);
-        for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
-            TSNode a = ts_node_named_child(args, i);
+        for (uint32_t i = 0; !ts_node_is_null(args) && i < nchild(args); i++) {
+            TSNode a = nth(args, i);
             const struct taint *t = eval(c, a, 1);
             if (t && (t->kinds & T_SECRET))
                 report(c, R_LOGSECRET, call, t, NULL);
@@ -1472,8 +1509,8 @@ static bool plain_http_url(struct ctx *c, TSNode n)
 static const char *assigned_name(struct ctx *c, TSNode call)
 {
     /* the variable (or key) a call's value is assigned to, if any */
-    TSNode p = ts_node_parent(call);
-    for (int i = 0; i < 8 && !ts_node_is_null(p); i++, p = ts_node_parent(p)) {
+    TSNode p = parent_of(call);
+    for (int i = 0; i < 8 && !ts_node_is_null(p); i++, p = parent_of(p)) {
         enum kind k = kind_of(c, p);
         if (k == K_ASSIGN)
             return text(c, field(c, p, F_LEFT));
@@ -1660,8 +1697,8 @@ static void check_patterns(struct ctx *c, TSNode call, const char *q)
     }
     if (js) {
         TSNode args = call_args(c, call);
-        for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
-            TSNode ru = obj_prop(c, ts_node_named_child(args, i), "rejectUnauthorized");
+        for (uint32_t i = 0; !ts_node_is_null(args) && i < nchild(args); i++) {
+            TSNode ru = obj_prop(c, nth(args, i), "rejectUnauthorized");
             if (kind_of(c, ru) == K_FALSE)
                 report(c, R_TLS, ru, NULL, NULL);
         }
@@ -1718,7 +1755,7 @@ static void check_patterns(struct ctx *c, TSNode call, const char *q)
     {
         static const char *const any[] = {"0.0.0.0", "", "::", NULL};
         if (py && ks_ends_with(q, ".bind") && kind_of(c, a0) == K_UNION &&
-            lit_ci_in(c, ts_node_named_child(a0, 0), any, false))
+            lit_ci_in(c, nth(a0, 0), any, false))
             report(c, R_BINDALL, call, NULL, NULL);
         if (py && ks_ends_with(q, ".run") && lit_ci_in(c, arg_kw(c, call, "host"), any, false) &&
             strcmp(text(c, arg_kw(c, call, "host")), "''"))
@@ -1850,8 +1887,8 @@ static void bind(struct ctx *c, TSNode lhs, const struct taint *t, TSNode at, co
         return;
     }
     /* tuples, lists, object/array patterns: every identifier inside */
-    for (uint32_t i = 0; i < ts_node_named_child_count(lhs) && i < 64; i++) {
-        TSNode ch = ts_node_named_child(lhs, i);
+    for (uint32_t i = 0; i < nchild(lhs) && i < 64; i++) {
+        TSNode ch = nth(lhs, i);
         if (type_is(ch, "pair_pattern"))
             ch = field(c, ch, F_VALUE);
         bind(c, ch, t, at, NULL);
@@ -1864,16 +1901,16 @@ static void imports(struct ctx *c, TSNode n)
     enum kind k = kind_of(c, n);
 
     if (c->lang == KS_LANG_PYTHON && k == K_IMPORT) {
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode ch = ts_node_named_child(n, i);
+        for (uint32_t i = 0; i < nchild(n); i++) {
+            TSNode ch = nth(n, i);
             if (type_is(ch, "aliased_import"))
                 alias_add(c, text(c, field(c, ch, F_ALIAS)), text(c, field(c, ch, F_NAME)));
         }
     } else if (c->lang == KS_LANG_PYTHON && k == K_IMPORT_FROM) {
         TSNode mod = field(c, n, F_MODULE_NAME);
         const char *m = text(c, mod);
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode ch = ts_node_named_child(n, i);
+        for (uint32_t i = 0; i < nchild(n); i++) {
+            TSNode ch = nth(n, i);
             if (ts_node_eq(ch, mod))
                 continue;
             if (type_is(ch, "dotted_name"))
@@ -1888,19 +1925,19 @@ static void imports(struct ctx *c, TSNode n)
         if (!is_str_lit(c, srcn))
             return;
         m = lit_dup(c, srcn);
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode cl = ts_node_named_child(n, i);
+        for (uint32_t i = 0; i < nchild(n); i++) {
+            TSNode cl = nth(n, i);
             if (!type_is(cl, "import_clause"))
                 continue;
-            for (uint32_t j = 0; j < ts_node_named_child_count(cl); j++) {
-                TSNode ch = ts_node_named_child(cl, j);
+            for (uint32_t j = 0; j < nchild(cl); j++) {
+                TSNode ch = nth(cl, j);
                 if (type_is(ch, "identifier"))
                     alias_add(c, text(c, ch), m);
                 else if (type_is(ch, "namespace_import"))
-                    alias_add(c, text(c, ts_node_named_child(ch, 0)), m);
+                    alias_add(c, text(c, nth(ch, 0)), m);
                 else if (type_is(ch, "named_imports"))
-                    for (uint32_t s = 0; s < ts_node_named_child_count(ch); s++) {
-                        TSNode sp = ts_node_named_child(ch, s);
+                    for (uint32_t s = 0; s < nchild(ch); s++) {
+                        TSNode sp = nth(ch, s);
                         TSNode nm = field(c, sp, F_NAME), al = field(c, sp, F_ALIAS);
                         if (ts_node_is_null(nm))
                             continue;
@@ -1926,7 +1963,7 @@ static void js_require_alias(struct ctx *c, TSNode decl)
     TSNode name = field(c, decl, F_NAME), val = field(c, decl, F_VALUE);
 
     if (kind_of(c, val) == K_PASS)
-        val = ts_node_named_child(val, 0);
+        val = nth(val, 0);
     if (kind_of(c, val) != K_CALL || !text_eq(c, field(c, val, F_FUNCTION), "require"))
         return;
     TSNode a0 = arg_pos(c, val, 0);
@@ -1936,8 +1973,8 @@ static void js_require_alias(struct ctx *c, TSNode decl)
     if (kind_of(c, name) == K_IDENT)
         alias_add(c, text(c, name), m);
     else if (type_is(name, "object_pattern"))
-        for (uint32_t i = 0; i < ts_node_named_child_count(name); i++) {
-            TSNode p = ts_node_named_child(name, i);
+        for (uint32_t i = 0; i < nchild(name); i++) {
+            TSNode p = nth(name, i);
             if (kind_of(c, p) == K_IDENT)
                 alias_add(c, text(c, p), ks_arena_printf(c->a, "%s.%s", m, text(c, p)));
             else if (type_is(p, "pair_pattern"))
@@ -1959,7 +1996,7 @@ static void guard(struct ctx *c, TSNode cond, int depth)
     k = kind_of(c, cond);
     t = ts_node_type(cond);
     if (!strcmp(t, "comparison_operator") && strstr(text(c, cond), " in ")) {
-        TSNode lhs = ts_node_named_child(cond, 0);
+        TSNode lhs = nth(cond, 0);
         if (kind_of(c, lhs) == K_IDENT)
             var_set(c, text(c, lhs), NULL, NULL);
         return;
@@ -1997,8 +2034,8 @@ static void guard(struct ctx *c, TSNode cond, int depth)
         }
         return;
     }
-    for (uint32_t i = 0; i < ts_node_named_child_count(cond); i++)
-        guard(c, ts_node_named_child(cond, i), depth + 1);
+    for (uint32_t i = 0; i < nchild(cond); i++)
+        guard(c, nth(cond, i), depth + 1);
 }
 
 static bool is_handler_name(const char *n)
@@ -2020,9 +2057,9 @@ static void bind_params(struct ctx *c, TSNode fn, const char *fname, bool expres
         var_set(c, text(c, params), NULL, NULL);
         return;
     }
-    uint32_t np = ts_node_named_child_count(params);
+    uint32_t np = nchild(params);
     for (uint32_t i = 0; i < np && i < 32; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = nth(params, i);
         TSNode nm = p;
         const char *type = NULL;
         if (type_is(p, "comment"))
@@ -2037,7 +2074,7 @@ static void bind_params(struct ctx *c, TSNode fn, const char *fname, bool expres
             if (ts_node_is_null(x))
                 x = field(c, p, F_PATTERN);
             if (ts_node_is_null(x) || kind_of(c, x) != K_IDENT)
-                x = ts_node_named_child(p, 0);
+                x = nth(p, 0);
             nm = x;
         }
         if (ts_node_is_null(nm) || kind_of(c, nm) != K_IDENT) {
@@ -2078,8 +2115,8 @@ static void bind_params(struct ctx *c, TSNode fn, const char *fname, bool expres
             c->err = KS_ENOMEM;
             return;
         }
-            m->line = ts_node_start_point(nm).row + 1;
-            m->col = ts_node_start_point(nm).column + 1;
+            m->line = start_pt(nm).row + 1;
+            m->col = start_pt(nm).column + 1;
             m->what = ks_arena_printf(c->a, "parameter '%s'", name);
             m->kinds = T_PARAM;
             m->param = (int8_t)idx;
@@ -2092,12 +2129,12 @@ static void bind_params(struct ctx *c, TSNode fn, const char *fname, bool expres
 
 static bool is_route_decorated(struct ctx *c, TSNode fn)
 {
-    TSNode p = ts_node_parent(fn);
+    TSNode p = parent_of(fn);
 
     if (kind_of(c, p) != K_DECORATED)
         return false;
-    for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
-        TSNode d = ts_node_named_child(p, i);
+    for (uint32_t i = 0; i < nchild(p); i++) {
+        TSNode d = nth(p, i);
         if (type_is(d, "decorator")) {
             const char *t = text(c, d);
             if (strstr(t, ".route(") || strstr(t, ".get(") || strstr(t, ".post(") ||
@@ -2111,18 +2148,18 @@ static bool is_route_decorated(struct ctx *c, TSNode fn)
 /* An Express-style callback: app.get('/x', (req, res) => ...) */
 static bool is_express_callback(struct ctx *c, TSNode fn)
 {
-    TSNode args = ts_node_parent(fn), call;
+    TSNode args = parent_of(fn), call;
 
     if (c->lang == KS_LANG_PYTHON || c->lang == KS_LANG_JAVA || kind_of(c, args) != K_ARGS)
         return false;
-    call = ts_node_parent(args);
+    call = parent_of(args);
     if (kind_of(c, call) != K_CALL)
         return false;
     const char *q = qname(c, call);
     static const char *const verbs[] = {".get", ".post", ".put", ".delete", ".patch", ".all",
                                         ".use", ".route", NULL};
     return qmatch_any(q, verbs) && !strstr(q, "axios") && !strstr(q, "http.") &&
-           ts_node_named_child_count(field(c, fn, F_PARAMETERS)) >= 2;
+           nchild(field(c, fn, F_PARAMETERS)) >= 2;
 }
 
 static void handle_assign(struct ctx *c, TSNode n, TSNode lhs, TSNode rhs, const char *type)
@@ -2227,7 +2264,7 @@ static void walk(struct ctx *c, TSNode n, int depth)
             js_require_alias(c, n);
         const char *type = NULL;
         if (c->lang == KS_LANG_JAVA) {
-            TSNode decl = ts_node_parent(n);
+            TSNode decl = parent_of(n);
             TSNode ty = field(c, decl, F_TYPE);
             if (!ts_node_is_null(ty))
                 type = text(c, ty);
@@ -2240,7 +2277,7 @@ static void walk(struct ctx *c, TSNode n, int depth)
     }
     case K_RETURN: {
         walk_children(c, n, depth);
-        TSNode e = ts_node_named_child(n, 0);
+        TSNode e = nth(n, 0);
         const struct taint *t = eval(c, e, 1);
         if (t && c->cur) {
             if (t->kinds & T_PARAM && t->param >= 0 && t->param < 32) {
@@ -2261,8 +2298,8 @@ static void walk(struct ctx *c, TSNode n, int depth)
         TSNode cond = field(c, n, F_CONDITION);
         walk(c, cond, depth + 1);
         guard(c, cond, 0);
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode ch = ts_node_named_child(n, i);
+        for (uint32_t i = 0; i < nchild(n); i++) {
+            TSNode ch = nth(n, i);
             if (!ts_node_eq(ch, cond))
                 walk(c, ch, depth + 1);
         }
@@ -2325,7 +2362,7 @@ static const char *func_name(struct ctx *c, TSNode fn)
 
     if (!ts_node_is_null(nm))
         return text(c, nm);
-    p = ts_node_parent(fn);
+    p = parent_of(fn);
     if (kind_of(c, p) == K_DECL)
         return text(c, field(c, p, F_NAME));
     if (kind_of(c, p) == K_ASSIGN) {
@@ -2452,7 +2489,7 @@ static void first_error(TSNode n, TSPoint *at, int depth)
     if (depth > 512)
         return;
     if (ts_node_is_missing(n) || !strcmp(ts_node_type(n), "ERROR")) {
-        *at = ts_node_start_point(n);
+        *at = start_pt(n);
         return;
     }
     for (uint32_t i = 0; i < ts_node_child_count(n); i++) {

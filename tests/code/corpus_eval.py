@@ -98,11 +98,18 @@ def main():
         if npos[c] < MIN_CASES or nneg[c] < MIN_CASES:
             bad.append(f'{c}: {npos[c]} positive / {nneg[c]} negative cases, need {MIN_CASES} each')
     # every detector in the catalogue has a true positive in the corpus
+    # and a negative: a `safe:` line for one of its CWEs in a file of its language
+    exts = {'python': ('.py',), 'javascript': ('.js', '.ts'), 'java': ('.java',)}
     lst = subprocess.run([kensa, 'code', '--list-detectors'], capture_output=True, text=True)
     for line in lst.stdout.splitlines():
-        d = line.split()[0] + '@v1.0'
+        parts = line.split()
+        d = parts[0] + '@v1.0'
+        cwes = parts[2].split(',')
         if d not in dets:
             bad.append(f'detector {d} has no true positive in the corpus')
+        lang = parts[0].split('/')[0]
+        if not any(k[0].endswith(exts[lang]) and set(v) & set(cwes) for k, v in safe.items()):
+            bad.append(f'detector {d} has no negative case in the corpus')
     if bad:
         print('FAIL: ' + '; '.join(bad))
         sys.exit(1)
