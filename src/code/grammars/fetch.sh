@@ -34,7 +34,7 @@ for p in "${pkgs[@]}"; do
   if [ ! -f "$tgz" ] || ! echo "$sum  $tgz" | sha256sum -c --quiet - 2>/dev/null; then
     command -v npm >/dev/null || fail "npm is not installed; it is needed to fetch $name@$ver (apt-get install npm)"
     rm -f "$tgz"
-    (cd "$cache" && npm pack --silent "$name@$ver" >/dev/null 2>"$cache/npm-$name.log") ||
+    (cd "$cache" && npm pack --loglevel=error "$name@$ver" >/dev/null 2>"$cache/npm-$name.log") ||
       fail "cannot fetch '$name@$ver' from the npm registry (is it reachable?): $(tail -n 3 "$cache/npm-$name.log")"
     echo "$sum  $tgz" | sha256sum -c --quiet - || fail "'$tgz' does not match its pinned sha256"
   fi
