@@ -33,6 +33,29 @@ static void test_diag(void **state)
     assert_string_equal(d.msg, "");
 }
 
+static void test_arena_adopt(void **state)
+{
+    struct ks_arena a, b;
+    char *x, *y;
+
+    (void)state;
+    ks_arena_init(&a, 64, 0);
+    ks_arena_init(&b, 64, 0);
+    x = ks_arena_strdup(&a, "kept");
+    for (int i = 0; i < 10; i++)
+        y = ks_arena_strdup(&b, "moved along with its blocks");
+    ks_arena_adopt(&a, &b);
+    assert_null(b.head);
+    assert_int_equal(b.total, 0);
+    ks_arena_release(&b); /* nothing left to free */
+    assert_string_equal(x, "kept");
+    assert_string_equal(y, "moved along with its blocks");
+    assert_non_null(ks_arena_strdup(&a, "more"));
+    ks_arena_reset(&a); /* keeps a's oldest block only; ASan checks the rest is freed */
+    assert_non_null(ks_arena_strdup(&a, "again"));
+    ks_arena_release(&a);
+}
+
 static void test_arena(void **state)
 {
     struct ks_arena a;
@@ -258,7 +281,7 @@ static void test_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_diag),   cmocka_unit_test(test_arena),
+            cmocka_unit_test(test_diag),   cmocka_unit_test(test_arena), cmocka_unit_test(test_arena_adopt),
             cmocka_unit_test(test_buf),    cmocka_unit_test(test_vec_map),
             cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
             cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
