@@ -102,6 +102,22 @@ ks_err ks_file_write_atomic(const char *path, const void *data, size_t len, stru
         err = write_all(1, "<stdout>", data, len, diag);
         return err;
     }
+    /* A device, fifo or socket (e.g. -o /dev/null) is written in place:
+     * renaming a file over it would replace the device itself. */
+    {
+        struct stat st;
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            if (S_ISDIR(st.st_mode))
+                return ks_diag_set(diag, KS_EIO, "cannot write '%s': is a directory", path);
+            fd = open(path, O_WRONLY | O_CLOEXEC);
+            if (fd < 0)
+                return ks_diag_errno(diag, KS_EIO, "cannot open '%s'", path);
+            err = write_all(fd, path, data, len, diag);
+            if (close(fd) < 0 && !err)
+                err = ks_diag_errno(diag, KS_EIO, "cannot close '%s'", path);
+            return err;
+        }
+    }
     err = ks_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
     if (err)
         return ks_diag_set(diag, err, "'%s': %s", path, ks_err_str(err));
