@@ -9,6 +9,7 @@
  * Rates are the best of ROUNDS alternating passes. */
 #include "core/ks_common.h"
 
+#include "version/dpkg.h"
 #include "version/version.h"
 
 #define LIBDPKG_VOLATILE_API 1
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
 {
     struct pairs dp, rp, d = {0}, r = {0};
     struct dpkg_version *va, *vb;
-    double k_dpkg, l_dpkg_cmp, l_dpkg_parse, k_rpm, l_rpm;
+    double k_dpkg, k_dpkg_cmp, l_dpkg_cmp, l_dpkg_parse, k_rpm, l_rpm;
+    struct ks_dpkg_version *kva, *kvb;
     int out;
 
     if (argc != 3) {
@@ -137,10 +139,20 @@ int main(int argc, char **argv)
         }
     }
 
-    k_dpkg = l_dpkg_cmp = k_rpm = l_rpm = 0;
+    /* kensa pre-parsed, like libdpkg's pre-parsed compare. */
+    kva = malloc(d.n * sizeof(*kva));
+    kvb = malloc(d.n * sizeof(*kvb));
+    if (!kva || !kvb)
+        return 2;
+    for (size_t i = 0; i < d.n; i++) {
+        ks_dpkg_parse(d.a[i], &kva[i]);
+        ks_dpkg_parse(d.b[i], &kvb[i]);
+    }
+    k_dpkg = k_dpkg_cmp = l_dpkg_cmp = k_rpm = l_rpm = 0;
     for (int round = 0; round < ROUNDS; round++) {
         PASS(k_dpkg, d.n, ks_version_cmp(KS_SCHEME_DPKG, d.a[i], d.b[i], &out, NULL); acc += out);
         PASS(l_dpkg_cmp, d.n, acc += dpkg_version_compare(&va[i], &vb[i]));
+        PASS(k_dpkg_cmp, d.n, acc += ks_dpkg_compare(&kva[i], &kvb[i]));
         PASS(k_rpm, r.n, ks_version_cmp(KS_SCHEME_RPM, r.a[i], r.b[i], &out, NULL); acc += out);
         PASS(l_rpm, r.n, acc += rpmvercmp(r.a[i], r.b[i]));
     }
@@ -161,6 +173,8 @@ int main(int argc, char **argv)
     printf("  kensa ks_version_cmp (parse+compare)       %8.2f M pairs/s\n", k_dpkg / 1e6);
     printf("  libdpkg dpkg_version_compare (pre-parsed)  %8.2f M pairs/s  ratio %.2f\n",
            l_dpkg_cmp / 1e6, k_dpkg / l_dpkg_cmp);
+    printf("  kensa ks_dpkg_compare (pre-parsed)         %8.2f M pairs/s  ratio %.2f to libdpkg pre-parsed\n",
+           k_dpkg_cmp / 1e6, k_dpkg_cmp / l_dpkg_cmp);
     printf("  libdpkg parseversion x2 + compare          %8.2f M pairs/s  ratio %.2f\n",
            l_dpkg_parse / 1e6, k_dpkg / l_dpkg_parse);
     printf("rpm: %zu pairs\n", r.n);

@@ -11,11 +11,8 @@
 
 #include "version/scheme.h"
 
-struct dpkg_ver {
-    unsigned long epoch;
-    const char *ver, *ver_end;
-    const char *rev, *rev_end;
-};
+#include "version/dpkg.h"
+
 
 static bool isblank_c(int c)
 {
@@ -78,7 +75,7 @@ static inline void scan8(const char *p, uint64_t x, const char **colon, const ch
     *blank |= (byte_eq(x, ' ') | byte_eq(x, '\t')) != 0;
 }
 
-static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
+static const char *dpkg_parse(const char *s, struct ks_dpkg_version *v)
 {
     const char *p = s, *end = s + strlen(s), *colon = NULL, *hyphen = NULL;
     size_t len = (size_t)(end - s);
@@ -229,26 +226,21 @@ static int verrevcmp(const char *a, const char *ae, const char *b, const char *b
 
 const char *ks_version_dpkg_check(const char *v)
 {
-    struct dpkg_ver d;
+    struct ks_dpkg_version d;
 
     return dpkg_parse(v, &d);
 }
 
-ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_diag *diag)
+/* Compares two parsed versions whose strings start at `a` and `b`. */
+static int compare_parsed(const struct ks_dpkg_version *pa, const struct ks_dpkg_version *pb, const char *a,
+                          const char *b)
 {
-    struct dpkg_ver va, vb;
-    const char *why;
+    struct ks_dpkg_version va = *pa, vb = *pb;
     size_t same;
     int r;
 
-    if ((why = dpkg_parse(a, &va)))
-        return ks_version_invalid(diag, "dpkg", a, why);
-    if ((why = dpkg_parse(b, &vb)))
-        return ks_version_invalid(diag, "dpkg", b, why);
-    if (va.epoch != vb.epoch) {
-        *out = va.epoch > vb.epoch ? 1 : -1;
-        return KS_OK;
-    }
+    if (va.epoch != vb.epoch)
+        return va.epoch > vb.epoch ? 1 : -1;
     /* Identical leading bytes of the raw strings are identical leading
      * bytes of the parts when the parts start at the same offset. */
     same = common_prefix(a, (size_t)(va.rev_end - a), b, (size_t)(vb.rev_end - b));
@@ -263,6 +255,31 @@ ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_dia
                               ? KS_MIN(same - (size_t)(va.rev - a),
                                        (size_t)KS_MIN(va.rev_end - va.rev, vb.rev_end - vb.rev))
                               : 0);
-    *out = ks_version_sign(r);
+    return ks_version_sign(r);
+}
+
+ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_diag *diag)
+{
+    struct ks_dpkg_version va, vb;
+    const char *why;
+
+    if ((why = dpkg_parse(a, &va)))
+        return ks_version_invalid(diag, "dpkg", a, why);
+    if ((why = dpkg_parse(b, &vb)))
+        return ks_version_invalid(diag, "dpkg", b, why);
+    *out = compare_parsed(&va, &vb, a, b);
     return KS_OK;
+}
+
+const char *ks_dpkg_parse(const char *s, struct ks_dpkg_version *out)
+{
+    const char *why = dpkg_parse(s, out);
+
+    out->str = s;
+    return why;
+}
+
+int ks_dpkg_compare(const struct ks_dpkg_version *a, const struct ks_dpkg_version *b)
+{
+    return compare_parsed(a, b, a->str, b->str);
 }

@@ -6,6 +6,7 @@
 #include "core/limits.h"
 #include "formats/json.h"
 #include "version/osv.h"
+#include "version/dpkg.h"
 #include "version/version.h"
 
 static int cmp(enum ks_scheme s, const char *a, const char *b)
@@ -503,11 +504,34 @@ static void test_osv_pypa(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* The parsed API orders exactly as ks_version_cmp(). */
+static void test_dpkg_parsed(void **state)
+{
+    static const char *const v[] = {"1.0~rc1-1", "1.0-1", "1:0.9", "2.36-9+deb12u4",
+                                    "2.36-9+deb12u10", "7.88.1-10+deb12u5", "1.0+dfsg-1",
+                                    "1.0", "0:1.0", "1.0-0", "a1", "1.0~~", "1.0~"};
+    struct ks_dpkg_version pa, pb;
+
+    (void)state;
+    for (size_t i = 0; i < KS_ARRAY_LEN(v); i++) {
+        assert_null(ks_dpkg_parse(v[i], &pa));
+        for (size_t k = 0; k < KS_ARRAY_LEN(v); k++) {
+            int want = 0;
+            assert_null(ks_dpkg_parse(v[k], &pb));
+            assert_int_equal(ks_version_cmp(KS_SCHEME_DPKG, v[i], v[k], &want, NULL), KS_OK);
+            assert_int_equal(ks_dpkg_compare(&pa, &pb), want);
+        }
+    }
+    assert_non_null(ks_dpkg_parse("1:", &pa));
+    assert_non_null(ks_dpkg_parse("", &pa));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_ecosystems),
             cmocka_unit_test(test_dpkg),
+            cmocka_unit_test(test_dpkg_parsed),
             cmocka_unit_test(test_rpm),
             cmocka_unit_test(test_pep440),
             cmocka_unit_test(test_semver),
