@@ -10,7 +10,8 @@
 #include <time.h>
 
 const char cmd_db_help[] =
-        "usage: kensa db import [--db FILE] [--strict] [--format F] [--ecosystem E] SOURCE...\n"
+        "usage: kensa db import [--db FILE] [--strict] [--dry-run] [--format F] [--ecosystem E]\n"
+        "                      SOURCE...\n"
         "       kensa db update [--db FILE] --feeds FILE\n"
         "       kensa db status [--db FILE] [--format table|json]\n"
         "       kensa db search ID [--db FILE] [--format json]\n"
@@ -30,6 +31,7 @@ const char cmd_db_help[] =
         "  --db FILE          the database (default $KENSA_DB, else $KENSA_HOME/vuln.db,\n"
         "                     else /var/lib/kensa/vuln.db)\n"
         "  --strict           import: any rejected record fails the import\n"
+        "  --dry-run          import: parse and validate only, write nothing\n"
         "  --format F         import: the input format; status/search/lookup: output\n"
         "  --ecosystem E      import: ecosystem of updateinfo data whose ids do not tell it;\n"
         "                     lookup: an OSV ecosystem name such as PyPI or Debian:12\n"
@@ -43,6 +45,7 @@ enum {
     OPT_ECOSYSTEM,
     OPT_PACKAGE,
     OPT_VERSION,
+    OPT_DRY_RUN,
 };
 
 struct db_opts {
@@ -53,6 +56,7 @@ struct db_opts {
     const char *package;
     const char *version;
     bool strict;
+    bool dry_run;
 };
 
 static int db_opt(int c, const char *arg, void *ctx)
@@ -76,6 +80,9 @@ static int db_opt(int c, const char *arg, void *ctx)
         break;
     case OPT_VERSION:
         o->version = arg;
+        break;
+    case OPT_DRY_RUN:
+        o->dry_run = true;
         break;
     default:
         return ks_cmd_usage_error(o->sub, "unknown option");
@@ -107,7 +114,8 @@ static int output_format(const char *sub, const char *f, bool *json)
 
 static int do_import(struct db_opts *o, int n, char **inputs)
 {
-    struct ks_vdb_import_opts io = {o->db, o->format, o->ecosystem, o->strict, &ks_env.limits};
+    struct ks_vdb_import_opts io = {o->db,   o->format,      o->ecosystem,
+                                    o->strict, &ks_env.limits, o->dry_run};
     struct ks_vdb_import_report rep;
     struct ks_diag diag = KS_DIAG_INIT;
 
@@ -129,7 +137,9 @@ static int do_import(struct db_opts *o, int n, char **inputs)
             fprintf(stderr, "kensa: ... and %llu more rejects from '%s'\n",
                     (unsigned long long)(s->rejected - s->nrejects_kept), s->name);
     }
-    if (!err && !ks_env.quiet)
+    if (!err && !ks_env.quiet && o->dry_run)
+        printf("parsed only (--dry-run): '%s' not touched\n", o->db);
+    else if (!err && !ks_env.quiet)
         printf("%s: %llu vulnerabilities; changes: %llu added, %llu changed, %llu withdrawn, "
                "%llu removed\n",
                o->db, (unsigned long long)rep.vulns, (unsigned long long)rep.added,
@@ -240,6 +250,7 @@ int cmd_db(int argc, char **argv)
             {"ecosystem", required_argument, NULL, OPT_ECOSYSTEM},
             {"package", required_argument, NULL, OPT_PACKAGE},
             {"version", required_argument, NULL, OPT_VERSION},
+            {"dry-run", no_argument, NULL, OPT_DRY_RUN},
             {NULL, 0, NULL, 0},
     };
     struct db_opts o = {0};

@@ -203,6 +203,11 @@ ks_err vdb_emit(struct vdb_ctx *ctx, struct vdb_record *r, struct ks_diag *diag)
     int64_t rec_id = 0, blob_id = 0;
     bool exists = false, same = false, was_withdrawn = false;
 
+    if (!ctx->db) { /* parse-only */
+        ctx->rep->imported++;
+        note_modified(ctx, r->modified);
+        return KS_OK;
+    }
     ks_stmt_bind_text(s->find, 1, r->feed);
     ks_stmt_bind_text(s->find, 2, r->rid);
     if ((err = ks_stmt_step(s->find, &row, diag)))
@@ -266,6 +271,10 @@ reset:
 
 ks_err vdb_emit_kev(struct vdb_ctx *ctx, const struct vdb_kev *k, struct ks_diag *diag)
 {
+    if (!ctx->db) {
+        ctx->rep->imported++;
+        return KS_OK;
+    }
     struct ks_stmt *st = ctx->st->ins_kev;
     ks_stmt_bind_text(st, 1, k->cve);
     ks_stmt_bind_int(st, 2, ctx->source_id);
@@ -284,6 +293,10 @@ ks_err vdb_emit_kev(struct vdb_ctx *ctx, const struct vdb_kev *k, struct ks_diag
 ks_err vdb_emit_epss(struct vdb_ctx *ctx, const char *cve, double epss, double pct,
                      struct ks_diag *diag)
 {
+    if (!ctx->db) {
+        ctx->rep->imported++;
+        return KS_OK;
+    }
     struct ks_stmt *st = ctx->st->ins_epss;
     ks_stmt_bind_text(st, 1, cve);
     ks_stmt_bind_int(st, 2, ctx->source_id);
@@ -400,7 +413,9 @@ static const char *detect_tree(const struct ks_value *doc)
         return "nvd";
     if (ks_value_get(doc, "distroversion") && ks_value_get(doc, "packages"))
         return "alpine-secdb";
-    if (ks_value_get(doc, "id") && (ks_value_get(doc, "modified") || ks_value_get(doc, "affected")))
+    /* OSV: an object with an "id" string (required fields are checked by
+     * the reader, so a record lacking them is a clear reject, not "unknown") */
+    if (ks_value_is(ks_value_get(doc, "id"), KS_VSTRING))
         return "osv";
     /* tracker: { package: { CVE-...: {...} } } */
     if (doc->u.o.len > 0) {
@@ -513,7 +528,7 @@ static ks_err import_zip(struct vdb_ctx *ctx, const char *path, struct ks_diag *
             break;
         }
         if (err == KS_EPARSE || err == KS_ELIMIT) { /* one hostile member */
-            ctx->cur_file = path;
+            ctx->cur_file = NULL; /* the reader's message names the archive */
             vdb_count_read(ctx);
             if ((err = vdb_reject(ctx, "%s", d.msg)))
                 break;
@@ -564,7 +579,7 @@ static ks_err import_zip(struct vdb_ctx *ctx, const char *path, struct ks_diag *
         }
     }
     if (!err && !any)
-        ctx->rep->files++; /* an empty archive is still an input */
+        ctx->rep->files++; /* an archive without advisories is still an input */
 done:
     ks_archive_close(ar);
     ks_buf_release(&b);
@@ -588,6 +603,7 @@ static ks_err import_file(struct vdb_ctx *ctx, const char *path, struct ks_diag 
     if (err == KS_ELIMIT || (compressed && err == KS_EPARSE)) {
         /* over a limit, a bomb or a truncated/corrupt stream: one reject */
         ctx->cur_file = NULL;
+        ctx->rep->files++;
         vdb_count_read(ctx);
         err = vdb_reject(ctx, "%s", d.msg);
         if (err)
@@ -1018,6 +1034,54 @@ static ks_err finish_import(struct ks_db *db, int64_t import_id, struct ks_vdb_i
     return meta_set(db, "vulnerabilities", buf, diag);
 }
 
+static ks_err dry_import(const struct ks_vdb_import_opts *opts, const char *const *inputs,
+                         size_t ninputs, struct ks_vdb_import_report *rep, struct ks_diag *diag)
+{
+    ks_err err = KS_OK;
+    for (size_t i = 0; !err && i < ninputs; i++) {
+        struct ks_arena rec_arena = KS_ARENA_INIT(1 << 20, 0);
+        struct vdb_ctx ctx = {0};
+        ctx.arena = &rec_arena;
+        ctx.lim = opts->lim;
+        ctx.format = opts->format;
+        ctx.ecosystem = opts->ecosystem;
+        ctx.rep = &rep->sources[i];
+        ctx.strict = opts->strict;
+        ctx.digest = ks_sha256_new();
+        ks_buf_init(&ctx.scratch, 0);
+        snprintf(ctx.rep->name, sizeof(ctx.rep->name), "%s", inputs[i]);
+        err = ctx.digest ? import_path(&ctx, inputs[i], 0, diag)
+                         : ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        if (ctx.digest)
+            ks_sha256_free(ctx.digest);
+        ks_buf_release(&ctx.scratch);
+        ks_arena_release(&rec_arena);
+    }
+    return err;
+}
+
+ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
+                         const struct ks_limits *lim, struct ks_vdb_source_report *rep,
+                         struct ks_diag *diag)
+{
+    struct ks_arena rec_arena = KS_ARENA_INIT(1 << 16, 64u << 20);
+    struct vdb_ctx ctx = {0};
+    memset(rep, 0, sizeof(*rep));
+    ctx.arena = &rec_arena;
+    ctx.lim = lim;
+    ctx.format = format;
+    ctx.rep = rep;
+    ctx.digest = ks_sha256_new();
+    ks_buf_init(&ctx.scratch, 0);
+    ks_err err = ctx.digest ? import_bytes(&ctx, name, data, len, diag)
+                            : ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (ctx.digest)
+        ks_sha256_free(ctx.digest);
+    ks_buf_release(&ctx.scratch);
+    ks_arena_release(&rec_arena);
+    return err;
+}
+
 ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *inputs,
                      size_t ninputs, struct ks_vdb_import_report *rep, struct ks_diag *diag)
 {
@@ -1041,6 +1105,10 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     if (!rep->sources)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     rep->nsources = ninputs;
+    if (opts->dry_run) {
+        ks_arena_release(&arena);
+        return dry_import(opts, inputs, ninputs, rep, diag);
+    }
 
     if ((err = ks_buf_addf(&tmp, "%s.tmp-%ld", opts->db_path, (long)getpid())))
         goto done;

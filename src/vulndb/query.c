@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 struct lookup_stmts {
-    struct ks_stmt *aff, *ev, *ver, *has_ver, *vulns, *sev, *kev, *epss;
+    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *kev, *epss;
 };
 
 struct ks_vdb {
@@ -55,6 +55,8 @@ ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
     *out = v;
     return KS_OK;
 fail:
+    if (err == KS_EDB)
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' is not a kensa vulnerability DB", path);
     if (v->db)
         ks_db_close(v->db);
     free(v);
@@ -471,7 +473,6 @@ static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int
 {
     KS_VEC(struct ks_osv_event) ev = KS_VEC_INIT;
     KS_VEC(struct ks_osv_range) rg = KS_VEC_INIT;
-    KS_VEC(const char *) vers = KS_VEC_INIT;
     KS_VEC(size_t) starts = KS_VEC_INIT;
     bool row;
     ks_err err = KS_OK;
@@ -487,17 +488,6 @@ static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int
         *hit = !err;
         goto done;
     }
-    ks_stmt_bind_int(q->ver, 1, aff_id);
-    while (!(err = ks_stmt_step(q->ver, &row, diag)) && row) {
-        const char *s = ks_arena_strdup(a, ks_stmt_text(q->ver, 0));
-        if (!s || KS_VEC_PUSH(&vers, s)) {
-            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
-            break;
-        }
-    }
-    ks_stmt_reset(q->ver);
-    if (err)
-        goto done;
     ks_stmt_bind_int(q->ev, 1, aff_id);
     while (!(err = ks_stmt_step(q->ev, &row, diag)) && row) {
         int64_t r = ks_stmt_int(q->ev, 0);
@@ -525,7 +515,10 @@ static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int
         goto done;
     for (size_t i = 0; i < rg.len; i++)
         rg.items[i].events = ev.items + starts.items[i];
-    struct ks_osv_affected oa = {rg.items, rg.len, vers.items, vers.len};
+    /* Listed versions were matched exactly above; comparing each listed
+     * version under the scheme (1.0 == 1.0.0) costs a parse per entry and the
+     * ranges cover those versions anyway, so they are not passed again. */
+    struct ks_osv_affected oa = {rg.items, rg.len, NULL, 0};
     struct ks_diag d = KS_DIAG_INIT;
     ks_err e = ks_osv_affects(scheme, &oa, version, hit, &d);
     if (e && e != KS_EUNSUPPORTED) {
@@ -536,7 +529,6 @@ static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int
 done:
     KS_VEC_RELEASE(&ev);
     KS_VEC_RELEASE(&rg);
-    KS_VEC_RELEASE(&vers);
     KS_VEC_RELEASE(&starts);
     return err;
 }
@@ -577,7 +569,6 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
            " a.ecosystem, a.package FROM affected a JOIN records r ON r.id=a.record"
            " WHERE a.ecosystem=?1 AND a.package=?2")
     P(ev, "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 ORDER BY rng, seq")
-    P(ver, "SELECT version FROM versions WHERE affected=?1")
     P(has_ver, "SELECT 1 FROM versions WHERE affected=?1 AND version=?2")
     P(vulns, "SELECT DISTINCT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
              " WHERE ri.record=?1 AND ri.about=(SELECT max(about) FROM record_ids"

@@ -53,6 +53,7 @@ struct ks_vdb_import_opts {
     const char *ecosystem; /* updateinfo: ecosystem when the ids do not tell */
     bool strict;           /* any reject fails the import */
     const struct ks_limits *lim;
+    bool dry_run;          /* parse and validate only: no database is touched */
 };
 
 struct ks_vdb_import_report {
@@ -69,6 +70,14 @@ struct ks_vdb_import_report {
 ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *inputs,
                      size_t ninputs, struct ks_vdb_import_report *rep, struct ks_diag *diag);
 void ks_vdb_import_report_release(struct ks_vdb_import_report *rep);
+
+/* Parses one in-memory document named `name` (its extension and content
+ * select the reader unless `format` is given) and validates every record
+ * without storing anything: for fuzzing and for the benchmarks' parse-only
+ * pass. Counts and rejects go to `rep`. */
+ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
+                         const struct ks_limits *lim, struct ks_vdb_source_report *rep,
+                         struct ks_diag *diag);
 
 /* The formats ks_vdb_import() accepts for --format, NULL-terminated. */
 extern const char *const ks_vdb_formats[];
