@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/str.h"
+#include "formats/json.h"
 #include "vulndb/vulndb.h"
 
 #include <time.h>
@@ -153,10 +154,38 @@ static int do_import(struct db_opts *o, int n, char **inputs)
     return KS_EXIT_OK;
 }
 
+/* The table view of `db status`: the same data as the JSON, one source a line. */
 static void print_table_status(const char *json_text)
 {
-    /* the table is the JSON's content, read back line by line: keep it simple */
-    fputs(json_text, stdout);
+    struct ks_arena a = KS_ARENA_INIT(1 << 16, 0);
+    struct ks_value *v = NULL;
+    struct ks_limits lim;
+    ks_limits_init(&lim);
+    if (ks_json_parse(&a, "status", json_text, strlen(json_text), &lim, &v, NULL)) {
+        fputs(json_text, stdout);
+        ks_arena_release(&a);
+        return;
+    }
+    int64_t n = 0;
+    ks_value_int(ks_value_get(v, "vulnerabilities"), &n);
+    printf("database: %s (schema %s)\n", ks_value_get_str(v, "path"), "1");
+    printf("digest:   %s\n", ks_value_get_str(v, "digest") ? ks_value_get_str(v, "digest") : "-");
+    printf("vulnerabilities: %lld\n\n", (long long)n);
+    printf("%-40s %-15s %9s %8s %-20s %8s\n", "SOURCE", "FORMAT", "RECORDS", "REJECTED",
+           "NEWEST", "AGE");
+    const struct ks_value *src = ks_value_get(v, "sources");
+    for (size_t i = 0; i < ks_value_len(src); i++) {
+        const struct ks_value *s = ks_value_at(src, i);
+        int64_t rec = 0, rej = 0, age = 0;
+        ks_value_int(ks_value_get(s, "records"), &rec);
+        ks_value_int(ks_value_get(s, "rejected"), &rej);
+        ks_value_int(ks_value_get(s, "age_seconds"), &age);
+        const char *newest = ks_value_get_str(s, "newest_modified");
+        printf("%-40s %-15s %9lld %8lld %-20.20s %7lldd\n", ks_value_get_str(s, "name"),
+               ks_value_get_str(s, "format") ? ks_value_get_str(s, "format") : "-",
+               (long long)rec, (long long)rej, newest ? newest : "-", (long long)(age / 86400));
+    }
+    ks_arena_release(&a);
 }
 
 static int do_status(struct db_opts *o)

@@ -86,7 +86,7 @@ static ks_err make_blob(struct vdb_ctx *ctx, const struct ks_value *v, struct vd
     }
     const char *sev = ks_value_str(ks_value_path(v, "database_specific.severity"));
     if (sev)
-        ks_jw_kstr(&jw, "severity", sev);
+        ks_jw_kstr(&jw, "severity_label", sev);
     const struct ks_value *rel = ks_value_get(v, "related");
     if (ks_value_len(rel)) {
         ks_jw_key(&jw, "related");
