@@ -13,7 +13,7 @@
 const char cmd_db_help[] =
         "usage: kensa db import [--db FILE] [--strict] [--dry-run] [--format F] [--ecosystem E]\n"
         "                      SOURCE...\n"
-        "       kensa db update [--db FILE] --feeds FILE\n"
+        "       kensa db update [--db FILE] --feeds FILE [--max-size SIZE] [--timeout SECONDS]\n"
         "       kensa db status [--db FILE] [--format table|json]\n"
         "       kensa db search ID [--db FILE] [--format json]\n"
         "       kensa db lookup --ecosystem E --package N --version V [--db FILE]"
@@ -25,7 +25,9 @@ const char cmd_db_help[] =
         "           osv, nvd, kev, epss, debian-tracker, alpine-secdb, updateinfo) into a\n"
         "           new file renamed over the old one; prints per source the records\n"
         "           read, imported and rejected, and the first rejects\n"
-        "  update   downloads the feeds listed in --feeds and imports them (kensa-net)\n"
+        "  update   downloads the feeds listed in --feeds (lines 'NAME URL [sha256:HEX]')\n"
+        "           with ETag/If-Modified-Since and imports the changed ones (kensa-net);\n"
+        "           a failed download, checksum or import leaves the DB as it was\n"
         "  status   sources, record counts, newest dates, digests and ages\n"
         "  search   everything known about a CVE/GHSA/OSV id and its aliases\n"
         "  lookup   the advisories affecting exactly this package version\n\n"
@@ -116,7 +118,7 @@ static int output_format(const char *sub, const char *f, bool *json)
 static int do_import(struct db_opts *o, int n, char **inputs)
 {
     struct ks_vdb_import_opts io = {o->db,   o->format,      o->ecosystem,
-                                    o->strict, &ks_env.limits, o->dry_run};
+                                    o->strict, &ks_env.limits, o->dry_run, NULL};
     struct ks_vdb_import_report rep;
     struct ks_diag diag = KS_DIAG_INIT;
 

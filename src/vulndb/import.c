@@ -1161,11 +1161,12 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
         ctx.st = &st;
         ctx.digest = ks_sha256_new();
         ks_buf_init(&ctx.scratch, 0);
-        snprintf(ctx.rep->name, sizeof(ctx.rep->name), "%s", inputs[i]);
+        const char *sname = opts->names ? opts->names[i] : inputs[i];
+        snprintf(ctx.rep->name, sizeof(ctx.rep->name), "%s", sname);
         if (!ctx.digest)
             err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
         if (!err)
-            err = begin_source(&ctx, inputs[i], diag);
+            err = begin_source(&ctx, sname, diag);
         if (!err)
             err = import_path(&ctx, inputs[i], 0, diag);
         if (err == KS_EPARSE && !diag->msg[0] && ctx.rep->nrejects_kept)

@@ -54,6 +54,7 @@ struct ks_vdb_import_opts {
     bool strict;           /* any reject fails the import */
     const struct ks_limits *lim;
     bool dry_run;          /* parse and validate only: no database is touched */
+    const char *const *names; /* source names, one per input; NULL: the inputs */
 };
 
 struct ks_vdb_import_report {
