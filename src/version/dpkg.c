@@ -22,23 +22,104 @@ static bool isblank_c(int c)
     return c == ' ' || c == '\t';
 }
 
+/* dpkg's order(): digits 0 (never reached), letters their code, '~' -1,
+ * other bytes c + 256 with c a (signed) char as dpkg reads it, so bytes
+ * >= 0x80 order below '!'; the end of the string is 0. */
+/* generated from the rule above */
+static const short order_tab[256] = {
+        0, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271,
+        272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287,
+        288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 314, 315, 316, 317, 318, 319,
+        320, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79,
+        80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 347, 348, 349, 350, 351,
+        352, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+        112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 379, 380, 381, -1, 383,
+        128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+        144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
+        160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175,
+        176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+        192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+        208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+        224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+        240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+};
+
+/* SWAR: the high bit of each byte of x that equals c, exactly (no carries
+ * between bytes), so that the first and last matches can be located. */
+static inline uint64_t byte_eq(uint64_t x, unsigned char c)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t y = x ^ (0x0101010101010101ULL * c);
+
+    return ~(((y & low7) + low7) | y | low7);
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t x;
+
+    memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x; /* byte i of the string is bits 8i..8i+7 */
+}
+
+static inline void scan8(const char *p, uint64_t x, const char **colon, const char **hyphen,
+                         bool *blank)
+{
+    uint64_t mc = byte_eq(x, ':'), mh = byte_eq(x, '-');
+
+    if (mc && !*colon)
+        *colon = p + __builtin_ctzll(mc) / 8;
+    if (mh)
+        *hyphen = p + (63 - __builtin_clzll(mh)) / 8;
+    *blank |= (byte_eq(x, ' ') | byte_eq(x, '\t')) != 0;
+}
+
 static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
 {
-    const char *end, *p, *colon, *hyphen;
+    const char *p = s, *end = s + strlen(s), *colon = NULL, *hyphen = NULL;
+    size_t len = (size_t)(end - s);
+    bool blank = false;
 
-    while (isblank_c(*s))
-        s++;
-    if (!*s)
+    /* One pass, eight bytes at a time: first ':', last '-', any blank. The
+     * tail of a string of 8 bytes or more is the last 8 bytes, shifted so
+     * that bytes already seen become NULs (which match nothing). */
+    if (len >= 8) {
+        for (; end - p >= 8; p += 8)
+            scan8(p, load8(p), &colon, &hyphen, &blank);
+        if (p < end) {
+            size_t seen = (size_t)(p - (end - 8));
+
+            scan8(end - 8, load8(end - 8) >> (8 * seen) << (8 * seen), &colon, &hyphen, &blank);
+        }
+    } else {
+        for (; p < end; p++) {
+            if (*p == ':' && !colon)
+                colon = p;
+            else if (*p == '-')
+                hyphen = p;
+            else if (isblank_c(*p))
+                blank = true;
+        }
+    }
+    if (blank) {
+        /* dpkg trims blanks at both ends and rejects embedded ones; colon
+         * and hyphen, not being blanks, stay where they are. */
+        while (isblank_c(*s))
+            s++;
+        while (end > s && isblank_c(end[-1]))
+            end--;
+        for (p = s; p < end; p++)
+            if (isblank_c(*p))
+                return "version string has embedded spaces";
+    }
+    if (s == end)
         return "version string is empty";
-    end = s + strlen(s);
-    while (end > s && isblank_c(end[-1]))
-        end--;
-    for (p = s; p < end; p++)
-        if (isblank_c(*p))
-            return "version string has embedded spaces";
     if (end - s > KS_VERSION_MAX_LEN)
         return "version string is too long";
-    colon = memchr(s, ':', (size_t)(end - s));
     v->epoch = 0;
     if (colon) {
         /* strtol() semantics: optional sign, digits, must end at the colon. */
@@ -49,7 +130,8 @@ static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
         if (*p == '+' || *p == '-')
             neg = *p++ == '-';
         if (!ks_version_isdigit(*p))
-            return p == colon && p == s ? "epoch in version is empty" : "epoch in version is not number";
+            return p == colon && p == s ? "epoch in version is empty"
+                                        : "epoch in version is not number";
         for (; ks_version_isdigit(*p); p++) {
             if (e <= INT_MAX)
                 e = e * 10 + (unsigned long)(*p - '0');
@@ -65,15 +147,8 @@ static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
         v->epoch = e;
         s = colon + 1;
     }
-    hyphen = NULL;
-    for (p = end; p > s; p--) {
-        if (p[-1] == '-') {
-            hyphen = p - 1;
-            break;
-        }
-    }
     v->ver = s;
-    if (hyphen) {
+    if (hyphen && hyphen >= s) {
         if (hyphen + 1 == end)
             return "revision number is empty";
         v->ver_end = hyphen;
@@ -88,28 +163,44 @@ static const char *dpkg_parse(const char *s, struct dpkg_ver *v)
     return NULL;
 }
 
-static int order(int c)
+#define DIGIT(p) ((unsigned)(*(p) - '0') < 10u)
+
+/* Length of the common prefix of two byte ranges, eight bytes at a time. */
+static size_t common_prefix(const char *a, size_t la, const char *b, size_t lb)
 {
-    if (ks_version_isdigit(c))
-        return 0;
-    if (ks_version_isalpha(c))
-        return c;
-    if (c == '~')
-        return -1;
-    if (c)
-        return c + 256;
-    return 0;
+    size_t n = KS_MIN(la, lb), i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t d = load8(a + i) ^ load8(b + i);
+
+        if (d)
+            return i + (size_t)__builtin_ctzll(d) / 8;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
 }
 
-/* verrevcmp() on slices: a missing byte behaves as dpkg's NUL. */
-static int verrevcmp(const char *a, const char *ae, const char *b, const char *be)
+/* verrevcmp() on slices: a missing byte behaves as dpkg's NUL.
+ *
+ * Versions compared in practice share long prefixes (one package's
+ * history). verrevcmp walks both strings in lockstep through runs of
+ * digits and non-digits, so `same` identical leading bytes can be skipped
+ * up to the start of the run they end in; from there the walk is the same. */
+static int verrevcmp(const char *a, const char *ae, const char *b, const char *be, size_t same)
 {
+    if (same) {
+        while (same > 0 && DIGIT(a + same - 1))
+            same--;
+        a += same;
+        b += same;
+    }
     while (a < ae || b < be) {
         int first_diff = 0;
 
-        while ((a < ae && !ks_version_isdigit(*a)) || (b < be && !ks_version_isdigit(*b))) {
-            int ac = a < ae ? order((unsigned char)*a) : 0;
-            int bc = b < be ? order((unsigned char)*b) : 0;
+        while ((a < ae && !DIGIT(a)) || (b < be && !DIGIT(b))) {
+            int ac = a < ae ? order_tab[(unsigned char)*a] : 0;
+            int bc = b < be ? order_tab[(unsigned char)*b] : 0;
 
             if (ac != bc)
                 return ac - bc;
@@ -120,15 +211,15 @@ static int verrevcmp(const char *a, const char *ae, const char *b, const char *b
             a++;
         while (b < be && *b == '0')
             b++;
-        while (a < ae && b < be && ks_version_isdigit(*a) && ks_version_isdigit(*b)) {
+        while (a < ae && b < be && DIGIT(a) && DIGIT(b)) {
             if (!first_diff)
                 first_diff = *a - *b;
             a++;
             b++;
         }
-        if (a < ae && ks_version_isdigit(*a))
+        if (a < ae && DIGIT(a))
             return 1;
-        if (b < be && ks_version_isdigit(*b))
+        if (b < be && DIGIT(b))
             return -1;
         if (first_diff)
             return first_diff;
@@ -147,6 +238,7 @@ ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_dia
 {
     struct dpkg_ver va, vb;
     const char *why;
+    size_t same;
     int r;
 
     if ((why = dpkg_parse(a, &va)))
@@ -157,9 +249,20 @@ ks_err ks_version_dpkg_cmp(const char *a, const char *b, int *out, struct ks_dia
         *out = va.epoch > vb.epoch ? 1 : -1;
         return KS_OK;
     }
-    r = verrevcmp(va.ver, va.ver_end, vb.ver, vb.ver_end);
+    /* Identical leading bytes of the raw strings are identical leading
+     * bytes of the parts when the parts start at the same offset. */
+    same = common_prefix(a, (size_t)(va.rev_end - a), b, (size_t)(vb.rev_end - b));
+    r = verrevcmp(va.ver, va.ver_end, vb.ver, vb.ver_end,
+                  va.ver - a == vb.ver - b && same > (size_t)(va.ver - a)
+                          ? KS_MIN(same - (size_t)(va.ver - a),
+                                   (size_t)KS_MIN(va.ver_end - va.ver, vb.ver_end - vb.ver))
+                          : 0);
     if (!r)
-        r = verrevcmp(va.rev, va.rev_end, vb.rev, vb.rev_end);
+        r = verrevcmp(va.rev, va.rev_end, vb.rev, vb.rev_end,
+                      va.rev - a == vb.rev - b && same > (size_t)(va.rev - a)
+                              ? KS_MIN(same - (size_t)(va.rev - a),
+                                       (size_t)KS_MIN(va.rev_end - va.rev, vb.rev_end - vb.rev))
+                              : 0);
     *out = ks_version_sign(r);
     return KS_OK;
 }

@@ -117,7 +117,7 @@ static bool listed(enum ks_scheme scheme, const struct ks_osv_affected *a, const
 
         if (!strcmp(a->versions[i], version))
             return true;
-        if (ks_version_valid(scheme, a->versions[i]) &&
+        if (ks_version_valid(scheme, version) && ks_version_valid(scheme, a->versions[i]) &&
             !ks_version_cmp(scheme, version, a->versions[i], &c, NULL) && c == 0)
             return true;
     }
@@ -131,12 +131,14 @@ ks_err ks_osv_affects(enum ks_scheme scheme, const struct ks_osv_affected *a, co
     int c;
 
     *affected = false;
-    if (!ks_version_valid(scheme, version))
-        return ks_version_cmp(scheme, version, version, &c, diag);
+    /* Listed strings match even when the scheme rejects them: OSV compares
+     * the `versions` list as strings, and real lists hold legacy versions. */
     if (listed(scheme, a, version)) {
         *affected = true;
         return KS_OK;
     }
+    if (!ks_version_valid(scheme, version))
+        return ks_version_cmp(scheme, version, version, &c, diag);
     for (size_t i = 0; i < a->nranges; i++) {
         bool inc;
         ks_err err;

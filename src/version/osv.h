@@ -71,7 +71,8 @@ bool ks_osv_event_kind_parse(const char *s, enum ks_osv_event_kind *out);
  *  - KS_EUNSUPPORTED with *affected = false when the version is not covered
  *    by versions/ECOSYSTEM/SEMVER but a GIT range exists, which only commit
  *    history could decide;
- *  - KS_EPARSE when `version` is invalid for the scheme, or an event version
+ *  - KS_EPARSE when `version` is invalid for the scheme (and not listed
+ *    verbatim in `versions`), or an event version
  *    of a range that must be evaluated is invalid (detail names it);
  *  - KS_ELIMIT for a range with more than KS_OSV_MAX_EVENTS events;
  *  - KS_EINVAL for a scheme without a comparator (KS_SCHEME_NONE).

@@ -6,7 +6,8 @@
  * absent epoch is 0; an absent release sorts before every present release
  * (labelCompare's rule, which keeps the order total; rpmverCmp() would treat
  * it as equal to any release, which is not transitive). rpm accepts any
- * string, so only the empty and overlong ones are refused here. */
+ * string as long as the version part is not empty (labelCompare's
+ * "invalid version"); overlong ones are refused here too. */
 #include "core/ks_common.h"
 
 #include "version/scheme.h"
@@ -49,6 +50,8 @@ static const char *rpm_parse(const char *s, struct rpm_evr *out)
         out->ve = end;
         out->r = out->re = NULL;
     }
+    if (out->v == out->ve)
+        return "version part is empty";
     return NULL;
 }
 

@@ -54,13 +54,13 @@ static const struct {
         [KS_SCHEME_NONE] = {"none", NULL, NULL},
         [KS_SCHEME_DPKG] = {"dpkg", ks_version_dpkg_cmp, ks_version_dpkg_check},
         [KS_SCHEME_RPM] = {"rpm", ks_version_rpm_cmp, ks_version_rpm_check},
-        [KS_SCHEME_APK] = {"apk", NULL, NULL},
+        [KS_SCHEME_APK] = {"apk", ks_version_apk_cmp, ks_version_apk_check},
         [KS_SCHEME_PEP440] = {"pep440", ks_version_pep440_cmp, ks_version_pep440_check},
         [KS_SCHEME_SEMVER] = {"semver", ks_version_semver_cmp, ks_version_semver_check},
-        [KS_SCHEME_GO] = {"go", NULL, NULL},
-        [KS_SCHEME_MAVEN] = {"maven", NULL, NULL},
-        [KS_SCHEME_RUBYGEMS] = {"rubygems", NULL, NULL},
-        [KS_SCHEME_NUGET] = {"nuget", NULL, NULL},
+        [KS_SCHEME_GO] = {"go", ks_version_go_cmp, ks_version_go_check},
+        [KS_SCHEME_MAVEN] = {"maven", ks_version_maven_cmp, ks_version_maven_check},
+        [KS_SCHEME_RUBYGEMS] = {"rubygems", ks_version_rubygems_cmp, ks_version_rubygems_check},
+        [KS_SCHEME_NUGET] = {"nuget", ks_version_nuget_cmp, ks_version_nuget_check},
         [KS_SCHEME_COMPOSER] = {"composer", NULL, NULL},
 };
 

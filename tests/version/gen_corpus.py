@@ -177,8 +177,92 @@ def npm_histories():
     return hist
 
 
+def go_corpus():
+    """Go: module versions from the Go vulndb (SEMVER ranges, given without
+    the 'v') and from the go.sum/go.mod files of Debian's Go packages."""
+    hist = osv_dir_histories(os.path.join(DATA, "osv", "go", "*.json"),
+                             lambda p: json.load(open(p)))
+    hist = [["v" + v for v in h] for h in hist]
+    mods = {}
+    files = glob.glob("/usr/share/go-*/src/**/go.sum", recursive=True)
+    files += glob.glob("/usr/share/gocode/src/**/go.mod", recursive=True)
+    for path in files:
+        for line in open(path, errors="replace"):
+            m = re.match(r"^\s*(?:require\s+)?(\S+)\s+(v\S+?)(?:/go\.mod)?(?:\s|$)", line)
+            if m:
+                mods.setdefault(m.group(1), []).append(m.group(2))
+    hist += list(mods.values())
+    go_all = [v for h in hist for v in h]
+    go_alpha = list("0123456789.-+vxaZ")
+    go_tokens = ["-alpha", "-beta.1", "-rc.1", "-0", "-00", "-01", ".0", "+incompatible",
+                 "+build.01", "-0.20200101000000-abcdef123456", "18446744073709551616",
+                 "99999999999999999999999", "v", "-", ".", "+", "--", "V"]
+    write("go.tsv", history_pairs(hist, 30000, 3) + sorted_neighbours(go_all, 5000) +
+          [(a, b) for a, b in [("v1", "v1.0.0"), ("v1.2", "v1.2.0"), ("v1", "v1.0.0-rc1"),
+                               ("v1.2-pre", "v1.2.0"), ("v1.2+meta", "v1.2.0")]] +
+          edge_pairs(rng.sample(go_all, 1000), go_alpha, go_tokens, 8000))
+
+
+def real_strings():
+    """Real version strings of all kinds, for schemes with no data of their
+    own here: the PyPA and SemVer advisories and npm."""
+    py = [v for h in osv_dir_histories(os.path.join(DATA, "osv", "pypi", "*", "*.yaml"),
+                                       lambda p: yaml.safe_load(open(p))) for v in h]
+    rs = [v for h in osv_dir_histories(os.path.join(DATA, "osv", "rustsec", "*.json"),
+                                       lambda p: json.load(open(p))) for v in h]
+    return py, rs
+
+
+def rubygems_corpus():
+    """RubyGems: versions and requirement versions of the gemspecs Debian
+    ships, plus real PyPI/RustSec strings (many are valid gem versions)."""
+    gem = []
+    for path in glob.glob("/usr/share/rubygems-integration/**/*.gemspec", recursive=True) + \
+            glob.glob("/usr/lib/ruby/gems/*/specifications/**/*.gemspec", recursive=True):
+        text = open(path, errors="replace").read()
+        gem += re.findall(r'version = "([^"]+)"', text)
+        gem += re.findall(r'"[<>=~!]+ ([^"]+)"', text)
+    py, rs = real_strings()
+    seeds = gem + rng.sample(py, 3000) + rng.sample(rs, 1000)
+    alpha = list("0123456789.-abzAZ") + [" ", "\t", "_"]
+    tokens = [".pre", ".rc1", "-1", "-", ".a", ".0", "0", "00", ".beta.2", "-alpha-1",
+              "18446744073709551616", "99999999999999999999999", " ", ".", "..", "a", "B"]
+    write("rubygems.tsv", sorted_neighbours(seeds, 6000) + history_pairs([py[:4000]], 6000) +
+          edge_pairs(seeds, alpha, tokens, 12000))
+
+
+def maven_corpus():
+    """Maven: <version> values of the POMs in Debian's /usr/share/maven-repo,
+    versions in the jar names of /usr/share/java, real PyPI/RustSec strings,
+    and mutations with Maven's qualifiers (ASCII only: kensa refuses
+    non-ASCII Maven versions, see docs/ecosystems.md)."""
+    mvn = []
+    for path in glob.glob("/usr/share/maven-repo/**/*.pom", recursive=True):
+        mvn += re.findall(r"<version>\s*([^<$\s]+)\s*</version>", open(path, errors="replace").read())
+    for name in os.listdir("/usr/share/java"):
+        m = re.match(r"^[A-Za-z][\w.-]*?-(\d[\w.-]*)\.jar$", name)
+        if m:
+            mvn.append(m.group(1))
+    py, rs = real_strings()
+    seeds = [v for v in mvn + rng.sample(py, 3000) + rng.sample(rs, 1000) if v.isascii()]
+    alpha = list("0123456789.-aAbmxZ_")
+    tokens = ["-alpha", "-beta-1", "-SNAPSHOT", ".RELEASE", ".Final", "-ga", "-cr1", "-rc.2", "m3",
+              "a1", "b2", "-sp", "-sp1", ".0", "-0", "..", "--", ".-", "-.", "0", "00",
+              "18446744073709551616", "99999999999999999999999", "1234567890", ".x", "-x1"]
+    write("maven.tsv", sorted_neighbours(seeds, 6000) + history_pairs([mvn], 6000, 3) +
+          edge_pairs(seeds, alpha, tokens, 14000))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = os.environ.get("GEN_ONLY")
+    if only:
+        for name in only.split(","):
+            globals()[name + "_corpus"]()
+        return
+    go_corpus()
+    rubygems_corpus()
+    maven_corpus()
     deb_hist = debian_histories()
     avail = dumpavail_versions()
     deb_all = [v for h in deb_hist for v in h] + avail + osv_fixture_versions(["Debian", "Ubuntu"])
@@ -236,4 +320,31 @@ def main():
           edge_pairs(rng.sample(sv_all, 2000), sv_alpha, sv_tokens, 15000))
 
 
-main()
+
+def pypa_ranges():
+    """The PyPA advisories' PyPI `affected` entries, reduced to what range
+    evaluation needs: one JSON object per line {id, ranges, versions}."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(DATA, "osv", "pypi", "*", "*.yaml"))):
+        doc = yaml.safe_load(open(path))
+        for aff in doc.get("affected", []) or []:
+            if (aff.get("package") or {}).get("ecosystem") != "PyPI":
+                continue
+            ranges = []
+            for r in aff.get("ranges", []) or []:
+                ranges.append({"type": r.get("type"),
+                               "events": [[k, str(v)] for e in r.get("events", []) or []
+                                          for k, v in e.items()]})
+            out.append({"id": doc.get("id"), "package": aff["package"].get("name"),
+                        "ranges": ranges,
+                        "versions": [str(v) for v in aff.get("versions", []) or []]})
+    with open(os.path.join(OUT, "pypa-affected.jsonl"), "w", encoding="utf-8") as f:
+        for o in out:
+            f.write(json.dumps(o, separators=(",", ":"), ensure_ascii=False) + "\n")
+    print(f"pypa-affected.jsonl: {len(out)} entries", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
+    if not os.environ.get("GEN_ONLY"):
+        pypa_ranges()
