@@ -245,7 +245,7 @@ ks_err vdb_read_epss(struct vdb_ctx *ctx, const char *text, size_t len, struct k
             continue;
         }
         if (!header) {
-            if (n < 14 || memcmp(l, "cve,epss,percentile", 19)) {
+            if (n < 19 || memcmp(l, "cve,epss,percentile", 19)) {
                 vdb_count_read(ctx);
                 ks_err err = vdb_reject(ctx, "line %zu: expected the header 'cve,epss,percentile'",
                                         line);
