@@ -306,3 +306,362 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
     ks_jw_obj_end(&w);
     json_end(resp, &w);
 }
+
+/* ---- findings list ---- */
+
+static ks_err write_finding(const char *id, int64_t account, const char *body,
+                            const struct ks_finding_state *st, void *ctx)
+{
+    struct ks_req *req = ((void **)ctx)[0];
+    struct ks_jw *w = ((void **)ctx)[1];
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_value *v;
+
+    if (ks_json_parse(req->arena, "finding", body, strlen(body), &req->cfg->limits, &v, &d))
+        return KS_EDB;
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "findingId", id);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "status", st->status);
+    ks_jw_kint(w, "firstObservedAt", st->first_observed);
+    ks_jw_kint(w, "lastObservedAt", st->last_observed);
+    ks_jw_kint(w, "updatedAt", st->updated);
+    ks_jw_key(w, "finding");
+    ks_jw_value(w, v);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const struct ks_value *sort, *maxv;
+    struct ks_list_query q;
+    char next[2600];
+    struct ks_jw w;
+    void *ctx[2];
+    int64_t max = 50;
+    ks_err err;
+
+    if (!body)
+        return;
+    memset(&q, 0, sizeof(q));
+    /* Members see their own account only; the administrator sees all. */
+    q.account = req->account.admin ? 0 : req->account.id;
+    q.criteria = ks_value_get(body, "filterCriteria");
+    sort = ks_value_get(body, "sortCriteria");
+    q.sort_field = ks_value_get_str(sort, "field");
+    q.order = KS_SORT_DESC;
+    if (ks_value_get_str(sort, "sortOrder")) {
+        const char *o = ks_value_get_str(sort, "sortOrder");
+        if (strcmp(o, "ASC") && strcmp(o, "DESC")) {
+            ks_resp_error(resp, 400, "ValidationError", "sortOrder must be ASC or DESC");
+            return;
+        }
+        q.order = !strcmp(o, "ASC") ? KS_SORT_ASC : KS_SORT_DESC;
+    }
+    maxv = ks_value_get(body, "maxResults");
+    if (maxv && !ks_value_int(maxv, &max)) {
+        ks_resp_error(resp, 400, "ValidationError", "maxResults must be an integer");
+        return;
+    }
+    q.max = max < 1 || max > 100 ? 0 : (size_t)max;
+    q.next_token = ks_value_get_str(body, "nextToken");
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "findings");
+    ks_jw_arr_begin(&w);
+    ctx[0] = req;
+    ctx[1] = &w;
+    err = ks_store_findings_list(req->store, &q, write_finding, ctx, next, sizeof(next), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    if (next[0])
+        ks_jw_kstr(&w, "nextToken", next);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+/* ---- filters ---- */
+
+static void write_filter(struct ks_jw *w, const struct ks_filter_rec *f, struct ks_req *req)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_value *crit = NULL;
+
+    ks_json_parse(req->arena, "criteria", f->criteria, strlen(f->criteria), &req->cfg->limits,
+                  &crit, &d);
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "id", f->id);
+    ks_jw_kint(w, "ownerId", f->account);
+    ks_jw_kstr(w, "name", f->name);
+    ks_jw_kstr(w, "action", f->action);
+    ks_jw_key(w, "criteria");
+    ks_jw_value(w, crit);
+    ks_jw_kstr_opt(w, "description", f->description);
+    ks_jw_kstr_opt(w, "reason", f->reason);
+    ks_jw_kint(w, "createdAt", f->created_at);
+    ks_jw_kint(w, "updatedAt", f->updated_at);
+    ks_jw_obj_end(w);
+}
+
+/* Reads name/action/criteria/description/reason from a request body. */
+static bool filter_from_body(struct ks_req *req, struct ks_resp *resp, struct ks_filter_rec *f)
+{
+    const struct ks_value *body = ks_req_json(req, resp);
+    const struct ks_value *crit;
+    struct ks_buf b = KS_BUF_INIT(1u << 20);
+    struct ks_jw w;
+
+    if (!body)
+        return false;
+    f->name = ks_value_get_str(body, "name");
+    f->action = ks_value_get_str(body, "action");
+    f->description = ks_value_get_str(body, "description");
+    f->reason = ks_value_get_str(body, "reason");
+    crit = ks_value_get(body, "filterCriteria");
+    if (crit) {
+        ks_jw_init(&w, &b, 0);
+        ks_jw_value(&w, crit);
+        if (ks_jw_finish(&w)) {
+            ks_buf_release(&b);
+            ks_resp_error(resp, 400, "ValidationError", "filterCriteria is too large");
+            return false;
+        }
+        f->criteria = ks_arena_strdup(req->arena, ks_buf_str(&b));
+        ks_buf_release(&b);
+    }
+    return true;
+}
+
+void ks_api_filter_create(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    struct ks_jw w;
+    int64_t id;
+    ks_err err;
+
+    memset(&f, 0, sizeof(f));
+    if (!filter_from_body(req, resp, &f))
+        return;
+    f.account = req->account.id;
+    err = ks_store_filter_create(req->store, &f, now_s(), &id, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    json_begin(resp, &w, 201);
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "id", id);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err list_filter(const struct ks_filter_rec *f, void *ctx)
+{
+    write_filter(((void **)ctx)[1], f, ((void **)ctx)[0]);
+    return KS_OK;
+}
+
+void ks_api_filter_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    void *ctx[2] = {req, &w};
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "filters");
+    ks_jw_arr_begin(&w);
+    err = ks_store_filter_list(req->store, req->account.admin ? 0 : req->account.id, list_filter,
+                               ctx, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_filter_update(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    ks_err err;
+
+    memset(&f, 0, sizeof(f));
+    if (!ks_req_id(req, resp, 0, &f.id) || !filter_from_body(req, resp, &f))
+        return;
+    f.account = req->account.admin ? 0 : req->account.id;
+    err = ks_store_filter_update(req->store, &f, now_s(), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
+}
+
+void ks_api_filter_delete(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    int64_t id;
+    ks_err err;
+
+    if (!ks_req_id(req, resp, 0, &id))
+        return;
+    err = ks_store_filter_delete(req->store, req->account.admin ? 0 : req->account.id, id,
+                                 now_s(), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
+}
+
+/* ---- aggregations, coverage, usage ---- */
+
+static ks_err write_group(const char *key, const struct ks_severity_counts *c, void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "key", key);
+    ks_jw_key(w, "severityCounts");
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "all", c->all);
+    ks_jw_kint(w, "critical", c->critical);
+    ks_jw_kint(w, "high", c->high);
+    ks_jw_kint(w, "medium", c->medium);
+    ks_jw_kint(w, "low", c->low);
+    ks_jw_kint(w, "other", c->other);
+    ks_jw_obj_end(w);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const char *type;
+    int64_t max = 100;
+    struct ks_jw w;
+    ks_err err;
+
+    if (!body)
+        return;
+    type = ks_value_get_str(body, "aggregationType");
+    if (!type) {
+        ks_resp_error(resp, 400, "ValidationError", "'aggregationType' (string) is required");
+        return;
+    }
+    if (ks_value_get(body, "maxResults") && !ks_value_int(ks_value_get(body, "maxResults"), &max)) {
+        ks_resp_error(resp, 400, "ValidationError", "maxResults must be an integer");
+        return;
+    }
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "aggregationType", type);
+    ks_jw_key(&w, "responses");
+    ks_jw_arr_begin(&w);
+    err = ks_store_aggregate(req->store, req->account.admin ? 0 : req->account.id, type,
+                             ks_value_get(body, "filterCriteria"),
+                             max < 1 || max > 1000 ? 0 : (size_t)max, write_group, &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err write_coverage(int64_t account, const char *rid, const char *type, int64_t last,
+                             void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "resourceId", rid);
+    ks_jw_kstr(w, "resourceType", type);
+    ks_jw_key(w, "scanStatus");
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "statusCode", last ? "ACTIVE" : "INACTIVE");
+    ks_jw_kstr(w, "reason", last ? "SUCCESSFUL" : "PENDING_INITIAL_SCAN");
+    ks_jw_obj_end(w);
+    if (last)
+        ks_jw_kint(w, "lastScannedAt", last);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_coverage(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "coveredResources");
+    ks_jw_arr_begin(&w);
+    err = ks_store_coverage(req->store, req->account.admin ? 0 : req->account.id, write_coverage,
+                            &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err write_usage(int64_t account, const char *type, int64_t day, int64_t count,
+                          void *ctx)
+{
+    struct ks_jw *w = ctx;
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    char date[16];
+
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "resourceType", type);
+    ks_jw_kstr(w, "date", date);
+    ks_jw_kint(w, "resourcesScanned", count);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "usage");
+    ks_jw_arr_begin(&w);
+    err = ks_store_usage(req->store, req->account.admin ? 0 : req->account.id, write_usage, &w,
+                         &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}

@@ -22,6 +22,21 @@ const struct ks_route ks_routes[] = {
         {"DELETE", "/api/v1/tokens/{id}", KS_AUTH_ADMIN, ks_api_token_delete, "revoke a token"},
         {"GET", "/api/v1/findings/{id}", KS_AUTH_MEMBER, ks_api_finding_get,
          "one finding with its history"},
+        {"POST", "/api/v1/findings/list", KS_AUTH_MEMBER, ks_api_findings_list,
+         "findings matching filterCriteria, sorted, one page at a time (nextToken)"},
+        {"POST", "/api/v1/findings/aggregations", KS_AUTH_MEMBER, ks_api_aggregations,
+         "ACTIVE finding counts by account, resource, resource type, package, title, severity "
+         "or finding type"},
+        {"GET", "/api/v1/coverage", KS_AUTH_MEMBER, ks_api_coverage,
+         "every resource: scanned or not, last scan, and why not"},
+        {"GET", "/api/v1/usage", KS_AUTH_MEMBER, ks_api_usage,
+         "resources scanned per account, resource type and day"},
+        {"POST", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_create,
+         "create a saved filter (action NONE) or a suppression rule (SUPPRESS)"},
+        {"GET", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_list, "list filters"},
+        {"PUT", "/api/v1/filters/{id}", KS_AUTH_MEMBER, ks_api_filter_update, "change a filter"},
+        {"DELETE", "/api/v1/filters/{id}", KS_AUTH_MEMBER, ks_api_filter_delete,
+         "delete a filter (suppressed findings return to ACTIVE)"},
 };
 const size_t ks_nroutes = KS_ARRAY_LEN(ks_routes);
 

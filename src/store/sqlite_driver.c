@@ -6,6 +6,8 @@
 #include "core/map.h"
 #include "sqlite/sqlite.h"
 
+#define MAX_CACHED 256
+
 struct conn {
     struct ks_db *db;
     struct ks_map stmts; /* SQL text -> prepared statement, reused */
@@ -65,6 +67,7 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
     struct conn *c = vc;
     struct ks_stmt *s = ks_map_get(&c->stmts, sql, strlen(sql));
     struct ks_sqlrow row = {NULL, col_text, col_int, col_real};
+    bool cached = s != NULL;
     ks_err err;
     bool more;
 
@@ -72,15 +75,23 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
         err = ks_db_prepare(c->db, sql, &s, diag);
         if (err)
             return err;
-        /* Statements are string literals of store.c: the key outlives the map. */
-        if (ks_map_put(&c->stmts, sql, strlen(sql), s)) {
-            ks_stmt_free(s);
-            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        /* Prepared statements are kept for reuse, up to a bound: generated
+         * SQL (filters) varies without limit. */
+        if (c->stmts.len < MAX_CACHED) {
+            char *key = strdup(sql);
+            if (!key || ks_map_put(&c->stmts, key, strlen(key), s)) {
+                free(key);
+                ks_stmt_free(s);
+                return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            }
+            cached = true;
         }
     }
     err = bind(s, args, nargs);
     if (err) {
         ks_stmt_reset(s);
+        if (!cached)
+            ks_stmt_free(s);
         return ks_diag_set(diag, err, "'%s': cannot bind parameters", ks_db_path(c->db));
     }
     row.impl = s;
@@ -95,6 +106,8 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
         }
     }
     ks_stmt_reset(s);
+    if (!cached)
+        ks_stmt_free(s);
     return err;
 }
 
@@ -116,42 +129,14 @@ static void close_conn(void *vc)
 
     if (!c)
         return;
-    for (slot = ks_map_next(&c->stmts, &pos); slot; slot = ks_map_next(&c->stmts, &pos))
+    for (slot = ks_map_next(&c->stmts, &pos); slot; slot = ks_map_next(&c->stmts, &pos)) {
         ks_stmt_free(slot->value);
+        free((char *)(uintptr_t)slot->key);
+    }
     ks_map_release(&c->stmts);
     ks_db_close(c->db);
     free(c);
 }
-
-/* Schema migrations, applied in order; entry i takes the store from
- * version i to i + 1. Never edit a released entry: add one. */
-static const char *const migrations[] = {
-        "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-        " admin INTEGER NOT NULL, created_at BIGINT NOT NULL);"
-        "CREATE TABLE tokens(id INTEGER PRIMARY KEY, account BIGINT NOT NULL REFERENCES accounts(id),"
-        " hash TEXT UNIQUE NOT NULL, label TEXT, created_at BIGINT NOT NULL, deleted_at BIGINT);"
-        "CREATE TABLE resources(account BIGINT NOT NULL REFERENCES accounts(id), rid TEXT NOT NULL,"
-        " type TEXT NOT NULL, tags TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
-        " last_inventory_at BIGINT, PRIMARY KEY(account, rid));"
-        "CREATE TABLE inventories(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, rid TEXT NOT NULL,"
-        " digest TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL,"
-        " latest INTEGER NOT NULL, FOREIGN KEY(account, rid) REFERENCES resources(account, rid));"
-        "CREATE INDEX inventories_latest ON inventories(account, rid, latest);"
-        "CREATE TABLE findings(account BIGINT NOT NULL, id TEXT NOT NULL, rid TEXT NOT NULL,"
-        " type TEXT NOT NULL, vuln_id TEXT, severity TEXT, score DOUBLE PRECISION, title TEXT,"
-        " package TEXT, body TEXT NOT NULL, status TEXT NOT NULL, first_observed BIGINT NOT NULL,"
-        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY(account, id));"
-        "CREATE INDEX findings_resource ON findings(account, rid);"
-        "CREATE INDEX findings_status ON findings(account, status, severity);"
-        "CREATE TABLE finding_history(id INTEGER PRIMARY KEY, account BIGINT NOT NULL,"
-        " finding TEXT NOT NULL, at BIGINT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
-        " cause TEXT NOT NULL);"
-        "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
-        "CREATE TABLE outbox(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, kind TEXT NOT NULL,"
-        " subject TEXT NOT NULL, payload TEXT, created_at BIGINT NOT NULL,"
-        " attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, delivered_at BIGINT);"
-        "CREATE INDEX outbox_pending ON outbox(delivered_at, next_at);",
-};
 
 static ks_err begin(void *vc, struct ks_diag *diag)
 {
@@ -170,9 +155,8 @@ static void rollback(void *vc)
     script(vc, "ROLLBACK", NULL);
 }
 
-static const struct ks_driver sqlite_driver = {
-        "sqlite", migrations, KS_ARRAY_LEN(migrations), query, script, begin, commit, rollback,
-        changes, close_conn};
+static const struct ks_driver sqlite_driver = {"sqlite", "INTEGER PRIMARY KEY", query, script,
+                                              begin, commit, rollback, changes, close_conn};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

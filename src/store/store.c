@@ -6,6 +6,8 @@
 #include "core/hash.h"
 #include "core/map.h"
 #include "store/driver.h"
+#include "store/filter.h"
+#include "formats/json.h"
 
 #include <sys/random.h>
 
@@ -40,16 +42,32 @@ static ks_err migrate(struct ks_store *st, struct ks_diag *diag)
                          none, 0, get_int, &version, diag);
     if (err)
         return err;
-    if (version > (int64_t)st->drv->nmigrations)
+    if (version > (int64_t)ks_store_nmigrations)
         return ks_diag_set(diag, KS_EDB,
                            "store schema version %lld is newer than this kensa understands (%zu)",
-                           (long long)version, st->drv->nmigrations);
-    for (size_t v = (size_t)version; v < st->drv->nmigrations; v++) {
+                           (long long)version, ks_store_nmigrations);
+    for (size_t v = (size_t)version; v < ks_store_nmigrations; v++) {
         struct ks_sqlv args[1] = {KS_SQL_INT((int64_t)v + 1)};
+        struct ks_buf ddl = KS_BUF_INIT(0);
+        const char *p = ks_store_migrations[v], *hit;
 
+        /* "@ID@" becomes the backend's auto-numbered key column. */
+        for (hit = strstr(p, "@ID@"); hit && !err; hit = strstr(p, "@ID@")) {
+            err = ks_buf_add(&ddl, p, (size_t)(hit - p));
+            if (!err)
+                err = ks_buf_adds(&ddl, st->drv->id_column);
+            p = hit + 4;
+        }
+        if (!err)
+            err = ks_buf_adds(&ddl, p);
+        if (err) {
+            ks_buf_release(&ddl);
+            return ks_diag_set(diag, err, "out of memory");
+        }
         err = st->drv->begin(st->conn, diag);
         if (!err)
-            err = st->drv->script(st->conn, st->drv->migrations[v], diag);
+            err = st->drv->script(st->conn, ks_buf_str(&ddl), diag);
+        ks_buf_release(&ddl);
         if (!err)
             err = Q(st,
                     "INSERT INTO meta(key, value) VALUES ('schema_version', $1) "
@@ -72,7 +90,10 @@ ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag
 
     if (!st)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
+    if (!strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11))
+        err = ks_store_pg_open(location, &st->drv, &st->conn, diag);
+    else
+        err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
     if (!err)
         err = migrate(st, diag);
     if (err) {
@@ -274,19 +295,69 @@ ks_err ks_store_token_delete(struct ks_store *st, int64_t id, int64_t account,
 
 /* ---- resources and inventories ---- */
 
+struct res_put {
+    int64_t account;
+    const char *rid, *type, *tags_json;
+    const struct ks_value *tags;
+    int64_t now;
+    struct ks_diag *diag;
+};
+
+static ks_err resource_put_tx(struct ks_store *st, void *ctx)
+{
+    struct res_put *p = ctx;
+    struct ks_sqlv args[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid), KS_SQL_TEXT(p->type),
+                             KS_SQL_TEXT(p->tags_json), KS_SQL_INT(p->now)};
+    struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    ks_err err = Q(st,
+                   "INSERT INTO resources(account, rid, type, tags, created_at, updated_at) "
+                   "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT(account, rid) DO UPDATE SET "
+                   "type = excluded.type, tags = COALESCE(excluded.tags, resources.tags), "
+                   "updated_at = excluded.updated_at",
+                   args, NULL, NULL, p->diag);
+
+    if (err || !p->tags)
+        return err;
+    err = Q(st, "DELETE FROM resource_tags WHERE account = $1 AND rid = $2", key, NULL, NULL,
+            p->diag);
+    for (size_t i = 0; !err && i < p->tags->u.o.len; i++) {
+        struct ks_sqlv t[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid),
+                              KS_SQL_TEXT(p->tags->u.o.items[i].key),
+                              KS_SQL_TEXT(ks_value_str(p->tags->u.o.items[i].value))};
+        err = Q(st, "INSERT INTO resource_tags(account, rid, key, value) VALUES ($1, $2, $3, $4)",
+                t, NULL, NULL, p->diag);
+    }
+    return err;
+}
+
 ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *rid,
                              const char *type, const char *tags_json, int64_t now,
                              struct ks_diag *diag)
 {
-    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid), KS_SQL_TEXT(type),
-                             KS_SQL_TEXT(tags_json), KS_SQL_INT(now)};
+    struct ks_arena arena = KS_ARENA_INIT(4096, 16u << 20);
+    struct res_put p = {account, rid, type, tags_json, NULL, now, diag};
+    struct ks_limits lim = ks_limits_default;
+    struct ks_value *tags = NULL;
+    ks_err err = KS_OK;
 
-    return Q(st,
-             "INSERT INTO resources(account, rid, type, tags, created_at, updated_at) "
-             "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT(account, rid) DO UPDATE SET "
-             "type = excluded.type, tags = COALESCE(excluded.tags, resources.tags), "
-             "updated_at = excluded.updated_at",
-             args, NULL, NULL, diag);
+    lim.max_file_size = 1u << 20;
+    lim.max_json_depth = 2;
+    if (tags_json) {
+        err = ks_json_parse(&arena, "tags", tags_json, strlen(tags_json), &lim, &tags, diag);
+        if (!err && tags->type != KS_VOBJECT)
+            err = ks_diag_set(diag, KS_EINVAL, "tags must be a JSON object");
+        for (size_t i = 0; !err && i < tags->u.o.len; i++)
+            if (!ks_value_str(tags->u.o.items[i].value) || !*tags->u.o.items[i].key)
+                err = ks_diag_set(diag, KS_EINVAL, "tag '%s' must have a string value",
+                                  tags->u.o.items[i].key);
+        if (err == KS_EPARSE || err == KS_ELIMIT)
+            err = KS_EINVAL;
+        p.tags = tags;
+    }
+    if (!err)
+        err = in_tx(st, resource_put_tx, &p, diag);
+    ks_arena_release(&arena);
+    return err;
 }
 
 struct inv_put {
@@ -344,6 +415,9 @@ ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *
 }
 
 /* ---- findings ---- */
+
+static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
+                                  struct ks_diag *diag);
 
 struct stored {
     char *status;
@@ -403,19 +477,33 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
 static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
 {
     struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
-    struct ks_sqlv row[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(f->id), KS_SQL_TEXT(a->rid),
-                            KS_SQL_TEXT(f->type), KS_SQL_TEXT(f->vuln_id),
-                            KS_SQL_TEXT(f->severity), KS_SQL_REAL(f->score),
-                            KS_SQL_TEXT(f->title), KS_SQL_TEXT(f->package),
-                            KS_SQL_TEXT(f->body), KS_SQL_INT(a->now)};
+    struct ks_sqlv row[] = {KS_SQL_INT(a->account),
+                            KS_SQL_TEXT(f->id),
+                            KS_SQL_TEXT(a->rid),
+                            KS_SQL_TEXT(f->type),
+                            KS_SQL_TEXT(f->vuln_id),
+                            KS_SQL_TEXT(f->severity),
+                            KS_SQL_REAL(f->score),
+                            KS_SQL_TEXT(f->title),
+                            KS_SQL_TEXT(f->package),
+                            KS_SQL_TEXT(f->body),
+                            KS_SQL_INT(a->now),
+                            KS_SQL_TEXT(f->package_version),
+                            KS_SQL_TEXT(f->fix_available),
+                            KS_SQL_TEXT(f->exploit_available),
+                            KS_SQL_TEXT(f->vendor_severity),
+                            KS_SQL_TEXT(f->vuln_source),
+                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL)};
     ks_err err;
 
     if (!s) {
         a->res->opened++;
         err = Q(st,
                 "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, title, "
-                "package, body, status, first_observed, last_observed, updated_at) VALUES "
-                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, $11)",
+                "package, body, status, first_observed, last_observed, updated_at, "
+                "package_version, fix_available, exploit_available, vendor_severity, vuln_source, "
+                "epss) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, $11, "
+                "$12, $13, $14, $15, $16, $17)",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, NULL, "ACTIVE", "finding.created");
     }
@@ -427,7 +515,9 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
         err = Q(st,
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
                 "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
-                "last_observed = $11, updated_at = $11 WHERE account = $1 AND id = $2",
+                "last_observed = $11, updated_at = $11, package_version = $12, "
+                "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
+                "vuln_source = $16, epss = $17 WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
@@ -436,7 +526,9 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
         err = Q(st,
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
                 "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
-                "updated_at = $11 WHERE account = $1 AND id = $2",
+                "updated_at = $11, package_version = $12, fix_available = $13, "
+                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17 "
+                "WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
@@ -478,7 +570,8 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
         if (!err)
             err = history(st, a, slot->key, s->status, "CLOSED", "finding.closed");
     }
-    return err;
+    /* New and reopened findings meet the suppression rules at once. */
+    return err ? err : suppression_refresh(st, a->now, "filter", a->diag);
 }
 
 ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
@@ -600,4 +693,627 @@ ks_err ks_store_outbox_count(struct ks_store *st, int64_t *out, struct ks_diag *
     *out = 0;
     return st->drv->query(st->conn, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL", NULL,
                           0, get_int, out, diag);
+}
+
+/* ---- filters and listing ---- */
+
+ks_err ks_store_filter_check(const struct ks_value *criteria, struct ks_diag *diag)
+{
+    struct ks_sqlfrag f;
+    ks_err err;
+
+    ks_sqlfrag_init(&f);
+    err = ks_filter_compile(criteria, &f, diag);
+    ks_sqlfrag_release(&f);
+    return err;
+}
+
+/* Page tokens: "SORT|ORDER|sort-key|account|id", hex-encoded so they are
+ * opaque to clients and safe in any transport. */
+static void token_encode(const char *plain, char *out, size_t n)
+{
+    size_t len = strlen(plain);
+
+    if (2 * len + 1 > n) {
+        out[0] = '\0';
+        return;
+    }
+    ks_hex((const unsigned char *)plain, len, out);
+}
+
+static bool token_decode(const char *hex, char *out, size_t n)
+{
+    size_t len = strlen(hex);
+
+    if (len % 2 || len / 2 + 1 > n)
+        return false;
+    for (size_t i = 0; i < len / 2; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !v)
+            return false;
+        out[i] = (char)v;
+    }
+    out[len / 2] = '\0';
+    return true;
+}
+
+struct list_ctx2 {
+    ks_store_finding_fn *fn;
+    void *ctx;
+    size_t max, seen;
+    bool numeric;
+    char last[1200]; /* token of the max-th row */
+    const char *sort;
+    enum ks_sort_order order;
+};
+
+static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
+{
+    struct list_ctx2 *l = vctx;
+    struct ks_finding_state st;
+    char key[64];
+
+    if (++l->seen > l->max)
+        return KS_OK; /* the look-ahead row: only says there is a next page */
+    copy(st.status, sizeof(st.status), r->text(r, 3));
+    st.first_observed = r->integer(r, 4);
+    st.last_observed = r->integer(r, 5);
+    st.updated = r->integer(r, 6);
+    if (l->numeric)
+        snprintf(key, sizeof(key), "%.17g", r->real(r, 7));
+    else
+        snprintf(key, sizeof(key), "%s", "");
+    snprintf(l->last, sizeof(l->last), "%s|%s|%s%s|%lld|%s", l->sort,
+             l->order == KS_SORT_ASC ? "ASC" : "DESC", l->numeric ? key : "",
+             l->numeric ? "" : (r->text(r, 7) ? r->text(r, 7) : ""), (long long)r->integer(r, 1),
+             r->text(r, 0));
+    return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
+}
+
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag)
+{
+    struct list_ctx2 l;
+    struct ks_sqlfrag f;
+    const char *sort = q->sort_field ? q->sort_field : "LAST_OBSERVED_AT";
+    const char *expr;
+    const char *dir = q->order == KS_SORT_ASC ? ">" : "<";
+    char plain[1200];
+    ks_err err;
+
+    memset(&l, 0, sizeof(l));
+    next[0] = '\0';
+    expr = ks_sort_expr(sort, &l.numeric);
+    if (!expr)
+        return ks_diag_set(diag, KS_EINVAL, "sortCriteria.field '%s' is not supported", sort);
+    if (q->max < 1 || q->max > 100)
+        return ks_diag_set(diag, KS_EINVAL, "maxResults must be 1 to 100");
+    l.fn = fn;
+    l.ctx = ctx;
+    l.max = q->max;
+    l.sort = sort;
+    l.order = q->order;
+    ks_sqlfrag_init(&f);
+    err = ks_buf_addf(&f.sql,
+                      "SELECT f.id, f.account, f.body, f.status, f.first_observed, "
+                      "f.last_observed, f.updated_at, %s FROM findings f WHERE ",
+                      expr);
+    if (!err)
+        err = ks_filter_compile(q->criteria, &f, diag);
+    if (!err && q->account) {
+        err = ks_buf_adds(&f.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&f, KS_SQL_INT(q->account));
+    }
+    if (!err && q->next_token && *q->next_token) {
+        /* Keyset pagination: strictly after the last row of the previous
+         * page in (key, account, id) order, so inserts never shift pages. */
+        char *fld[5];
+        size_t nf = 0;
+        char *p = plain;
+
+        if (!token_decode(q->next_token, plain, sizeof(plain)))
+            goto bad_token;
+        /* The id comes last and may itself hold '|'. */
+        for (fld[nf++] = p; *p && nf < 5; p++)
+            if (*p == '|') {
+                *p = '\0';
+                fld[nf++] = p + 1;
+            }
+        if (nf != 5 || strcmp(fld[0], sort) ||
+            strcmp(fld[1], q->order == KS_SORT_ASC ? "ASC" : "DESC"))
+            goto bad_token;
+        {
+            char *end;
+            double kv = strtod(fld[2], &end);
+            long long acct = strtoll(fld[3], &end, 10);
+            struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
+
+            /* Numeric keys are compared as reals (see filter.c). */
+            const char *cast_open = l.numeric ? "CAST(" : "";
+            const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
+
+            err = ks_buf_addf(&f.sql, " AND (%s %s %s", expr, dir, cast_open);
+            if (!err)
+                err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_addf(&f.sql, "%s OR (%s = %s", cast_close, expr, cast_open);
+            if (!err)
+                err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_adds(&f.sql, cast_close);
+            if (!err)
+                err = ks_buf_adds(&f.sql, " AND (f.account > ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
+            if (!err)
+                err = ks_buf_adds(&f.sql, " OR (f.account = ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
+            if (!err)
+                err = ks_buf_adds(&f.sql, " AND f.id > ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(fld[4]));
+            if (!err)
+                err = ks_buf_adds(&f.sql, "))))");
+        }
+    }
+    if (!err)
+        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account ASC, f.id ASC LIMIT %zu", expr,
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC", q->max + 1);
+    if (!err)
+        err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_finding, &l,
+                             diag);
+    if (!err && l.seen > l.max)
+        token_encode(l.last, next, next_size);
+    ks_sqlfrag_release(&f);
+    return err;
+bad_token:
+    ks_sqlfrag_release(&f);
+    return ks_diag_set(diag, KS_EINVAL, "nextToken is not valid for this query");
+}
+
+/* ---- saved filters and suppression ---- */
+
+struct rule {
+    int64_t account;
+    bool admin;
+    char *criteria;
+};
+
+struct rules {
+    struct ks_arena *arena;
+    struct rule items[256];
+    size_t n;
+    bool too_many;
+};
+
+static ks_err load_rule(const struct ks_sqlrow *r, void *ctx)
+{
+    struct rules *rs = ctx;
+    struct rule *ru;
+
+    if (rs->n >= KS_ARRAY_LEN(rs->items)) {
+        rs->too_many = true;
+        return KS_OK;
+    }
+    ru = &rs->items[rs->n++];
+    ru->account = r->integer(r, 0);
+    ru->admin = r->integer(r, 1) != 0;
+    ru->criteria = ks_arena_strdup(rs->arena, r->text(r, 2));
+    return ru->criteria ? KS_OK : KS_ENOMEM;
+}
+
+struct transition {
+    struct ks_store *st;
+    const char *to;
+    int64_t now;
+    const char *cause;
+    struct ks_arena *arena;
+    struct {
+        int64_t account;
+        char *id;
+        char *from;
+    } items[4096];
+    size_t n;
+    bool more;
+};
+
+static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
+{
+    struct transition *t = ctx;
+
+    if (t->n >= KS_ARRAY_LEN(t->items)) {
+        t->more = true;
+        return KS_OK;
+    }
+    t->items[t->n].account = r->integer(r, 0);
+    t->items[t->n].id = ks_arena_strdup(t->arena, r->text(r, 1));
+    t->items[t->n].from = ks_arena_strdup(t->arena, r->text(r, 2));
+    if (!t->items[t->n].id || !t->items[t->n].from)
+        return KS_ENOMEM;
+    t->n++;
+    return KS_OK;
+}
+
+/* Makes every finding's ACTIVE/SUPPRESSED status agree with the SUPPRESS
+ * rules, recording each change. Runs inside the caller's transaction. */
+static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
+                                  struct ks_diag *diag)
+{
+    struct ks_arena arena = KS_ARENA_INIT(65536, 0);
+    struct ks_limits lim = ks_limits_default;
+    struct rules *rs = calloc(1, sizeof(*rs));
+    struct transition *t = calloc(1, sizeof(*t));
+    struct ks_sqlfrag cond;
+    ks_err err = KS_OK;
+
+    ks_sqlfrag_init(&cond);
+    if (!rs || !t) {
+        err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        goto done;
+    }
+    rs->arena = &arena;
+    err = st->drv->query(st->conn,
+                         "SELECT fl.account, a.admin, fl.criteria FROM filters fl JOIN accounts a "
+                         "ON a.id = fl.account WHERE fl.action = 'SUPPRESS' ORDER BY fl.id",
+                         NULL, 0, load_rule, rs, diag);
+    if (err)
+        goto done;
+    if (rs->too_many) {
+        err = ks_diag_set(diag, KS_EINVAL, "more than %zu suppression rules",
+                          KS_ARRAY_LEN(rs->items));
+        goto done;
+    }
+    /* One condition: "matched by some rule that applies to the finding". */
+    err = ks_buf_adds(&cond.sql, "(1 = 0");
+    for (size_t i = 0; !err && i < rs->n; i++) {
+        struct ks_value *crit;
+
+        err = ks_json_parse(&arena, "filter", rs->items[i].criteria,
+                            strlen(rs->items[i].criteria), &lim, &crit, diag);
+        if (err)
+            break;
+        err = ks_buf_adds(&cond.sql, " OR (");
+        if (!err && !rs->items[i].admin) {
+            err = ks_buf_adds(&cond.sql, "f.account = ");
+            if (!err)
+                err = ks_sqlfrag_arg(&cond, KS_SQL_INT(rs->items[i].account));
+            if (!err)
+                err = ks_buf_adds(&cond.sql, " AND ");
+        }
+        if (!err)
+            err = ks_filter_compile(crit, &cond, diag);
+        if (!err)
+            err = ks_buf_addc(&cond.sql, ')');
+    }
+    if (!err)
+        err = ks_buf_addc(&cond.sql, ')');
+    if (err)
+        goto done;
+    for (int pass = 0; pass < 2 && !err; pass++) {
+        struct ks_buf q = KS_BUF_INIT(0);
+
+        t->st = st;
+        t->to = pass ? "ACTIVE" : "SUPPRESSED";
+        t->arena = &arena;
+        do {
+            t->n = 0;
+            t->more = false;
+            ks_buf_reset(&q);
+            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status FROM findings f WHERE "
+                                  "f.status = '%s' AND %s%s",
+                              pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
+            if (!err)
+                err = st->drv->query(st->conn, q.ptr, cond.args, cond.nargs, collect_transition, t,
+                                     diag);
+            for (size_t i = 0; !err && i < t->n; i++) {
+                struct ks_sqlv u[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now), KS_SQL_TEXT(t->to)};
+                struct ks_sqlv h[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now), KS_SQL_TEXT(t->items[i].from),
+                                      KS_SQL_TEXT(t->to), KS_SQL_TEXT(cause)};
+                struct ks_sqlv o[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now)};
+
+                err = Q(st,
+                        "UPDATE findings SET status = $4, updated_at = $3 "
+                        "WHERE account = $1 AND id = $2",
+                        u, NULL, NULL, diag);
+                if (!err)
+                    err = Q(st,
+                            "INSERT INTO finding_history(account, finding, at, from_status, "
+                            "to_status, cause) VALUES ($1, $2, $3, $4, $5, $6)",
+                            h, NULL, NULL, diag);
+                if (!err)
+                    err = Q(st,
+                            "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
+                            "VALUES ($1, 'finding.updated', $2, $3, $3)",
+                            o, NULL, NULL, diag);
+            }
+        } while (!err && t->more);
+        ks_buf_release(&q);
+    }
+done:
+    if (err == KS_ENOMEM)
+        ks_diag_set(diag, err, "out of memory");
+    ks_sqlfrag_release(&cond);
+    free(rs);
+    free(t);
+    ks_arena_release(&arena);
+    return err;
+}
+
+struct filter_op {
+    const struct ks_filter_rec *f;
+    int64_t now;
+    int64_t *id;
+    int kind; /* 0 create, 1 update, 2 delete */
+    struct ks_diag *diag;
+};
+
+static ks_err check_action(const char *action, struct ks_diag *diag)
+{
+    if (action && strcmp(action, "NONE") && strcmp(action, "SUPPRESS"))
+        return ks_diag_set(diag, KS_EINVAL, "action must be NONE or SUPPRESS");
+    return KS_OK;
+}
+
+static ks_err check_criteria(const char *json, struct ks_diag *diag)
+{
+    struct ks_arena arena = KS_ARENA_INIT(16384, 0);
+    struct ks_limits lim = ks_limits_default;
+    struct ks_value *v;
+    ks_err err;
+
+    lim.max_file_size = 1u << 20;
+    err = ks_json_parse(&arena, "filterCriteria", json, strlen(json), &lim, &v, diag);
+    if (!err)
+        err = ks_store_filter_check(v, diag);
+    ks_arena_release(&arena);
+    return err ? KS_EINVAL : KS_OK;
+}
+
+static ks_err filter_tx(struct ks_store *st, void *ctx)
+{
+    struct filter_op *op = ctx;
+    const struct ks_filter_rec *f = op->f;
+    ks_err err;
+
+    if (op->kind == 0) {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->account), KS_SQL_TEXT(f->name),
+                                 KS_SQL_TEXT(f->action), KS_SQL_TEXT(f->criteria),
+                                 KS_SQL_TEXT(f->description), KS_SQL_TEXT(f->reason),
+                                 KS_SQL_INT(op->now)};
+        int64_t exists = 0;
+        struct ks_sqlv k[] = {KS_SQL_INT(f->account), KS_SQL_TEXT(f->name)};
+
+        err = Q(st, "SELECT count(*) FROM filters WHERE account = $1 AND name = $2", k, get_int,
+                &exists, op->diag);
+        if (!err && exists)
+            return ks_diag_set(op->diag, KS_EINVAL, "filter '%s' exists", f->name);
+        *op->id = 0;
+        if (!err)
+            err = Q(st,
+                    "INSERT INTO filters(account, name, action, criteria, description, reason, "
+                    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                    args, get_int, op->id, op->diag);
+    } else if (op->kind == 1) {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->id),          KS_SQL_INT(f->account),
+                                 KS_SQL_TEXT(f->name),       KS_SQL_TEXT(f->action),
+                                 KS_SQL_TEXT(f->criteria),   KS_SQL_TEXT(f->description),
+                                 KS_SQL_TEXT(f->reason),     KS_SQL_INT(op->now)};
+        err = Q(st,
+                "UPDATE filters SET name = COALESCE($3, name), action = COALESCE($4, action), "
+                "criteria = COALESCE($5, criteria), description = COALESCE($6, description), "
+                "reason = COALESCE($7, reason), updated_at = $8 "
+                "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+                args, NULL, NULL, op->diag);
+        if (!err && st->drv->changes(st->conn) == 0)
+            return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
+    } else {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->id), KS_SQL_INT(f->account)};
+        err = Q(st, "DELETE FROM filters WHERE id = $1 AND ($2 = 0 OR account = $2)", args, NULL,
+                NULL, op->diag);
+        if (!err && st->drv->changes(st->conn) == 0)
+            return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
+    }
+    return err ? err : suppression_refresh(st, op->now, "filter", op->diag);
+}
+
+ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              int64_t *id, struct ks_diag *diag)
+{
+    struct filter_op op = {f, now, id, 0, diag};
+
+    if (!f->name || !*f->name || strlen(f->name) > 128)
+        return ks_diag_set(diag, KS_EINVAL, "filter names are 1 to 128 characters");
+    if (!f->action || check_action(f->action, diag) || !f->criteria ||
+        check_criteria(f->criteria, diag))
+        return f->action && f->criteria ? KS_EINVAL
+                                        : ks_diag_set(diag, KS_EINVAL,
+                                                      "a filter needs 'action' and 'criteria'");
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+ks_err ks_store_filter_update(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              struct ks_diag *diag)
+{
+    struct filter_op op = {f, now, NULL, 1, diag};
+
+    if (check_action(f->action, diag) || (f->criteria && check_criteria(f->criteria, diag)))
+        return KS_EINVAL;
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+ks_err ks_store_filter_delete(struct ks_store *st, int64_t account, int64_t id, int64_t now,
+                              struct ks_diag *diag)
+{
+    struct ks_filter_rec f;
+    struct filter_op op = {&f, now, NULL, 2, diag};
+
+    memset(&f, 0, sizeof(f));
+    f.id = id;
+    f.account = account;
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+struct flist {
+    ks_store_filter_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_filter(const struct ks_sqlrow *r, void *ctx)
+{
+    struct flist *l = ctx;
+    struct ks_filter_rec f;
+
+    f.id = r->integer(r, 0);
+    f.account = r->integer(r, 1);
+    f.name = r->text(r, 2);
+    f.action = r->text(r, 3);
+    f.criteria = r->text(r, 4);
+    f.description = r->text(r, 5);
+    f.reason = r->text(r, 6);
+    f.created_at = r->integer(r, 7);
+    f.updated_at = r->integer(r, 8);
+    return l->fn(&f, l->ctx);
+}
+
+ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filter_fn *fn,
+                            void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct flist l = {fn, ctx};
+
+    return Q(st,
+             "SELECT id, account, name, action, criteria, description, reason, created_at, "
+             "updated_at FROM filters WHERE ($1 = 0 OR account = $1) ORDER BY id",
+             args, each_filter, &l, diag);
+}
+
+/* ---- aggregations, coverage, usage ---- */
+
+struct agg_ctx {
+    ks_store_agg_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_group(const struct ks_sqlrow *r, void *ctx)
+{
+    struct agg_ctx *a = ctx;
+    struct ks_severity_counts c;
+
+    c.all = r->integer(r, 1);
+    c.critical = r->integer(r, 2);
+    c.high = r->integer(r, 3);
+    c.medium = r->integer(r, 4);
+    c.low = r->integer(r, 5);
+    c.other = c.all - c.critical - c.high - c.medium - c.low;
+    return a->fn(r->text(r, 0), &c, a->ctx);
+}
+
+ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type,
+                          const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
+                          void *ctx, struct ks_diag *diag)
+{
+    static const struct {
+        const char *type, *expr;
+    } groups[] = {
+            {"ACCOUNT", "CAST(f.account AS TEXT)"},
+            {"RESOURCE", "f.rid"},
+            {"RESOURCE_TYPE",
+             "(SELECT r.type FROM resources r WHERE r.account = f.account AND r.rid = f.rid)"},
+            {"PACKAGE", "COALESCE(f.package, '')"},
+            {"TITLE", "COALESCE(f.vuln_id, '')"},
+            {"SEVERITY", "f.severity"},
+            {"FINDING_TYPE", "f.type"},
+    };
+    struct agg_ctx a = {fn, ctx};
+    struct ks_sqlfrag f;
+    const char *expr = NULL;
+    ks_err err;
+
+    for (size_t i = 0; i < KS_ARRAY_LEN(groups); i++)
+        if (!strcmp(groups[i].type, type))
+            expr = groups[i].expr;
+    if (!expr)
+        return ks_diag_set(diag, KS_EINVAL, "aggregationType '%s' is not supported", type);
+    if (max < 1 || max > 1000)
+        return ks_diag_set(diag, KS_EINVAL, "maxResults must be 1 to 1000");
+    ks_sqlfrag_init(&f);
+    err = ks_buf_addf(&f.sql,
+                      "SELECT %s AS k, count(*), "
+                      "sum(CASE WHEN f.severity = 'CRITICAL' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'HIGH' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'MEDIUM' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'LOW' THEN 1 ELSE 0 END) "
+                      "FROM findings f WHERE f.status = 'ACTIVE' AND ",
+                      expr);
+    if (!err)
+        err = ks_filter_compile(criteria, &f, diag);
+    if (!err && account) {
+        err = ks_buf_adds(&f.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&f, KS_SQL_INT(account));
+    }
+    if (!err)
+        err = ks_buf_addf(&f.sql, " GROUP BY %s ORDER BY 3 DESC, 4 DESC, 2 DESC, 1 LIMIT %zu",
+                          expr, max);
+    if (!err)
+        err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_group, &a, diag);
+    ks_sqlfrag_release(&f);
+    return err;
+}
+
+struct cov_ctx {
+    ks_store_coverage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_coverage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct cov_ctx *c = ctx;
+
+    return c->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->integer(r, 3), c->ctx);
+}
+
+ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
+                         void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct cov_ctx c = {fn, ctx};
+
+    return Q(st,
+             "SELECT account, rid, type, COALESCE(last_inventory_at, 0) FROM resources "
+             "WHERE ($1 = 0 OR account = $1) ORDER BY account, rid",
+             args, each_coverage, &c, diag);
+}
+
+struct usage_ctx {
+    ks_store_usage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_usage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct usage_ctx *u = ctx;
+
+    return u->fn(r->integer(r, 0), r->text(r, 1), r->integer(r, 2), r->integer(r, 3), u->ctx);
+}
+
+ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *fn, void *ctx,
+                      struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct usage_ctx u = {fn, ctx};
+
+    /* Whole days since the epoch: integer division is portable SQL. */
+    return Q(st,
+             "SELECT i.account, r.type, i.received_at / 86400 AS day, count(DISTINCT i.rid) "
+             "FROM inventories i JOIN resources r ON r.account = i.account AND r.rid = i.rid "
+             "WHERE ($1 = 0 OR i.account = $1) "
+             "GROUP BY i.account, r.type, i.received_at / 86400 ORDER BY 3, 1, 2",
+             args, each_usage, &u, diag);
 }

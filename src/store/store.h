@@ -66,7 +66,8 @@ ks_err ks_store_token_delete(struct ks_store *st, int64_t id, int64_t account,
 /* ---- resources and inventories ---- */
 
 /* Creates or updates resource `rid` (host, image, function) of `account`;
- * `tags_json` is a JSON object or NULL. */
+ * `tags_json` is a JSON object of string values or NULL (tags unchanged);
+ * its keys also become filterable resource tags. */
 ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *rid,
                              const char *type, const char *tags_json, int64_t now,
                              struct ks_diag *diag);
@@ -90,6 +91,14 @@ struct ks_finding_row {
     const char *title;
     const char *package; /* or NULL */
     const char *body;    /* the finding as JSON (export/findings format) */
+    /* Filterable details (NULL when not applicable). */
+    const char *package_version;
+    const char *fix_available;     /* YES, NO, PARTIAL */
+    const char *exploit_available; /* YES, NO */
+    const char *vendor_severity;
+    const char *vuln_source; /* NVD, DEBIAN_CVE, GHSA, ... */
+    bool has_epss;
+    double epss;
 };
 
 struct ks_apply_result {
@@ -105,6 +114,97 @@ struct ks_apply_result {
 ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
+/* ---- filters, listing ---- */
+
+struct ks_value;
+
+/* Compiles `criteria` (an Inspector-style FilterCriteria object: per field a
+ * list of StringFilter {comparison EQUALS|PREFIX|NOT_EQUALS, value},
+ * NumberFilter {lowerInclusive, upperInclusive}, DateFilter {startInclusive,
+ * endInclusive} (epoch seconds or RFC 3339), MapFilter {comparison, key,
+ * value} or PackageFilter {name, version}) to check it; KS_EINVAL with detail
+ * for unknown fields, operators or shapes. Within a field the filters are
+ * OR-ed (NOT_EQUALS ones AND-ed); fields are AND-ed. */
+ks_err ks_store_filter_check(const struct ks_value *criteria, struct ks_diag *diag);
+
+enum ks_sort_order { KS_SORT_ASC, KS_SORT_DESC };
+
+struct ks_list_query {
+    int64_t account; /* 0: every account (administrator) */
+    const struct ks_value *criteria; /* or NULL: all findings */
+    const char *sort_field; /* SEVERITY, FIRST_OBSERVED_AT, …; NULL: LAST_OBSERVED_AT */
+    enum ks_sort_order order;
+    size_t max; /* 1-100 */
+    const char *next_token; /* from a previous page, or NULL */
+};
+
+/* Lists findings matching `q`, calling `fn` with each stored JSON body and
+ * state, in a stable order (sort key, then id) with keyset pagination: the
+ * token written to `next` (empty at the end) stays valid under concurrent
+ * inserts. KS_EINVAL for a bad field, sort or token. */
+struct ks_finding_state;
+typedef ks_err ks_store_finding_fn(const char *id, int64_t account, const char *body,
+                                   const struct ks_finding_state *state, void *ctx);
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag);
+
+/* Saved filters: action NONE (a saved view) or SUPPRESS (a suppression
+ * rule). SUPPRESS rules turn matching ACTIVE findings SUPPRESSED, now and
+ * for every later finding, and back to ACTIVE when the rule goes; rules of
+ * an administrator account apply to every account. */
+struct ks_filter_rec {
+    int64_t id;
+    int64_t account;
+    const char *name, *action, *criteria, *description, *reason; /* in the caller's arena */
+    int64_t created_at, updated_at;
+};
+
+/* Creates a filter; `criteria` is FilterCriteria JSON (checked). Names are
+ * unique per account. */
+ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              int64_t *id, struct ks_diag *diag);
+/* Replaces name/action/criteria/description/reason of filter `f->id` owned
+ * by `f->account` (any owner when 0); NULL fields stay as they are. */
+ks_err ks_store_filter_update(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              struct ks_diag *diag);
+ks_err ks_store_filter_delete(struct ks_store *st, int64_t account, int64_t id, int64_t now,
+                              struct ks_diag *diag);
+/* Calls `fn` for each filter of `account` (all when 0), by id. */
+typedef ks_err ks_store_filter_fn(const struct ks_filter_rec *f, void *ctx);
+ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filter_fn *fn,
+                            void *ctx, struct ks_diag *diag);
+
+/* ---- aggregations, coverage, usage ---- */
+
+struct ks_severity_counts {
+    int64_t all, critical, high, medium, low, other;
+};
+
+/* Counts ACTIVE findings of `account` (all accounts when 0) matching
+ * `criteria` (may be NULL), grouped by `type`: ACCOUNT, RESOURCE,
+ * RESOURCE_TYPE, PACKAGE, TITLE (vulnerability id), SEVERITY or
+ * FINDING_TYPE. Groups come sorted by critical, high, then all counts
+ * (descending), at most `max`. KS_EINVAL for an unknown type. */
+typedef ks_err ks_store_agg_fn(const char *key, const struct ks_severity_counts *c, void *ctx);
+ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type,
+                          const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
+                          void *ctx, struct ks_diag *diag);
+
+/* Coverage: every resource of `account` (all when 0) with its type and the
+ * time of its last inventory (0: never scanned). */
+typedef ks_err ks_store_coverage_fn(int64_t account, const char *rid, const char *type,
+                                    int64_t last_inventory_at, void *ctx);
+ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
+                         void *ctx, struct ks_diag *diag);
+
+/* Usage: distinct resources inventoried per account, resource type and UTC
+ * day (days since the epoch), oldest first. */
+typedef ks_err ks_store_usage_fn(int64_t account, const char *type, int64_t day, int64_t count,
+                                 void *ctx);
+ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *fn, void *ctx,
+                      struct ks_diag *diag);
 
 struct ks_finding_state {
     char status[16];

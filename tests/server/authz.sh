@@ -48,17 +48,25 @@ B_TOK=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 BAD=ks_$(printf '0%.0s' $(seq 64))
 
 # A finding of account A, stored as the engine would (no submit endpoint yet).
-sqlite3 "$STORE" "INSERT INTO resources VALUES($A_ID,'host-a','host',NULL,1,1,NULL);
-  INSERT INTO findings VALUES($A_ID,'fa1','host-a','PACKAGE_VULNERABILITY','CVE-2024-0727',
-  'MEDIUM',5.5,'CVE-2024-0727 - openssl','openssl','{\"id\":\"fa1\"}','ACTIVE',1,1,1);
+sqlite3 -bail "$STORE" "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
+  INSERT INTO findings(account,id,rid,type,vuln_id,severity,score,title,package,body,status,
+  first_observed,last_observed,updated_at) VALUES($A_ID,'fa1','host-a','PACKAGE_VULNERABILITY',
+  'CVE-2024-0727','MEDIUM',5.5,'CVE-2024-0727 - openssl','openssl','{\"id\":\"fa1\"}','ACTIVE',1,1,1);
   INSERT INTO finding_history(account,finding,at,from_status,to_status,cause)
-  VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');"
+  VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');" || { echo "cannot seed the store"; exit 1; }
 
 # A fresh token to delete on each call that is expected to succeed.
 fresh_token_id() {
     call POST "/api/v1/accounts/$B_ID/tokens" "$ADMIN" >/dev/null
     sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
 }
+
+# A fresh filter of account A (for update/delete rows).
+fresh_filter_id() {
+    call POST /api/v1/filters "$A_TOK" "{\"name\":\"tmp-$RANDOM$RANDOM\",\"action\":\"NONE\",\"filterCriteria\":{}}" >/dev/null
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
+}
+A_FILTER=$(fresh_filter_id)
 
 # METHOD PATTERN PATH BODY   none bad memberA memberB admin
 matrix=(
@@ -70,6 +78,14 @@ matrix=(
 "POST /api/v1/accounts/{id}/tokens /api/v1/accounts/$A_ID/tokens - 401 401 403 403 201"
 "DELETE /api/v1/tokens/{id} /api/v1/tokens/TOKENID -      401 401 403 403 204"
 "GET /api/v1/findings/{id} /api/v1/findings/fa1 -         401 401 200 404 200"
+"POST /api/v1/findings/list /api/v1/findings/list {}       401 401 200 200 200"
+"POST /api/v1/findings/aggregations /api/v1/findings/aggregations {\"aggregationType\":\"SEVERITY\"} 401 401 200 200 200"
+"GET /api/v1/coverage /api/v1/coverage -                  401 401 200 200 200"
+"GET /api/v1/usage /api/v1/usage -                        401 401 200 200 200"
+"POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
+"GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
+"PUT /api/v1/filters/{id} /api/v1/filters/$A_FILTER {\"description\":\"x\"} 401 401 204 404 204"
+"DELETE /api/v1/filters/{id} /api/v1/filters/FILTERID -   401 401 204 404 204"
 )
 who=(none bad memberA memberB admin)
 tok=("" "$BAD" "$A_TOK" "$B_TOK" "$ADMIN")
@@ -80,6 +96,9 @@ for row in "${matrix[@]}"; do
     for i in 0 1 2 3 4; do
         p=$path; b=
         [ "$body" = NEWACCOUNT ] && b="{\"name\":\"acct-$n-$i\"}"
+        [ "$body" = NEWFILTER ] && b="{\"name\":\"view-$n-$i\",\"action\":\"NONE\",\"filterCriteria\":{}}"
+        [ "$body" != - ] && [ "$body" != NEWACCOUNT ] && [ "$body" != NEWFILTER ] && b=$body
+        [[ "$p" == *FILTERID* ]] && p=${p/FILTERID/$(fresh_filter_id)}
         [[ "$p" == *TOKENID* ]] && p=${p/TOKENID/$(fresh_token_id)}
         got=$(call "$method" "$p" "${tok[$i]}" "$b")
         expect "$method $pattern as ${who[$i]}" "${want[$i]}" "$got"
@@ -114,6 +133,35 @@ expect "body over --max-body" 413 "$got"
 call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
 grep -q '"history":\[{"at":1,"from":null,"to":"ACTIVE","cause":"inventory"}\]' "$TMP/body" \
     || { echo "FAIL finding history: $(cat "$TMP/body")"; fail=1; }
+# Listing is scoped: A sees its finding, B sees none, the administrator all.
+call POST /api/v1/findings/list "$A_TOK" '{}' >/dev/null
+grep -q '"findingId":"fa1"' "$TMP/body" || { echo "FAIL A list: $(cat "$TMP/body")"; fail=1; }
+call POST /api/v1/findings/list "$B_TOK" '{}' >/dev/null
+grep -q '"findings":\[\]' "$TMP/body" || { echo "FAIL B list: $(cat "$TMP/body")"; fail=1; }
+expect "bad criteria" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"filterCriteria":{"colour":[]}}')"
+expect "bad sort" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"sortCriteria":{"field":"COLOUR"}}')"
+expect "bad token" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"nextToken":"zz"}')"
+# A suppression rule suppresses A's finding, and deleting it restores it.
+call POST /api/v1/filters "$A_TOK" '{"name":"mute-openssl","action":"SUPPRESS","reason":"accepted","filterCriteria":{"vulnerablePackages":[{"name":{"comparison":"EQUALS","value":"openssl"}}]}}' >/dev/null
+RULE=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
+call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
+grep -q '"status":"SUPPRESSED"' "$TMP/body" || { echo "FAIL not suppressed: $(cat "$TMP/body")"; fail=1; }
+expect "delete rule" 204 "$(call DELETE "/api/v1/filters/$RULE" "$A_TOK")"
+call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
+grep -q '"status":"ACTIVE"' "$TMP/body" || { echo "FAIL not restored: $(cat "$TMP/body")"; fail=1; }
+grep -q '"from":"SUPPRESSED","to":"ACTIVE","cause":"filter"' "$TMP/body" || { echo "FAIL history: $(cat "$TMP/body")"; fail=1; }
+
+# Aggregations and coverage are scoped like listing.
+call POST /api/v1/findings/aggregations "$A_TOK" '{"aggregationType":"RESOURCE"}' >/dev/null
+grep -q '"key":"host-a","severityCounts":{"all":1,"critical":0,"high":0,"medium":1' "$TMP/body" \
+    || { echo "FAIL A aggregation: $(cat "$TMP/body")"; fail=1; }
+call POST /api/v1/findings/aggregations "$B_TOK" '{"aggregationType":"RESOURCE"}' >/dev/null
+grep -q '"responses":\[\]' "$TMP/body" || { echo "FAIL B aggregation: $(cat "$TMP/body")"; fail=1; }
+expect "bad aggregation" 400 "$(call POST /api/v1/findings/aggregations "$A_TOK" '{"aggregationType":"AMI"}')"
+call GET /api/v1/coverage "$A_TOK" >/dev/null
+grep -q '"resourceId":"host-a","resourceType":"host","scanStatus":{"statusCode":"INACTIVE","reason":"PENDING_INITIAL_SCAN"}' "$TMP/body" \
+    || { echo "FAIL coverage: $(cat "$TMP/body")"; fail=1; }
+
 # Metrics count what was served.
 call GET /metrics "" >/dev/null
 grep -q '^kensa_http_requests_total{code="4xx"} [1-9]' "$TMP/body" || { echo "FAIL metrics"; fail=1; }
