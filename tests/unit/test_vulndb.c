@@ -298,6 +298,8 @@ static void test_os_feeds(void **state)
     assert_string_equal(ks_value_get_str(sa, "ecosystem"), "Alpine:v3.11");
     assert_string_equal(ks_value_get_str(sa, "package"), "binutils-avr");
     assert_string_equal(ks_value_get_str(sa, "fixed"), "2.32-r0");
+    assert_int_equal(lookup("Alpine:v3.11", "binutils-avr", "2.31-r0", NULL, NULL), 4);
+    assert_int_equal(lookup("Alpine:v3.11", "binutils-avr", "2.32-r0", NULL, NULL), 0);
 }
 
 /* A withdrawn advisory is kept (search finds it) but never matched. */
