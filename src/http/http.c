@@ -1,0 +1,152 @@
+/* http/http.c - libcurl behind http.h. */
+#include "core/ks_common.h"
+
+#include "http/http.h"
+
+#include "core/buf.h"
+#include "core/str.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+ks_err ks_http_global_init(struct ks_diag *diag)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT))
+        return ks_diag_set(diag, KS_EINTERNAL, "cannot initialise libcurl");
+    return KS_OK;
+}
+
+const char *ks_http_version(void)
+{
+    static char v[64];
+    snprintf(v, sizeof(v), "libcurl %s", curl_version_info(CURLVERSION_NOW)->version);
+    return v;
+}
+
+struct sink {
+    FILE *f;
+    uint64_t written, max;
+    bool over;
+    struct ks_http_result *res;
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+    struct sink *s = ctx;
+    size_t len = size * n;
+    if (s->written + len > s->max) {
+        s->over = true;
+        return 0; /* aborts the transfer */
+    }
+    if (fwrite(p, 1, len, s->f) != len)
+        return 0;
+    s->written += len;
+    return len;
+}
+
+/* Copies the value of header `name` if `line` is it. */
+static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    if (len <= n || strncasecmp(line, name, n) || line[n] != ':')
+        return;
+    const char *v = line + n + 1;
+    size_t vl = len - n - 1;
+    while (vl && (*v == ' ' || *v == '\t'))
+        v++, vl--;
+    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+        vl--;
+    if (vl >= cap)
+        vl = cap - 1;
+    memcpy(out, v, vl);
+    out[vl] = '\0';
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    struct sink *s = ctx;
+    size_t len = size * n;
+    if (len >= 5 && !strncmp(p, "HTTP/", 5)) { /* a new response (redirect): reset */
+        s->res->etag[0] = '\0';
+        s->res->last_modified[0] = '\0';
+    }
+    header_value(p, len, "ETag", s->res->etag, sizeof(s->res->etag));
+    header_value(p, len, "Last-Modified", s->res->last_modified, sizeof(s->res->last_modified));
+    return len;
+}
+
+ks_err ks_http_get_file(const char *url, const char *dest, const struct ks_http_opts *o,
+                        struct ks_http_result *res, struct ks_diag *diag)
+{
+    CURL *c = NULL;
+    struct curl_slist *hdrs = NULL;
+    struct sink s = {0};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    ks_err err = KS_OK;
+    struct ks_buf hb = KS_BUF_INIT(1024);
+
+    memset(res, 0, sizeof(*res));
+    if (!ks_starts_with(url, "http://") && !ks_starts_with(url, "https://"))
+        return ks_diag_set(diag, KS_EINVAL, "'%s': only http and https URLs are supported", url);
+    if (!o->max_size)
+        return ks_diag_set(diag, KS_EINVAL, "'%s': no size limit given", url);
+    s.f = fopen(dest, "wbe");
+    if (!s.f)
+        return ks_diag_errno(diag, KS_EIO, "cannot create '%s'", dest);
+    s.max = o->max_size;
+    s.res = res;
+    c = curl_easy_init();
+    if (!c) {
+        err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (o->etag && *o->etag) {
+        ks_buf_addf(&hb, "If-None-Match: %s", o->etag);
+        hdrs = curl_slist_append(hdrs, ks_buf_str(&hb));
+    }
+    if (o->last_modified && *o->last_modified) {
+        ks_buf_reset(&hb);
+        ks_buf_addf(&hb, "If-Modified-Since: %s", o->last_modified);
+        hdrs = curl_slist_append(hdrs, ks_buf_str(&hb));
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s > 0 ? o->connect_timeout_s : 30L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 600L);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa-net");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+    res->size = s.written;
+    if (s.over || rc == CURLE_FILESIZE_EXCEEDED) {
+        err = ks_diag_set(diag, KS_ELIMIT, "'%s': response larger than %llu bytes", url,
+                          (unsigned long long)o->max_size);
+    } else if (rc != CURLE_OK) {
+        err = ks_diag_set(diag, KS_EIO, "'%s': %s", url,
+                          errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    } else if (res->status == 304) {
+        res->not_modified = true;
+    } else if (res->status >= 400 || res->status < 200) {
+        err = ks_diag_set(diag, KS_EIO, "'%s': HTTP status %ld", url, res->status);
+    }
+done:
+    if (s.f && fclose(s.f) && !err)
+        err = ks_diag_errno(diag, KS_EIO, "cannot write '%s'", dest);
+    if (err || res->not_modified)
+        unlink(dest);
+    curl_slist_free_all(hdrs);
+    if (c)
+        curl_easy_cleanup(c);
+    ks_buf_release(&hb);
+    return err;
+}

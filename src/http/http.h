@@ -1,0 +1,44 @@
+/* http/http.h - a thin HTTP(S) GET-to-file client; the only user of libcurl.
+ *
+ * Not part of libkensa: it is linked only into helper executables (kensa-net),
+ * so that `kensa` itself never loads libcurl (start-up cost rule).
+ *
+ * One call downloads one URL into a file, conditionally (ETag via
+ * If-None-Match, Last-Modified via If-Modified-Since), with a size ceiling,
+ * connect and total timeouts, http/https only (also after redirects, at most
+ * 5). A 304 leaves the destination untouched. Errors name the URL:
+ *  - KS_EIO: network failure, TLS failure, timeout, HTTP status >= 400;
+ *  - KS_ELIMIT: the body is larger than `max_size` (the partial file is removed);
+ *  - KS_EINVAL: a URL that is not http(s).
+ * Thread-safe after ks_http_global_init() (call once, before threads). */
+#ifndef KS_HTTP_HTTP_H
+#define KS_HTTP_HTTP_H
+
+#include "core/err.h"
+
+struct ks_http_opts {
+    const char *etag;          /* send If-None-Match, or NULL */
+    const char *last_modified; /* send If-Modified-Since (HTTP date), or NULL */
+    uint64_t max_size;         /* bytes; 0 is not allowed */
+    long connect_timeout_s;
+    long timeout_s; /* whole transfer */
+};
+
+struct ks_http_result {
+    long status;        /* final HTTP status */
+    bool not_modified;  /* 304: nothing written */
+    uint64_t size;      /* bytes written */
+    char etag[256];     /* response ETag, "" if none */
+    char last_modified[128]; /* response Last-Modified, "" if none */
+};
+
+ks_err ks_http_global_init(struct ks_diag *diag);
+
+/* GETs `url` into `dest` (created or truncated; removed again on failure). */
+ks_err ks_http_get_file(const char *url, const char *dest, const struct ks_http_opts *opts,
+                        struct ks_http_result *res, struct ks_diag *diag);
+
+/* "libcurl 7.88.1" for version output. */
+const char *ks_http_version(void);
+
+#endif
