@@ -528,7 +528,12 @@ static ks_err merge(struct img *im, struct layer **order, struct ks_image_info *
                     break;
                 }
             }
-            if (KS_VEC_PUSH(&pr->vers, v))
+            /* Deleted (whiteout, opaque dir) and re-created in the same
+             * layer: one new version, as the layer's filesystem shows it. */
+            if (pr->vers.len && !pr->vers.items[pr->vers.len - 1].file &&
+                pr->vers.items[pr->vers.len - 1].layer == li)
+                pr->vers.items[pr->vers.len - 1] = v;
+            else if (KS_VEC_PUSH(&pr->vers, v))
                 err = KS_ENOMEM;
         }
         if (err) {
