@@ -541,7 +541,8 @@ static ks_err merge(struct img *im, struct layer **order, struct ks_image_info *
             goto done;
         }
     }
-    qsort(all.items, all.len, sizeof(*all.items), cmp_pathrec);
+    if (all.len > 1)
+        qsort(all.items, all.len, sizeof(*all.items), cmp_pathrec);
     for (size_t i = 0; i < all.len; i++) {
         struct pathrec *pr = all.items[i];
         const struct ver *last = &pr->vers.items[pr->vers.len - 1];

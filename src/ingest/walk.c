@@ -205,7 +205,8 @@ static ks_err walk_dir(struct walk *w, int dirfd, struct ks_buf *path, unsigned 
     closedir(dir);
     if (err)
         goto done;
-    qsort(ents.items, ents.len, sizeof(*ents.items), cmp_dent);
+    if (ents.len > 1)
+        qsort(ents.items, ents.len, sizeof(*ents.items), cmp_dent);
 
     for (size_t i = 0; i < ents.len; i++) {
         const char *name = ents.items[i].name;

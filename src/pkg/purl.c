@@ -38,7 +38,8 @@ const char *ks_purl_build(struct ks_arena *arena, const char *type, const char *
 
     if (nquals > KS_ARRAY_LEN(q))
         nquals = KS_ARRAY_LEN(q);
-    memcpy(q, quals, nquals * sizeof(*q));
+    if (nquals)
+        memcpy(q, quals, nquals * sizeof(*q));
     qsort(q, nquals, sizeof(*q), cmp_qual);
     err = ks_buf_addf(&b, "pkg:%s/", type);
     if (!err && ns && *ns) {
