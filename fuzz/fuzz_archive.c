@@ -26,7 +26,7 @@ static void walk(struct ks_archive *ar, const struct ks_limits *lim, int depth)
     ks_err err;
 
     while ((err = ks_archive_next(ar, &e, &d)) != KS_ENOTFOUND) {
-        if (err == KS_EPARSE || (err == KS_ELIMIT && strstr(d.msg, "max_path_len")))
+        if ((err == KS_EPARSE || err == KS_ELIMIT) && !ks_archive_failed(ar))
             continue;
         if (err)
             break;

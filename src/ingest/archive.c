@@ -579,12 +579,19 @@ ks_err ks_archive_read_all(struct ks_archive *ar, size_t max, struct ks_buf *out
             break;
         out->len += got;
         out->ptr[out->len] = '\0';
-        if (out->len - start_len > limit)
+        if (out->len - start_len > limit) {
+            ks_buf_truncate(out, start_len + (size_t)limit);
             return ks_diag_set(diag, KS_ELIMIT, "'%s': member '%s' is larger than %" PRIu64
                                                 " bytes",
                                ar->name, ar->entry.name, limit);
+        }
     }
     return KS_OK;
+}
+
+bool ks_archive_failed(const struct ks_archive *ar)
+{
+    return ar->fatal != KS_OK;
 }
 
 const char *ks_archive_name(const struct ks_archive *ar)

@@ -146,7 +146,7 @@ static ks_err process_layer(struct img *im, struct layer *l, struct ks_archive *
 
         if (e2 == KS_ENOTFOUND)
             break;
-        if (e2 == KS_EPARSE || (e2 == KS_ELIMIT && strstr(d.msg, "max_path_len"))) {
+        if ((e2 == KS_EPARSE || e2 == KS_ELIMIT) && !ks_archive_failed(ar)) {
             rec_skipped(&r, ks_archive_name(ar), d.msg);
             continue;
         }
@@ -601,7 +601,7 @@ static ks_err scan_tar(struct img *im, const char *path, struct ks_diag *diag)
             err = KS_OK;
             break;
         }
-        if (err == KS_EPARSE) {
+        if (err == KS_EPARSE && !ks_archive_failed(ar)) {
             rec_skipped(&(struct rec){im, NULL}, path, d.msg);
             continue;
         }

@@ -59,7 +59,7 @@ static ks_err walk_nested(struct walk *w, const struct ks_walk_file *outer, cons
         e2 = ks_archive_next(ar, &e, &d);
         if (e2 == KS_ENOTFOUND)
             break;
-        if (e2 == KS_EPARSE || (e2 == KS_ELIMIT && strstr(d.msg, "max_path_len"))) {
+        if ((e2 == KS_EPARSE || e2 == KS_ELIMIT) && !ks_archive_failed(ar)) {
             skipped(w, outer->path, d.msg);
             continue;
         }
@@ -330,7 +330,7 @@ ks_err ks_walk_archive(const char *path, const struct ks_limits *lim,
             err = KS_OK;
             break;
         }
-        if (err == KS_EPARSE || (err == KS_ELIMIT && strstr(d.msg, "max_path_len"))) {
+        if ((err == KS_EPARSE || err == KS_ELIMIT) && !ks_archive_failed(ar)) {
             skipped(&w, path, d.msg);
             continue;
         }
@@ -363,7 +363,7 @@ ks_err ks_walk_archive(const char *path, const struct ks_limits *lim,
         f.path = name.ptr;
         f.mode = e->mode;
         f.size = bytes.len;
-        err = visit_bytes(&w, &f, bytes.ptr ? bytes.ptr : "", bytes.len, 0, diag);
+        err = visit_bytes(&w, &f, bytes.ptr ? bytes.ptr : "", bytes.len, 1, diag);
         if (err)
             break;
     }

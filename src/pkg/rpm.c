@@ -55,9 +55,6 @@ ks_err ks_rpm_header_parse(const void *blob, size_t len, struct ks_rpm_header *o
         uint32_t tag = be32(e), type = be32(e + 4), off = be32(e + 8), count = be32(e + 12);
         const char **dst = NULL;
 
-        if (off >= dl && count)
-            return ks_diag_set(diag, KS_EPARSE, "rpm header: tag %u points outside the data",
-                               tag);
         switch (tag) {
         case TAG_NAME: dst = &out->name; break;
         case TAG_VERSION: dst = &out->version; break;
@@ -77,6 +74,9 @@ ks_err ks_rpm_header_parse(const void *blob, size_t len, struct ks_rpm_header *o
         }
         if (type != TYPE_STRING && type != TYPE_I18NSTRING)
             return ks_diag_set(diag, KS_EPARSE, "rpm header: tag %u is not a string", tag);
+        if (off >= dl)
+            return ks_diag_set(diag, KS_EPARSE, "rpm header: tag %u points outside the data",
+                               tag);
         if (!memchr(data + off, '\0', dl - off))
             return ks_diag_set(diag, KS_EPARSE, "rpm header: tag %u is not terminated", tag);
         *dst = (const char *)data + off;
