@@ -57,9 +57,20 @@ static void j_free(void *p)
         free(h);
 }
 
+static pthread_key_t scratch_key;
+
+/* Frees a thread's scratch arena when the thread ends (worker threads of
+ * the server and of parallel scans would otherwise leak their last block). */
+static void scratch_free(void *arena)
+{
+    ks_arena_release(arena);
+}
+
 static void set_alloc(void)
 {
     json_set_alloc_funcs(j_malloc, j_free);
+    if (pthread_key_create(&scratch_key, scratch_free))
+        KS_BUG("pthread_key_create failed");
 }
 
 /* Enters a parse: jansson allocations go to the thread's scratch arena,
@@ -69,8 +80,10 @@ static void scratch_begin(const struct ks_limits *lim)
     uint64_t cap = lim->max_file_size * 16 + (8u << 20);
 
     pthread_once(&alloc_once, set_alloc);
-    if (!scratch_arena.block_size)
+    if (!scratch_arena.block_size) {
         ks_arena_init(&scratch_arena, 256 * 1024, 0);
+        pthread_setspecific(scratch_key, &scratch_arena);
+    }
     scratch_arena.limit = cap > SIZE_MAX ? SIZE_MAX : (size_t)cap;
     scratch = &scratch_arena;
 }
@@ -527,6 +540,11 @@ void ks_jw_real(struct ks_jw *w, double v)
         snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
         if (strtod(tmp, NULL) == v)
             break;
+    }
+    /* Keep it a real when read back: "-0" or "1e+20" are fine, "3" is not. */
+    if (!strpbrk(tmp, ".eE")) {
+        size_t n = strlen(tmp);
+        snprintf(tmp + n, sizeof(tmp) - n, ".0");
     }
     before_value(w);
     if (!w->err)

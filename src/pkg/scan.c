@@ -3,11 +3,12 @@
 #include "pkg/scan.h"
 
 #include "core/map.h"
+#include "core/buf.h"
 #include "core/str.h"
+#include "formats/purl.h"
 #include "ingest/image.h"
 #include "ingest/walk.h"
 #include "pkg/inventory.h"
-#include "pkg/purl.h"
 #include "pkg/registry.h"
 
 struct scan {
@@ -154,6 +155,33 @@ ks_err ks_pkg_collect(struct ks_inventory *inv, const char *path, unsigned mode,
 
 /* ---- finishing: purls and ecosystems from the distro ---- */
 
+/* A purl in the inventory's arena; qualifiers without a value are left out
+ * (callers pass them sorted by key, as the canonical form wants). */
+static const char *make_purl(struct ks_arena *a, const char *type, const char *ns,
+                             const char *name, const char *version,
+                             struct ks_purl_qualifier *q, size_t nq)
+{
+    struct ks_purl p;
+    struct ks_buf b = KS_BUF_INIT(0);
+    const char *out = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < nq; i++)
+        if (q[i].value && *q[i].value)
+            q[n++] = q[i];
+    memset(&p, 0, sizeof(p));
+    p.type = type;
+    p.namespace = ns;
+    p.name = name;
+    p.version = version;
+    p.qualifiers = n ? q : NULL;
+    p.nqualifiers = n;
+    if (name && ks_purl_build(&p, &b) == KS_OK)
+        out = ks_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+    ks_buf_release(&b);
+    return out;
+}
+
 static const char *rpm_namespace(const char *id)
 {
     static const struct {
@@ -218,7 +246,7 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
     for (size_t i = 0; i < inv->components.len; i++) {
         struct ks_component *c = &inv->components.items[i];
         const char *upstream = NULL;
-        struct ks_purl_qual q[4];
+        struct ks_purl_qualifier q[4];
 
         if (c->purl)
             continue;
@@ -229,18 +257,18 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
                                : c->source_name;
         switch (c->type) {
         case KS_PKG_DEB:
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"upstream", upstream};
-            c->purl = ks_purl_build(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"upstream", upstream};
+            c->purl = make_purl(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
         case KS_PKG_APK:
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"upstream", upstream};
-            c->purl = ks_purl_build(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"upstream", upstream};
+            c->purl = make_purl(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
@@ -249,19 +277,19 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             const char *ver = c->version, *colon = ver ? strchr(ver, ':') : NULL;
             const char *epoch = colon ? ks_arena_strndup(&inv->arena, ver, (size_t)(colon - ver))
                                       : NULL;
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"epoch", epoch};
-            q[3] = (struct ks_purl_qual){"upstream", c->source_name && c->source_version
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"epoch", epoch};
+            q[3] = (struct ks_purl_qualifier){"upstream", c->source_name && c->source_version
                                                              ? ks_arena_printf(&inv->arena, "%s-%s.src.rpm", c->source_name, c->source_version)
                                                              : NULL};
-            c->purl = ks_purl_build(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
+            c->purl = make_purl(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
                                     colon ? colon + 1 : ver, q, 4);
             c->ecosystem = eco;
             break;
         }
         case KS_PKG_KERNEL:
-            c->purl = ks_purl_build(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
+            c->purl = make_purl(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
             break;
         default:
             break;

@@ -220,6 +220,11 @@ ks_err ks_stmt_bind_null(struct ks_stmt *st, int idx)
     return bind_rc(sqlite3_bind_null(st->h, idx));
 }
 
+int ks_stmt_param_index(struct ks_stmt *st, const char *name)
+{
+    return sqlite3_bind_parameter_index(st->h, name);
+}
+
 ks_err ks_stmt_step(struct ks_stmt *st, bool *row, struct ks_diag *diag)
 {
     int rc = sqlite3_step(st->h);

@@ -58,6 +58,9 @@ ks_err ks_stmt_bind_int(struct ks_stmt *st, int idx, int64_t v);
 ks_err ks_stmt_bind_real(struct ks_stmt *st, int idx, double v);
 ks_err ks_stmt_bind_null(struct ks_stmt *st, int idx);
 
+/* The index of the named parameter `name` ("$1", ":id"), or 0 if absent. */
+int ks_stmt_param_index(struct ks_stmt *st, const char *name);
+
 /* Steps: KS_OK with *row = true when a row is available, *row = false when
  * done; KS_EDB with detail on error (`row` may be NULL for statements
  * without results). */

@@ -3,7 +3,6 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "pkg/inventory.h"
-#include "pkg/purl.h"
 #include "pkg/registry.h"
 #include "pkg/rpm.h"
 #include "pkg/scan.h"
@@ -278,26 +277,12 @@ static void test_rpm_header(void **state)
     assert_int_equal(ks_rpm_header_parse(blob, sizeof(blob), &h, &d), KS_EPARSE);
 }
 
-static void test_purl(void **state)
-{
-    struct ks_arena a = KS_ARENA_INIT(0, 0);
-    struct ks_purl_qual q[] = {{"distro", "debian-12"}, {"arch", "amd64"}, {"empty", ""}};
-
-    (void)state;
-    assert_string_equal(ks_purl_build(&a, "deb", "debian", "g++", "1:12.2+x", q, 3),
-                        "pkg:deb/debian/g%2B%2B@1:12.2%2Bx?arch=amd64&distro=debian-12");
-    assert_string_equal(ks_purl_build(&a, "maven", "org.apache/x", "a b", NULL, NULL, 0),
-                        "pkg:maven/org.apache/x/a%20b");
-    ks_arena_release(&a);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_dpkg),       cmocka_unit_test(test_apk),
             cmocka_unit_test(test_os_release), cmocka_unit_test(test_kernel),
             cmocka_unit_test(test_rpm_bdb),    cmocka_unit_test(test_rpm_header),
-            cmocka_unit_test(test_purl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,170 @@
+/* cmd/server.c - `kensa server` and `kensa server init`, in kensa-server. */
+#include "core/ks_common.h"
+
+#include "cmd/cmd.h"
+
+#include "core/log.h"
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+static const char help[] =
+        "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--threads N] [--max-body SIZE]\n"
+        "       kensa server init [--store FILE] [--name NAME]\n\n"
+        "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
+        "account. 'init' creates the organisation's administrator account and prints its\n"
+        "first token once.\n\n"
+        "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080\n"
+        "                      for IPv6; port 0 picks a free port, printed at start)\n"
+        "  --store FILE        the store (default $KENSA_HOME/store.db, KENSA_HOME\n"
+        "                      defaulting to /var/lib/kensa)\n"
+        "  --threads N         worker threads (default: one per core)\n"
+        "  --max-body SIZE     largest request body accepted (default 64M)\n"
+        "  --name NAME         administrator account name for 'init' (default admin)\n";
+
+struct opts {
+    const char *listen;
+    const char *store;
+    const char *name;
+    uint64_t threads;
+    uint64_t max_body;
+};
+
+static int opt(int c, const char *arg, void *ctx)
+{
+    struct opts *o = ctx;
+
+    switch (c) {
+    case 'l':
+        o->listen = arg;
+        break;
+    case 's':
+        o->store = arg;
+        break;
+    case 'n':
+        o->name = arg;
+        break;
+    case 't':
+        if (ks_parse_u64(arg, &o->threads) || o->threads == 0 || o->threads > 256)
+            return ks_cmd_usage_error("server", "--threads must be 1 to 256");
+        break;
+    case 'b':
+        if (ks_parse_size(arg, &o->max_body) || o->max_body == 0)
+            return ks_cmd_usage_error("server", "--max-body: invalid size '%s'", arg);
+        break;
+    }
+    return 0;
+}
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+    KS_UNUSED(sig);
+    stop_flag = 1;
+}
+
+static void on_ready(const char *addr, unsigned port, void *ctx)
+{
+    KS_UNUSED(ctx);
+    printf("kensa server listening on %s%s%s:%u\n", strchr(addr, ':') ? "[" : "", addr,
+           strchr(addr, ':') ? "]" : "", port);
+    fflush(stdout);
+}
+
+/* Splits "ADDR:PORT", "[V6]:PORT" or "ADDR". */
+static bool split_listen(const char *s, char *addr, size_t n, unsigned *port)
+{
+    const char *colon;
+    uint64_t p = 8080;
+
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || (size_t)(end - s) >= n)
+            return false;
+        memcpy(addr, s + 1, (size_t)(end - s - 1));
+        addr[end - s - 1] = '\0';
+        colon = end[1] == ':' ? end + 1 : NULL;
+        if (end[1] && !colon)
+            return false;
+    } else {
+        colon = strrchr(s, ':');
+        if (colon && strchr(s, ':') != colon)
+            return false; /* bare IPv6 needs brackets */
+        snprintf(addr, n, "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
+    }
+    if (colon && (ks_parse_u64(colon + 1, &p) || p > 65535))
+        return false;
+    *port = (unsigned)p;
+    return true;
+}
+
+static const char *default_store(char *buf, size_t n)
+{
+    const char *home = getenv("KENSA_HOME");
+
+    if (!home || !*home)
+        home = "/var/lib/kensa";
+    mkdir(home, 0750);
+    snprintf(buf, n, "%s/store.db", home);
+    return buf;
+}
+
+int cmd_server(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"listen", required_argument, NULL, 'l'},
+                                             {"store", required_argument, NULL, 's'},
+                                             {"name", required_argument, NULL, 'n'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"max-body", required_argument, NULL, 'b'},
+                                             {NULL, 0, NULL, 0}};
+    struct opts o = {"127.0.0.1:8080", NULL, "admin", 0, 64u << 20};
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_server_config cfg;
+    char addr[128], store[4096];
+    bool init = false;
+    int rc;
+    ks_err err;
+
+    if (argc > 1 && !strcmp(argv[1], "init")) {
+        init = true;
+        argv[1] = argv[0];
+        argc--;
+        argv++;
+    }
+    rc = ks_cmd_getopt(argc, argv, NULL, longopts, help, opt, &o);
+    if (rc != KS_CMD_CONTINUE)
+        return rc;
+    if (optind < argc)
+        return ks_cmd_usage_error("server", "unexpected argument '%s'", argv[optind]);
+    if (!o.store)
+        o.store = default_store(store, sizeof(store));
+    if (init) {
+        char token[128];
+
+        err = ks_server_init_admin(o.store, o.name, token, sizeof(token), &d);
+        if (err)
+            return ks_cmd_fail(&d, err == KS_EINVAL ? KS_EINVAL : err) == KS_EXIT_USAGE
+                           ? KS_EXIT_FAILURE
+                           : ks_cmd_exit_code(err);
+        printf("administrator account '%s' created; its token (shown once):\n%s\n", o.name,
+               token);
+        return KS_EXIT_OK;
+    }
+    memset(&cfg, 0, sizeof(cfg));
+    if (!split_listen(o.listen, addr, sizeof(addr), &cfg.port))
+        return ks_cmd_usage_error("server", "--listen: expected ADDR:PORT, not '%s'", o.listen);
+    cfg.listen_addr = addr;
+    cfg.store = o.store;
+    cfg.threads = (unsigned)o.threads;
+    cfg.max_body = (size_t)o.max_body;
+    cfg.limits = ks_env.limits;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    err = ks_server_run(&cfg, &stop_flag, on_ready, NULL, &d);
+    if (err)
+        return ks_cmd_fail(&d, err);
+    return KS_EXIT_OK;
+}

@@ -1,0 +1,528 @@
+/* server/api.c - the endpoint handlers. */
+#include "core/ks_common.h"
+
+#include "server/server_int.h"
+
+#include <time.h>
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void json_begin(struct ks_resp *resp, struct ks_jw *w, unsigned status)
+{
+    resp->status = status;
+    ks_buf_reset(&resp->body);
+    ks_jw_init(w, &resp->body, 0);
+}
+
+static void json_end(struct ks_resp *resp, struct ks_jw *w)
+{
+    if (ks_jw_finish(w))
+        ks_resp_error(resp, 500, "InternalServerError", "cannot write the response");
+}
+
+void ks_api_healthz(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_jw w;
+
+    KS_UNUSED(req);
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "status", "ok");
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_metrics(struct ks_req *req, struct ks_resp *resp)
+{
+    KS_UNUSED(req);
+    resp->status = 200;
+    resp->content_type = "text/plain; version=0.0.4";
+    ks_buf_reset(&resp->body);
+    ks_metrics_write(&resp->body);
+}
+
+void ks_api_openapi(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_jw w;
+
+    KS_UNUSED(req);
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "openapi", "3.0.3");
+    ks_jw_key(&w, "info");
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "title", "kensa API");
+    ks_jw_kstr(&w, "version", "1");
+    ks_jw_obj_end(&w);
+    ks_jw_key(&w, "components");
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "securitySchemes");
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "bearer");
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "type", "http");
+    ks_jw_kstr(&w, "scheme", "bearer");
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    ks_jw_key(&w, "paths");
+    ks_jw_obj_begin(&w);
+    /* Routes sharing a path are grouped under one path item. */
+    for (size_t i = 0; i < ks_nroutes; i++) {
+        bool first = true;
+
+        for (size_t k = 0; k < i; k++)
+            first = first && strcmp(ks_routes[k].pattern, ks_routes[i].pattern);
+        if (!first)
+            continue;
+        ks_jw_key(&w, ks_routes[i].pattern);
+        ks_jw_obj_begin(&w);
+        for (size_t k = i; k < ks_nroutes; k++) {
+            char method[8];
+            size_t n;
+
+            if (strcmp(ks_routes[k].pattern, ks_routes[i].pattern))
+                continue;
+            for (n = 0; ks_routes[k].method[n] && n + 1 < sizeof(method); n++)
+                method[n] = (char)(ks_routes[k].method[n] | 0x20);
+            method[n] = '\0';
+            ks_jw_key(&w, method);
+            ks_jw_obj_begin(&w);
+            ks_jw_kstr(&w, "summary", ks_routes[k].summary);
+            if (ks_routes[k].auth != KS_AUTH_NONE) {
+                ks_jw_key(&w, "security");
+                ks_jw_arr_begin(&w);
+                ks_jw_obj_begin(&w);
+                ks_jw_key(&w, "bearer");
+                ks_jw_arr_begin(&w);
+                ks_jw_arr_end(&w);
+                ks_jw_obj_end(&w);
+                ks_jw_arr_end(&w);
+            }
+            if (strchr(ks_routes[k].pattern, '{')) {
+                ks_jw_key(&w, "parameters");
+                ks_jw_arr_begin(&w);
+                ks_jw_obj_begin(&w);
+                ks_jw_kstr(&w, "name", "id");
+                ks_jw_kstr(&w, "in", "path");
+                ks_jw_kbool(&w, "required", true);
+                ks_jw_key(&w, "schema");
+                ks_jw_obj_begin(&w);
+                ks_jw_kstr(&w, "type", "string");
+                ks_jw_obj_end(&w);
+                ks_jw_obj_end(&w);
+                ks_jw_arr_end(&w);
+            }
+            ks_jw_key(&w, "responses");
+            ks_jw_obj_begin(&w);
+            ks_jw_key(&w, "default");
+            ks_jw_obj_begin(&w);
+            ks_jw_kstr(&w, "description", "JSON body; errors are {code, message}");
+            ks_jw_obj_end(&w);
+            ks_jw_obj_end(&w);
+            ks_jw_obj_end(&w);
+        }
+        ks_jw_obj_end(&w);
+    }
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static void write_account(struct ks_jw *w, const struct ks_account *a)
+{
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "id", a->id);
+    ks_jw_kstr(w, "name", a->name);
+    ks_jw_kbool(w, "administrator", a->admin);
+    ks_jw_kint(w, "createdAt", a->created_at);
+    ks_jw_obj_end(w);
+}
+
+void ks_api_account_create(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const char *name;
+    struct ks_account a;
+    struct ks_jw w;
+    int64_t id;
+    ks_err err;
+
+    if (!body)
+        return;
+    name = ks_value_get_str(body, "name");
+    if (!name) {
+        ks_resp_error(resp, 400, "ValidationError", "'name' (string) is required");
+        return;
+    }
+    err = ks_store_account_create(req->store, name, false, now_s(), &id, &d);
+    if (!err)
+        err = ks_store_account_get(req->store, id, &a, &d);
+    if (err == KS_EINVAL && strstr(d.msg, "exists")) {
+        ks_resp_error(resp, 409, "ConflictException", "%s", d.msg);
+        return;
+    }
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    json_begin(resp, &w, 201);
+    write_account(&w, &a);
+    json_end(resp, &w);
+}
+
+static ks_err list_one(const struct ks_account *a, void *ctx)
+{
+    write_account(ctx, a);
+    return KS_OK;
+}
+
+void ks_api_account_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "accounts");
+    ks_jw_arr_begin(&w);
+    err = ks_store_account_list(req->store, list_one, &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_token_create(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body;
+    char token[KS_TOKEN_LEN];
+    struct ks_account a;
+    struct ks_jw w;
+    int64_t account, tid;
+    ks_err err;
+
+    if (!ks_req_id(req, resp, 0, &account))
+        return;
+    body = req->body_len ? ks_req_json(req, resp) : NULL;
+    if (req->body_len && !body)
+        return;
+    err = ks_store_account_get(req->store, account, &a, &d);
+    if (!err)
+        err = ks_store_token_create(req->store, account, ks_value_get_str(body, "label"), now_s(),
+                                    token, &tid, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    json_begin(resp, &w, 201);
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "id", tid);
+    ks_jw_kint(&w, "accountId", account);
+    ks_jw_kstr(&w, "token", token);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_token_delete(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    int64_t id;
+    ks_err err;
+
+    if (!ks_req_id(req, resp, 0, &id))
+        return;
+    err = ks_store_token_delete(req->store, id, 0, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
+}
+
+static ks_err write_history(int64_t at, const char *from, const char *to, const char *cause,
+                            void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "at", at);
+    ks_jw_key(w, "from");
+    ks_jw_str(w, from);
+    ks_jw_kstr(w, "to", to);
+    ks_jw_kstr(w, "cause", cause);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_finding_state st;
+    struct ks_value *finding;
+    const char *body;
+    struct ks_jw w;
+    ks_err err;
+
+    /* A member sees only its own account: any other id answers 404, never
+     * the data and never "forbidden" (which would confirm it exists). */
+    err = ks_store_finding_get(req->store, req->account.admin ? 0 : req->account.id,
+                               req->params[0], req->arena, &body, &st, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    if (ks_json_parse(req->arena, "finding", body, strlen(body), &req->cfg->limits, &finding,
+                      &d)) {
+        ks_resp_error(resp, 500, "InternalServerError", "stored finding is not JSON");
+        return;
+    }
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "finding");
+    ks_jw_value(&w, finding);
+    ks_jw_kstr(&w, "status", st.status);
+    ks_jw_kint(&w, "firstObservedAt", st.first_observed);
+    ks_jw_kint(&w, "lastObservedAt", st.last_observed);
+    ks_jw_kint(&w, "updatedAt", st.updated);
+    ks_jw_key(&w, "history");
+    ks_jw_arr_begin(&w);
+    err = ks_store_finding_history(req->store, req->params[0], write_history, &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+/* ---- findings list ---- */
+
+static ks_err write_finding(const char *id, int64_t account, const char *body,
+                            const struct ks_finding_state *st, void *ctx)
+{
+    struct ks_req *req = ((void **)ctx)[0];
+    struct ks_jw *w = ((void **)ctx)[1];
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_value *v;
+
+    if (ks_json_parse(req->arena, "finding", body, strlen(body), &req->cfg->limits, &v, &d))
+        return KS_EDB;
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "findingId", id);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "status", st->status);
+    ks_jw_kint(w, "firstObservedAt", st->first_observed);
+    ks_jw_kint(w, "lastObservedAt", st->last_observed);
+    ks_jw_kint(w, "updatedAt", st->updated);
+    ks_jw_key(w, "finding");
+    ks_jw_value(w, v);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const struct ks_value *sort, *maxv;
+    struct ks_list_query q;
+    char next[2600];
+    struct ks_jw w;
+    void *ctx[2];
+    int64_t max = 50;
+    ks_err err;
+
+    if (!body)
+        return;
+    memset(&q, 0, sizeof(q));
+    /* Members see their own account only; the administrator sees all. */
+    q.account = req->account.admin ? 0 : req->account.id;
+    q.criteria = ks_value_get(body, "filterCriteria");
+    sort = ks_value_get(body, "sortCriteria");
+    q.sort_field = ks_value_get_str(sort, "field");
+    q.order = KS_SORT_DESC;
+    if (ks_value_get_str(sort, "sortOrder")) {
+        const char *o = ks_value_get_str(sort, "sortOrder");
+        if (strcmp(o, "ASC") && strcmp(o, "DESC")) {
+            ks_resp_error(resp, 400, "ValidationError", "sortOrder must be ASC or DESC");
+            return;
+        }
+        q.order = !strcmp(o, "ASC") ? KS_SORT_ASC : KS_SORT_DESC;
+    }
+    maxv = ks_value_get(body, "maxResults");
+    if (maxv && !ks_value_int(maxv, &max)) {
+        ks_resp_error(resp, 400, "ValidationError", "maxResults must be an integer");
+        return;
+    }
+    q.max = max < 1 || max > 100 ? 0 : (size_t)max;
+    q.next_token = ks_value_get_str(body, "nextToken");
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "findings");
+    ks_jw_arr_begin(&w);
+    ctx[0] = req;
+    ctx[1] = &w;
+    err = ks_store_findings_list(req->store, &q, write_finding, ctx, next, sizeof(next), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    if (next[0])
+        ks_jw_kstr(&w, "nextToken", next);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+/* ---- filters ---- */
+
+static void write_filter(struct ks_jw *w, const struct ks_filter_rec *f, struct ks_req *req)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_value *crit = NULL;
+
+    ks_json_parse(req->arena, "criteria", f->criteria, strlen(f->criteria), &req->cfg->limits,
+                  &crit, &d);
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "id", f->id);
+    ks_jw_kint(w, "ownerId", f->account);
+    ks_jw_kstr(w, "name", f->name);
+    ks_jw_kstr(w, "action", f->action);
+    ks_jw_key(w, "criteria");
+    ks_jw_value(w, crit);
+    ks_jw_kstr_opt(w, "description", f->description);
+    ks_jw_kstr_opt(w, "reason", f->reason);
+    ks_jw_kint(w, "createdAt", f->created_at);
+    ks_jw_kint(w, "updatedAt", f->updated_at);
+    ks_jw_obj_end(w);
+}
+
+/* Reads name/action/criteria/description/reason from a request body. */
+static bool filter_from_body(struct ks_req *req, struct ks_resp *resp, struct ks_filter_rec *f)
+{
+    const struct ks_value *body = ks_req_json(req, resp);
+    const struct ks_value *crit;
+    struct ks_buf b = KS_BUF_INIT(1u << 20);
+    struct ks_jw w;
+
+    if (!body)
+        return false;
+    f->name = ks_value_get_str(body, "name");
+    f->action = ks_value_get_str(body, "action");
+    f->description = ks_value_get_str(body, "description");
+    f->reason = ks_value_get_str(body, "reason");
+    crit = ks_value_get(body, "filterCriteria");
+    if (crit) {
+        ks_jw_init(&w, &b, 0);
+        ks_jw_value(&w, crit);
+        if (ks_jw_finish(&w)) {
+            ks_buf_release(&b);
+            ks_resp_error(resp, 400, "ValidationError", "filterCriteria is too large");
+            return false;
+        }
+        f->criteria = ks_arena_strdup(req->arena, ks_buf_str(&b));
+        ks_buf_release(&b);
+    }
+    return true;
+}
+
+void ks_api_filter_create(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    struct ks_jw w;
+    int64_t id;
+    ks_err err;
+
+    memset(&f, 0, sizeof(f));
+    if (!filter_from_body(req, resp, &f))
+        return;
+    f.account = req->account.id;
+    err = ks_store_filter_create(req->store, &f, now_s(), &id, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    json_begin(resp, &w, 201);
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "id", id);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err list_filter(const struct ks_filter_rec *f, void *ctx)
+{
+    write_filter(((void **)ctx)[1], f, ((void **)ctx)[0]);
+    return KS_OK;
+}
+
+void ks_api_filter_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    void *ctx[2] = {req, &w};
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "filters");
+    ks_jw_arr_begin(&w);
+    err = ks_store_filter_list(req->store, req->account.admin ? 0 : req->account.id, list_filter,
+                               ctx, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_filter_update(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    ks_err err;
+
+    memset(&f, 0, sizeof(f));
+    if (!ks_req_id(req, resp, 0, &f.id) || !filter_from_body(req, resp, &f))
+        return;
+    f.account = req->account.admin ? 0 : req->account.id;
+    err = ks_store_filter_update(req->store, &f, now_s(), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
+}
+
+void ks_api_filter_delete(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    int64_t id;
+    ks_err err;
+
+    if (!ks_req_id(req, resp, 0, &id))
+        return;
+    err = ks_store_filter_delete(req->store, req->account.admin ? 0 : req->account.id, id,
+                                 now_s(), &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
+}

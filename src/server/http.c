@@ -1,0 +1,270 @@
+/* server/http.c - libmicrohttpd glue: connections, bodies, auth, dispatch. */
+#include "core/ks_common.h"
+
+#include "server/server.h"
+
+#include "core/log.h"
+#include "server/server_int.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Per-connection state across libmicrohttpd's calls for one request. */
+struct conn_state {
+    struct ks_buf body;
+    bool too_big;
+    struct timespec start;
+};
+
+/* Each worker thread keeps its own store connection and request arena. */
+static _Thread_local struct ks_store *tl_store;
+static _Thread_local struct ks_arena tl_arena;
+static _Thread_local bool tl_ready;
+
+static const struct ks_server_config *g_cfg;
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+/* Runs when a worker thread ends: closes its store and frees its arena. */
+static void thread_cleanup(void *unused)
+{
+    KS_UNUSED(unused);
+    ks_store_close(tl_store);
+    tl_store = NULL;
+    ks_arena_release(&tl_arena);
+    tl_ready = false;
+}
+
+static void make_key(void)
+{
+    if (pthread_key_create(&tl_key, thread_cleanup))
+        KS_BUG("pthread_key_create failed");
+}
+
+static double elapsed(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct ks_resp *resp)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    r = MHD_create_response_from_buffer(resp->body.len, resp->body.ptr ? resp->body.ptr : (void *)"",
+                                        MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    if (resp->body.len || resp->status != 204)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                resp->content_type ? resp->content_type : "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    ret = MHD_queue_response(c, resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Authenticates the request for `route`; on failure fills `resp`. */
+static bool authenticate(struct MHD_Connection *c, const struct ks_route *route,
+                         struct ks_req *req, struct ks_resp *resp)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    struct ks_diag d = KS_DIAG_INIT;
+    ks_err err;
+
+    if (route->auth == KS_AUTH_NONE)
+        return true;
+    if (!h || strncmp(h, "Bearer ", 7)) {
+        ks_resp_error(resp, 401, "UnauthorizedException", "a bearer token is required");
+        return false;
+    }
+    err = ks_store_token_auth(req->store, h + 7, &req->account, &d);
+    if (err == KS_ENOTFOUND) {
+        ks_resp_error(resp, 401, "UnauthorizedException", "invalid token");
+        return false;
+    }
+    if (err) {
+        ks_resp_error(resp, 500, "InternalServerError", "storage error");
+        return false;
+    }
+    if (route->auth == KS_AUTH_ADMIN && !req->account.admin) {
+        ks_resp_error(resp, 403, "AccessDeniedException",
+                      "only the organisation's administrator may do this");
+        return false;
+    }
+    return true;
+}
+
+static bool thread_setup(void)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+
+    if (tl_ready)
+        return true;
+    if (ks_store_open(g_cfg->store, &tl_store, &d)) {
+        ks_log_error("%s", d.msg);
+        return false;
+    }
+    ks_arena_init(&tl_arena, 65536, 0);
+    tl_ready = true;
+    /* Any non-NULL value makes the destructor run at thread exit. */
+    pthread_once(&tl_once, make_key);
+    pthread_setspecific(tl_key, &tl_arena);
+    return true;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **req_cls)
+{
+    struct conn_state *cs = *req_cls;
+    struct ks_resp resp = {500, KS_BUF_INIT(0), NULL};
+    struct ks_req req;
+    const struct ks_route *route;
+    char scratch[1024];
+    bool path_known;
+    enum MHD_Result ret;
+
+    KS_UNUSED(cls);
+    KS_UNUSED(version);
+    if (!cs) {
+        cs = calloc(1, sizeof(*cs));
+        if (!cs)
+            return MHD_NO;
+        ks_buf_init(&cs->body, g_cfg->max_body);
+        clock_gettime(CLOCK_MONOTONIC, &cs->start);
+        *req_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        /* Bodies beyond the ceiling are drained and answered 413. */
+        if (!cs->too_big && ks_buf_add(&cs->body, upload, *upload_size))
+            cs->too_big = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = url;
+    req.body = cs->body.ptr;
+    req.body_len = cs->body.len;
+    req.cfg = g_cfg;
+    route = ks_route_find(method, url, req.params, scratch, sizeof(scratch), &path_known);
+    if (cs->too_big)
+        ks_resp_error(&resp, 413, "PayloadTooLarge", "request body larger than %zu bytes",
+                      g_cfg->max_body);
+    else if (!route && path_known)
+        ks_resp_error(&resp, 405, "MethodNotAllowed", "method %s not allowed here", method);
+    else if (!route)
+        ks_resp_error(&resp, 404, "NotFound", "no such endpoint");
+    else if (!thread_setup())
+        ks_resp_error(&resp, 503, "ServiceUnavailable", "store unavailable");
+    else {
+        req.store = tl_store;
+        req.arena = &tl_arena;
+        if (authenticate(c, route, &req, &resp))
+            route->fn(&req, &resp);
+        ks_arena_reset(&tl_arena);
+    }
+    ret = send_resp(c, &resp);
+    ks_metrics_count(resp.status, elapsed(&cs->start));
+    ks_buf_release(&resp.body);
+    return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    struct conn_state *cs = *req_cls;
+
+    KS_UNUSED(cls);
+    KS_UNUSED(c);
+    KS_UNUSED(toe);
+    if (!cs)
+        return;
+    ks_buf_release(&cs->body);
+    free(cs);
+    *req_cls = NULL;
+}
+
+ks_err ks_server_init_admin(const char *store, const char *name, char *token, size_t token_size,
+                            struct ks_diag *diag)
+{
+    struct ks_store *st;
+    char tok[KS_TOKEN_LEN];
+    int64_t id, tid;
+    bool has;
+    ks_err err = ks_store_open(store, &st, diag);
+
+    if (err)
+        return err;
+    err = ks_store_has_admin(st, &has, diag);
+    if (!err && has)
+        err = ks_diag_set(diag, KS_EINVAL, "store '%s' already has an administrator", store);
+    if (!err)
+        err = ks_store_account_create(st, name, true, (int64_t)time(NULL), &id, diag);
+    if (!err)
+        err = ks_store_token_create(st, id, "initial", (int64_t)time(NULL), tok, &tid, diag);
+    if (!err)
+        snprintf(token, token_size, "%s", tok);
+    ks_store_close(st);
+    return err;
+}
+
+ks_err ks_server_run(const struct ks_server_config *cfg, volatile int *stop,
+                     void (*ready)(const char *addr, unsigned port, void *ctx), void *ctx,
+                     struct ks_diag *diag)
+{
+    struct sockaddr_in6 a6;
+    struct sockaddr_in a4;
+    struct sockaddr *sa;
+    const union MHD_DaemonInfo *info;
+    struct MHD_Daemon *d;
+    const char *addr = cfg->listen_addr ? cfg->listen_addr : "127.0.0.1";
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    struct ks_store *st;
+    ks_err err;
+
+    /* Open the store once up front: migrations run here, and a broken store
+     * is reported before the port is taken. */
+    err = ks_store_open(cfg->store, &st, diag);
+    if (err)
+        return err;
+    ks_store_close(st);
+    memset(&a4, 0, sizeof(a4));
+    memset(&a6, 0, sizeof(a6));
+    if (inet_pton(AF_INET, addr, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)cfg->port);
+        sa = (struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, addr, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)cfg->port);
+        sa = (struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        return ks_diag_set(diag, KS_EINVAL, "'%s' is not an IP address", addr);
+    }
+    g_cfg = cfg;
+    d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, NULL,
+                         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+                         threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    if (!d)
+        return ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (ready)
+        ready(addr, info ? info->port : cfg->port, ctx);
+    while (!*stop)
+        usleep(100000);
+    MHD_stop_daemon(d);
+    return KS_OK;
+}

@@ -1,0 +1,81 @@
+/* server/server_int.h - requests, responses and routes (internal to server/). */
+#ifndef KS_SERVER_SERVER_INT_H
+#define KS_SERVER_SERVER_INT_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "formats/json.h"
+#include "server/server.h"
+#include "store/store.h"
+
+enum ks_auth {
+    KS_AUTH_NONE,   /* public (health, metrics, OpenAPI) */
+    KS_AUTH_MEMBER, /* any valid token; data scoped to its account */
+    KS_AUTH_ADMIN,  /* the organisation's administrator */
+};
+
+#define KS_MAX_PATH_PARAMS 4
+
+struct ks_req {
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    const char *params[KS_MAX_PATH_PARAMS]; /* {x} segments of the route, in order */
+    struct ks_account account;              /* valid when the route needs auth */
+    struct ks_store *store;
+    struct ks_arena *arena; /* per request, reset after it */
+    const struct ks_server_config *cfg;
+};
+
+struct ks_resp {
+    unsigned status;
+    struct ks_buf body;
+    const char *content_type;
+};
+
+typedef void ks_handler_fn(struct ks_req *req, struct ks_resp *resp);
+
+struct ks_route {
+    const char *method;
+    const char *pattern; /* "/api/v1/accounts/{id}/tokens" */
+    enum ks_auth auth;
+    ks_handler_fn *fn;
+    const char *summary; /* for the OpenAPI description */
+};
+
+/* Handlers (api.c). */
+ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_create,
+        ks_api_account_list, ks_api_token_create, ks_api_token_delete, ks_api_finding_get,
+        ks_api_findings_list, ks_api_filter_create, ks_api_filter_list, ks_api_filter_update,
+        ks_api_filter_delete;
+
+extern const struct ks_route ks_routes[];
+extern const size_t ks_nroutes;
+
+/* Answers {"code": code, "message": msg} with HTTP `status`. */
+void ks_resp_error(struct ks_resp *resp, unsigned status, const char *code, const char *fmt, ...)
+        KS_PRINTF(4, 5);
+/* Maps a store error to a response (404 for not found, 400 for invalid, 500 else). */
+void ks_resp_store_error(struct ks_resp *resp, ks_err err, const struct ks_diag *diag);
+
+/* Parses the request body as a JSON object into the request arena; on
+ * failure answers 400 and returns NULL. */
+const struct ks_value *ks_req_json(struct ks_req *req, struct ks_resp *resp);
+
+/* Parses path parameter `i` as a positive integer id; answers 404 and
+ * returns false when it is not one. */
+bool ks_req_id(struct ks_req *req, struct ks_resp *resp, size_t i, int64_t *out);
+
+/* Finds the route for `method` and `path`, filling `params`. Sets
+ * *path_known when some route has that path with another method (405). */
+const struct ks_route *ks_route_find(const char *method, const char *path,
+                                     const char *params[KS_MAX_PATH_PARAMS], char *scratch,
+                                     size_t scratch_size, bool *path_known);
+
+/* Request counters for /metrics. */
+void ks_metrics_count(unsigned status, double seconds);
+void ks_metrics_write(struct ks_buf *out);
+
+#endif

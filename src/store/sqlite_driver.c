@@ -1,0 +1,219 @@
+/* store/sqlite_driver.c - the SQLite backend of the store. */
+#include "core/ks_common.h"
+
+#include "store/driver.h"
+
+#include "core/map.h"
+#include "sqlite/sqlite.h"
+
+#define MAX_CACHED 256
+
+struct conn {
+    struct ks_db *db;
+    struct ks_map stmts; /* SQL text -> prepared statement, reused */
+};
+
+static const char *col_text(const struct ks_sqlrow *r, int col)
+{
+    return ks_stmt_text((struct ks_stmt *)(uintptr_t)r->impl, col);
+}
+
+static int64_t col_int(const struct ks_sqlrow *r, int col)
+{
+    return ks_stmt_int((struct ks_stmt *)(uintptr_t)r->impl, col);
+}
+
+static double col_real(const struct ks_sqlrow *r, int col)
+{
+    return ks_stmt_real((struct ks_stmt *)(uintptr_t)r->impl, col);
+}
+
+static ks_err bind(struct ks_stmt *s, const struct ks_sqlv *args, size_t n)
+{
+    ks_err err = KS_OK;
+
+    /* SQLite numbers "$N" parameters by first appearance in the text, not
+     * by N: bind each argument to the index of its name. */
+    for (size_t i = 0; !err && i < n; i++) {
+        char name[16];
+        int idx;
+
+        snprintf(name, sizeof(name), "$%zu", i + 1);
+        idx = ks_stmt_param_index(s, name);
+        if (!idx)
+            continue; /* an argument the statement does not use */
+        switch (args[i].kind) {
+        case KS_SQLV_NULL:
+            err = ks_stmt_bind_null(s, idx);
+            break;
+        case KS_SQLV_TEXT:
+            err = args[i].len == SIZE_MAX ? ks_stmt_bind_text(s, idx, args[i].text)
+                                          : ks_stmt_bind_textn(s, idx, args[i].text, args[i].len);
+            break;
+        case KS_SQLV_INT:
+            err = ks_stmt_bind_int(s, idx, args[i].i);
+            break;
+        case KS_SQLV_REAL:
+            err = ks_stmt_bind_real(s, idx, args[i].d);
+            break;
+        }
+    }
+    return err;
+}
+
+static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_t nargs,
+                    ks_sqlrow_fn *fn, void *ctx, struct ks_diag *diag)
+{
+    struct conn *c = vc;
+    struct ks_stmt *s = ks_map_get(&c->stmts, sql, strlen(sql));
+    struct ks_sqlrow row = {NULL, col_text, col_int, col_real};
+    bool cached = s != NULL;
+    ks_err err;
+    bool more;
+
+    if (!s) {
+        err = ks_db_prepare(c->db, sql, &s, diag);
+        if (err)
+            return err;
+        /* Prepared statements are kept for reuse, up to a bound: generated
+         * SQL (filters) varies without limit. */
+        if (c->stmts.len < MAX_CACHED) {
+            char *key = strdup(sql);
+            if (!key || ks_map_put(&c->stmts, key, strlen(key), s)) {
+                free(key);
+                ks_stmt_free(s);
+                return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            }
+            cached = true;
+        }
+    }
+    err = bind(s, args, nargs);
+    if (err) {
+        ks_stmt_reset(s);
+        if (!cached)
+            ks_stmt_free(s);
+        return ks_diag_set(diag, err, "'%s': cannot bind parameters", ks_db_path(c->db));
+    }
+    row.impl = s;
+    for (;;) {
+        err = ks_stmt_step(s, &more, diag);
+        if (err || !more)
+            break;
+        if (fn) {
+            err = fn(&row, ctx);
+            if (err)
+                break;
+        }
+    }
+    ks_stmt_reset(s);
+    if (!cached)
+        ks_stmt_free(s);
+    return err;
+}
+
+static ks_err script(void *vc, const char *sql, struct ks_diag *diag)
+{
+    return ks_db_exec(((struct conn *)vc)->db, sql, diag);
+}
+
+static int64_t changes(void *vc)
+{
+    return ks_db_changes(((struct conn *)vc)->db);
+}
+
+static void close_conn(void *vc)
+{
+    struct conn *c = vc;
+    struct ks_map_slot *slot;
+    size_t pos = 0;
+
+    if (!c)
+        return;
+    for (slot = ks_map_next(&c->stmts, &pos); slot; slot = ks_map_next(&c->stmts, &pos)) {
+        ks_stmt_free(slot->value);
+        free((char *)(uintptr_t)slot->key);
+    }
+    ks_map_release(&c->stmts);
+    ks_db_close(c->db);
+    free(c);
+}
+
+/* Schema migrations, applied in order; entry i takes the store from
+ * version i to i + 1. Never edit a released entry: add one. */
+static const char *const migrations[] = {
+        "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+        " admin INTEGER NOT NULL, created_at BIGINT NOT NULL);"
+        "CREATE TABLE tokens(id INTEGER PRIMARY KEY, account BIGINT NOT NULL REFERENCES accounts(id),"
+        " hash TEXT UNIQUE NOT NULL, label TEXT, created_at BIGINT NOT NULL, deleted_at BIGINT);"
+        "CREATE TABLE resources(account BIGINT NOT NULL REFERENCES accounts(id), rid TEXT NOT NULL,"
+        " type TEXT NOT NULL, tags TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+        " last_inventory_at BIGINT, PRIMARY KEY(account, rid));"
+        "CREATE TABLE inventories(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, rid TEXT NOT NULL,"
+        " digest TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL,"
+        " latest INTEGER NOT NULL, FOREIGN KEY(account, rid) REFERENCES resources(account, rid));"
+        "CREATE INDEX inventories_latest ON inventories(account, rid, latest);"
+        "CREATE TABLE findings(account BIGINT NOT NULL, id TEXT NOT NULL, rid TEXT NOT NULL,"
+        " type TEXT NOT NULL, vuln_id TEXT, severity TEXT, score DOUBLE PRECISION, title TEXT,"
+        " package TEXT, body TEXT NOT NULL, status TEXT NOT NULL, first_observed BIGINT NOT NULL,"
+        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, package_version TEXT,"
+        " fix_available TEXT, exploit_available TEXT, vendor_severity TEXT, vuln_source TEXT,"
+        " epss DOUBLE PRECISION, PRIMARY KEY(account, id));"
+        "CREATE INDEX findings_last_observed ON findings(last_observed, id);"
+        "CREATE INDEX findings_vuln ON findings(vuln_id);"
+        "CREATE TABLE resource_tags(account BIGINT NOT NULL, rid TEXT NOT NULL, key TEXT NOT NULL,"
+        " value TEXT, PRIMARY KEY(account, rid, key));"
+        "CREATE TABLE filters(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, name TEXT NOT NULL,"
+        " action TEXT NOT NULL, criteria TEXT NOT NULL, description TEXT, reason TEXT,"
+        " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE(account, name));"
+        "CREATE INDEX findings_resource ON findings(account, rid);"
+        "CREATE INDEX findings_status ON findings(account, status, severity);"
+        "CREATE TABLE finding_history(id INTEGER PRIMARY KEY, account BIGINT NOT NULL,"
+        " finding TEXT NOT NULL, at BIGINT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+        " cause TEXT NOT NULL);"
+        "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
+        "CREATE TABLE outbox(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, kind TEXT NOT NULL,"
+        " subject TEXT NOT NULL, payload TEXT, created_at BIGINT NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, delivered_at BIGINT);"
+        "CREATE INDEX outbox_pending ON outbox(delivered_at, next_at);",
+};
+
+static ks_err begin(void *vc, struct ks_diag *diag)
+{
+    /* IMMEDIATE takes the write lock now, so two writers never deadlock on
+     * a lock upgrade half-way through a transaction. */
+    return script(vc, "BEGIN IMMEDIATE", diag);
+}
+
+static ks_err commit(void *vc, struct ks_diag *diag)
+{
+    return script(vc, "COMMIT", diag);
+}
+
+static void rollback(void *vc)
+{
+    script(vc, "ROLLBACK", NULL);
+}
+
+static const struct ks_driver sqlite_driver = {
+        "sqlite", migrations, KS_ARRAY_LEN(migrations), query, script, begin, commit, rollback,
+        changes, close_conn};
+
+ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
+                            struct ks_diag *diag)
+{
+    struct conn *c = calloc(1, sizeof(*c));
+    ks_err err;
+
+    if (!c)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    err = ks_db_open(path, KS_DB_CREATE, &c->db, diag);
+    if (!err)
+        err = ks_db_exec(c->db, "PRAGMA foreign_keys=ON", diag);
+    if (err) {
+        close_conn(c);
+        return err;
+    }
+    *drv = &sqlite_driver;
+    *out = c;
+    return KS_OK;
+}

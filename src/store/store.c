@@ -1,0 +1,1169 @@
+/* store/store.c - the store's logic, written once for every backend. */
+#include "core/ks_common.h"
+
+#include "store/store.h"
+
+#include "core/hash.h"
+#include "core/map.h"
+#include "store/driver.h"
+#include "store/filter.h"
+#include "formats/json.h"
+
+#include <sys/random.h>
+
+struct ks_store {
+    const struct ks_driver *drv;
+    void *conn;
+};
+
+#define Q(st, sql, args, fn, ctx, diag)                                                            \
+    (st)->drv->query((st)->conn, (sql), (args), KS_ARRAY_LEN(args), (fn), (ctx), (diag))
+
+static ks_err get_int(const struct ks_sqlrow *r, void *ctx)
+{
+    *(int64_t *)ctx = r->integer(r, 0);
+    return KS_OK;
+}
+
+/* ---- open and migrate ---- */
+
+static ks_err migrate(struct ks_store *st, struct ks_diag *diag)
+{
+    static const struct ks_sqlv none[1] = {{KS_SQLV_NULL, NULL, 0, 0, 0}};
+    int64_t version = 0;
+    ks_err err;
+
+    err = st->drv->script(st->conn,
+                          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)", diag);
+    if (err)
+        return err;
+    err = st->drv->query(st->conn,
+                         "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'schema_version'",
+                         none, 0, get_int, &version, diag);
+    if (err)
+        return err;
+    if (version > (int64_t)st->drv->nmigrations)
+        return ks_diag_set(diag, KS_EDB,
+                           "store schema version %lld is newer than this kensa understands (%zu)",
+                           (long long)version, st->drv->nmigrations);
+    for (size_t v = (size_t)version; v < st->drv->nmigrations; v++) {
+        struct ks_sqlv args[1] = {KS_SQL_INT((int64_t)v + 1)};
+
+        err = st->drv->begin(st->conn, diag);
+        if (!err)
+            err = st->drv->script(st->conn, st->drv->migrations[v], diag);
+        if (!err)
+            err = Q(st,
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', $1) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    args, NULL, NULL, diag);
+        if (!err)
+            err = st->drv->commit(st->conn, diag);
+        if (err) {
+            st->drv->rollback(st->conn);
+            return ks_diag_prefix(diag, "migration to schema version %zu: ", v + 1);
+        }
+    }
+    return KS_OK;
+}
+
+ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag *diag)
+{
+    struct ks_store *st = calloc(1, sizeof(*st));
+    ks_err err;
+
+    if (!st)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
+    if (!err)
+        err = migrate(st, diag);
+    if (err) {
+        ks_store_close(st);
+        return err;
+    }
+    *out = st;
+    return KS_OK;
+}
+
+void ks_store_close(struct ks_store *st)
+{
+    if (!st)
+        return;
+    if (st->drv)
+        st->drv->close(st->conn);
+    free(st);
+}
+
+/* Runs `work` in one transaction: committed when it returns KS_OK, rolled
+ * back otherwise. */
+static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void *), void *ctx,
+                    struct ks_diag *diag)
+{
+    ks_err err = st->drv->begin(st->conn, diag);
+
+    if (err)
+        return err;
+    err = work(st, ctx);
+    if (!err)
+        err = st->drv->commit(st->conn, diag);
+    if (err)
+        st->drv->rollback(st->conn);
+    return err;
+}
+
+/* ---- accounts ---- */
+
+static void copy(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src ? src : "");
+}
+
+static ks_err read_account(const struct ks_sqlrow *r, void *ctx)
+{
+    struct ks_account *a = ctx;
+
+    a->id = r->integer(r, 0);
+    copy(a->name, sizeof(a->name), r->text(r, 1));
+    a->admin = r->integer(r, 2) != 0;
+    a->created_at = r->integer(r, 3);
+    return KS_OK;
+}
+
+ks_err ks_store_account_create(struct ks_store *st, const char *name, bool admin, int64_t now,
+                               int64_t *id, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(name), KS_SQL_INT(admin), KS_SQL_INT(now)};
+    int64_t exists = 0;
+    struct ks_sqlv q[] = {KS_SQL_TEXT(name)};
+    ks_err err;
+
+    if (!name || !*name || strlen(name) >= sizeof(((struct ks_account *)0)->name))
+        return ks_diag_set(diag, KS_EINVAL, "account names are 1 to 127 bytes");
+    err = Q(st, "SELECT count(*) FROM accounts WHERE name = $1", q, get_int, &exists, diag);
+    if (err)
+        return err;
+    if (exists)
+        return ks_diag_set(diag, KS_EINVAL, "account '%s' exists", name);
+    *id = 0;
+    return Q(st,
+             "INSERT INTO accounts(name, admin, created_at) VALUES ($1, $2, $3) RETURNING id",
+             args, get_int, id, diag);
+}
+
+ks_err ks_store_account_get(struct ks_store *st, int64_t id, struct ks_account *out,
+                            struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id)};
+    ks_err err;
+
+    out->id = 0;
+    err = Q(st, "SELECT id, name, admin, created_at FROM accounts WHERE id = $1", args,
+            read_account, out, diag);
+    if (!err && !out->id)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no account %lld", (long long)id);
+    return err;
+}
+
+struct list_ctx {
+    ks_store_account_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_account(const struct ks_sqlrow *r, void *ctx)
+{
+    struct list_ctx *l = ctx;
+    struct ks_account a;
+
+    read_account(r, &a);
+    return l->fn(&a, l->ctx);
+}
+
+ks_err ks_store_account_list(struct ks_store *st, ks_store_account_fn *fn, void *ctx,
+                             struct ks_diag *diag)
+{
+    struct list_ctx l = {fn, ctx};
+
+    return st->drv->query(st->conn, "SELECT id, name, admin, created_at FROM accounts ORDER BY id",
+                          NULL, 0, each_account, &l, diag);
+}
+
+ks_err ks_store_has_admin(struct ks_store *st, bool *out, struct ks_diag *diag)
+{
+    int64_t n = 0;
+    ks_err err = st->drv->query(st->conn, "SELECT count(*) FROM accounts WHERE admin = 1", NULL, 0,
+                                get_int, &n, diag);
+
+    *out = n > 0;
+    return err;
+}
+
+/* ---- tokens ---- */
+
+/* Tokens are 32 random bytes; only their SHA-256 is stored, so a copy of
+ * the store does not hand out working credentials. */
+static void token_hash(const char *token, char hex[KS_SHA256_HEX])
+{
+    unsigned char d[KS_SHA256_LEN];
+
+    ks_sha256(token, strlen(token), d);
+    ks_hex(d, sizeof(d), hex);
+}
+
+ks_err ks_store_token_create(struct ks_store *st, int64_t account, const char *label, int64_t now,
+                             char token[KS_TOKEN_LEN], int64_t *token_id, struct ks_diag *diag)
+{
+    unsigned char raw[32];
+    char hex[KS_SHA256_HEX];
+    size_t got = 0;
+
+    while (got < sizeof(raw)) {
+        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ks_diag_errno(diag, KS_EINTERNAL, "cannot get random bytes");
+        }
+        got += (size_t)n;
+    }
+    memcpy(token, "ks_", 3);
+    ks_hex(raw, sizeof(raw), token + 3);
+    token_hash(token, hex);
+    {
+        struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(hex), KS_SQL_TEXT(label),
+                                 KS_SQL_INT(now)};
+        *token_id = 0;
+        return Q(st,
+                 "INSERT INTO tokens(account, hash, label, created_at) VALUES ($1, $2, $3, $4) "
+                 "RETURNING id",
+                 args, get_int, token_id, diag);
+    }
+}
+
+ks_err ks_store_token_auth(struct ks_store *st, const char *token, struct ks_account *out,
+                           struct ks_diag *diag)
+{
+    char hex[KS_SHA256_HEX];
+    struct ks_sqlv args[1];
+    ks_err err;
+
+    if (!token || strncmp(token, "ks_", 3) || strlen(token) != KS_TOKEN_LEN - 1)
+        return KS_ENOTFOUND;
+    token_hash(token, hex);
+    args[0] = KS_SQL_TEXT(hex);
+    out->id = 0;
+    err = Q(st,
+            "SELECT a.id, a.name, a.admin, a.created_at FROM tokens t JOIN accounts a "
+            "ON a.id = t.account WHERE t.hash = $1 AND t.deleted_at IS NULL",
+            args, read_account, out, diag);
+    if (err)
+        return err;
+    return out->id ? KS_OK : KS_ENOTFOUND;
+}
+
+ks_err ks_store_token_delete(struct ks_store *st, int64_t id, int64_t account,
+                             struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_INT(account)};
+    ks_err err = Q(st,
+                   "UPDATE tokens SET deleted_at = 1 WHERE id = $1 AND deleted_at IS NULL "
+                   "AND ($2 = 0 OR account = $2)",
+                   args, NULL, NULL, diag);
+
+    if (!err && st->drv->changes(st->conn) == 0)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no token %lld", (long long)id);
+    return err;
+}
+
+/* ---- resources and inventories ---- */
+
+struct res_put {
+    int64_t account;
+    const char *rid, *type, *tags_json;
+    const struct ks_value *tags;
+    int64_t now;
+    struct ks_diag *diag;
+};
+
+static ks_err resource_put_tx(struct ks_store *st, void *ctx)
+{
+    struct res_put *p = ctx;
+    struct ks_sqlv args[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid), KS_SQL_TEXT(p->type),
+                             KS_SQL_TEXT(p->tags_json), KS_SQL_INT(p->now)};
+    struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    ks_err err = Q(st,
+                   "INSERT INTO resources(account, rid, type, tags, created_at, updated_at) "
+                   "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT(account, rid) DO UPDATE SET "
+                   "type = excluded.type, tags = COALESCE(excluded.tags, resources.tags), "
+                   "updated_at = excluded.updated_at",
+                   args, NULL, NULL, p->diag);
+
+    if (err || !p->tags)
+        return err;
+    err = Q(st, "DELETE FROM resource_tags WHERE account = $1 AND rid = $2", key, NULL, NULL,
+            p->diag);
+    for (size_t i = 0; !err && i < p->tags->u.o.len; i++) {
+        struct ks_sqlv t[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid),
+                              KS_SQL_TEXT(p->tags->u.o.items[i].key),
+                              KS_SQL_TEXT(ks_value_str(p->tags->u.o.items[i].value))};
+        err = Q(st, "INSERT INTO resource_tags(account, rid, key, value) VALUES ($1, $2, $3, $4)",
+                t, NULL, NULL, p->diag);
+    }
+    return err;
+}
+
+ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *rid,
+                             const char *type, const char *tags_json, int64_t now,
+                             struct ks_diag *diag)
+{
+    struct ks_arena arena = KS_ARENA_INIT(4096, 16u << 20);
+    struct res_put p = {account, rid, type, tags_json, NULL, now, diag};
+    struct ks_limits lim = ks_limits_default;
+    struct ks_value *tags = NULL;
+    ks_err err = KS_OK;
+
+    lim.max_file_size = 1u << 20;
+    lim.max_json_depth = 2;
+    if (tags_json) {
+        err = ks_json_parse(&arena, "tags", tags_json, strlen(tags_json), &lim, &tags, diag);
+        if (!err && tags->type != KS_VOBJECT)
+            err = ks_diag_set(diag, KS_EINVAL, "tags must be a JSON object");
+        for (size_t i = 0; !err && i < tags->u.o.len; i++)
+            if (!ks_value_str(tags->u.o.items[i].value) || !*tags->u.o.items[i].key)
+                err = ks_diag_set(diag, KS_EINVAL, "tag '%s' must have a string value",
+                                  tags->u.o.items[i].key);
+        if (err == KS_EPARSE || err == KS_ELIMIT)
+            err = KS_EINVAL;
+        p.tags = tags;
+    }
+    if (!err)
+        err = in_tx(st, resource_put_tx, &p, diag);
+    ks_arena_release(&arena);
+    return err;
+}
+
+struct inv_put {
+    int64_t account;
+    const char *rid, *digest, *body;
+    size_t len;
+    int64_t now;
+    bool *changed;
+    struct ks_diag *diag;
+};
+
+static ks_err get_text_eq(const struct ks_sqlrow *r, void *ctx)
+{
+    struct inv_put *p = ctx;
+    const char *d = r->text(r, 0);
+
+    *p->changed = !d || strcmp(d, p->digest);
+    return KS_OK;
+}
+
+static ks_err inventory_put_tx(struct ks_store *st, void *ctx)
+{
+    struct inv_put *p = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    struct ks_sqlv ins[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid), KS_SQL_TEXT(p->digest),
+                            {KS_SQLV_TEXT, p->body, p->len, 0, 0}, KS_SQL_INT(p->now)};
+    struct ks_sqlv upd[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid), KS_SQL_INT(p->now)};
+    ks_err err;
+
+    *p->changed = true;
+    err = Q(st, "SELECT digest FROM inventories WHERE account = $1 AND rid = $2 AND latest = 1",
+            key, get_text_eq, p, p->diag);
+    if (!err)
+        err = Q(st, "UPDATE inventories SET latest = 0 WHERE account = $1 AND rid = $2 AND latest = 1",
+                key, NULL, NULL, p->diag);
+    if (!err)
+        err = Q(st,
+                "INSERT INTO inventories(account, rid, digest, body, received_at, latest) "
+                "VALUES ($1, $2, $3, $4, $5, 1)",
+                ins, NULL, NULL, p->diag);
+    if (!err)
+        err = Q(st,
+                "UPDATE resources SET last_inventory_at = $3 WHERE account = $1 AND rid = $2", upd,
+                NULL, NULL, p->diag);
+    return err;
+}
+
+ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *rid,
+                              const char *digest, const char *body, size_t len, int64_t now,
+                              bool *changed, struct ks_diag *diag)
+{
+    struct inv_put p = {account, rid, digest, body, len, now, changed, diag};
+
+    return in_tx(st, inventory_put_tx, &p, diag);
+}
+
+/* ---- findings ---- */
+
+static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
+                                  struct ks_diag *diag);
+
+struct stored {
+    char *status;
+    char *body;
+    bool seen;
+};
+
+struct apply {
+    int64_t account;
+    const char *rid;
+    const struct ks_finding_row *rows;
+    size_t n;
+    const char *cause;
+    int64_t now;
+    struct ks_apply_result *res;
+    struct ks_diag *diag;
+    struct ks_arena arena;
+    struct ks_map existing; /* finding id -> struct stored */
+    ks_err oom;
+};
+
+static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
+{
+    struct apply *a = ctx;
+    struct stored *s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
+    const char *id = ks_arena_strdup(&a->arena, r->text(r, 0));
+
+    if (!s || !id)
+        return KS_ENOMEM;
+    s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
+    s->body = ks_arena_strdup(&a->arena, r->text(r, 2));
+    if (!s->status || !s->body)
+        return KS_ENOMEM;
+    return ks_map_put(&a->existing, id, strlen(id), s);
+}
+
+static ks_err history(struct ks_store *st, struct apply *a, const char *id, const char *from,
+                      const char *to, const char *kind)
+{
+    struct ks_sqlv h[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(id), KS_SQL_INT(a->now),
+                          KS_SQL_TEXT(from), KS_SQL_TEXT(to), KS_SQL_TEXT(a->cause)};
+    struct ks_sqlv o[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(kind), KS_SQL_TEXT(id),
+                          KS_SQL_INT(a->now)};
+    ks_err err = Q(st,
+                   "INSERT INTO finding_history(account, finding, at, from_status, to_status, "
+                   "cause) VALUES ($1, $2, $3, $4, $5, $6)",
+                   h, NULL, NULL, a->diag);
+
+    if (!err)
+        err = Q(st,
+                "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
+                "VALUES ($1, $2, $3, $4, $4)",
+                o, NULL, NULL, a->diag);
+    return err;
+}
+
+static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
+{
+    struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
+    struct ks_sqlv row[] = {KS_SQL_INT(a->account),
+                            KS_SQL_TEXT(f->id),
+                            KS_SQL_TEXT(a->rid),
+                            KS_SQL_TEXT(f->type),
+                            KS_SQL_TEXT(f->vuln_id),
+                            KS_SQL_TEXT(f->severity),
+                            KS_SQL_REAL(f->score),
+                            KS_SQL_TEXT(f->title),
+                            KS_SQL_TEXT(f->package),
+                            KS_SQL_TEXT(f->body),
+                            KS_SQL_INT(a->now),
+                            KS_SQL_TEXT(f->package_version),
+                            KS_SQL_TEXT(f->fix_available),
+                            KS_SQL_TEXT(f->exploit_available),
+                            KS_SQL_TEXT(f->vendor_severity),
+                            KS_SQL_TEXT(f->vuln_source),
+                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL)};
+    ks_err err;
+
+    if (!s) {
+        a->res->opened++;
+        err = Q(st,
+                "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, title, "
+                "package, body, status, first_observed, last_observed, updated_at, "
+                "package_version, fix_available, exploit_available, vendor_severity, vuln_source, "
+                "epss) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, $11, "
+                "$12, $13, $14, $15, $16, $17)",
+                row, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, NULL, "ACTIVE", "finding.created");
+    }
+    if (s->seen)
+        return ks_diag_set(a->diag, KS_EINVAL, "finding '%s' given twice", f->id);
+    s->seen = true;
+    if (!strcmp(s->status, "CLOSED")) {
+        a->res->reopened++;
+        err = Q(st,
+                "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
+                "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
+                "last_observed = $11, updated_at = $11, package_version = $12, "
+                "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
+                "vuln_source = $16, epss = $17 WHERE account = $1 AND id = $2",
+                row, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
+    }
+    if (strcmp(s->body, f->body)) {
+        a->res->updated++;
+        err = Q(st,
+                "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
+                "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
+                "updated_at = $11, package_version = $12, fix_available = $13, "
+                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17 "
+                "WHERE account = $1 AND id = $2",
+                row, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+    }
+    a->res->reobserved++;
+    {
+        struct ks_sqlv seen[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(f->id), KS_SQL_INT(a->now)};
+        return Q(st, "UPDATE findings SET last_observed = $3 WHERE account = $1 AND id = $2",
+                 seen, NULL, NULL, a->diag);
+    }
+}
+
+static ks_err apply_tx(struct ks_store *st, void *ctx)
+{
+    struct apply *a = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
+    struct ks_map_slot *slot;
+    size_t pos = 0;
+    ks_err err;
+
+    err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
+            load_existing, a, a->diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(a->diag, err, "out of memory");
+    for (size_t i = 0; !err && i < a->n; i++)
+        err = apply_row(st, a, &a->rows[i]);
+    for (slot = ks_map_next(&a->existing, &pos); !err && slot;
+         slot = ks_map_next(&a->existing, &pos)) {
+        struct stored *s = slot->value;
+        struct ks_sqlv close[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(slot->key),
+                                  KS_SQL_INT(a->now)};
+
+        if (s->seen || !strcmp(s->status, "CLOSED"))
+            continue;
+        a->res->closed++;
+        err = Q(st,
+                "UPDATE findings SET status = 'CLOSED', updated_at = $3 "
+                "WHERE account = $1 AND id = $2",
+                close, NULL, NULL, a->diag);
+        if (!err)
+            err = history(st, a, slot->key, s->status, "CLOSED", "finding.closed");
+    }
+    /* New and reopened findings meet the suppression rules at once. */
+    return err ? err : suppression_refresh(st, a->now, "filter", a->diag);
+}
+
+ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                               const struct ks_finding_row *rows, size_t n, const char *cause,
+                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    struct apply a;
+    ks_err err;
+
+    memset(&a, 0, sizeof(a));
+    memset(res, 0, sizeof(*res));
+    a.account = account;
+    a.rid = rid;
+    a.rows = rows;
+    a.n = n;
+    a.cause = cause;
+    a.now = now;
+    a.res = res;
+    a.diag = diag;
+    ks_arena_init(&a.arena, 65536, 0);
+    err = in_tx(st, apply_tx, &a, diag);
+    if (err)
+        memset(res, 0, sizeof(*res));
+    ks_map_release(&a.existing);
+    ks_arena_release(&a.arena);
+    return err;
+}
+
+static ks_err read_state(const struct ks_sqlrow *r, void *ctx)
+{
+    struct ks_finding_state *s = ctx;
+
+    copy(s->status, sizeof(s->status), r->text(r, 0));
+    s->first_observed = r->integer(r, 1);
+    s->last_observed = r->integer(r, 2);
+    s->updated = r->integer(r, 3);
+    return KS_OK;
+}
+
+ks_err ks_store_finding_state(struct ks_store *st, int64_t account, const char *id,
+                              struct ks_finding_state *out, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(id), KS_SQL_INT(account)};
+    ks_err err;
+
+    out->status[0] = '\0';
+    err = Q(st,
+            "SELECT status, first_observed, last_observed, updated_at FROM findings "
+            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            args, read_state, out, diag);
+    if (!err && !out->status[0])
+        return ks_diag_set(diag, KS_ENOTFOUND, "no finding '%s'", id);
+    return err;
+}
+
+struct get_ctx {
+    struct ks_arena *arena;
+    const char **body;
+    struct ks_finding_state *state;
+    bool oom;
+};
+
+static ks_err read_finding(const struct ks_sqlrow *r, void *ctx)
+{
+    struct get_ctx *g = ctx;
+
+    read_state(r, g->state);
+    *g->body = ks_arena_strdup(g->arena, r->text(r, 4));
+    return *g->body ? KS_OK : KS_ENOMEM;
+}
+
+ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id,
+                            struct ks_arena *arena, const char **body,
+                            struct ks_finding_state *state, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(id), KS_SQL_INT(account)};
+    struct get_ctx g = {arena, body, state, false};
+    ks_err err;
+
+    state->status[0] = '\0';
+    *body = NULL;
+    err = Q(st,
+            "SELECT status, first_observed, last_observed, updated_at, body FROM findings "
+            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            args, read_finding, &g, diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(diag, err, "out of memory");
+    if (!err && !*body)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no finding '%s'", id);
+    return err;
+}
+
+struct hist_ctx {
+    ks_store_history_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_history(const struct ks_sqlrow *r, void *ctx)
+{
+    struct hist_ctx *h = ctx;
+
+    return h->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), h->ctx);
+}
+
+ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_history_fn *fn,
+                                void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(id)};
+    struct hist_ctx h = {fn, ctx};
+
+    return Q(st,
+             "SELECT at, from_status, to_status, cause FROM finding_history "
+             "WHERE finding = $1 ORDER BY id",
+             args, each_history, &h, diag);
+}
+
+ks_err ks_store_outbox_count(struct ks_store *st, int64_t *out, struct ks_diag *diag)
+{
+    *out = 0;
+    return st->drv->query(st->conn, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL", NULL,
+                          0, get_int, out, diag);
+}
+
+/* ---- filters and listing ---- */
+
+ks_err ks_store_filter_check(const struct ks_value *criteria, struct ks_diag *diag)
+{
+    struct ks_sqlfrag f;
+    ks_err err;
+
+    ks_sqlfrag_init(&f);
+    err = ks_filter_compile(criteria, &f, diag);
+    ks_sqlfrag_release(&f);
+    return err;
+}
+
+/* Page tokens: "SORT|ORDER|sort-key|account|id", hex-encoded so they are
+ * opaque to clients and safe in any transport. */
+static void token_encode(const char *plain, char *out, size_t n)
+{
+    size_t len = strlen(plain);
+
+    if (2 * len + 1 > n) {
+        out[0] = '\0';
+        return;
+    }
+    ks_hex((const unsigned char *)plain, len, out);
+}
+
+static bool token_decode(const char *hex, char *out, size_t n)
+{
+    size_t len = strlen(hex);
+
+    if (len % 2 || len / 2 + 1 > n)
+        return false;
+    for (size_t i = 0; i < len / 2; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !v)
+            return false;
+        out[i] = (char)v;
+    }
+    out[len / 2] = '\0';
+    return true;
+}
+
+struct list_ctx2 {
+    ks_store_finding_fn *fn;
+    void *ctx;
+    size_t max, seen;
+    bool numeric;
+    char last[1200]; /* token of the max-th row */
+    const char *sort;
+    enum ks_sort_order order;
+};
+
+static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
+{
+    struct list_ctx2 *l = vctx;
+    struct ks_finding_state st;
+    char key[64];
+
+    if (++l->seen > l->max)
+        return KS_OK; /* the look-ahead row: only says there is a next page */
+    copy(st.status, sizeof(st.status), r->text(r, 3));
+    st.first_observed = r->integer(r, 4);
+    st.last_observed = r->integer(r, 5);
+    st.updated = r->integer(r, 6);
+    if (l->numeric)
+        snprintf(key, sizeof(key), "%.17g", r->real(r, 7));
+    else
+        snprintf(key, sizeof(key), "%s", "");
+    snprintf(l->last, sizeof(l->last), "%s|%s|%s%s|%lld|%s", l->sort,
+             l->order == KS_SORT_ASC ? "ASC" : "DESC", l->numeric ? key : "",
+             l->numeric ? "" : (r->text(r, 7) ? r->text(r, 7) : ""), (long long)r->integer(r, 1),
+             r->text(r, 0));
+    return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
+}
+
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag)
+{
+    struct list_ctx2 l;
+    struct ks_sqlfrag f;
+    const char *sort = q->sort_field ? q->sort_field : "LAST_OBSERVED_AT";
+    const char *expr;
+    const char *dir = q->order == KS_SORT_ASC ? ">" : "<";
+    char plain[1200];
+    ks_err err;
+
+    memset(&l, 0, sizeof(l));
+    next[0] = '\0';
+    expr = ks_sort_expr(sort, &l.numeric);
+    if (!expr)
+        return ks_diag_set(diag, KS_EINVAL, "sortCriteria.field '%s' is not supported", sort);
+    if (q->max < 1 || q->max > 100)
+        return ks_diag_set(diag, KS_EINVAL, "maxResults must be 1 to 100");
+    l.fn = fn;
+    l.ctx = ctx;
+    l.max = q->max;
+    l.sort = sort;
+    l.order = q->order;
+    ks_sqlfrag_init(&f);
+    err = ks_buf_addf(&f.sql,
+                      "SELECT f.id, f.account, f.body, f.status, f.first_observed, "
+                      "f.last_observed, f.updated_at, %s FROM findings f WHERE ",
+                      expr);
+    if (!err)
+        err = ks_filter_compile(q->criteria, &f, diag);
+    if (!err && q->account) {
+        err = ks_buf_adds(&f.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&f, KS_SQL_INT(q->account));
+    }
+    if (!err && q->next_token && *q->next_token) {
+        /* Keyset pagination: strictly after the last row of the previous
+         * page in (key, account, id) order, so inserts never shift pages. */
+        char *fld[5];
+        size_t nf = 0;
+        char *p = plain;
+
+        if (!token_decode(q->next_token, plain, sizeof(plain)))
+            goto bad_token;
+        /* The id comes last and may itself hold '|'. */
+        for (fld[nf++] = p; *p && nf < 5; p++)
+            if (*p == '|') {
+                *p = '\0';
+                fld[nf++] = p + 1;
+            }
+        if (nf != 5 || strcmp(fld[0], sort) ||
+            strcmp(fld[1], q->order == KS_SORT_ASC ? "ASC" : "DESC"))
+            goto bad_token;
+        {
+            char *end;
+            double kv = strtod(fld[2], &end);
+            long long acct = strtoll(fld[3], &end, 10);
+            struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
+
+            err = ks_buf_addf(&f.sql, " AND (%s %s ", expr, dir);
+            if (!err)
+                err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_addf(&f.sql, " OR (%s = ", expr);
+            if (!err)
+                err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_adds(&f.sql, " AND (f.account > ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
+            if (!err)
+                err = ks_buf_adds(&f.sql, " OR (f.account = ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
+            if (!err)
+                err = ks_buf_adds(&f.sql, " AND f.id > ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(fld[4]));
+            if (!err)
+                err = ks_buf_adds(&f.sql, "))))");
+        }
+    }
+    if (!err)
+        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account ASC, f.id ASC LIMIT %zu", expr,
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC", q->max + 1);
+    if (!err)
+        err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_finding, &l,
+                             diag);
+    if (!err && l.seen > l.max)
+        token_encode(l.last, next, next_size);
+    ks_sqlfrag_release(&f);
+    return err;
+bad_token:
+    ks_sqlfrag_release(&f);
+    return ks_diag_set(diag, KS_EINVAL, "nextToken is not valid for this query");
+}
+
+/* ---- saved filters and suppression ---- */
+
+struct rule {
+    int64_t account;
+    bool admin;
+    char *criteria;
+};
+
+struct rules {
+    struct ks_arena *arena;
+    struct rule items[256];
+    size_t n;
+    bool too_many;
+};
+
+static ks_err load_rule(const struct ks_sqlrow *r, void *ctx)
+{
+    struct rules *rs = ctx;
+    struct rule *ru;
+
+    if (rs->n >= KS_ARRAY_LEN(rs->items)) {
+        rs->too_many = true;
+        return KS_OK;
+    }
+    ru = &rs->items[rs->n++];
+    ru->account = r->integer(r, 0);
+    ru->admin = r->integer(r, 1) != 0;
+    ru->criteria = ks_arena_strdup(rs->arena, r->text(r, 2));
+    return ru->criteria ? KS_OK : KS_ENOMEM;
+}
+
+struct transition {
+    struct ks_store *st;
+    const char *to;
+    int64_t now;
+    const char *cause;
+    struct ks_arena *arena;
+    struct {
+        int64_t account;
+        char *id;
+        char *from;
+    } items[4096];
+    size_t n;
+    bool more;
+};
+
+static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
+{
+    struct transition *t = ctx;
+
+    if (t->n >= KS_ARRAY_LEN(t->items)) {
+        t->more = true;
+        return KS_OK;
+    }
+    t->items[t->n].account = r->integer(r, 0);
+    t->items[t->n].id = ks_arena_strdup(t->arena, r->text(r, 1));
+    t->items[t->n].from = ks_arena_strdup(t->arena, r->text(r, 2));
+    if (!t->items[t->n].id || !t->items[t->n].from)
+        return KS_ENOMEM;
+    t->n++;
+    return KS_OK;
+}
+
+/* Makes every finding's ACTIVE/SUPPRESSED status agree with the SUPPRESS
+ * rules, recording each change. Runs inside the caller's transaction. */
+static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
+                                  struct ks_diag *diag)
+{
+    struct ks_arena arena = KS_ARENA_INIT(65536, 0);
+    struct ks_limits lim = ks_limits_default;
+    struct rules *rs = calloc(1, sizeof(*rs));
+    struct transition *t = calloc(1, sizeof(*t));
+    struct ks_sqlfrag cond;
+    ks_err err = KS_OK;
+
+    ks_sqlfrag_init(&cond);
+    if (!rs || !t) {
+        err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        goto done;
+    }
+    rs->arena = &arena;
+    err = st->drv->query(st->conn,
+                         "SELECT fl.account, a.admin, fl.criteria FROM filters fl JOIN accounts a "
+                         "ON a.id = fl.account WHERE fl.action = 'SUPPRESS' ORDER BY fl.id",
+                         NULL, 0, load_rule, rs, diag);
+    if (err)
+        goto done;
+    if (rs->too_many) {
+        err = ks_diag_set(diag, KS_EINVAL, "more than %zu suppression rules",
+                          KS_ARRAY_LEN(rs->items));
+        goto done;
+    }
+    /* One condition: "matched by some rule that applies to the finding". */
+    err = ks_buf_adds(&cond.sql, "(1 = 0");
+    for (size_t i = 0; !err && i < rs->n; i++) {
+        struct ks_value *crit;
+
+        err = ks_json_parse(&arena, "filter", rs->items[i].criteria,
+                            strlen(rs->items[i].criteria), &lim, &crit, diag);
+        if (err)
+            break;
+        err = ks_buf_adds(&cond.sql, " OR (");
+        if (!err && !rs->items[i].admin) {
+            err = ks_buf_adds(&cond.sql, "f.account = ");
+            if (!err)
+                err = ks_sqlfrag_arg(&cond, KS_SQL_INT(rs->items[i].account));
+            if (!err)
+                err = ks_buf_adds(&cond.sql, " AND ");
+        }
+        if (!err)
+            err = ks_filter_compile(crit, &cond, diag);
+        if (!err)
+            err = ks_buf_addc(&cond.sql, ')');
+    }
+    if (!err)
+        err = ks_buf_addc(&cond.sql, ')');
+    if (err)
+        goto done;
+    for (int pass = 0; pass < 2 && !err; pass++) {
+        struct ks_buf q = KS_BUF_INIT(0);
+
+        t->st = st;
+        t->to = pass ? "ACTIVE" : "SUPPRESSED";
+        t->arena = &arena;
+        do {
+            t->n = 0;
+            t->more = false;
+            ks_buf_reset(&q);
+            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status FROM findings f WHERE "
+                                  "f.status = '%s' AND %s%s",
+                              pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
+            if (!err)
+                err = st->drv->query(st->conn, q.ptr, cond.args, cond.nargs, collect_transition, t,
+                                     diag);
+            for (size_t i = 0; !err && i < t->n; i++) {
+                struct ks_sqlv u[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now), KS_SQL_TEXT(t->to)};
+                struct ks_sqlv h[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now), KS_SQL_TEXT(t->items[i].from),
+                                      KS_SQL_TEXT(t->to), KS_SQL_TEXT(cause)};
+                struct ks_sqlv o[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
+                                      KS_SQL_INT(now)};
+
+                err = Q(st,
+                        "UPDATE findings SET status = $4, updated_at = $3 "
+                        "WHERE account = $1 AND id = $2",
+                        u, NULL, NULL, diag);
+                if (!err)
+                    err = Q(st,
+                            "INSERT INTO finding_history(account, finding, at, from_status, "
+                            "to_status, cause) VALUES ($1, $2, $3, $4, $5, $6)",
+                            h, NULL, NULL, diag);
+                if (!err)
+                    err = Q(st,
+                            "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
+                            "VALUES ($1, 'finding.updated', $2, $3, $3)",
+                            o, NULL, NULL, diag);
+            }
+        } while (!err && t->more);
+        ks_buf_release(&q);
+    }
+done:
+    if (err == KS_ENOMEM)
+        ks_diag_set(diag, err, "out of memory");
+    ks_sqlfrag_release(&cond);
+    free(rs);
+    free(t);
+    ks_arena_release(&arena);
+    return err;
+}
+
+struct filter_op {
+    const struct ks_filter_rec *f;
+    int64_t now;
+    int64_t *id;
+    int kind; /* 0 create, 1 update, 2 delete */
+    struct ks_diag *diag;
+};
+
+static ks_err check_action(const char *action, struct ks_diag *diag)
+{
+    if (action && strcmp(action, "NONE") && strcmp(action, "SUPPRESS"))
+        return ks_diag_set(diag, KS_EINVAL, "action must be NONE or SUPPRESS");
+    return KS_OK;
+}
+
+static ks_err check_criteria(const char *json, struct ks_diag *diag)
+{
+    struct ks_arena arena = KS_ARENA_INIT(16384, 0);
+    struct ks_limits lim = ks_limits_default;
+    struct ks_value *v;
+    ks_err err;
+
+    lim.max_file_size = 1u << 20;
+    err = ks_json_parse(&arena, "filterCriteria", json, strlen(json), &lim, &v, diag);
+    if (!err)
+        err = ks_store_filter_check(v, diag);
+    ks_arena_release(&arena);
+    return err ? KS_EINVAL : KS_OK;
+}
+
+static ks_err filter_tx(struct ks_store *st, void *ctx)
+{
+    struct filter_op *op = ctx;
+    const struct ks_filter_rec *f = op->f;
+    ks_err err;
+
+    if (op->kind == 0) {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->account), KS_SQL_TEXT(f->name),
+                                 KS_SQL_TEXT(f->action), KS_SQL_TEXT(f->criteria),
+                                 KS_SQL_TEXT(f->description), KS_SQL_TEXT(f->reason),
+                                 KS_SQL_INT(op->now)};
+        int64_t exists = 0;
+        struct ks_sqlv k[] = {KS_SQL_INT(f->account), KS_SQL_TEXT(f->name)};
+
+        err = Q(st, "SELECT count(*) FROM filters WHERE account = $1 AND name = $2", k, get_int,
+                &exists, op->diag);
+        if (!err && exists)
+            return ks_diag_set(op->diag, KS_EINVAL, "filter '%s' exists", f->name);
+        *op->id = 0;
+        if (!err)
+            err = Q(st,
+                    "INSERT INTO filters(account, name, action, criteria, description, reason, "
+                    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                    args, get_int, op->id, op->diag);
+    } else if (op->kind == 1) {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->id),          KS_SQL_INT(f->account),
+                                 KS_SQL_TEXT(f->name),       KS_SQL_TEXT(f->action),
+                                 KS_SQL_TEXT(f->criteria),   KS_SQL_TEXT(f->description),
+                                 KS_SQL_TEXT(f->reason),     KS_SQL_INT(op->now)};
+        err = Q(st,
+                "UPDATE filters SET name = COALESCE($3, name), action = COALESCE($4, action), "
+                "criteria = COALESCE($5, criteria), description = COALESCE($6, description), "
+                "reason = COALESCE($7, reason), updated_at = $8 "
+                "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+                args, NULL, NULL, op->diag);
+        if (!err && st->drv->changes(st->conn) == 0)
+            return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
+    } else {
+        struct ks_sqlv args[] = {KS_SQL_INT(f->id), KS_SQL_INT(f->account)};
+        err = Q(st, "DELETE FROM filters WHERE id = $1 AND ($2 = 0 OR account = $2)", args, NULL,
+                NULL, op->diag);
+        if (!err && st->drv->changes(st->conn) == 0)
+            return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
+    }
+    return err ? err : suppression_refresh(st, op->now, "filter", op->diag);
+}
+
+ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              int64_t *id, struct ks_diag *diag)
+{
+    struct filter_op op = {f, now, id, 0, diag};
+
+    if (!f->name || !*f->name || strlen(f->name) > 128)
+        return ks_diag_set(diag, KS_EINVAL, "filter names are 1 to 128 characters");
+    if (!f->action || check_action(f->action, diag) || !f->criteria ||
+        check_criteria(f->criteria, diag))
+        return f->action && f->criteria ? KS_EINVAL
+                                        : ks_diag_set(diag, KS_EINVAL,
+                                                      "a filter needs 'action' and 'criteria'");
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+ks_err ks_store_filter_update(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              struct ks_diag *diag)
+{
+    struct filter_op op = {f, now, NULL, 1, diag};
+
+    if (check_action(f->action, diag) || (f->criteria && check_criteria(f->criteria, diag)))
+        return KS_EINVAL;
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+ks_err ks_store_filter_delete(struct ks_store *st, int64_t account, int64_t id, int64_t now,
+                              struct ks_diag *diag)
+{
+    struct ks_filter_rec f;
+    struct filter_op op = {&f, now, NULL, 2, diag};
+
+    memset(&f, 0, sizeof(f));
+    f.id = id;
+    f.account = account;
+    return in_tx(st, filter_tx, &op, diag);
+}
+
+struct flist {
+    ks_store_filter_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_filter(const struct ks_sqlrow *r, void *ctx)
+{
+    struct flist *l = ctx;
+    struct ks_filter_rec f;
+
+    f.id = r->integer(r, 0);
+    f.account = r->integer(r, 1);
+    f.name = r->text(r, 2);
+    f.action = r->text(r, 3);
+    f.criteria = r->text(r, 4);
+    f.description = r->text(r, 5);
+    f.reason = r->text(r, 6);
+    f.created_at = r->integer(r, 7);
+    f.updated_at = r->integer(r, 8);
+    return l->fn(&f, l->ctx);
+}
+
+ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filter_fn *fn,
+                            void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct flist l = {fn, ctx};
+
+    return Q(st,
+             "SELECT id, account, name, action, criteria, description, reason, created_at, "
+             "updated_at FROM filters WHERE ($1 = 0 OR account = $1) ORDER BY id",
+             args, each_filter, &l, diag);
+}

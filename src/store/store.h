@@ -1,0 +1,203 @@
+/* store/store.h - kensa's persistent state: accounts, tokens, resources,
+ * inventories and findings with their lifecycle, and the event outbox.
+ *
+ * One interface, several backends: the logic (lifecycle transitions, token
+ * hashing, migrations) is written once in store.c in portable SQL with $N
+ * parameters; a backend only executes statements (driver.h). SQLite is the
+ * default (a file under $KENSA_HOME, WAL); PostgreSQL comes next behind the
+ * same driver interface.
+ *
+ * Ownership: strings returned in records are copied into caller buffers or
+ * the caller's arena, never borrowed from the backend. Thread-safety: one
+ * `struct ks_store` per thread. Every operation that changes several rows is
+ * one transaction: a crash leaves the previous state. */
+#ifndef KS_STORE_STORE_H
+#define KS_STORE_STORE_H
+
+#include "core/arena.h"
+#include "core/err.h"
+
+struct ks_store;
+
+/* The schema version this build creates and expects. */
+#define KS_STORE_SCHEMA_VERSION 1
+
+/* Opens (creating if needed) the store at `location`: a file path for
+ * SQLite. Runs pending migrations. KS_EDB when the store was written by a
+ * newer kensa. */
+ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag *diag);
+void ks_store_close(struct ks_store *st);
+
+/* ---- accounts and tokens ---- */
+
+struct ks_account {
+    int64_t id;
+    char name[128];
+    bool admin;
+    int64_t created_at;
+};
+
+/* Creates an account. Names are unique (KS_EINVAL "account 'x' exists"). */
+ks_err ks_store_account_create(struct ks_store *st, const char *name, bool admin, int64_t now,
+                               int64_t *id, struct ks_diag *diag);
+ks_err ks_store_account_get(struct ks_store *st, int64_t id, struct ks_account *out,
+                            struct ks_diag *diag);
+/* Calls `fn` for each account in id order. */
+typedef ks_err ks_store_account_fn(const struct ks_account *a, void *ctx);
+ks_err ks_store_account_list(struct ks_store *st, ks_store_account_fn *fn, void *ctx,
+                             struct ks_diag *diag);
+/* True when an administrator account exists (`kensa server init` ran). */
+ks_err ks_store_has_admin(struct ks_store *st, bool *out, struct ks_diag *diag);
+
+#define KS_TOKEN_LEN 68 /* "ks_" + 64 hex + NUL */
+
+/* Creates a bearer token for `account`: `token` receives the secret, which
+ * is shown once and never stored (only its SHA-256 is). */
+ks_err ks_store_token_create(struct ks_store *st, int64_t account, const char *label, int64_t now,
+                             char token[KS_TOKEN_LEN], int64_t *token_id, struct ks_diag *diag);
+/* Resolves a presented token to its account; KS_ENOTFOUND when unknown or
+ * deleted (no detail: callers answer 401 without saying why). */
+ks_err ks_store_token_auth(struct ks_store *st, const char *token, struct ks_account *out,
+                           struct ks_diag *diag);
+/* Deletes token `id`; when `account` > 0 only if it belongs to it. */
+ks_err ks_store_token_delete(struct ks_store *st, int64_t id, int64_t account,
+                             struct ks_diag *diag);
+
+/* ---- resources and inventories ---- */
+
+/* Creates or updates resource `rid` (host, image, function) of `account`;
+ * `tags_json` is a JSON object of string values or NULL (tags unchanged);
+ * its keys also become filterable resource tags. */
+ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *rid,
+                             const char *type, const char *tags_json, int64_t now,
+                             struct ks_diag *diag);
+
+/* Stores an inventory for a resource: it becomes the latest, and the
+ * previous one stays in the history. `*changed` says whether its digest
+ * differs from the latest one. */
+ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *rid,
+                              const char *digest, const char *body, size_t len, int64_t now,
+                              bool *changed, struct ks_diag *diag);
+
+/* ---- findings ---- */
+
+/* What the engine found for one resource: the complete current set. */
+struct ks_finding_row {
+    const char *id;       /* stable finding id */
+    const char *type;     /* PACKAGE_VULNERABILITY, CODE_VULNERABILITY, NETWORK_REACHABILITY */
+    const char *vuln_id;  /* CVE/GHSA/detector id */
+    const char *severity; /* band */
+    double score;         /* kensa score, or -1 */
+    const char *title;
+    const char *package; /* or NULL */
+    const char *body;    /* the finding as JSON (export/findings format) */
+    /* Filterable details (NULL when not applicable). */
+    const char *package_version;
+    const char *fix_available;     /* YES, NO, PARTIAL */
+    const char *exploit_available; /* YES, NO */
+    const char *vendor_severity;
+    const char *vuln_source; /* NVD, DEBIAN_CVE, GHSA, ... */
+    bool has_epss;
+    double epss;
+};
+
+struct ks_apply_result {
+    size_t opened, reobserved, updated, closed, reopened;
+};
+
+/* Applies the current finding set of resource `rid`: new ids open as
+ * ACTIVE; ids already stored are re-observed (lastObservedAt = now) and
+ * updated when their body changed; stored ACTIVE/SUPPRESSED findings absent
+ * from `rows` are CLOSED; CLOSED ones that reappear are reopened. Every
+ * transition is recorded in the history with `cause` and queued as an event
+ * in the outbox, in one transaction. */
+ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                               const struct ks_finding_row *rows, size_t n, const char *cause,
+                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
+/* ---- filters, listing ---- */
+
+struct ks_value;
+
+/* Compiles `criteria` (an Inspector-style FilterCriteria object: per field a
+ * list of StringFilter {comparison EQUALS|PREFIX|NOT_EQUALS, value},
+ * NumberFilter {lowerInclusive, upperInclusive}, DateFilter {startInclusive,
+ * endInclusive} (epoch seconds or RFC 3339), MapFilter {comparison, key,
+ * value} or PackageFilter {name, version}) to check it; KS_EINVAL with detail
+ * for unknown fields, operators or shapes. Within a field the filters are
+ * OR-ed (NOT_EQUALS ones AND-ed); fields are AND-ed. */
+ks_err ks_store_filter_check(const struct ks_value *criteria, struct ks_diag *diag);
+
+enum ks_sort_order { KS_SORT_ASC, KS_SORT_DESC };
+
+struct ks_list_query {
+    int64_t account; /* 0: every account (administrator) */
+    const struct ks_value *criteria; /* or NULL: all findings */
+    const char *sort_field; /* SEVERITY, FIRST_OBSERVED_AT, …; NULL: LAST_OBSERVED_AT */
+    enum ks_sort_order order;
+    size_t max; /* 1-100 */
+    const char *next_token; /* from a previous page, or NULL */
+};
+
+/* Lists findings matching `q`, calling `fn` with each stored JSON body and
+ * state, in a stable order (sort key, then id) with keyset pagination: the
+ * token written to `next` (empty at the end) stays valid under concurrent
+ * inserts. KS_EINVAL for a bad field, sort or token. */
+struct ks_finding_state;
+typedef ks_err ks_store_finding_fn(const char *id, int64_t account, const char *body,
+                                   const struct ks_finding_state *state, void *ctx);
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag);
+
+/* Saved filters: action NONE (a saved view) or SUPPRESS (a suppression
+ * rule). SUPPRESS rules turn matching ACTIVE findings SUPPRESSED, now and
+ * for every later finding, and back to ACTIVE when the rule goes; rules of
+ * an administrator account apply to every account. */
+struct ks_filter_rec {
+    int64_t id;
+    int64_t account;
+    const char *name, *action, *criteria, *description, *reason; /* in the caller's arena */
+    int64_t created_at, updated_at;
+};
+
+/* Creates a filter; `criteria` is FilterCriteria JSON (checked). Names are
+ * unique per account. */
+ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              int64_t *id, struct ks_diag *diag);
+/* Replaces name/action/criteria/description/reason of filter `f->id` owned
+ * by `f->account` (any owner when 0); NULL fields stay as they are. */
+ks_err ks_store_filter_update(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,
+                              struct ks_diag *diag);
+ks_err ks_store_filter_delete(struct ks_store *st, int64_t account, int64_t id, int64_t now,
+                              struct ks_diag *diag);
+/* Calls `fn` for each filter of `account` (all when 0), by id. */
+typedef ks_err ks_store_filter_fn(const struct ks_filter_rec *f, void *ctx);
+ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filter_fn *fn,
+                            void *ctx, struct ks_diag *diag);
+
+struct ks_finding_state {
+    char status[16];
+    int64_t first_observed, last_observed, updated;
+};
+
+/* The lifecycle state of finding `id` (of `account` unless `account` is 0). */
+ks_err ks_store_finding_state(struct ks_store *st, int64_t account, const char *id,
+                              struct ks_finding_state *out, struct ks_diag *diag);
+
+/* The stored JSON body and state of finding `id` of `account` (any account
+ * when 0); the body is copied into `arena`. KS_ENOTFOUND otherwise. */
+ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id,
+                            struct ks_arena *arena, const char **body,
+                            struct ks_finding_state *state, struct ks_diag *diag);
+
+/* Calls `fn` for each history entry of finding `id`, oldest first. */
+typedef ks_err ks_store_history_fn(int64_t at, const char *from, const char *to,
+                                   const char *cause, void *ctx);
+ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_history_fn *fn,
+                                void *ctx, struct ks_diag *diag);
+
+/* Number of events waiting in the outbox (for tests and /metrics). */
+ks_err ks_store_outbox_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);
+
+#endif

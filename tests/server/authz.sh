@@ -1,0 +1,159 @@
+#!/bin/bash
+# tests/server/authz.sh KENSA - the authorisation matrix of the HTTP API.
+#
+# Starts a real `kensa server` on 127.0.0.1 with a temporary store, creates the
+# administrator and two member accounts over the API, and calls every endpoint
+# as {no token, bad token, member A, member B, administrator}, checking the
+# status. The list of endpoints comes from the server's own OpenAPI
+# description: an endpoint without a row here fails the test.
+set -u
+KENSA=$(realpath "$1")
+TMP=$(mktemp -d)
+SERVER_PID=
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+fail=0
+export KENSA_CONFIG=/dev/null
+STORE=$TMP/store.db
+
+ADMIN=$("$KENSA" server init --store "$STORE" --name org | tail -1)
+"$KENSA" server init --store "$STORE" >/dev/null 2>&1 && { echo "second init must fail"; fail=1; }
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --threads 2 --max-body 64K > "$TMP/out" 2>"$TMP/err" &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
+PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/out")
+[ -n "$PORT" ] || { echo "server did not start"; cat "$TMP/err"; exit 1; }
+URL=http://127.0.0.1:$PORT
+
+# call METHOD PATH TOKEN [BODY] -> prints the status; body in $TMP/body
+call() {
+    local auth=()
+    [ -n "$3" ] && auth=(-H "Authorization: Bearer $3")
+    curl -s -o "$TMP/body" -w '%{http_code}' -X "$1" "${auth[@]}" \
+        ${4:+-H 'Content-Type: application/json' --data "$4"} "$URL$2"
+}
+
+expect() { # WHAT WANT GOT
+    if [ "$2" != "$3" ]; then echo "FAIL $1: want $2, got $3 ($(cat "$TMP/body"))"; fail=1; fi
+}
+
+[ "$(call POST /api/v1/accounts "$ADMIN" '{"name":"team-a"}')" = 201 ] || { echo "cannot create team-a"; exit 1; }
+A_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
+call POST /api/v1/accounts "$ADMIN" '{"name":"team-b"}' >/dev/null
+B_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
+call POST "/api/v1/accounts/$A_ID/tokens" "$ADMIN" '{"label":"ci"}' >/dev/null
+A_TOK=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
+call POST "/api/v1/accounts/$B_ID/tokens" "$ADMIN" >/dev/null
+B_TOK=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
+BAD=ks_$(printf '0%.0s' $(seq 64))
+
+# A finding of account A, stored as the engine would (no submit endpoint yet).
+sqlite3 -bail "$STORE" "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
+  INSERT INTO findings(account,id,rid,type,vuln_id,severity,score,title,package,body,status,
+  first_observed,last_observed,updated_at) VALUES($A_ID,'fa1','host-a','PACKAGE_VULNERABILITY',
+  'CVE-2024-0727','MEDIUM',5.5,'CVE-2024-0727 - openssl','openssl','{\"id\":\"fa1\"}','ACTIVE',1,1,1);
+  INSERT INTO finding_history(account,finding,at,from_status,to_status,cause)
+  VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');" || { echo "cannot seed the store"; exit 1; }
+
+# A fresh token to delete on each call that is expected to succeed.
+fresh_token_id() {
+    call POST "/api/v1/accounts/$B_ID/tokens" "$ADMIN" >/dev/null
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
+}
+
+# A fresh filter of account A (for update/delete rows).
+fresh_filter_id() {
+    call POST /api/v1/filters "$A_TOK" "{\"name\":\"tmp-$RANDOM$RANDOM\",\"action\":\"NONE\",\"filterCriteria\":{}}" >/dev/null
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
+}
+A_FILTER=$(fresh_filter_id)
+
+# METHOD PATTERN PATH BODY   none bad memberA memberB admin
+matrix=(
+"GET /healthz /healthz -                                  200 200 200 200 200"
+"GET /metrics /metrics -                                  200 200 200 200 200"
+"GET /api/v1/openapi.json /api/v1/openapi.json -          200 200 200 200 200"
+"POST /api/v1/accounts /api/v1/accounts NEWACCOUNT        401 401 403 403 201"
+"GET /api/v1/accounts /api/v1/accounts -                  401 401 403 403 200"
+"POST /api/v1/accounts/{id}/tokens /api/v1/accounts/$A_ID/tokens - 401 401 403 403 201"
+"DELETE /api/v1/tokens/{id} /api/v1/tokens/TOKENID -      401 401 403 403 204"
+"GET /api/v1/findings/{id} /api/v1/findings/fa1 -         401 401 200 404 200"
+"POST /api/v1/findings/list /api/v1/findings/list {}       401 401 200 200 200"
+"POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
+"GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
+"PUT /api/v1/filters/{id} /api/v1/filters/$A_FILTER {\"description\":\"x\"} 401 401 204 404 204"
+"DELETE /api/v1/filters/{id} /api/v1/filters/FILTERID -   401 401 204 404 204"
+)
+who=(none bad memberA memberB admin)
+tok=("" "$BAD" "$A_TOK" "$B_TOK" "$ADMIN")
+n=0
+for row in "${matrix[@]}"; do
+    read -r method pattern path body s0 s1 s2 s3 s4 <<<"$row"
+    want=("$s0" "$s1" "$s2" "$s3" "$s4")
+    for i in 0 1 2 3 4; do
+        p=$path; b=
+        [ "$body" = NEWACCOUNT ] && b="{\"name\":\"acct-$n-$i\"}"
+        [ "$body" = NEWFILTER ] && b="{\"name\":\"view-$n-$i\",\"action\":\"NONE\",\"filterCriteria\":{}}"
+        [ "$body" != - ] && [ "$body" != NEWACCOUNT ] && [ "$body" != NEWFILTER ] && b=$body
+        [[ "$p" == *FILTERID* ]] && p=${p/FILTERID/$(fresh_filter_id)}
+        [[ "$p" == *TOKENID* ]] && p=${p/TOKENID/$(fresh_token_id)}
+        got=$(call "$method" "$p" "${tok[$i]}" "$b")
+        expect "$method $pattern as ${who[$i]}" "${want[$i]}" "$got"
+        n=$((n + 1))
+    done
+done
+
+# Every route the server describes has a row above.
+call GET /api/v1/openapi.json "" >/dev/null
+python3 - "$TMP/body" "${matrix[@]}" <<'PY' || fail=1
+import json, sys
+spec = json.load(open(sys.argv[1]))
+have = {(r.split()[0], r.split()[1]) for r in sys.argv[2:]}
+missing = [(m.upper(), p) for p, ops in spec["paths"].items() for m in ops if (m.upper(), p) not in have]
+for m, p in missing:
+    print(f"FAIL endpoint {m} {p} has no row in the authorisation matrix")
+sys.exit(1 if missing else 0)
+PY
+
+# Errors are JSON with a code and a message; unknown paths 404, wrong methods 405.
+expect "unknown path" 404 "$(call GET /api/v1/nope "$ADMIN")"
+grep -q '"code":"NotFound"' "$TMP/body" || { echo "FAIL error body: $(cat "$TMP/body")"; fail=1; }
+expect "wrong method" 405 "$(call PUT /api/v1/accounts "$ADMIN")"
+expect "bad json" 400 "$(call POST /api/v1/accounts "$ADMIN" '{"name":')"
+expect "duplicate account" 409 "$(call POST /api/v1/accounts "$ADMIN" '{"name":"team-a"}')"
+expect "non-numeric id" 404 "$(call POST /api/v1/accounts/abc/tokens "$ADMIN")"
+head -c 70000 /dev/zero | tr '\0' 'a' > "$TMP/big"
+got=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $ADMIN" \
+      --data-binary @"$TMP/big" "$URL/api/v1/accounts")
+expect "body over --max-body" 413 "$got"
+# The finding answer carries its history.
+call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
+grep -q '"history":\[{"at":1,"from":null,"to":"ACTIVE","cause":"inventory"}\]' "$TMP/body" \
+    || { echo "FAIL finding history: $(cat "$TMP/body")"; fail=1; }
+# Listing is scoped: A sees its finding, B sees none, the administrator all.
+call POST /api/v1/findings/list "$A_TOK" '{}' >/dev/null
+grep -q '"findingId":"fa1"' "$TMP/body" || { echo "FAIL A list: $(cat "$TMP/body")"; fail=1; }
+call POST /api/v1/findings/list "$B_TOK" '{}' >/dev/null
+grep -q '"findings":\[\]' "$TMP/body" || { echo "FAIL B list: $(cat "$TMP/body")"; fail=1; }
+expect "bad criteria" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"filterCriteria":{"colour":[]}}')"
+expect "bad sort" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"sortCriteria":{"field":"COLOUR"}}')"
+expect "bad token" 400 "$(call POST /api/v1/findings/list "$A_TOK" '{"nextToken":"zz"}')"
+# A suppression rule suppresses A's finding, and deleting it restores it.
+call POST /api/v1/filters "$A_TOK" '{"name":"mute-openssl","action":"SUPPRESS","reason":"accepted","filterCriteria":{"vulnerablePackages":[{"name":{"comparison":"EQUALS","value":"openssl"}}]}}' >/dev/null
+RULE=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
+call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
+grep -q '"status":"SUPPRESSED"' "$TMP/body" || { echo "FAIL not suppressed: $(cat "$TMP/body")"; fail=1; }
+expect "delete rule" 204 "$(call DELETE "/api/v1/filters/$RULE" "$A_TOK")"
+call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
+grep -q '"status":"ACTIVE"' "$TMP/body" || { echo "FAIL not restored: $(cat "$TMP/body")"; fail=1; }
+grep -q '"from":"SUPPRESSED","to":"ACTIVE","cause":"filter"' "$TMP/body" || { echo "FAIL history: $(cat "$TMP/body")"; fail=1; }
+
+# Metrics count what was served.
+call GET /metrics "" >/dev/null
+grep -q '^kensa_http_requests_total{code="4xx"} [1-9]' "$TMP/body" || { echo "FAIL metrics"; fail=1; }
+
+kill "$SERVER_PID"; wait "$SERVER_PID"; rc=$?
+SERVER_PID=
+[ $rc = 0 ] || { echo "FAIL server exit code $rc after SIGTERM"; cat "$TMP/err"; fail=1; }
+echo "$n authorisation checks"
+exit $fail

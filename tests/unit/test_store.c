@@ -1,0 +1,528 @@
+#include "ks_test.h"
+
+#include "formats/json.h"
+#include "store/store.h"
+
+#include <unistd.h>
+
+static char dir[] = "/tmp/ks_store_XXXXXX";
+
+static int atoi_safe(const char *s)
+{
+    return (int)strtol(s, NULL, 10);
+}
+static char path[128];
+
+static struct ks_store *open_store(void)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st = NULL;
+
+    if (ks_store_open(path, &st, &d))
+        fail_msg("%s", d.msg);
+    return st;
+}
+
+static void test_accounts_tokens(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st = open_store();
+    struct ks_account a;
+    char token[KS_TOKEN_LEN], other[KS_TOKEN_LEN];
+    int64_t admin, member, tid, tid2;
+    bool has;
+
+    (void)state;
+    assert_int_equal(ks_store_has_admin(st, &has, &d), KS_OK);
+    assert_false(has);
+    assert_int_equal(ks_store_account_create(st, "org-admin", true, 100, &admin, &d), KS_OK);
+    assert_int_equal(ks_store_account_create(st, "team-a", false, 101, &member, &d), KS_OK);
+    assert_int_equal(ks_store_account_create(st, "team-a", false, 102, &tid, &d), KS_EINVAL);
+    assert_string_equal(d.msg, "account 'team-a' exists");
+    assert_int_equal(ks_store_has_admin(st, &has, &d), KS_OK);
+    assert_true(has);
+
+    assert_int_equal(ks_store_token_create(st, member, "ci", 103, token, &tid, &d), KS_OK);
+    assert_int_equal(strlen(token), KS_TOKEN_LEN - 1);
+    assert_int_equal(ks_store_token_create(st, admin, "ops", 103, other, &tid2, &d), KS_OK);
+    assert_string_not_equal(token, other);
+    assert_int_equal(ks_store_token_auth(st, token, &a, &d), KS_OK);
+    assert_int_equal(a.id, member);
+    assert_string_equal(a.name, "team-a");
+    assert_false(a.admin);
+    assert_int_equal(ks_store_token_auth(st, other, &a, &d), KS_OK);
+    assert_true(a.admin);
+    /* Wrong tokens: a flipped character, garbage, empty. */
+    token[10] = token[10] == 'a' ? 'b' : 'a';
+    assert_int_equal(ks_store_token_auth(st, token, &a, &d), KS_ENOTFOUND);
+    token[10] = token[10] == 'a' ? 'b' : 'a';
+    assert_int_equal(ks_store_token_auth(st, "ks_nope", &a, &d), KS_ENOTFOUND);
+    assert_int_equal(ks_store_token_auth(st, "", &a, &d), KS_ENOTFOUND);
+    /* A member cannot delete another account's token; deletion revokes. */
+    assert_int_equal(ks_store_token_delete(st, tid2, member, &d), KS_ENOTFOUND);
+    assert_int_equal(ks_store_token_delete(st, tid, member, &d), KS_OK);
+    assert_int_equal(ks_store_token_auth(st, token, &a, &d), KS_ENOTFOUND);
+    assert_int_equal(ks_store_token_delete(st, tid, 0, &d), KS_ENOTFOUND);
+    ks_store_close(st);
+
+    /* Reopening runs no migration again and keeps the data. */
+    st = open_store();
+    assert_int_equal(ks_store_token_auth(st, other, &a, &d), KS_OK);
+    assert_int_equal(ks_store_account_get(st, member, &a, &d), KS_OK);
+    assert_string_equal(a.name, "team-a");
+    assert_int_equal(ks_store_account_get(st, 999, &a, &d), KS_ENOTFOUND);
+    ks_store_close(st);
+}
+
+static ks_err count_history(int64_t at, const char *from, const char *to, const char *cause,
+                            void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 512 - n, "%lld:%s>%s:%s;", (long long)at, from ? from : "-", to, cause);
+    return KS_OK;
+}
+
+static struct ks_finding_row row(const char *id, const char *vuln, const char *sev, double score,
+                                 const char *pkg)
+{
+    struct ks_finding_row r;
+    static char titles[8][64];
+    static int n;
+
+    memset(&r, 0, sizeof(r));
+    r.id = id;
+    r.type = "PACKAGE_VULNERABILITY";
+    r.vuln_id = vuln;
+    r.severity = sev;
+    r.score = score;
+    snprintf(titles[n % 8], sizeof(titles[0]), "%s - %s", vuln, pkg);
+    r.title = titles[n++ % 8];
+    r.package = pkg;
+    r.body = "{\"v\":1}";
+    return r;
+}
+
+static void test_findings_lifecycle(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st = open_store();
+    struct ks_finding_row rows[3] = {
+            row("f1", "CVE-2024-0727", "MEDIUM", 5.5, "openssl"),
+            row("f2", "CVE-2023-38545", "CRITICAL", 9.8, "curl"),
+            row("f3", "CVE-2024-3094", "CRITICAL", 10, "xz-utils"),
+    };
+    struct ks_apply_result r;
+    struct ks_finding_state fs;
+    char hist[512] = "";
+    int64_t acct = 0, other = 0, n;
+    bool changed;
+
+    (void)state;
+    assert_int_equal(ks_store_account_create(st, "fleet", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(ks_store_account_create(st, "others", false, 1, &other, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, acct, "host-1", "host", "{\"env\":\"prod\"}", 10, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, 10, &changed,
+                                            &d),
+                     KS_OK);
+    assert_true(changed);
+    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, 11, &changed,
+                                            &d),
+                     KS_OK);
+    assert_false(changed);
+
+    /* First inventory: two findings open. */
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 100, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.opened, 2);
+    /* Same set again: re-observed only. */
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 200, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.reobserved, 2);
+    assert_int_equal(r.opened + r.closed + r.updated, 0);
+    assert_int_equal(ks_store_finding_state(st, acct, "f1", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "ACTIVE");
+    assert_int_equal(fs.first_observed, 100);
+    assert_int_equal(fs.last_observed, 200);
+    assert_int_equal(fs.updated, 100);
+    /* New advisory data changes f1's body; f2's package is gone; f3 is new. */
+    rows[0].body = "{\"v\":2}";
+    rows[1] = rows[2];
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "vulndb", 300, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.opened, 1);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(ks_store_finding_state(st, acct, "f2", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "CLOSED");
+    assert_int_equal(fs.updated, 300);
+    /* f2 comes back: reopened, with its whole history kept. */
+    rows[2] = row("f2", "CVE-2023-38545", "CRITICAL", 9.8, "curl");
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 3, "inventory", 400, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.reopened, 1);
+    assert_int_equal(r.reobserved, 2);
+    assert_int_equal(ks_store_finding_history(st, "f2", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;300:ACTIVE>CLOSED:vulndb;"
+                              "400:CLOSED>ACTIVE:inventory;");
+    assert_int_equal(ks_store_outbox_count(st, &n, &d), KS_OK);
+    assert_int_equal(n, 2 + 3 + 1); /* created×2; updated, created, closed; reopened */
+
+    /* Tenant isolation: another account does not see the finding. */
+    assert_int_equal(ks_store_finding_state(st, other, "f1", &fs, &d), KS_ENOTFOUND);
+
+    /* A failing apply (the same id twice) changes nothing at all. */
+    rows[1] = rows[0];
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 500, &r, &d),
+                     KS_EINVAL);
+    assert_string_equal(d.msg, "finding 'f1' given twice");
+    assert_int_equal(ks_store_finding_state(st, acct, "f2", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "ACTIVE");
+    assert_int_equal(fs.last_observed, 400);
+    assert_int_equal(ks_store_outbox_count(st, &n, &d), KS_OK);
+    assert_int_equal(n, 6);
+    ks_store_close(st);
+}
+
+/* ---- listing with filter criteria ---- */
+
+struct collected {
+    char ids[400][16];
+    size_t n;
+};
+
+static ks_err collect(const char *id, int64_t account, const char *body,
+                      const struct ks_finding_state *st, void *ctx)
+{
+    struct collected *c = ctx;
+
+    (void)account;
+    (void)body;
+    (void)st;
+    if (c->n < 400)
+        snprintf(c->ids[c->n++], sizeof(c->ids[0]), "%s", id);
+    return KS_OK;
+}
+
+static struct ks_arena list_arena;
+
+static size_t count(struct ks_store *st, int64_t account, const char *criteria, ks_err want)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_limits lim = ks_limits_default;
+    struct ks_list_query q = {account, NULL, NULL, KS_SORT_DESC, 100, NULL};
+    struct collected *c = calloc(1, sizeof(*c));
+    struct ks_value *v = NULL;
+    char next[2048], token[2048];
+    size_t total = 0;
+    ks_err err;
+
+    assert_non_null(c);
+    if (criteria)
+        assert_int_equal(ks_json_parse(&list_arena, "c", criteria, strlen(criteria), &lim, &v, &d),
+                         KS_OK);
+    q.criteria = v;
+    do {
+        c->n = 0;
+        err = ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d);
+        if (err != want)
+            fail_msg("%s: %s", criteria ? criteria : "(all)", d.msg);
+        total += c->n;
+        snprintf(token, sizeof(token), "%s", next);
+        q.next_token = token;
+    } while (!err && next[0]);
+    free(c);
+    return err ? 0 : total;
+}
+
+static void test_findings_list(void **state)
+{
+    static const char *const sev[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNTRIAGED"};
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st;
+    struct ks_finding_row rows[250];
+    char ids[250][16], vulns[250][24], vers[250][16];
+    struct ks_apply_result r;
+    int64_t a1, a2;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/list.db", dir);
+    st = open_store();
+    ks_arena_init(&list_arena, 0, 0);
+    assert_int_equal(ks_store_account_create(st, "one", false, 1, &a1, &d), KS_OK);
+    assert_int_equal(ks_store_account_create(st, "two", false, 1, &a2, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, a1, "web-1", "host", "{\"env\":\"prod\",\"team\":\"x\"}",
+                                           1, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_resource_put(st, a1, "img-1", "image", "{\"env\":\"dev\"}", 1, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_resource_put(st, a2, "web-2", "host", NULL, 1, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, a2, "bad", "host", "[1]", 1, &d), KS_EINVAL);
+    for (int i = 0; i < 250; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "f%03d", i);
+        snprintf(vulns[i], sizeof(vulns[i]), "CVE-%d-%04d", 2020 + i % 5, i);
+        snprintf(vers[i], sizeof(vers[i]), "1.%d", i % 3);
+        rows[i] = row(ids[i], vulns[i], sev[i % 5], i % 5 == 4 ? -1 : 10.0 - (i % 50) / 5.0,
+                      i % 2 ? "openssl" : "curl");
+        rows[i].package_version = vers[i];
+        rows[i].fix_available = i % 3 ? "YES" : "NO";
+        rows[i].has_epss = i % 4 != 0;
+        rows[i].epss = (i % 100) / 100.0;
+    }
+    /* 100 findings on web-1, 50 on img-1 (account one), 100 on web-2 (two). */
+    assert_int_equal(ks_store_findings_apply(st, a1, "web-1", rows, 100, "inventory", 1000, &r, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, a1, "img-1", rows + 100, 50, "inventory", 2000, &r,
+                                             &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, a2, "web-2", rows + 150, 100, "inventory", 3000,
+                                             &r, &d),
+                     KS_OK);
+
+    assert_int_equal(count(st, 0, NULL, KS_OK), 250);
+    assert_int_equal(count(st, a1, NULL, KS_OK), 150);
+    assert_int_equal(count(st, a2, NULL, KS_OK), 100);
+    assert_int_equal(count(st, 0, "{\"severity\":[{\"comparison\":\"EQUALS\",\"value\":\"CRITICAL\"},"
+                                  "{\"comparison\":\"EQUALS\",\"value\":\"HIGH\"}]}",
+                           KS_OK),
+                     100);
+    assert_int_equal(count(st, 0, "{\"severity\":[{\"comparison\":\"NOT_EQUALS\",\"value\":\"CRITICAL\"},"
+                                  "{\"comparison\":\"NOT_EQUALS\",\"value\":\"HIGH\"}]}",
+                           KS_OK),
+                     150);
+    assert_int_equal(count(st, 0, "{\"vulnerabilityId\":[{\"comparison\":\"PREFIX\",\"value\":\"CVE-2024\"}],"
+                                  "\"resourceId\":[{\"comparison\":\"EQUALS\",\"value\":\"web-1\"}]}",
+                           KS_OK),
+                     20);
+    /* PREFIX is case-sensitive, as the API defines it. */
+    assert_int_equal(count(st, 0, "{\"vulnerabilityId\":[{\"comparison\":\"PREFIX\",\"value\":\"cve-\"}]}",
+                           KS_OK),
+                     0);
+    assert_int_equal(count(st, 0, "{\"inspectorScore\":[{\"lowerInclusive\":9.0}]}", KS_OK), 25);
+    assert_int_equal(count(st, 0, "{\"epssScore\":[{\"lowerInclusive\":0.5,\"upperInclusive\":0.59}]}",
+                           KS_OK),
+                     16);
+    assert_int_equal(count(st, 0, "{\"firstObservedAt\":[{\"startInclusive\":\"1970-01-01T00:33:20Z\"}]}",
+                           KS_OK),
+                     150);
+    assert_int_equal(count(st, 0, "{\"firstObservedAt\":[{\"endInclusive\":1999}]}", KS_OK), 100);
+    assert_int_equal(count(st, 0, "{\"resourceTags\":[{\"comparison\":\"EQUALS\",\"key\":\"env\","
+                                  "\"value\":\"prod\"}]}",
+                           KS_OK),
+                     100);
+    assert_int_equal(count(st, 0, "{\"resourceTags\":[{\"comparison\":\"EQUALS\",\"key\":\"env\"}]}",
+                           KS_OK),
+                     150);
+    assert_int_equal(count(st, 0, "{\"resourceType\":[{\"comparison\":\"EQUALS\",\"value\":\"image\"}]}",
+                           KS_OK),
+                     50);
+    assert_int_equal(count(st, 0, "{\"vulnerablePackages\":[{\"name\":{\"comparison\":\"EQUALS\","
+                                  "\"value\":\"openssl\"},\"version\":{\"comparison\":\"EQUALS\","
+                                  "\"value\":\"1.0\"}}]}",
+                           KS_OK),
+                     42);
+    assert_int_equal(count(st, 0, "{\"fixAvailable\":[{\"comparison\":\"EQUALS\",\"value\":\"NO\"}]}",
+                           KS_OK),
+                     84);
+    /* Bad criteria are refused, never widened. */
+    count(st, 0, "{\"nope\":[]}", KS_EINVAL);
+    count(st, 0, "{\"ec2InstanceVpcId\":[{\"comparison\":\"EQUALS\",\"value\":\"v\"}]}", KS_EINVAL);
+    count(st, 0, "{\"severity\":[{\"comparison\":\"LIKE\",\"value\":\"x\"}]}", KS_EINVAL);
+    count(st, 0, "{\"severity\":[]}", KS_EINVAL);
+    count(st, 0, "{\"inspectorScore\":[{\"lowerInclusive\":\"high\"}]}", KS_EINVAL);
+    count(st, 0, "{\"updatedAt\":[{\"startInclusive\":\"yesterday\"}]}", KS_EINVAL);
+    ks_store_close(st);
+    ks_arena_release(&list_arena);
+}
+
+static void test_pagination(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st;
+    struct ks_list_query q = {0, NULL, "SEVERITY", KS_SORT_DESC, 7, NULL};
+    struct collected *c = calloc(1, sizeof(*c));
+    char seen[250] = {0};
+    char next[2048], token[2048];
+    struct ks_finding_row extra;
+    struct ks_apply_result r;
+    size_t total = 0, pages = 0;
+
+    (void)state;
+    assert_non_null(c);
+    snprintf(path, sizeof(path), "%s/list.db", dir);
+    st = open_store();
+    for (;;) {
+        c->n = 0;
+        assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_OK);
+        for (size_t i = 0; i < c->n; i++) {
+            int k = atoi_safe(c->ids[i] + 1);
+            if (c->ids[i][0] == 'a')
+                continue; /* the row inserted between pages */
+            assert_false(seen[k]);
+            seen[k] = 1;
+        }
+        total += c->n;
+        pages++;
+        if (pages == 3) {
+            /* An insert between pages does not shift or repeat rows. */
+            extra = row("a000", "CVE-2030-0001", "CRITICAL", 9.9, "zlib");
+            assert_int_equal(ks_store_findings_apply(st, 2, "web-9", &extra, 1, "x", 5000, &r, &d),
+                             KS_OK);
+        }
+        if (!next[0])
+            break;
+        snprintf(token, sizeof(token), "%s", next);
+        q.next_token = token;
+    }
+    /* Every stored row exactly once, and the one inserted behind the
+     * current position once too. */
+    for (int k = 0; k < 250; k++)
+        assert_true(seen[k]);
+    assert_int_equal(total, 251);
+    assert_int_equal(pages, 36);
+    /* A token from another sort, or garbage, is refused. */
+    q.sort_field = "EPSS_SCORE";
+    assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
+    q.next_token = "zz";
+    assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
+    q.next_token = NULL;
+    q.sort_field = "COLOUR";
+    assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
+    free(c);
+    ks_store_close(st);
+}
+
+static size_t with_status(struct ks_store *st, int64_t account, const char *status)
+{
+    char crit[128];
+
+    snprintf(crit, sizeof(crit),
+             "{\"findingStatus\":[{\"comparison\":\"EQUALS\",\"value\":\"%s\"}]}", status);
+    return count(st, account, crit, KS_OK);
+}
+
+static void test_suppression(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    struct ks_finding_state fs;
+    struct ks_finding_row extra;
+    struct ks_apply_result r;
+    struct ks_store *st;
+    int64_t low_rule, org_rule, admin, dummy;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/list.db", dir);
+    st = open_store();
+    ks_arena_init(&list_arena, 0, 0);
+    memset(&f, 0, sizeof(f));
+    /* Account 1 suppresses its LOW findings: 30 of its 150. */
+    f.account = 1;
+    f.name = "low-noise";
+    f.action = "SUPPRESS";
+    f.criteria = "{\"severity\":[{\"comparison\":\"EQUALS\",\"value\":\"LOW\"}]}";
+    f.reason = "accepted";
+    assert_int_equal(ks_store_filter_create(st, &f, 6000, &low_rule, &d), KS_OK);
+    assert_int_equal(with_status(st, 1, "SUPPRESSED"), 30);
+    assert_int_equal(with_status(st, 2, "SUPPRESSED"), 0);
+    assert_int_equal(ks_store_filter_create(st, &f, 6000, &dummy, &d), KS_EINVAL);
+    assert_string_equal(d.msg, "filter 'low-noise' exists");
+    /* A saved view (NONE) changes nothing. */
+    f.name = "view";
+    f.action = "NONE";
+    assert_int_equal(ks_store_filter_create(st, &f, 6000, &dummy, &d), KS_OK);
+    assert_int_equal(with_status(st, 0, "SUPPRESSED"), 30);
+    /* An administrator's rule applies to every account. */
+    assert_int_equal(ks_store_account_create(st, "org", true, 1, &admin, &d), KS_OK);
+    f.account = admin;
+    f.name = "old-cves";
+    f.action = "SUPPRESS";
+    f.criteria = "{\"vulnerabilityId\":[{\"comparison\":\"PREFIX\",\"value\":\"CVE-2020-\"}]}";
+    assert_int_equal(ks_store_filter_create(st, &f, 6100, &org_rule, &d), KS_OK);
+    assert_int_equal(with_status(st, 2, "SUPPRESSED"), 20);
+    /* New findings meet the rules as they arrive. */
+    extra = row("n001", "CVE-2020-9999", "HIGH", 7.0, "zlib");
+    assert_int_equal(ks_store_findings_apply(st, 2, "web-3", &extra, 1, "inventory", 6200, &r, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_finding_state(st, 2, "n001", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "SUPPRESSED");
+    /* Removing a rule returns its findings to ACTIVE. */
+    assert_int_equal(ks_store_filter_delete(st, 0, org_rule, 6300, &d), KS_OK);
+    assert_int_equal(with_status(st, 2, "SUPPRESSED"), 0);
+    assert_int_equal(ks_store_finding_state(st, 2, "n001", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "ACTIVE");
+    /* Updating the account-1 rule to MEDIUM moves the suppression. */
+    memset(&f, 0, sizeof(f));
+    f.id = low_rule;
+    f.account = 1;
+    f.criteria = "{\"severity\":[{\"comparison\":\"EQUALS\",\"value\":\"MEDIUM\"}]}";
+    assert_int_equal(ks_store_filter_update(st, &f, 6400, &d), KS_OK);
+    assert_int_equal(with_status(st, 1, "SUPPRESSED"), 30);
+    assert_int_equal(count(st, 1, "{\"findingStatus\":[{\"comparison\":\"EQUALS\",\"value\":"
+                                  "\"SUPPRESSED\"}],\"severity\":[{\"comparison\":\"EQUALS\","
+                                  "\"value\":\"MEDIUM\"}]}",
+                           KS_OK),
+                     30);
+    /* Another account cannot touch the rule; bad criteria are refused. */
+    f.account = 2;
+    assert_int_equal(ks_store_filter_update(st, &f, 6500, &d), KS_ENOTFOUND);
+    assert_int_equal(ks_store_filter_delete(st, 2, low_rule, 6500, &d), KS_ENOTFOUND);
+    f.account = 1;
+    f.criteria = "{\"colour\":[]}";
+    assert_int_equal(ks_store_filter_update(st, &f, 6500, &d), KS_EINVAL);
+    f.criteria = NULL;
+    f.action = "HIDE";
+    assert_int_equal(ks_store_filter_update(st, &f, 6500, &d), KS_EINVAL);
+    ks_store_close(st);
+    ks_arena_release(&list_arena);
+}
+
+static void test_bad_store(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st;
+    char bad[160];
+    FILE *f;
+
+    (void)state;
+    snprintf(bad, sizeof(bad), "%s/garbage.db", dir);
+    f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("definitely not a database file, but long enough to look like a header....", f);
+    fclose(f);
+    assert_int_equal(ks_store_open(bad, &st, &d), KS_EDB);
+    assert_non_null(strstr(d.msg, "garbage.db"));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof(path), "%s/store.db", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[160];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_accounts_tokens),
+            cmocka_unit_test(test_findings_lifecycle),
+            cmocka_unit_test(test_findings_list),
+            cmocka_unit_test(test_pagination),
+            cmocka_unit_test(test_suppression),
+            cmocka_unit_test(test_bad_store),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
