@@ -102,12 +102,14 @@ ks_err ks_file_write_atomic(const char *path, const void *data, size_t len, stru
         err = write_all(1, "<stdout>", data, len, diag);
         return err;
     }
+    /* A device, fifo or socket (e.g. -o /dev/null) is written in place:
+     * renaming a file over it would replace the device itself. */
     {
-        /* A device or fifo (-o /dev/null, a pipe) is written in place:
-         * renaming a temporary file over it would replace the device. */
         struct stat st;
-        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-            fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            if (S_ISDIR(st.st_mode))
+                return ks_diag_set(diag, KS_EIO, "cannot write '%s': is a directory", path);
+            fd = open(path, O_WRONLY | O_CLOEXEC);
             if (fd < 0)
                 return ks_diag_errno(diag, KS_EIO, "cannot open '%s'", path);
             err = write_all(fd, path, data, len, diag);

@@ -14,6 +14,7 @@
 #include "core/str.h"
 #include "core/vec.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_diag(void **state)
@@ -254,6 +255,14 @@ static void test_file(void **state)
     unlink(path);
     assert_int_equal(ks_file_read(path, 100, &b, &d), KS_ENOTFOUND);
     assert_non_null(strstr(d.msg, "cannot open"));
+    /* Devices are written in place, never replaced by a rename. */
+    assert_int_equal(ks_file_write_atomic("/dev/null", "x", 1, &d), KS_OK);
+    {
+        struct stat st;
+        assert_int_equal(stat("/dev/null", &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+    }
+    assert_int_equal(ks_file_write_atomic(dir, "x", 1, &d), KS_EIO);
     {
         /* A fifo (like a device such as /dev/null) is written in place, never
          * replaced by a renamed regular file. */
