@@ -155,33 +155,6 @@ ks_err ks_pkg_collect(struct ks_inventory *inv, const char *path, unsigned mode,
 
 /* ---- finishing: purls and ecosystems from the distro ---- */
 
-/* A purl in the inventory's arena; qualifiers without a value are left out
- * (callers pass them sorted by key, as the canonical form wants). */
-static const char *make_purl(struct ks_arena *a, const char *type, const char *ns,
-                             const char *name, const char *version,
-                             struct ks_purl_qualifier *q, size_t nq)
-{
-    struct ks_purl p;
-    struct ks_buf b = KS_BUF_INIT(0);
-    const char *out = NULL;
-    size_t n = 0;
-
-    for (size_t i = 0; i < nq; i++)
-        if (q[i].value && *q[i].value)
-            q[n++] = q[i];
-    memset(&p, 0, sizeof(p));
-    p.type = type;
-    p.namespace = ns;
-    p.name = name;
-    p.version = version;
-    p.qualifiers = n ? q : NULL;
-    p.nqualifiers = n;
-    if (name && ks_purl_build(&p, &b) == KS_OK)
-        out = ks_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
-    ks_buf_release(&b);
-    return out;
-}
-
 static const char *rpm_namespace(const char *id)
 {
     static const struct {
@@ -260,7 +233,7 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             q[0] = (struct ks_purl_qualifier){"arch", c->arch};
             q[1] = (struct ks_purl_qualifier){"distro", distro};
             q[2] = (struct ks_purl_qualifier){"upstream", upstream};
-            c->purl = make_purl(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
+            c->purl = ks_purl_make(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
@@ -268,7 +241,7 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             q[0] = (struct ks_purl_qualifier){"arch", c->arch};
             q[1] = (struct ks_purl_qualifier){"distro", distro};
             q[2] = (struct ks_purl_qualifier){"upstream", upstream};
-            c->purl = make_purl(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
+            c->purl = ks_purl_make(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
@@ -283,13 +256,13 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             q[3] = (struct ks_purl_qualifier){"upstream", c->source_name && c->source_version
                                                              ? ks_arena_printf(&inv->arena, "%s-%s.src.rpm", c->source_name, c->source_version)
                                                              : NULL};
-            c->purl = make_purl(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
+            c->purl = ks_purl_make(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
                                     colon ? colon + 1 : ver, q, 4);
             c->ecosystem = eco;
             break;
         }
         case KS_PKG_KERNEL:
-            c->purl = make_purl(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
+            c->purl = ks_purl_make(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
             break;
         default:
             break;
