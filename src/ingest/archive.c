@@ -72,9 +72,15 @@ static ks_err set_fatal(struct ks_archive *ar, struct ks_diag *diag, ks_err code
 /* Bytes this archive's decompressors (or the caller's member reads) produced. */
 static uint64_t expanded_of(struct ks_archive *ar)
 {
-    int64_t out = ar->a ? archive_filter_bytes(ar->a, 0) : 0;
-    uint64_t e = out > 0 ? (uint64_t)out : 0;
+    int64_t out;
+    uint64_t e;
 
+    /* Without a decompression filter the stream position says nothing about
+     * expansion (and jumps with seeks in zips): only member data counts. */
+    if (!ar->a || archive_filter_count(ar->a) < 2 || archive_filter_code(ar->a, 0) == ARCHIVE_FILTER_NONE)
+        return ar->data_read;
+    out = archive_filter_bytes(ar->a, 0);
+    e = out > 0 ? (uint64_t)out : 0;
     return KS_MAX(e, ar->data_read);
 }
 
@@ -573,12 +579,19 @@ ks_err ks_archive_read_all(struct ks_archive *ar, size_t max, struct ks_buf *out
             break;
         out->len += got;
         out->ptr[out->len] = '\0';
-        if (out->len - start_len > limit)
+        if (out->len - start_len > limit) {
+            ks_buf_truncate(out, start_len + (size_t)limit);
             return ks_diag_set(diag, KS_ELIMIT, "'%s': member '%s' is larger than %" PRIu64
                                                 " bytes",
                                ar->name, ar->entry.name, limit);
+        }
     }
     return KS_OK;
+}
+
+bool ks_archive_failed(const struct ks_archive *ar)
+{
+    return ar->fatal != KS_OK;
 }
 
 const char *ks_archive_name(const struct ks_archive *ar)

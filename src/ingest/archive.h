@@ -15,8 +15,9 @@
  *         ks_archive_read_all(ar, max, &buf, &diag);   (optional)
  *     }
  *     err == KS_ENOTFOUND at the end; KS_EPARSE/KS_ELIMIT on one hostile
- *     entry (call ks_archive_next() again to skip it); any other error is
- *     fatal and sticky.
+ *     entry while ks_archive_failed() is false (call ks_archive_next() again
+ *     to skip it); once ks_archive_failed() is true the error is fatal and
+ *     sticky (a corrupt archive is also KS_EPARSE: always check).
  *     ks_archive_close(ar);
  *
  * Limits. All archives opened with the same `struct ks_archive_budget` (one
@@ -130,6 +131,10 @@ ks_err ks_archive_open_member(struct ks_archive **out, struct ks_archive *parent
 ks_err ks_archive_next(struct ks_archive *ar, const struct ks_archive_entry **entry,
                        struct ks_diag *diag);
 
+/* True once a fatal error happened: every later call returns it. Tells a
+ * skippable entry-level KS_EPARSE/KS_ELIMIT from a fatal one. */
+bool ks_archive_failed(const struct ks_archive *ar);
+
 /* Reads up to `cap` bytes of the current entry's data into `buf`; `*got` is 0
  * at its end. Errors are fatal as in ks_archive_next(). */
 ks_err ks_archive_read(struct ks_archive *ar, void *buf, size_t cap, size_t *got,
@@ -137,7 +142,7 @@ ks_err ks_archive_read(struct ks_archive *ar, void *buf, size_t cap, size_t *got
 
 /* Appends the rest of the current entry's data to `out`. KS_ELIMIT (not
  * fatal: the archive stays usable) if it exceeds `max` bytes or the limits'
- * max_file_size; `out` then holds what was read. */
+ * max_file_size; `out` then holds the first `max` bytes. */
 ks_err ks_archive_read_all(struct ks_archive *ar, size_t max, struct ks_buf *out,
                            struct ks_diag *diag);
 

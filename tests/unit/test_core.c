@@ -1,5 +1,8 @@
 #include "ks_test.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
@@ -283,6 +286,23 @@ static void test_file(void **state)
         assert_true(S_ISCHR(st.st_mode));
     }
     assert_int_equal(ks_file_write_atomic(dir, "x", 1, &d), KS_EIO);
+    {
+        /* A fifo (like a device such as /dev/null) is written in place, never
+         * replaced by a renamed regular file. */
+        struct stat st;
+        char got[8] = {0};
+        int rfd;
+        assert_int_equal(mkfifo(path, 0600), 0);
+        rfd = open(path, O_RDONLY | O_NONBLOCK);
+        assert_true(rfd >= 0);
+        assert_int_equal(ks_file_write_atomic(path, "fifo", 4, &d), KS_OK);
+        assert_int_equal(read(rfd, got, sizeof(got)), 4);
+        assert_string_equal(got, "fifo");
+        assert_int_equal(stat(path, &st), 0);
+        assert_true(S_ISFIFO(st.st_mode));
+        close(rfd);
+        unlink(path);
+    }
     rmdir(dir);
     ks_buf_release(&b);
 }

@@ -4,7 +4,7 @@
 # C sources in OUTDIR for the build (run by meson as a custom_target).
 #
 # The grammar sources are never committed: each package is downloaded once
-# with `npm pack` into a cache ($KENSA_FIXTURES/npm when set, else
+# with `npm pack` into a cache ($KENSA_FIXTURES/npm-grammars when set, else
 # OUTDIR/npm-cache), checked against the sha256 pinned below, and its
 # src/parser.c and src/scanner.c are copied to OUTDIR/ts_<lang>_*.c with their
 # includes pointed at OUTDIR/ts_<lang>/. Versions stay at 0.23.x: their
@@ -14,7 +14,7 @@ set -euo pipefail
 out=${1:?usage: fetch.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-cache=${KENSA_FIXTURES:+$KENSA_FIXTURES/npm}
+cache=${KENSA_FIXTURES:+$KENSA_FIXTURES/npm-grammars}
 cache=${cache:-$out/npm-cache}
 mkdir -p "$cache"
 
