@@ -1,0 +1,36 @@
+/* cmd/db_help.c - `kensa db --help`, shared by the kensa front (for
+ * `kensa help db`) and the kensa-scan helper that runs the command. */
+#include "core/ks_common.h"
+
+#include "cmd/cmd.h"
+
+const char cmd_db_help[] =
+        "usage: kensa db import [--db FILE] [--strict] [--dry-run] [--format F] [--ecosystem E]\n"
+        "                      SOURCE...\n"
+        "       kensa db update [--db FILE] --feeds FILE [--max-size SIZE] [--timeout SECONDS]\n"
+        "       kensa db status [--db FILE] [--format table|json]\n"
+        "       kensa db search ID [--db FILE] [--format json]\n"
+        "       kensa db lookup --ecosystem E --package N --version V [--db FILE]"
+        " [--format table|json]\n\n"
+        "Builds and queries the local vulnerability database, one SQLite file.\n\n"
+        "  import   reads advisory files, directories, .zip, .gz and .xz (OSV JSON/YAML,\n"
+        "           NVD CVE API 2.0, CISA KEV, FIRST EPSS CSV, Debian security tracker\n"
+        "           JSON, Alpine secdb, yum updateinfo.xml; detected per file, or --format:\n"
+        "           osv, nvd, kev, epss, debian-tracker, alpine-secdb, updateinfo) into a\n"
+        "           new file renamed over the old one; prints per source the records\n"
+        "           read, imported and rejected, and the first rejects\n"
+        "  update   downloads the feeds listed in --feeds (lines 'NAME URL [sha256:HEX]')\n"
+        "           with ETag/If-Modified-Since and imports the changed ones (kensa-net);\n"
+        "           a failed download, checksum or import leaves the DB as it was\n"
+        "  status   sources, record counts, newest dates, digests and ages\n"
+        "  search   everything known about a CVE/GHSA/OSV id and its aliases\n"
+        "  lookup   the advisories affecting exactly this package version\n\n"
+        "  --db FILE          the database (default $KENSA_DB, else $KENSA_HOME/vuln.db,\n"
+        "                     else /var/lib/kensa/vuln.db)\n"
+        "  --strict           import: any rejected record fails the import\n"
+        "  --dry-run          import: parse and validate only, write nothing\n"
+        "  --format F         import: the input format; status/search/lookup: output\n"
+        "  --ecosystem E      import: ecosystem of updateinfo data whose ids do not tell it;\n"
+        "                     lookup: an OSV ecosystem name such as PyPI or Debian:12\n"
+        "  --package N        lookup: package name (Debian/Ubuntu: source package)\n"
+        "  --version V        lookup: the installed version\n";
