@@ -1,6 +1,8 @@
 #include "ks_test.h"
 
 #include "core/buf.h"
+#include "core/str.h"
+#include "ingest/archive.h"
 #include "ingest/rootfs.h"
 
 #include <fcntl.h>
@@ -117,10 +119,336 @@ static void test_rootfs(void **state)
     ks_buf_release(&b);
 }
 
+/* ---- archives ---- */
+
+static char *fixture(const char *name)
+{
+    static char p[512];
+
+    snprintf(p, sizeof(p), "%s/tests/data/ingest/archive/%s", ks_test_srcdir(), name);
+    return p;
+}
+
+/* Lists an archive as "name:type:size[:link]\n" lines; returns the ending error. */
+static ks_err list_all(struct ks_archive *ar, struct ks_buf *out, bool read_data)
+{
+    const struct ks_archive_entry *e;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_buf data = KS_BUF_INIT(0);
+    ks_err err;
+
+    for (;;) {
+        err = ks_archive_next(ar, &e, &d);
+        if (err == KS_EPARSE || (err == KS_ELIMIT && strstr(d.msg, "max_path_len"))) {
+            ks_buf_addf(out, "rejected\n");
+            continue;
+        }
+        if (err)
+            break;
+        ks_buf_addf(out, "%s:%d:%llu", e->name, (int)e->type, (unsigned long long)e->size);
+        if (e->link)
+            ks_buf_addf(out, ":%s", e->link);
+        if (read_data && e->type == KS_ARCHIVE_FILE) {
+            ks_buf_reset(&data);
+            err = ks_archive_read_all(ar, 1 << 20, &data, &d);
+            if (err)
+                break;
+            ks_buf_addf(out, "=%zu", data.len);
+        }
+        ks_buf_addc(out, '\n');
+    }
+    ks_buf_release(&data);
+    return err;
+}
+
+static void test_archive_tar(void **state)
+{
+    static const char *names[] = {"good.tar", "good.tar.gz", "good.tar.xz", "good.tar.zst"};
+    static const char *filters[] = {"none", "gzip", "xz", "zstd"};
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_archive *ar;
+
+    (void)state;
+    for (size_t i = 0; i < KS_ARRAY_LEN(names); i++) {
+        struct ks_buf b = KS_BUF_INIT(0);
+        assert_int_equal(ks_archive_open_file(&ar, fixture(names[i]), KS_ARCHIVE_ANY, &lim, NULL,
+                                              &d),
+                         KS_OK);
+        assert_int_equal(list_all(ar, &b, true), KS_ENOTFOUND);
+        assert_string_equal(ks_buf_str(&b), "etc:1:0\n"
+                                            "etc/os-release:0:26=26\n"
+                                            "a/b.txt:0:6=6\n"
+                                            "link:2:0:/etc/os-release\n"
+                                            "hl:3:0:etc/os-release\n");
+        assert_string_equal(ks_archive_format(ar), "tar");
+        assert_string_equal(ks_archive_filter(ar), filters[i]);
+        ks_archive_close(ar);
+        ks_buf_release(&b);
+    }
+    assert_int_equal(ks_archive_open_file(&ar, fixture("nope.tar"), KS_ARCHIVE_ANY, &lim, NULL, &d),
+                     KS_ENOTFOUND);
+    assert_null(ar);
+    assert_int_equal(ks_archive_open_file(&ar, fixture("README.md"), KS_ARCHIVE_ANY, &lim, NULL,
+                                          &d),
+                     KS_EPARSE);
+    assert_non_null(strstr(d.msg, "README.md"));
+}
+
+static void test_archive_nested(void **state)
+{
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_archive_budget budget = {0, 0};
+    struct ks_archive *ar, *in = NULL;
+    const struct ks_archive_entry *e;
+    struct ks_buf b = KS_BUF_INIT(0);
+    struct ks_archive *chain[8] = {0};
+    int n;
+    ks_err err;
+
+    (void)state;
+    assert_int_equal(ks_archive_open_file(&ar, fixture("app.zip"), KS_ARCHIVE_ANY, &lim, &budget,
+                                          &d),
+                     KS_OK);
+    while (!(err = ks_archive_next(ar, &e, &d))) {
+        if (strcmp(e->name, "lib/inner.jar"))
+            continue;
+        assert_int_equal(ks_archive_open_member(&in, ar, KS_ARCHIVE_ANY, &d), KS_OK);
+        assert_true(ks_ends_with(ks_archive_name(in), "app.zip!/lib/inner.jar"));
+        assert_int_equal(ks_archive_depth(in), 2);
+        assert_int_equal(list_all(in, &b, true), KS_ENOTFOUND);
+        assert_string_equal(ks_archive_format(in), "zip");
+        ks_archive_close(in);
+    }
+    assert_int_equal(err, KS_ENOTFOUND);
+    assert_string_equal(ks_buf_str(&b), "META-INF/MANIFEST.MF:0:23=23\n"
+                                        "META-INF/maven/g/a/pom.properties:0:33=33\n");
+    assert_int_equal(budget.entries, 3 + 2);
+    ks_archive_close(ar);
+
+    /* Seven zips deep: the fifth level is refused (max_archive_depth 4). */
+    assert_int_equal(ks_archive_open_file(&chain[0], fixture("deep.zip"), KS_ARCHIVE_ANY, &lim,
+                                          NULL, &d),
+                     KS_OK);
+    for (n = 0;; n++) {
+        assert_int_equal(ks_archive_next(chain[n], &e, &d), KS_OK);
+        err = ks_archive_open_member(&chain[n + 1], chain[n], KS_ARCHIVE_ANY, &d);
+        if (err)
+            break;
+    }
+    assert_int_equal(err, KS_ELIMIT);
+    assert_int_equal(n, 3);
+    assert_non_null(strstr(d.msg, "max_archive_depth"));
+    for (; n >= 0; n--)
+        ks_archive_close(chain[n]);
+    ks_buf_release(&b);
+}
+
+static void test_archive_hostile_names(void **state)
+{
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_archive *ar;
+    struct ks_buf b = KS_BUF_INIT(0);
+
+    (void)state;
+    assert_int_equal(ks_archive_open_file(&ar, fixture("slip.zip"), KS_ARCHIVE_ANY, &lim, NULL, &d),
+                     KS_OK);
+    assert_int_equal(list_all(ar, &b, true), KS_ENOTFOUND);
+    assert_string_equal(ks_buf_str(&b), "ok.txt:0:2=2\nrejected\nrejected\nrejected\n"
+                                        "z/ok2.txt:0:2=2\n");
+    ks_archive_close(ar);
+    ks_buf_reset(&b);
+    assert_int_equal(ks_archive_open_file(&ar, fixture("slip.tar"), KS_ARCHIVE_ANY, &lim, NULL, &d),
+                     KS_OK);
+    assert_int_equal(list_all(ar, &b, false), KS_ENOTFOUND);
+    assert_string_equal(ks_buf_str(&b), "rejected\nok:0:2\nrejected\nrejected\n");
+    ks_archive_close(ar);
+
+    assert_int_equal(ks_archive_clean_name("./a/./b//c/", 100, &b), KS_OK);
+    assert_string_equal(ks_buf_str(&b), "a/b/c");
+    assert_int_equal(ks_archive_clean_name("a/../b", 100, &b), KS_EPARSE);
+    assert_int_equal(ks_archive_clean_name("..", 100, &b), KS_EPARSE);
+    assert_int_equal(ks_archive_clean_name("/etc", 100, &b), KS_EPARSE);
+    assert_int_equal(ks_archive_clean_name("a\\..\\b", 100, &b), KS_EPARSE);
+    assert_int_equal(ks_archive_clean_name("a..b/..c", 100, &b), KS_OK);
+    assert_int_equal(ks_archive_clean_name("./", 100, &b), KS_ENOTFOUND);
+    assert_int_equal(ks_archive_clean_name("", 100, &b), KS_ENOTFOUND);
+    assert_int_equal(ks_archive_clean_name("abcdef", 5, &b), KS_ELIMIT);
+    ks_buf_release(&b);
+}
+
+static void test_archive_bombs(void **state)
+{
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_archive *ar;
+    const struct ks_archive_entry *e;
+    struct ks_buf b = KS_BUF_INIT(0);
+    ks_err err;
+
+    (void)state;
+    /* 64 MiB of zeros in 64 KiB of gzip: the ratio stops it early. */
+    assert_int_equal(ks_decompress_file(fixture("bomb.gz"), &lim, &b, &d), KS_ELIMIT);
+    assert_non_null(strstr(d.msg, "max_ratio"));
+    assert_true(b.len < (8u << 20));
+    ks_buf_release(&b);
+
+    /* The bomb is in a member nobody reads: skipping it still counts. */
+    assert_int_equal(ks_archive_open_file(&ar, fixture("bomb.tar.zst"), KS_ARCHIVE_ANY, &lim, NULL,
+                                          &d),
+                     KS_OK);
+    while (!(err = ks_archive_next(ar, &e, &d)))
+        ;
+    assert_int_equal(err, KS_ELIMIT);
+    assert_non_null(strstr(d.msg, "max_ratio"));
+    /* Sticky. */
+    assert_int_equal(ks_archive_next(ar, &e, &d), KS_ELIMIT);
+    ks_archive_close(ar);
+
+    /* With the ratio allowed, max_expanded bounds it. */
+    lim.max_ratio = 1000000;
+    lim.max_expanded = 16u << 20;
+    assert_int_equal(ks_archive_open_file(&ar, fixture("bomb.tar.zst"), KS_ARCHIVE_ANY, &lim, NULL,
+                                          &d),
+                     KS_OK);
+    while (!(err = ks_archive_next(ar, &e, &d)))
+        ;
+    assert_int_equal(err, KS_ELIMIT);
+    assert_non_null(strstr(d.msg, "max_expanded"));
+    ks_archive_close(ar);
+
+    /* max_file_size bounds one member read (not fatal). */
+    lim = ks_limits_default;
+    lim.max_file_size = 10;
+    assert_int_equal(ks_archive_open_file(&ar, fixture("good.tar"), KS_ARCHIVE_ANY, &lim, NULL, &d),
+                     KS_OK);
+    assert_int_equal(ks_archive_next(ar, &e, &d), KS_OK); /* etc */
+    assert_int_equal(ks_archive_next(ar, &e, &d), KS_OK); /* etc/os-release, 26 bytes */
+    assert_int_equal(ks_archive_read_all(ar, 1000, &b, &d), KS_ELIMIT);
+    assert_int_equal(ks_archive_next(ar, &e, &d), KS_OK);
+    assert_string_equal(e->name, "a/b.txt");
+    assert_int_equal(ks_archive_read_all(ar, 1000, &b, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&b), "hello\n");
+    ks_archive_close(ar);
+    ks_buf_release(&b);
+}
+
+/* A tar stream of `left` empty files, generated on the fly. */
+struct gen {
+    uint64_t left;
+    uint64_t n;
+    char block[512];
+    int trailer;
+};
+
+static ks_err gen_read(void *ctx, const void **data, size_t *len, struct ks_diag *diag)
+{
+    struct gen *g = ctx;
+    unsigned sum = 0;
+
+    (void)diag;
+    if (g->left == 0) {
+        memset(g->block, 0, sizeof(g->block));
+        *data = g->block;
+        *len = g->trailer++ < 2 ? 512 : 0;
+        return KS_OK;
+    }
+    memset(g->block, 0, sizeof(g->block));
+    snprintf(g->block, 100, "f%llu", (unsigned long long)g->n++);
+    memcpy(g->block + 100, "0000644", 8);
+    memcpy(g->block + 108, "0000000", 8);
+    memcpy(g->block + 116, "0000000", 8);
+    memcpy(g->block + 124, "00000000000", 12);
+    memcpy(g->block + 136, "00000000000", 12);
+    g->block[156] = '0';
+    memcpy(g->block + 257, "ustar", 6);
+    memcpy(g->block + 263, "00", 2);
+    memset(g->block + 148, ' ', 8);
+    for (size_t i = 0; i < 512; i++)
+        sum += (unsigned char)g->block[i];
+    snprintf(g->block + 148, 8, "%06o", sum);
+    *data = g->block;
+    *len = 512;
+    g->left--;
+    return KS_OK;
+}
+
+static void test_archive_many_entries(void **state)
+{
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_archive *ar;
+    const struct ks_archive_entry *e;
+    struct gen g = {1000000, 0, {0}, 0};
+    uint64_t n = 0;
+    ks_err err;
+
+    (void)state;
+    /* One million tiny entries, bounded by max_entries. */
+    lim.max_entries = 50000;
+    assert_int_equal(ks_archive_open_reader(&ar, gen_read, &g, "million.tar", KS_ARCHIVE_ANY, &lim,
+                                            NULL, &d),
+                     KS_OK);
+    while (!(err = ks_archive_next(ar, &e, &d)))
+        n++;
+    assert_int_equal(err, KS_ELIMIT);
+    assert_int_equal(n, 50000);
+    assert_non_null(strstr(d.msg, "max_entries"));
+    ks_archive_close(ar);
+
+    /* A small generated stream goes through to the end. */
+    g = (struct gen){3, 0, {0}, 0};
+    assert_int_equal(ks_archive_open_reader(&ar, gen_read, &g, "three.tar", KS_ARCHIVE_ANY, &lim,
+                                            NULL, &d),
+                     KS_OK);
+    n = 0;
+    while (!(err = ks_archive_next(ar, &e, &d)))
+        n++;
+    assert_int_equal(err, KS_ENOTFOUND);
+    assert_int_equal(n, 3);
+    ks_archive_close(ar);
+}
+
+static void test_decompress(void **state)
+{
+    static const char *names[] = {"hello.gz", "hello.xz", "hello.zst"};
+    static const char *want[] = {"hello gzip\n", "hello xz\n", "hello zstd\n"};
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_buf b = KS_BUF_INIT(0), raw = KS_BUF_INIT(0);
+
+    (void)state;
+    for (size_t i = 0; i < KS_ARRAY_LEN(names); i++) {
+        ks_buf_reset(&b);
+        assert_int_equal(ks_decompress_file(fixture(names[i]), &lim, &b, &d), KS_OK);
+        assert_string_equal(ks_buf_str(&b), want[i]);
+    }
+    /* From memory, and uncompressed input passes through. */
+    ks_buf_reset(&b);
+    assert_int_equal(ks_buf_adds(&raw, "plain text\n"), KS_OK);
+    assert_int_equal(ks_decompress_memory(raw.ptr, raw.len, "plain", &lim, &b, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&b), "plain text\n");
+    ks_buf_reset(&b);
+    assert_int_equal(ks_decompress_memory("", 0, "empty", &lim, &b, &d), KS_OK);
+    assert_int_equal(b.len, 0);
+    lim.max_file_size = 4;
+    assert_int_equal(ks_decompress_file(fixture("hello.zst"), &lim, &b, &d), KS_ELIMIT);
+    ks_buf_release(&b);
+    ks_buf_release(&raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_rootfs),
+            cmocka_unit_test(test_archive_tar),
+            cmocka_unit_test(test_archive_nested),
+            cmocka_unit_test(test_archive_hostile_names),
+            cmocka_unit_test(test_archive_bombs),
+            cmocka_unit_test(test_archive_many_entries),
+            cmocka_unit_test(test_decompress),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,667 @@
+/* vulndb/query.c - opening the DB read-only; status, search and lookup. */
+#include "core/ks_common.h"
+
+#include "vulndb/vulndb.h"
+
+#include "core/vec.h"
+#include "formats/json.h"
+#include "sqlite/sqlite.h"
+#include "version/osv.h"
+#include "version/version.h"
+#include "vulndb/internal.h"
+
+#include <time.h>
+#include <unistd.h>
+
+struct lookup_stmts {
+    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *kev, *epss;
+};
+
+struct ks_vdb {
+    struct ks_db *db;
+    struct lookup_stmts q; /* prepared on first lookup, reused */
+};
+
+ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
+{
+    struct ks_vdb *v = calloc(1, sizeof(*v));
+    struct ks_stmt *st = NULL;
+    bool row = false;
+    ks_err err;
+
+    *out = NULL;
+    if (!v)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (access(path, R_OK)) {
+        err = ks_diag_errno(diag, KS_ENOTFOUND, "cannot open vulnerability DB '%s'", path);
+        goto fail;
+    }
+    if ((err = ks_db_open(path, KS_DB_IMMUTABLE, &v->db, diag)))
+        goto fail;
+    err = ks_db_prepare(v->db, "SELECT value FROM meta WHERE key='schema_version'", &st, diag);
+    if (!err)
+        err = ks_stmt_step(st, &row, diag);
+    if (!err && (!row || !ks_stmt_text(st, 0)))
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' is not a kensa vulnerability DB", path);
+    else if (!err && strcmp(ks_stmt_text(st, 0), "1"))
+        err = ks_diag_set(diag, KS_EUNSUPPORTED, "'%s': schema version %s, this kensa reads %d",
+                          path, ks_stmt_text(st, 0), KS_VDB_SCHEMA_VERSION);
+    ks_stmt_free(st);
+    if (err) {
+        if (err == KS_EDB) /* not SQLite at all */
+            err = ks_diag_set(diag, KS_EPARSE, "'%s' is not a kensa vulnerability DB", path);
+        goto fail;
+    }
+    *out = v;
+    return KS_OK;
+fail:
+    if (err == KS_EDB)
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' is not a kensa vulnerability DB", path);
+    if (v->db)
+        ks_db_close(v->db);
+    free(v);
+    return err;
+}
+
+static void lookup_free(struct lookup_stmts *q);
+
+void ks_vdb_close(struct ks_vdb *v)
+{
+    if (!v)
+        return;
+    lookup_free(&v->q);
+    ks_db_close(v->db);
+    free(v);
+}
+
+static const char *meta_get(struct ks_vdb *v, const char *key, struct ks_buf *b)
+{
+    struct ks_stmt *st = NULL;
+    bool row = false;
+    const char *res = NULL;
+    ks_buf_reset(b);
+    if (!ks_db_prepare(v->db, "SELECT value FROM meta WHERE key=?1", &st, NULL)) {
+        ks_stmt_bind_text(st, 1, key);
+        if (!ks_stmt_step(st, &row, NULL) && row && ks_stmt_text(st, 0) &&
+            !ks_buf_adds(b, ks_stmt_text(st, 0)))
+            res = ks_buf_str(b);
+    }
+    ks_stmt_free(st);
+    return res;
+}
+
+/* Seconds since the epoch of an RFC 3339 date ("2024-01-26T09:15:07Z",
+ * "2018-04-18 17:38", "2024-01-26"), or -1. */
+static int64_t parse_date(const char *s)
+{
+    struct tm tm = {0};
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+        return -1;
+    if (strlen(s) > 10 && (s[10] == 'T' || s[10] == ' '))
+        sscanf(s + 11, "%2d:%2d:%2d", &h, &mi, &sec);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return (int64_t)timegm(&tm);
+}
+
+/* Age of a source: from its newest modified date, unless that is a
+ * placeholder (Go vulndb writes 0001-01-01 / dates before 1990) or in the
+ * future, then from its import time. */
+static int64_t source_age(const char *newest, int64_t imported_at, int64_t now)
+{
+    int64_t t = parse_date(newest);
+    if (t < 631152000 || t > now + 86400) /* before 1990 or in the future */
+        t = imported_at;
+    return now > t ? now - t : 0;
+}
+
+ks_err ks_vdb_status_json(struct ks_vdb *v, int indent, struct ks_buf *out, struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    struct ks_buf b = KS_BUF_INIT(0);
+    struct ks_jw jw;
+    bool row;
+    ks_err err;
+    int64_t now = (int64_t)time(NULL);
+
+    ks_jw_init(&jw, out, indent);
+    ks_jw_obj_begin(&jw);
+    ks_jw_kstr(&jw, "path", ks_db_path(v->db));
+    ks_jw_kint(&jw, "schema_version", KS_VDB_SCHEMA_VERSION);
+    const char *built = meta_get(v, "built_at", &b);
+    ks_jw_kint(&jw, "built_at", built ? strtoll(built, NULL, 10) : 0);
+    ks_jw_kstr_opt(&jw, "digest", meta_get(v, "digest", &b));
+    const char *nv = meta_get(v, "vulnerabilities", &b);
+    ks_jw_kint(&jw, "vulnerabilities", nv ? strtoll(nv, NULL, 10) : 0);
+    ks_jw_key(&jw, "sources");
+    ks_jw_arr_begin(&jw);
+    err = ks_db_prepare(v->db,
+                        "SELECT s.name, s.format, s.files, s.records_read, s.rejected,"
+                        " s.newest_modified, s.digest, s.imported_at,"
+                        " (SELECT count(*) FROM records r WHERE r.source=s.id)"
+                        " + (SELECT count(*) FROM kev k WHERE k.source=s.id)"
+                        " + (SELECT count(*) FROM epss e WHERE e.source=s.id)"
+                        " FROM sources s ORDER BY s.name",
+                        &st, diag);
+    while (!err && !(err = ks_stmt_step(st, &row, diag)) && row) {
+        ks_jw_obj_begin(&jw);
+        ks_jw_kstr(&jw, "name", ks_stmt_text(st, 0));
+        ks_jw_kstr_opt(&jw, "format", ks_stmt_text(st, 1));
+        ks_jw_kint(&jw, "files", ks_stmt_int(st, 2));
+        ks_jw_kint(&jw, "records_read", ks_stmt_int(st, 3));
+        ks_jw_kint(&jw, "rejected", ks_stmt_int(st, 4));
+        ks_jw_kint(&jw, "records", ks_stmt_int(st, 8));
+        ks_jw_kstr_opt(&jw, "newest_modified", ks_stmt_text(st, 5));
+        ks_jw_kstr_opt(&jw, "digest", ks_stmt_text(st, 6));
+        ks_jw_kint(&jw, "imported_at", ks_stmt_int(st, 7));
+        ks_jw_kint(&jw, "age_seconds", source_age(ks_stmt_text(st, 5), ks_stmt_int(st, 7), now));
+        ks_jw_obj_end(&jw);
+    }
+    ks_stmt_free(st);
+    st = NULL;
+    ks_jw_arr_end(&jw);
+    if (!err) {
+        err = ks_db_prepare(v->db,
+                            "SELECT id, at, added, changed, withdrawn, removed FROM imports "
+                            "ORDER BY id DESC LIMIT 1",
+                            &st, diag);
+        if (!err && !(err = ks_stmt_step(st, &row, diag)) && row) {
+            ks_jw_key(&jw, "last_import");
+            ks_jw_obj_begin(&jw);
+            ks_jw_kint(&jw, "id", ks_stmt_int(st, 0));
+            ks_jw_kint(&jw, "at", ks_stmt_int(st, 1));
+            ks_jw_kint(&jw, "added", ks_stmt_int(st, 2));
+            ks_jw_kint(&jw, "changed", ks_stmt_int(st, 3));
+            ks_jw_kint(&jw, "withdrawn", ks_stmt_int(st, 4));
+            ks_jw_kint(&jw, "removed", ks_stmt_int(st, 5));
+            ks_jw_obj_end(&jw);
+        }
+        ks_stmt_free(st);
+    }
+    ks_jw_obj_end(&jw);
+    ks_buf_release(&b);
+    if (err)
+        return err;
+    err = ks_jw_finish(&jw);
+    return err ? ks_diag_set(diag, err, "cannot write status") : KS_OK;
+}
+
+ks_err ks_vdb_max_age(struct ks_vdb *v, int64_t now, int64_t *age, struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    bool row;
+    ks_err err = ks_db_prepare(v->db, "SELECT newest_modified, imported_at FROM sources", &st,
+                               diag);
+    *age = 0;
+    while (!err && !(err = ks_stmt_step(st, &row, diag)) && row) {
+        int64_t a = source_age(ks_stmt_text(st, 0), ks_stmt_int(st, 1), now);
+        if (a > *age)
+            *age = a;
+    }
+    ks_stmt_free(st);
+    return err;
+}
+
+/* ---- search ---- */
+
+static ks_err write_affected(struct ks_vdb *v, struct ks_jw *jw, int64_t rec, struct ks_diag *diag)
+{
+    struct ks_stmt *a = NULL, *e = NULL, *n = NULL;
+    bool row, r2;
+    ks_err err = ks_db_prepare(v->db,
+                               "SELECT id, ecosystem, package, state, fixed, detail FROM affected "
+                               "WHERE record=?1 ORDER BY id",
+                               &a, diag);
+    if (!err)
+        err = ks_db_prepare(v->db,
+                            "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 "
+                            "ORDER BY rng, seq",
+                            &e, diag);
+    if (!err)
+        err = ks_db_prepare(v->db, "SELECT count(*) FROM versions WHERE affected=?1", &n, diag);
+    if (err)
+        goto done;
+    static const char *const kinds[] = {"introduced", "fixed", "last_affected", "limit"};
+    ks_stmt_bind_int(a, 1, rec);
+    ks_jw_key(jw, "affected");
+    ks_jw_arr_begin(jw);
+    while (!(err = ks_stmt_step(a, &row, diag)) && row) {
+        int64_t id = ks_stmt_int(a, 0);
+        ks_jw_obj_begin(jw);
+        ks_jw_kstr(jw, "ecosystem", ks_stmt_text(a, 1));
+        ks_jw_kstr(jw, "package", ks_stmt_text(a, 2));
+        ks_jw_kstr_opt(jw, "state", ks_stmt_text(a, 3));
+        ks_jw_kstr_opt(jw, "fixed", ks_stmt_text(a, 4));
+        ks_jw_kstr_opt(jw, "detail", ks_stmt_text(a, 5));
+        ks_jw_key(jw, "ranges");
+        ks_jw_arr_begin(jw);
+        ks_stmt_bind_int(e, 1, id);
+        int64_t cur = -1;
+        while (!(err = ks_stmt_step(e, &r2, diag)) && r2) {
+            if (ks_stmt_int(e, 0) != cur) {
+                if (cur >= 0) {
+                    ks_jw_arr_end(jw);
+                    ks_jw_obj_end(jw);
+                }
+                cur = ks_stmt_int(e, 0);
+                ks_jw_obj_begin(jw);
+                ks_jw_kstr(jw, "type", ks_stmt_text(e, 1));
+                ks_jw_key(jw, "events");
+                ks_jw_arr_begin(jw);
+            }
+            int64_t k = ks_stmt_int(e, 2);
+            ks_jw_obj_begin(jw);
+            ks_jw_kstr(jw, kinds[k >= 0 && k < 4 ? k : 0], ks_stmt_text(e, 3));
+            ks_jw_obj_end(jw);
+        }
+        if (cur >= 0) {
+            ks_jw_arr_end(jw);
+            ks_jw_obj_end(jw);
+        }
+        ks_stmt_reset(e);
+        ks_jw_arr_end(jw);
+        ks_stmt_bind_int(n, 1, id);
+        if (!err && !(err = ks_stmt_step(n, &r2, diag)) && r2 && ks_stmt_int(n, 0))
+            ks_jw_kint(jw, "versions_listed", ks_stmt_int(n, 0));
+        ks_stmt_reset(n);
+        ks_jw_obj_end(jw);
+        if (err)
+            break;
+    }
+    ks_jw_arr_end(jw);
+done:
+    ks_stmt_free(a);
+    ks_stmt_free(e);
+    ks_stmt_free(n);
+    return err;
+}
+
+static ks_err write_record(struct ks_vdb *v, struct ks_jw *jw, struct ks_stmt *r, bool about,
+                           struct ks_diag *diag)
+{
+    struct ks_stmt *s = NULL, *b = NULL;
+    bool row;
+    int64_t rec = ks_stmt_int(r, 0);
+    ks_err err;
+
+    ks_jw_obj_begin(jw);
+    ks_jw_kstr(jw, "id", ks_stmt_text(r, 2));
+    ks_jw_kstr(jw, "feed", ks_stmt_text(r, 1));
+    ks_jw_kstr(jw, "source", ks_stmt_text(r, 9));
+    if (about)
+        ks_jw_kstr(jw, "role", "advisory");
+    ks_jw_kstr_opt(jw, "summary", ks_stmt_text(r, 6));
+    ks_jw_kstr_opt(jw, "published", ks_stmt_text(r, 4));
+    ks_jw_kstr_opt(jw, "modified", ks_stmt_text(r, 3));
+    ks_jw_kstr_opt(jw, "withdrawn", ks_stmt_text(r, 5));
+    err = ks_db_prepare(v->db, "SELECT type, vector, score, source FROM severities WHERE record=?1",
+                        &s, diag);
+    if (err)
+        goto done;
+    ks_stmt_bind_int(s, 1, rec);
+    ks_jw_key(jw, "severity");
+    ks_jw_arr_begin(jw);
+    while (!(err = ks_stmt_step(s, &row, diag)) && row) {
+        ks_jw_obj_begin(jw);
+        ks_jw_kstr(jw, "type", ks_stmt_text(s, 0));
+        ks_jw_kstr_opt(jw, "vector", ks_stmt_text(s, 1));
+        if (!ks_stmt_is_null(s, 2)) {
+            ks_jw_key(jw, "score");
+            ks_jw_real(jw, ks_stmt_real(s, 2));
+        }
+        ks_jw_kstr_opt(jw, "source", ks_stmt_text(s, 3));
+        ks_jw_obj_end(jw);
+    }
+    ks_jw_arr_end(jw);
+    if (err)
+        goto done;
+    if ((err = write_affected(v, jw, rec, diag)))
+        goto done;
+    if (!ks_stmt_is_null(r, 7)) {
+        err = ks_db_prepare(v->db, "SELECT data FROM blobs WHERE id=?1", &b, diag);
+        if (err)
+            goto done;
+        ks_stmt_bind_int(b, 1, ks_stmt_int(r, 7));
+        if (!(err = ks_stmt_step(b, &row, diag)) && row) {
+            size_t len = 0;
+            const char *data = ks_stmt_blob(b, 0, &len);
+            struct ks_arena a = KS_ARENA_INIT(1 << 16, 0);
+            struct ks_value *val = NULL;
+            struct ks_limits lim;
+            ks_limits_init(&lim);
+            if (data && !ks_json_parse(&a, "blob", data, len, &lim, &val, NULL) &&
+                ks_value_is(val, KS_VOBJECT))
+                for (size_t i = 0; i < val->u.o.len; i++) {
+                    ks_jw_key(jw, val->u.o.items[i].key);
+                    ks_jw_value(jw, val->u.o.items[i].value);
+                }
+            ks_arena_release(&a);
+        }
+    }
+done:
+    ks_jw_obj_end(jw);
+    ks_stmt_free(s);
+    ks_stmt_free(b);
+    return err;
+}
+
+ks_err ks_vdb_search_json(struct ks_vdb *v, const char *id, int indent, struct ks_buf *out,
+                          struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    struct ks_buf canon = KS_BUF_INIT(0);
+    struct ks_jw jw;
+    bool row;
+    ks_err err;
+    const char *cid = vdb_canonical_id(id);
+
+    err = ks_db_prepare(v->db, "SELECT vuln FROM aliases WHERE name=?1 COLLATE NOCASE", &st, diag);
+    if (err)
+        goto done;
+    ks_stmt_bind_text(st, 1, cid);
+    if ((err = ks_stmt_step(st, &row, diag)))
+        goto done;
+    if (!row) {
+        err = ks_diag_set(diag, KS_ENOTFOUND, "no source knows '%s'", id);
+        goto done;
+    }
+    ks_buf_adds(&canon, ks_stmt_text(st, 0));
+    ks_stmt_free(st);
+    st = NULL;
+
+    ks_jw_init(&jw, out, indent);
+    ks_jw_obj_begin(&jw);
+    ks_jw_kstr(&jw, "id", ks_buf_str(&canon));
+    ks_jw_key(&jw, "aliases");
+    ks_jw_arr_begin(&jw);
+    if ((err = ks_db_prepare(v->db, "SELECT name FROM aliases WHERE vuln=?1 ORDER BY name", &st,
+                             diag)))
+        goto done;
+    ks_stmt_bind_text(st, 1, ks_buf_str(&canon));
+    while (!(err = ks_stmt_step(st, &row, diag)) && row)
+        if (strcmp(ks_stmt_text(st, 0), ks_buf_str(&canon)))
+            ks_jw_str(&jw, ks_stmt_text(st, 0));
+    ks_jw_arr_end(&jw);
+    ks_stmt_free(st);
+    st = NULL;
+    if (err)
+        goto done;
+
+    /* records that are this vulnerability, then advisories about it */
+    for (int about = 0; about < 2 && !err; about++) {
+        ks_jw_key(&jw, about ? "advisories" : "records");
+        ks_jw_arr_begin(&jw);
+        err = ks_db_prepare(v->db,
+                            "SELECT DISTINCT r.id, r.feed, r.rid, r.modified, r.published,"
+                            " r.withdrawn, r.summary, r.blob, r.source, s.name"
+                            " FROM aliases al JOIN record_ids ri ON ri.name=al.name"
+                            " JOIN records r ON r.id=ri.record JOIN sources s ON s.id=r.source"
+                            " WHERE al.vuln=?1 AND ri.about=?2 ORDER BY r.feed, r.rid",
+                            &st, diag);
+        if (err)
+            break;
+        ks_stmt_bind_text(st, 1, ks_buf_str(&canon));
+        ks_stmt_bind_int(st, 2, about);
+        while (!(err = ks_stmt_step(st, &row, diag)) && row)
+            if ((err = write_record(v, &jw, st, about, diag)))
+                break;
+        ks_stmt_free(st);
+        st = NULL;
+        ks_jw_arr_end(&jw);
+    }
+    if (err)
+        goto done;
+    if ((err = ks_db_prepare(v->db,
+                             "SELECT k.cve, k.vendor, k.product, k.name, k.date_added, k.due_date,"
+                             " k.ransomware, k.action, s.name FROM aliases al JOIN kev k ON"
+                             " k.cve=al.name JOIN sources s ON s.id=k.source WHERE al.vuln=?1",
+                             &st, diag)))
+        goto done;
+    ks_stmt_bind_text(st, 1, ks_buf_str(&canon));
+    if (!(err = ks_stmt_step(st, &row, diag)) && row) {
+        ks_jw_key(&jw, "kev");
+        ks_jw_obj_begin(&jw);
+        static const char *const keys[] = {"cve",        "vendor",   "product",
+                                           "name",       "date_added", "due_date",
+                                           "ransomware", "required_action", "source"};
+        for (int i = 0; i < 9; i++)
+            ks_jw_kstr_opt(&jw, keys[i], ks_stmt_text(st, i));
+        ks_jw_obj_end(&jw);
+    }
+    ks_stmt_free(st);
+    st = NULL;
+    if (err)
+        goto done;
+    if ((err = ks_db_prepare(v->db,
+                             "SELECT e.epss, e.percentile, s.name FROM aliases al JOIN epss e ON"
+                             " e.cve=al.name JOIN sources s ON s.id=e.source WHERE al.vuln=?1",
+                             &st, diag)))
+        goto done;
+    ks_stmt_bind_text(st, 1, ks_buf_str(&canon));
+    if (!(err = ks_stmt_step(st, &row, diag)) && row) {
+        ks_jw_key(&jw, "epss");
+        ks_jw_obj_begin(&jw);
+        ks_jw_key(&jw, "score");
+        ks_jw_real(&jw, ks_stmt_real(st, 0));
+        ks_jw_key(&jw, "percentile");
+        ks_jw_real(&jw, ks_stmt_real(st, 1));
+        ks_jw_kstr(&jw, "source", ks_stmt_text(st, 2));
+        ks_jw_obj_end(&jw);
+    }
+    if (err)
+        goto done;
+    ks_jw_obj_end(&jw);
+    err = ks_jw_finish(&jw);
+    if (err)
+        ks_diag_set(diag, err, "cannot write search result");
+done:
+    ks_stmt_free(st);
+    ks_buf_release(&canon);
+    return err;
+}
+
+/* ---- lookup ---- */
+
+static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff_id,
+                              const char *version, struct ks_arena *a, bool *hit,
+                              struct ks_diag *diag)
+{
+    KS_VEC(struct ks_osv_event) ev = KS_VEC_INIT;
+    KS_VEC(struct ks_osv_range) rg = KS_VEC_INIT;
+    KS_VEC(size_t) starts = KS_VEC_INIT;
+    bool row;
+    ks_err err = KS_OK;
+    int64_t cur = -1;
+
+    *hit = false;
+    /* an exact listing decides without comparing versions */
+    ks_stmt_bind_int(q->has_ver, 1, aff_id);
+    ks_stmt_bind_text(q->has_ver, 2, version);
+    err = ks_stmt_step(q->has_ver, &row, diag);
+    ks_stmt_reset(q->has_ver);
+    if (err || row) {
+        *hit = !err;
+        goto done;
+    }
+    ks_stmt_bind_int(q->ev, 1, aff_id);
+    while (!(err = ks_stmt_step(q->ev, &row, diag)) && row) {
+        int64_t r = ks_stmt_int(q->ev, 0);
+        const char *t = ks_stmt_text(q->ev, 1);
+        if (r != cur) {
+            enum ks_osv_range_type type = KS_OSV_RANGE_ECOSYSTEM;
+            ks_osv_range_type_parse(t, &type);
+            if (KS_VEC_PUSH(&rg, ((struct ks_osv_range){type, NULL, 0})) ||
+                KS_VEC_PUSH(&starts, ev.len)) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
+            cur = r;
+        }
+        const char *ver = ks_arena_strdup(a, ks_stmt_text(q->ev, 3));
+        if (!ver || KS_VEC_PUSH(&ev, ((struct ks_osv_event){
+                                             (enum ks_osv_event_kind)ks_stmt_int(q->ev, 2), ver}))) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+        rg.items[rg.len - 1].nevents++;
+    }
+    ks_stmt_reset(q->ev);
+    if (err)
+        goto done;
+    for (size_t i = 0; i < rg.len; i++)
+        rg.items[i].events = ev.items + starts.items[i];
+    /* Listed versions were matched exactly above; comparing each listed
+     * version under the scheme (1.0 == 1.0.0) costs a parse per entry and the
+     * ranges cover those versions anyway, so they are not passed again. */
+    struct ks_osv_affected oa = {rg.items, rg.len, NULL, 0};
+    struct ks_diag d = KS_DIAG_INIT;
+    ks_err e = ks_osv_affects(scheme, &oa, version, hit, &d);
+    if (e && e != KS_EUNSUPPORTED) {
+        /* A version the scheme cannot order, or a hostile event version: the
+         * advisory cannot be decided for this version; it does not match. */
+        *hit = false;
+    }
+done:
+    KS_VEC_RELEASE(&ev);
+    KS_VEC_RELEASE(&rg);
+    KS_VEC_RELEASE(&starts);
+    return err;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const struct ks_vdb_match *x = a, *y = b;
+    int c = strcmp(x->vuln, y->vuln);
+    return c ? c : strcmp(x->record, y->record);
+}
+
+static void lookup_free(struct lookup_stmts *q)
+{
+    struct ks_stmt **all = (struct ks_stmt **)q;
+    for (size_t i = 0; i < sizeof(*q) / sizeof(struct ks_stmt *); i++)
+        ks_stmt_free(all[i]);
+}
+
+ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag)
+{
+    struct lookup_stmts *q = &v->q;
+    KS_VEC(struct ks_vdb_match) res = KS_VEC_INIT;
+    bool row;
+    ks_err err;
+    enum ks_scheme scheme = ks_scheme_for_ecosystem(ecosystem);
+    const char *pkg = vdb_normalise_name(arena, ecosystem, package);
+
+    *out = NULL;
+    *nout = 0;
+    if (!pkg)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+#define P(f, sql)                                                                                  \
+    if (!q->f && (err = ks_db_prepare(v->db, sql, &q->f, diag)))                                   \
+        goto done;
+    P(aff, "SELECT a.id, a.state, a.fixed, r.id, r.rid, r.feed, r.summary, r.withdrawn,"
+           " a.ecosystem, a.package FROM affected a JOIN records r ON r.id=a.record"
+           " WHERE a.ecosystem=?1 AND a.package=?2")
+    P(ev, "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 ORDER BY rng, seq")
+    P(has_ver, "SELECT 1 FROM versions WHERE affected=?1 AND version=?2")
+    P(vulns, "SELECT DISTINCT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
+             " WHERE ri.record=?1 AND ri.about=(SELECT max(about) FROM record_ids"
+             " WHERE record=?1)")
+    P(sev, "SELECT s.vector FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
+           " JOIN severities s ON s.record=ri.record WHERE al.vuln=?1 AND s.type LIKE 'CVSS%'"
+           " ORDER BY s.score DESC, s.type DESC LIMIT 1")
+    P(kev, "SELECT 1 FROM aliases al JOIN kev k ON k.cve=al.name WHERE al.vuln=?1 LIMIT 1")
+    P(epss, "SELECT max(e.epss) FROM aliases al JOIN epss e ON e.cve=al.name WHERE al.vuln=?1")
+#undef P
+    ks_stmt_bind_text(q->aff, 1, ecosystem);
+    ks_stmt_bind_text(q->aff, 2, pkg);
+    while (!(err = ks_stmt_step(q->aff, &row, diag)) && row) {
+        const char *state = ks_stmt_text(q->aff, 1);
+        if (!ks_stmt_is_null(q->aff, 7) || (state && !strcmp(state, "not-affected")))
+            continue; /* withdrawn advisories are kept but never matched */
+        bool hit = false;
+        if ((err = affected_covers(q, scheme, ks_stmt_int(q->aff, 0), version, arena, &hit, diag)))
+            break;
+        if (!hit)
+            continue;
+        struct ks_vdb_match m = {
+                .record = ks_arena_strdup(arena, ks_stmt_text(q->aff, 4)),
+                .feed = ks_arena_strdup(arena, ks_stmt_text(q->aff, 5)),
+                .ecosystem = ks_arena_strdup(arena, ks_stmt_text(q->aff, 8)),
+                .package = ks_arena_strdup(arena, ks_stmt_text(q->aff, 9)),
+                .state = ks_arena_strdup(arena, state),
+                .fixed = ks_arena_strdup(arena, ks_stmt_text(q->aff, 2)),
+                .summary = ks_arena_strdup(arena, ks_stmt_text(q->aff, 6)),
+                .epss = -1,
+        };
+        ks_stmt_bind_int(q->vulns, 1, ks_stmt_int(q->aff, 3));
+        bool r2;
+        while (!(err = ks_stmt_step(q->vulns, &r2, diag)) && r2) {
+            struct ks_vdb_match mm = m;
+            mm.vuln = ks_arena_strdup(arena, ks_stmt_text(q->vulns, 0));
+            ks_stmt_bind_text(q->sev, 1, mm.vuln);
+            if (!ks_stmt_step(q->sev, &r2, NULL) && r2)
+                mm.severity = ks_arena_strdup(arena, ks_stmt_text(q->sev, 0));
+            ks_stmt_reset(q->sev);
+            ks_stmt_bind_text(q->kev, 1, mm.vuln);
+            mm.kev = !ks_stmt_step(q->kev, &r2, NULL) && r2;
+            ks_stmt_reset(q->kev);
+            ks_stmt_bind_text(q->epss, 1, mm.vuln);
+            if (!ks_stmt_step(q->epss, &r2, NULL) && r2 && !ks_stmt_is_null(q->epss, 0))
+                mm.epss = ks_stmt_real(q->epss, 0);
+            ks_stmt_reset(q->epss);
+            if (!mm.vuln || KS_VEC_PUSH(&res, mm)) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        ks_stmt_reset(q->vulns);
+        if (err)
+            break;
+    }
+done:
+    if (q->aff)
+        ks_stmt_reset(q->aff);
+    if (err) {
+        KS_VEC_RELEASE(&res);
+        return err;
+    }
+    if (res.len)
+        qsort(res.items, res.len, sizeof(*res.items), cmp_match);
+    *out = res.items;
+    *nout = res.len;
+    return KS_OK;
+}
+
+ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent, struct ks_buf *out)
+{
+    struct ks_jw jw;
+    ks_jw_init(&jw, out, indent);
+    ks_jw_arr_begin(&jw);
+    for (size_t i = 0; i < n; i++) {
+        ks_jw_obj_begin(&jw);
+        ks_jw_kstr(&jw, "vulnerability", m[i].vuln);
+        ks_jw_kstr(&jw, "record", m[i].record);
+        ks_jw_kstr(&jw, "feed", m[i].feed);
+        ks_jw_kstr(&jw, "ecosystem", m[i].ecosystem);
+        ks_jw_kstr(&jw, "package", m[i].package);
+        ks_jw_kstr_opt(&jw, "state", m[i].state);
+        ks_jw_kstr_opt(&jw, "fixed", m[i].fixed);
+        ks_jw_kstr_opt(&jw, "severity", m[i].severity);
+        ks_jw_kbool(&jw, "kev", m[i].kev);
+        if (m[i].epss >= 0) {
+            ks_jw_key(&jw, "epss");
+            ks_jw_real(&jw, m[i].epss);
+        }
+        ks_jw_kstr_opt(&jw, "summary", m[i].summary);
+        ks_jw_obj_end(&jw);
+    }
+    ks_jw_arr_end(&jw);
+    return ks_jw_finish(&jw);
+}

@@ -1,0 +1,141 @@
+/* vulndb/vulndb.h - the local vulnerability database: import, status,
+ * search and lookup.
+ *
+ * One SQLite file (schema in docs/internals/vulndb.md) built by
+ * ks_vdb_import() from advisory feeds (OSV JSON/YAML, NVD CVE API 2.0,
+ * CISA KEV, FIRST EPSS, Debian security tracker JSON, Alpine secdb, yum
+ * updateinfo.xml) and opened read-only (immutable) by scans.
+ *
+ * Import is atomic: the new database is written to "<db>.tmp-<pid>" (a copy
+ * of the previous one plus the new sources) and renamed over <db> only after
+ * it is complete; any failure or interruption leaves the previous file
+ * untouched. A source imported again under the same name replaces its
+ * earlier records; a record (feed + id) imported from several sources is
+ * stored once (the last import wins), so re-importing a corpus under other
+ * names does not grow the database.
+ *
+ * Vulnerability identity: OSV `aliases` (and NVD/GHSA/GO/PYSEC... ids) are
+ * merged into one vulnerability named by its CVE when it has one. Advisories
+ * about several CVEs (DSA, DLA, USN, ALAS, ...: OSV `upstream`/`related`,
+ * updateinfo references) are never merged: they yield one vulnerability per
+ * CVE, with the advisory as fix source and reference.
+ *
+ * Thread-safety: a `struct ks_vdb` is used by one thread at a time; open one
+ * per thread. Errors carry file and reason in `diag`. */
+#ifndef KS_VULNDB_VULNDB_H
+#define KS_VULNDB_VULNDB_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/limits.h"
+
+#define KS_VDB_SCHEMA_VERSION 1
+#define KS_VDB_MAX_REJECTS_KEPT 5
+
+/* ---- import ---- */
+
+struct ks_vdb_source_report {
+    char name[256];    /* the source as given */
+    char format[32];   /* detected or forced format of its last file */
+    uint64_t read;     /* records read */
+    uint64_t imported; /* records stored */
+    uint64_t rejected;
+    uint64_t files;
+    char rejects[KS_VDB_MAX_REJECTS_KEPT][KS_DIAG_MSG_MAX]; /* first reasons, with file */
+    size_t nrejects_kept;
+};
+
+struct ks_vdb_import_opts {
+    const char *db_path;
+    const char *format;    /* NULL: detect per file; else osv, nvd, kev, epss,
+                              debian-tracker, alpine-secdb, updateinfo */
+    const char *ecosystem; /* updateinfo: ecosystem when the ids do not tell */
+    bool strict;           /* any reject fails the import */
+    const struct ks_limits *lim;
+    bool dry_run;          /* parse and validate only: no database is touched */
+};
+
+struct ks_vdb_import_report {
+    struct ks_vdb_source_report *sources; /* one per input, malloc'd */
+    size_t nsources;
+    uint64_t added, changed, withdrawn, removed; /* change set against the previous DB */
+    uint64_t vulns; /* merged vulnerabilities in the new DB */
+    int64_t import_id;
+};
+
+/* Imports `inputs` (files or directories) into opts->db_path atomically.
+ * The report is filled even on failure (what was read until then); release
+ * it with ks_vdb_import_report_release(). */
+ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *inputs,
+                     size_t ninputs, struct ks_vdb_import_report *rep, struct ks_diag *diag);
+void ks_vdb_import_report_release(struct ks_vdb_import_report *rep);
+
+/* Parses one in-memory document named `name` (its extension and content
+ * select the reader unless `format` is given) and validates every record
+ * without storing anything: for fuzzing and for the benchmarks' parse-only
+ * pass. Counts and rejects go to `rep`. */
+ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
+                         const struct ks_limits *lim, struct ks_vdb_source_report *rep,
+                         struct ks_diag *diag);
+
+/* The formats ks_vdb_import() accepts for --format, NULL-terminated. */
+extern const char *const ks_vdb_formats[];
+
+/* ---- reading ---- */
+
+struct ks_vdb;
+
+/* Opens the database read-only and immutable; checks its schema version. */
+ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag);
+void ks_vdb_close(struct ks_vdb *db);
+
+/* Writes the database's status as JSON (indent 0 or 2) into `out`:
+ * schema, build time, digest, and per source name, format, records,
+ * newest modified date, digest, import time and age in seconds. */
+ks_err ks_vdb_status_json(struct ks_vdb *db, int indent, struct ks_buf *out,
+                          struct ks_diag *diag);
+
+/* The age in seconds of the oldest source (from its newest `modified` date,
+ * or its import time when the source's dates are placeholders). */
+ks_err ks_vdb_max_age(struct ks_vdb *db, int64_t now, int64_t *age, struct ks_diag *diag);
+
+/* Everything the database holds about vulnerability `id` (any alias) as
+ * JSON: canonical id, aliases, per record (feed, id, summary, severities,
+ * affected packages with ranges, references), KEV and EPSS. KS_ENOTFOUND
+ * when no source knows `id`. */
+ks_err ks_vdb_search_json(struct ks_vdb *db, const char *id, int indent, struct ks_buf *out,
+                          struct ks_diag *diag);
+
+/* One advisory that affects a looked-up version. Strings are owned by the
+ * arena passed to ks_vdb_lookup(). */
+struct ks_vdb_match {
+    const char *vuln;      /* canonical vulnerability id (CVE when known) */
+    const char *record;    /* the record that matched (GHSA-..., DLA-..., CVE-...) */
+    const char *feed;      /* "osv", "debian-tracker", ... */
+    const char *ecosystem; /* as stored */
+    const char *package;
+    const char *state;     /* "affected", ... */
+    const char *fixed;     /* fixed version or NULL */
+    const char *summary;   /* or NULL */
+    const char *severity;  /* highest CVSS vector known for the vulnerability, or NULL */
+    double epss;           /* -1 when unknown */
+    bool kev;
+};
+
+/* The advisories affecting `version` of `package` in `ecosystem` (an OSV
+ * ecosystem name, e.g. "PyPI", "Debian:12"; the package name is normalised
+ * as at import; Debian/Ubuntu names are source package names). A version is
+ * affected when it is listed in an advisory's explicit versions or falls in
+ * one of its ECOSYSTEM/SEMVER ranges (evaluated with the version module).
+ * Withdrawn advisories never match. Results are appended to `out` (malloc'd
+ * array, caller frees) in vulnerability-id order. */
+ks_err ks_vdb_lookup(struct ks_vdb *db, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag);
+
+/* Writes lookup results as JSON. */
+ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent,
+                           struct ks_buf *out);
+
+#endif
