@@ -72,9 +72,15 @@ static ks_err set_fatal(struct ks_archive *ar, struct ks_diag *diag, ks_err code
 /* Bytes this archive's decompressors (or the caller's member reads) produced. */
 static uint64_t expanded_of(struct ks_archive *ar)
 {
-    int64_t out = ar->a ? archive_filter_bytes(ar->a, 0) : 0;
-    uint64_t e = out > 0 ? (uint64_t)out : 0;
+    int64_t out;
+    uint64_t e;
 
+    /* Without a decompression filter the stream position says nothing about
+     * expansion (and jumps with seeks in zips): only member data counts. */
+    if (!ar->a || archive_filter_count(ar->a) < 2 || archive_filter_code(ar->a, 0) == ARCHIVE_FILTER_NONE)
+        return ar->data_read;
+    out = archive_filter_bytes(ar->a, 0);
+    e = out > 0 ? (uint64_t)out : 0;
     return KS_MAX(e, ar->data_read);
 }
 

@@ -40,6 +40,7 @@ struct ks_distro {
     const char *version_id; /* "12", "3.19.1", "2023" */
     const char *codename;   /* "bookworm" */
     const char *pretty_name;
+    const char *source; /* file it was read from ("/etc/os-release"), NULL: unknown */
 };
 
 /* Something that could not be inventoried, shown as a coverage note. */

@@ -97,6 +97,51 @@ done:
     return KS_OK;
 }
 
+ks_err ks_db_open_memory(const void *data, size_t len, const char *name, struct ks_db **out,
+                         struct ks_diag *diag)
+{
+    struct ks_db *db = calloc(1, sizeof(*db));
+    ks_err err;
+    int rc;
+
+    *out = NULL;
+    if (!db || !(db->path = strdup(name))) {
+        free(db);
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    rc = sqlite3_open_v2(":memory:", &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        /* A private copy that SQLite frees: a database in WAL mode (header
+         * bytes 18-19 = 2, as rpm writes rpmdb.sqlite) cannot be opened from
+         * memory, so the copy is marked rollback-journal (1) - the content
+         * of the main file is the same, a WAL next to it is not read. */
+        unsigned char *copy = sqlite3_malloc64(len ? len : 1);
+        if (!copy) {
+            rc = SQLITE_NOMEM;
+        } else {
+            memcpy(copy, data, len);
+            if (len > 19 && copy[18] == 2 && copy[19] == 2)
+                copy[18] = copy[19] = 1;
+            rc = sqlite3_deserialize(db->h, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+                                     SQLITE_DESERIALIZE_READONLY | SQLITE_DESERIALIZE_FREEONCLOSE);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        err = ks_diag_set(diag, KS_EDB, "cannot open database '%s': %s", name,
+                          db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        ks_db_close(db);
+        return err;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    err = ks_db_exec(db, "SELECT count(*) FROM sqlite_schema", diag);
+    if (err) {
+        ks_db_close(db);
+        return err;
+    }
+    *out = db;
+    return KS_OK;
+}
+
 void ks_db_close(struct ks_db *db)
 {
     if (!db)

@@ -33,6 +33,14 @@ ks_err ks_db_open(const char *path, enum ks_db_mode mode, struct ks_db **out,
                   struct ks_diag *diag);
 void ks_db_close(struct ks_db *db);
 
+/* Opens the database image held in the `len` bytes at `data` (e.g. an
+ * rpmdb.sqlite read from an image layer), read-only, from a private copy
+ * (freed at close); nothing is written anywhere. A database in WAL mode is
+ * read as its main file alone (a -wal file next to it is not seen). `name`
+ * is used in messages. KS_EDB when the bytes are not a database. */
+ks_err ks_db_open_memory(const void *data, size_t len, const char *name, struct ks_db **out,
+                         struct ks_diag *diag);
+
 /* Runs one or more SQL statements without results (schema, pragmas,
  * BEGIN/COMMIT). KS_EDB with detail. */
 ks_err ks_db_exec(struct ks_db *db, const char *sql, struct ks_diag *diag);

@@ -1,0 +1,303 @@
+#include "ks_test.h"
+
+#include "core/buf.h"
+#include "core/file.h"
+#include "pkg/inventory.h"
+#include "pkg/purl.h"
+#include "pkg/registry.h"
+#include "pkg/rpm.h"
+#include "pkg/scan.h"
+
+#include <sys/stat.h>
+
+static const struct ks_component *find_opt(const struct ks_inventory *inv, const char *name)
+{
+    for (size_t i = 0; i < inv->components.len; i++)
+        if (inv->components.items[i].name && !strcmp(inv->components.items[i].name, name))
+            return &inv->components.items[i];
+    return NULL;
+}
+
+static const struct ks_component *find(const struct ks_inventory *inv, const char *name)
+{
+    const struct ks_component *c = find_opt(inv, name);
+
+    if (!c)
+        KS_BUG("component '%s' not found", name);
+    return c;
+}
+
+static ks_err collect(struct ks_inventory *inv, const char *path, const char *text)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    return ks_pkg_collect(inv, path, S_IFREG | 0644, NULL, text, strlen(text),
+                          &ks_limits_default, &d);
+}
+
+static const char status[] =
+        "Package: libssl3\n"
+        "Status: install ok installed\n"
+        "Architecture: amd64\n"
+        "Source: openssl\n"
+        "Version: 3.0.11-1~deb12u2\n"
+        "Depends: libc6 (>= 2.34)\n"
+        "Description: Secure Sockets Layer toolkit\n"
+        " multi-line description\n"
+        "\n"
+        "Package: libc6\n"
+        "Status: install ok installed\n"
+        "Architecture: amd64\n"
+        "Source: glibc (2.36-9)\n"
+        "Version: 2.36-9+deb12u4\n"
+        "Provides: libc6-abi\n"
+        "\n"
+        "Package: gone\n"
+        "Status: deinstall ok config-files\n"
+        "Architecture: amd64\n"
+        "Version: 1.0\n"
+        "\n"
+        "Package: tool\n"
+        "Status: install ok installed\n"
+        "Architecture: all\n"
+        "Version: 1:2.0\n"
+        "Pre-Depends: missing | libc6-abi\n"
+        "Depends: libssl3, libc6:any (>= 2), nothere\n";
+
+static void test_dpkg(void **state)
+{
+    struct ks_inventory inv;
+    const struct ks_component *c;
+
+    (void)state;
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"), KS_OK);
+    assert_int_equal(collect(&inv, "/var/lib/dpkg/status", status), KS_OK);
+    assert_int_equal(ks_pkg_finish(&inv), KS_OK);
+    assert_int_equal(inv.components.len, 3);
+    assert_null(find_opt(&inv, "gone"));
+    c = find(&inv, "libssl3");
+    assert_non_null(c);
+    assert_string_equal(c->version, "3.0.11-1~deb12u2");
+    assert_string_equal(c->source_name, "openssl");
+    assert_string_equal(c->source_version, "3.0.11-1~deb12u2");
+    assert_string_equal(c->ecosystem, "Debian:12");
+    assert_string_equal(c->purl, "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"
+                                 "&upstream=openssl");
+    assert_int_equal(c->ndepends, 1);
+    c = find(&inv, "libc6");
+    assert_string_equal(c->source_name, "glibc");
+    assert_string_equal(c->source_version, "2.36-9");
+    assert_string_equal(c->purl, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12"
+                                 "&upstream=glibc%402.36-9");
+    c = find(&inv, "tool");
+    assert_string_equal(c->purl, "pkg:deb/debian/tool@1:2.0?arch=all&distro=debian-12");
+    /* Pre-Depends via a virtual package, Depends with :any and a missing one. */
+    assert_int_equal(c->ndepends, 2);
+    assert_non_null(strstr(c->depends[0], "libc6@"));
+    assert_non_null(strstr(c->depends[1], "libssl3@"));
+    ks_inventory_release(&inv);
+
+    /* Distroless status.d: one file per package, md5sums ignored. */
+    ks_inventory_init(&inv);
+    assert_true(ks_collector_dpkg.wants("/var/lib/dpkg/status.d/base", S_IFREG));
+    assert_false(ks_collector_dpkg.wants("/var/lib/dpkg/status.d/base.md5sums", S_IFREG));
+    assert_false(ks_collector_dpkg.wants("/var/lib/dpkg/status-old", S_IFREG));
+    assert_int_equal(collect(&inv, "/var/lib/dpkg/status.d/tzdata",
+                             "Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n"),
+                     KS_OK);
+    assert_int_equal(inv.components.len, 1);
+    ks_inventory_release(&inv);
+
+    /* Malformed: a coverage note, not a failure. */
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/var/lib/dpkg/status", "Package: x\ngarbage line\n"), KS_OK);
+    assert_int_equal(inv.notes.len, 1);
+    assert_non_null(strstr(inv.notes.items[0].message, "line 2"));
+    ks_inventory_release(&inv);
+}
+
+static void test_apk(void **state)
+{
+    struct ks_inventory inv;
+    const struct ks_component *c;
+
+    (void)state;
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/etc/alpine-release", "3.19.1\n"), KS_OK);
+    assert_int_equal(collect(&inv, "/lib/apk/db/installed",
+                             "C:Q1abc=\nP:musl\nV:1.2.4_git20230717-r4\nA:x86_64\nL:MIT\n"
+                             "o:musl\np:so:libc.musl-x86_64.so.1=1\n\n"
+                             "P:libcrypto3\nV:3.1.4-r5\nA:x86_64\nL:Apache-2.0\no:openssl\n"
+                             "D:so:libc.musl-x86_64.so.1 !nope musl>=1\n"),
+                     KS_OK);
+    assert_int_equal(ks_pkg_finish(&inv), KS_OK);
+    assert_string_equal(inv.distro.id, "alpine");
+    c = find(&inv, "libcrypto3");
+    assert_non_null(c);
+    assert_string_equal(c->ecosystem, "Alpine:v3.19");
+    assert_string_equal(c->purl, "pkg:apk/alpine/libcrypto3@3.1.4-r5?arch=x86_64&"
+                                 "distro=alpine-3.19.1&upstream=openssl");
+    assert_string_equal(c->license, "Apache-2.0");
+    assert_int_equal(c->ndepends, 1);
+    ks_inventory_release(&inv);
+}
+
+static void test_os_release(void **state)
+{
+    struct ks_inventory inv;
+
+    (void)state;
+    /* Whatever the order, /etc/os-release wins over fallbacks and /usr/lib. */
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/etc/debian_version", "12.4\n"), KS_OK);
+    assert_string_equal(inv.distro.version_id, "12");
+    assert_int_equal(collect(&inv, "/etc/os-release",
+                             "# comment\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                             "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n"),
+                     KS_OK);
+    assert_int_equal(collect(&inv, "/usr/lib/os-release", "ID=other\nVERSION_ID=1\n"), KS_OK);
+    assert_string_equal(inv.distro.id, "debian");
+    assert_string_equal(inv.distro.codename, "bookworm");
+    assert_string_equal(inv.distro.pretty_name, "Debian GNU/Linux 12 (bookworm)");
+    assert_string_equal(inv.distro.source, "/etc/os-release");
+    ks_inventory_release(&inv);
+
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/etc/redhat-release",
+                             "Red Hat Enterprise Linux release 9.3 (Plow)\n"),
+                     KS_OK);
+    assert_string_equal(inv.distro.id, "rhel");
+    assert_string_equal(inv.distro.version_id, "9.3");
+    ks_inventory_release(&inv);
+
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/etc/os-release", "ID='amzn'\nVERSION_ID=\"2\\\"x\"\n"), KS_OK);
+    assert_string_equal(inv.distro.id, "amzn");
+    assert_string_equal(inv.distro.version_id, "2\"x");
+    ks_inventory_release(&inv);
+}
+
+static void test_kernel(void **state)
+{
+    struct ks_inventory inv;
+
+    (void)state;
+    ks_inventory_init(&inv);
+    assert_int_equal(collect(&inv, "/usr/lib/modules/6.1.0-13-amd64/modules.order", "x\n"), KS_OK);
+    assert_int_equal(collect(&inv, "/usr/lib/modules/6.1.0-13-amd64/other", "x\n"), KS_OK);
+    assert_int_equal(ks_pkg_finish(&inv), KS_OK);
+    assert_int_equal(inv.components.len, 1);
+    assert_int_equal(inv.components.items[0].type, KS_PKG_KERNEL);
+    assert_string_equal(inv.components.items[0].version, "6.1.0-13-amd64");
+    ks_inventory_release(&inv);
+}
+
+static void test_rpm_bdb(void **state)
+{
+    struct ks_inventory inv;
+    struct ks_buf b = KS_BUF_INIT(0), want = KS_BUF_INIT(0);
+    struct ks_diag d = KS_DIAG_INIT;
+    char path[512];
+    const struct ks_component *c;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/tests/data/pkg/rpm-bdb/Packages", ks_test_srcdir());
+    assert_int_equal(ks_file_read(path, 1 << 20, &b, &d), KS_OK);
+    snprintf(path, sizeof(path), "%s/tests/data/pkg/rpm-bdb/expected.tsv", ks_test_srcdir());
+    assert_int_equal(ks_file_read(path, 1 << 20, &want, &d), KS_OK);
+    ks_inventory_init(&inv);
+    assert_int_equal(ks_pkg_collect(&inv, "/var/lib/rpm/Packages", S_IFREG, NULL, b.ptr, b.len,
+                                    &ks_limits_default, &d),
+                     KS_OK);
+    assert_int_equal(inv.notes.len, 0);
+    assert_int_equal(inv.components.len, 1);
+    c = &inv.components.items[0];
+    {
+        /* expected.tsv: name epoch version release arch sourcerpm */
+        char line[512];
+        assert_string_equal(c->version, "0.9.2-1");
+        snprintf(line, sizeof(line), "%s\t(none)\t%.*s\t%s\t%s\t%s-%s.src.rpm\n", c->name,
+                 (int)strcspn(c->version, "-"), c->version, strchr(c->version, '-') + 1, c->arch,
+                 c->source_name, c->source_version);
+        assert_string_equal(line, ks_buf_str(&want));
+    }
+    ks_inventory_release(&inv);
+
+    /* Truncations and corruptions of the real file never crash, and give notes. */
+    for (size_t cut = 0; cut < b.len; cut += 1021) {
+        ks_inventory_init(&inv);
+        assert_int_equal(ks_pkg_collect(&inv, "/var/lib/rpm/Packages", S_IFREG, NULL, b.ptr, cut,
+                                        &ks_limits_default, &d),
+                         KS_OK);
+        ks_inventory_release(&inv);
+    }
+    ks_buf_release(&b);
+    ks_buf_release(&want);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void test_rpm_header(void **state)
+{
+    unsigned char blob[256];
+    struct ks_rpm_header h;
+    struct ks_diag d = KS_DIAG_INIT;
+    const char data[] = "bash\0" "5.2\0" "1.el9\0" "x86_64\0";
+
+    (void)state;
+    memset(blob, 0, sizeof(blob));
+    put32(blob, 5);
+    put32(blob + 4, sizeof(data) + 4);
+    {
+        uint32_t tags[][4] = {{1000, 6, 0, 1}, {1001, 6, 5, 1}, {1002, 6, 9, 1},
+                              {1022, 6, 15, 1}, {1003, 4, sizeof(data), 1}};
+        for (int i = 0; i < 5; i++)
+            for (int k = 0; k < 4; k++)
+                put32(blob + 8 + i * 16 + k * 4, tags[i][k]);
+    }
+    memcpy(blob + 8 + 80, data, sizeof(data));
+    put32(blob + 8 + 80 + sizeof(data), 2);
+    assert_int_equal(ks_rpm_header_parse(blob, 8 + 80 + sizeof(data) + 4, &h, &d), KS_OK);
+    assert_string_equal(h.name, "bash");
+    assert_string_equal(h.release, "1.el9");
+    assert_true(h.has_epoch);
+    assert_int_equal(h.epoch, 2);
+    /* Too short, counts out of range, offsets outside, unterminated strings. */
+    assert_int_equal(ks_rpm_header_parse(blob, 8 + 80 + sizeof(data), &h, &d), KS_EPARSE);
+    assert_int_equal(ks_rpm_header_parse(blob, 7, &h, &d), KS_EPARSE);
+    put32(blob + 8 + 16 + 8, 1000);
+    assert_int_equal(ks_rpm_header_parse(blob, 8 + 80 + sizeof(data) + 4, &h, &d), KS_EPARSE);
+    put32(blob + 8 + 16 + 8, 5);
+    put32(blob, 0x7fffffff);
+    assert_int_equal(ks_rpm_header_parse(blob, sizeof(blob), &h, &d), KS_EPARSE);
+}
+
+static void test_purl(void **state)
+{
+    struct ks_arena a = KS_ARENA_INIT(0, 0);
+    struct ks_purl_qual q[] = {{"distro", "debian-12"}, {"arch", "amd64"}, {"empty", ""}};
+
+    (void)state;
+    assert_string_equal(ks_purl_build(&a, "deb", "debian", "g++", "1:12.2+x", q, 3),
+                        "pkg:deb/debian/g%2B%2B@1:12.2%2Bx?arch=amd64&distro=debian-12");
+    assert_string_equal(ks_purl_build(&a, "maven", "org.apache/x", "a b", NULL, NULL, 0),
+                        "pkg:maven/org.apache/x/a%20b");
+    ks_arena_release(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_dpkg),       cmocka_unit_test(test_apk),
+            cmocka_unit_test(test_os_release), cmocka_unit_test(test_kernel),
+            cmocka_unit_test(test_rpm_bdb),    cmocka_unit_test(test_rpm_header),
+            cmocka_unit_test(test_purl),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
