@@ -124,7 +124,8 @@ ks_err ks_rootfs_list(const struct ks_rootfs *r, const char *rel, ks_rootfs_dir_
         }
         memcpy(copy, de, sizeof(*copy));
     }
-    qsort(ents.items, ents.len, sizeof(*ents.items), cmp_names);
+    if (ents.len) /* qsort(NULL, 0, ...) is undefined */
+        qsort(ents.items, ents.len, sizeof(*ents.items), cmp_names);
     for (size_t i = 0; i < ents.len && !err; i++)
         err = fn(ents.items[i]->d_name, ents.items[i]->d_type, ctx);
 done:
