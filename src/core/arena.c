@@ -149,3 +149,19 @@ void ks_arena_release(struct ks_arena *a)
     a->head = NULL;
     a->total = 0;
 }
+
+void ks_arena_adopt(struct ks_arena *dst, struct ks_arena *src)
+{
+    struct ks_arena_block *tail = src->head;
+
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    /* src's blocks go in front, so dst's oldest block stays last (reset keeps it) */
+    tail->next = dst->head;
+    dst->head = src->head;
+    dst->total += src->total;
+    src->head = NULL;
+    src->total = 0;
+}

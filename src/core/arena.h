@@ -32,6 +32,10 @@ void *ks_arena_alloc(struct ks_arena *a, size_t size);
 /* Like ks_arena_alloc() but zero-filled. */
 void *ks_arena_calloc(struct ks_arena *a, size_t n, size_t size);
 
+/* Moves every block of `src` into `dst`: memory allocated from `src` stays
+ * valid and now lives as long as `dst`; `src` is left empty. */
+void ks_arena_adopt(struct ks_arena *dst, struct ks_arena *src);
+
 /* Copies `len` bytes of `s` and a terminating NUL into the arena. */
 char *ks_arena_strndup(struct ks_arena *a, const char *s, size_t len);
 
