@@ -347,6 +347,217 @@ tail:
     return KS_OK;
 }
 
+/* Finds the end of the value starting at text[i] (strings skipped, brackets
+ * counted) and copies it into `min` without the whitespace between tokens,
+ * which jansson would otherwise lex byte by byte: an indented AWS CLI
+ * document is half blanks. False when the text ends first (the caller then
+ * lets jansson report the error). */
+static bool scan_value(const char *text, size_t len, size_t i, size_t *end, struct ks_buf *min)
+{
+    size_t depth = 0;
+    char *o, *olim;
+
+    ks_buf_reset(min);
+    if (ks_buf_grow(min, 4096))
+        return false;
+    o = min->ptr;
+    olim = min->ptr + min->cap - 1;
+    while (i < len) {
+        char c = text[i];
+        size_t need;
+
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            if (depth == 0 && o > min->ptr)
+                break; /* a scalar ends at a blank */
+            i++;
+            continue;
+        }
+        need = 1;
+        if (c == '"') {
+            size_t run = i + 1;
+            while (run < len && text[run] != '"')
+                run += text[run] == '\\' ? 2 : 1;
+            if (run >= len)
+                return false;
+            need = run + 1 - i;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                break; /* a scalar ended by its container */
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            break;
+        }
+        if ((size_t)(olim - o) < need) {
+            size_t used = (size_t)(o - min->ptr);
+            min->len = used;
+            if (ks_buf_grow(min, need + min->cap))
+                return false;
+            o = min->ptr + used;
+            olim = min->ptr + min->cap - 1;
+        }
+        memcpy(o, text + i, need);
+        o += need;
+        i += need;
+        if (depth == 0 && (c == '}' || c == ']' || c == '"'))
+            break;
+    }
+    min->len = (size_t)(o - min->ptr);
+    min->ptr[min->len] = '\0';
+    if (depth || min->len == 0)
+        return false;
+    *end = i;
+    return true;
+}
+
+/* Parses the one value starting at text[start] (nothing after it is read);
+ * `*end` is set past it. Errors are reported on the original text. */
+static ks_err parse_at(struct ks_arena *arena, const char *name, const char *text, size_t len,
+                       size_t start, const struct ks_limits *lim, struct ks_value **out,
+                       size_t *end, struct ks_buf *min, struct ks_diag *diag)
+{
+    json_error_t jerr;
+    json_t *root = NULL;
+    ks_err err;
+
+    scratch_begin(lim);
+    if (scan_value(text, len, start, end, min)) {
+        root = json_loadb(min->ptr, min->len, JSON_DECODE_ANY, &jerr);
+        if (root) {
+            err = finish_parse(arena, name, root, &jerr, lim, out, diag);
+            scratch_end();
+            return err;
+        }
+        ks_arena_reset(&scratch_arena);
+    }
+    root = json_loadb(text + start, len - start, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &jerr);
+    if (!root) {
+        scratch_end();
+        return ks_diag_set(diag, KS_EPARSE, "'%s' line %u: %s", name,
+                           line_of(text, start) + (unsigned)jerr.line - 1, jerr.text);
+    }
+    err = finish_parse(arena, name, root, &jerr, lim, out, diag);
+    scratch_end();
+    *end = start + (size_t)jerr.position;
+    return err;
+}
+
+ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char *text, size_t len,
+                           const struct ks_limits *lim, ks_json_member_fn *fn, void *ctx,
+                           struct ks_diag *diag)
+{
+    struct ks_buf key = KS_BUF_INIT(1u << 20);
+    struct ks_buf min = KS_BUF_INIT(lim->max_file_size);
+    struct ks_value *v;
+    size_t i = skip_ws(text, 0, len), end;
+    ks_err err = KS_OK;
+
+    if (i >= len || text[i] != '{') {
+        err = ks_diag_set(diag, KS_EPARSE, "'%s': top level is not an object", name);
+        goto done;
+    }
+    i = skip_ws(text, i + 1, len);
+    if (i < len && text[i] == '}')
+        goto tail;
+    for (;;) {
+        if (i >= len || text[i] != '"') {
+            err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected a member name", name,
+                              line_of(text, KS_MIN(i, len)));
+            goto done;
+        }
+        ks_arena_reset(arena);
+        err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
+        if (err)
+            goto done;
+        ks_buf_reset(&key);
+        err = ks_buf_add(&key, v->u.s.ptr, v->u.s.len);
+        if (err) {
+            err = ks_diag_set(diag, err, "'%s': member name too long", name);
+            goto done;
+        }
+        i = skip_ws(text, end, len);
+        if (i >= len || text[i] != ':') {
+            err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected ':' after member name",
+                              name, line_of(text, KS_MIN(i, len)));
+            goto done;
+        }
+        i = skip_ws(text, i + 1, len);
+        if (i < len && text[i] == '[') {
+            size_t index = 0;
+
+            i = skip_ws(text, i + 1, len);
+            if (i < len && text[i] == ']') {
+                struct ks_value *empty;
+                ks_arena_reset(arena);
+                empty = ks_arena_calloc(arena, 1, sizeof(*empty));
+                if (!empty) {
+                    err = ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", name);
+                    goto done;
+                }
+                empty->type = KS_VARRAY;
+                if ((err = fn(ks_buf_str(&key), empty, KS_JSON_WHOLE, ctx)))
+                    goto done;
+            }
+            while (i < len && text[i] != ']') {
+                ks_arena_reset(arena);
+                err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
+                if (!err)
+                    err = fn(ks_buf_str(&key), v, index++, ctx);
+                if (err)
+                    goto done;
+                i = skip_ws(text, end, len);
+                if (i < len && text[i] == ',') {
+                    i = skip_ws(text, i + 1, len);
+                    if (i < len && text[i] != ']')
+                        continue;
+                    err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: trailing comma in '%s'",
+                                      name, line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+                    goto done;
+                }
+                if (i >= len || text[i] != ']') {
+                    err = ks_diag_set(diag, KS_EPARSE,
+                                      "'%s' line %u: expected ',' or ']' in '%s'", name,
+                                      line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+                    goto done;
+                }
+            }
+            if (i >= len) {
+                err = ks_diag_set(diag, KS_EPARSE, "'%s': unterminated array '%s'", name,
+                                  ks_buf_str(&key));
+                goto done;
+            }
+            end = i + 1;
+        } else {
+            ks_arena_reset(arena);
+            err = parse_at(arena, name, text, len, i, lim, &v, &end, &min, diag);
+            if (!err)
+                err = fn(ks_buf_str(&key), v, KS_JSON_WHOLE, ctx);
+            if (err)
+                goto done;
+        }
+        i = skip_ws(text, end, len);
+        if (i < len && text[i] == ',') {
+            i = skip_ws(text, i + 1, len);
+            continue;
+        }
+        if (i < len && text[i] == '}')
+            break;
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: expected ',' or '}' after member '%s'",
+                          name, line_of(text, KS_MIN(i, len)), ks_buf_str(&key));
+        goto done;
+    }
+tail:
+    i = skip_ws(text, i + 1, len);
+    if (i != len)
+        err = ks_diag_set(diag, KS_EPARSE, "'%s' line %u: garbage after the object", name,
+                          line_of(text, i));
+done:
+    ks_buf_release(&key);
+    ks_buf_release(&min);
+    return err;
+}
+
 /* ---- writer ---- */
 
 ks_err ks_json_quote(struct ks_buf *out, const char *s, size_t len)

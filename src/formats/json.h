@@ -45,6 +45,21 @@ ks_err ks_json_each(struct ks_arena *arena, const char *name, const char *text, 
                     const struct ks_limits *lim, ks_json_each_fn *fn, void *ctx,
                     struct ks_diag *diag);
 
+/* Walks the members of a top-level object without building it whole: a
+ * member whose value is an array is delivered element by element (`index`
+ * 0, 1, ...), any other member value once with `index` KS_JSON_WHOLE. This is
+ * how a huge `{"Reservations": [...]}` is read in bounded memory. `key` is
+ * the member name (valid during the call only); `arena` is reset before each
+ * call. An empty array is delivered once, whole (KS_JSON_WHOLE, an empty
+ * KS_VARRAY), so the caller still learns the member exists. Errors as ks_json_each(); a
+ * top level that is not an object is KS_EPARSE. */
+#define KS_JSON_WHOLE SIZE_MAX
+typedef ks_err ks_json_member_fn(const char *key, const struct ks_value *v, size_t index,
+                                 void *ctx);
+ks_err ks_json_each_member(struct ks_arena *arena, const char *name, const char *text, size_t len,
+                           const struct ks_limits *lim, ks_json_member_fn *fn, void *ctx,
+                           struct ks_diag *diag);
+
 /* ---- writer ---- */
 
 #define KS_JW_MAX_DEPTH 64
