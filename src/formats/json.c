@@ -762,6 +762,20 @@ void ks_jw_real(struct ks_jw *w, double v)
         w->err = ks_buf_adds(w->out, tmp);
 }
 
+void ks_jw_fixed(struct ks_jw *w, double v, int decimals)
+{
+    char tmp[400];
+
+    if (!isfinite(v) || fabs(v) >= 1e300) {
+        ks_jw_null(w);
+        return;
+    }
+    snprintf(tmp, sizeof(tmp), "%.*f", decimals < 0 ? 0 : decimals > 17 ? 17 : decimals, v);
+    before_value(w);
+    if (!w->err)
+        w->err = ks_buf_adds(w->out, tmp);
+}
+
 void ks_jw_bool(struct ks_jw *w, bool v)
 {
     before_value(w);

@@ -86,6 +86,9 @@ void ks_jw_strn(struct ks_jw *w, const char *s, size_t len);
 void ks_jw_int(struct ks_jw *w, int64_t v);
 void ks_jw_uint(struct ks_jw *w, uint64_t v);
 void ks_jw_real(struct ks_jw *w, double v); /* shortest form that round-trips */
+/* `v` with exactly `decimals` (0..17) digits after the point, never an
+ * exponent: "10.0" for scores; non-finite values write null. */
+void ks_jw_fixed(struct ks_jw *w, double v, int decimals);
 void ks_jw_bool(struct ks_jw *w, bool v);
 void ks_jw_null(struct ks_jw *w);
 /* Writes a whole value tree. */
