@@ -10,8 +10,8 @@ declare -A layer=(
   [model]=1 [version]=1 [formats]=1 [sqlite]=1 [http]=1 [regex]=1
   [ingest]=2
   [pkg]=3 [vulndb]=3 [net]=3 [code]=3 [cis]=3
-  [match]=4 [score]=4
-  [export]=5
+  [score]=4
+  [match]=5 [export]=5
   [store]=6
   [server]=7 [notify]=7 [agent]=7
   [cmd]=8
