@@ -261,19 +261,21 @@ ks_err ks_purl_build(const struct ks_purl *p, struct ks_buf *out)
 {
     ks_err err = ks_buf_addf(out, "pkg:%s/", p->type);
 
-    /* ':' needs no escaping anywhere; '/' separates namespace segments;
-     * '+' is kept in versions as most tools write it ("2.36-9+deb12u4"). */
+    /* Everything but the unreserved characters is escaped, except '/'
+     * between namespace segments and ':' in versions ("1:2.3", "sha256:…")
+     * and qualifier values, which the spec leaves as is. '+' is escaped
+     * ("2.36-9%2Bdeb12u4"), as the spec's own examples escape it. */
     if (!err && p->namespace) {
-        err = encode(out, p->namespace, ":/");
+        err = encode(out, p->namespace, "/");
         if (!err)
             err = ks_buf_addc(out, '/');
     }
     if (!err)
-        err = encode(out, p->name, ":");
+        err = encode(out, p->name, "");
     if (!err && p->version) {
         err = ks_buf_addc(out, '@');
         if (!err)
-            err = encode(out, p->version, ":+");
+            err = encode(out, p->version, ":");
     }
     for (size_t i = 0; !err && i < p->nqualifiers; i++) {
         err = ks_buf_addf(out, "%c%s=", i ? '&' : '?', p->qualifiers[i].key);
@@ -286,6 +288,33 @@ ks_err ks_purl_build(const struct ks_purl *p, struct ks_buf *out)
             err = encode(out, p->subpath, ":/");
     }
     return err;
+}
+
+const char *ks_purl_make(struct ks_arena *arena, const char *type, const char *ns,
+                         const char *name, const char *version,
+                         const struct ks_purl_qualifier *quals, size_t nquals)
+{
+    struct ks_purl_qualifier q[16];
+    struct ks_buf b = KS_BUF_INIT(0);
+    struct ks_purl p;
+    const char *out = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < nquals && n < KS_ARRAY_LEN(q); i++)
+        if (quals[i].value && *quals[i].value)
+            q[n++] = quals[i];
+    qsort(q, n, sizeof(*q), cmp_qualifier);
+    memset(&p, 0, sizeof(p));
+    p.type = type;
+    p.namespace = ns && *ns ? ns : NULL;
+    p.name = name;
+    p.version = version && *version ? version : NULL;
+    p.qualifiers = q;
+    p.nqualifiers = n;
+    if (name && !ks_purl_build(&p, &b))
+        out = ks_arena_strndup(arena, ks_buf_str(&b), b.len);
+    ks_buf_release(&b);
+    return out;
 }
 
 const char *ks_purl_qualifier(const struct ks_purl *p, const char *key)

@@ -36,6 +36,13 @@ ks_err ks_purl_parse(struct ks_arena *arena, const char *s, struct ks_purl *out,
 /* Appends the canonical string of `p` to `out`. */
 ks_err ks_purl_build(const struct ks_purl *p, struct ks_buf *out);
 
+/* Builds the canonical purl of the parts into `arena` (NULL when out of
+ * memory or without a name): qualifiers with empty or NULL values are left
+ * out, the rest sorted. `ns` and `version` may be NULL. */
+const char *ks_purl_make(struct ks_arena *arena, const char *type, const char *ns,
+                         const char *name, const char *version,
+                         const struct ks_purl_qualifier *quals, size_t nquals);
+
 /* The value of qualifier `key`, or NULL. */
 const char *ks_purl_qualifier(const struct ks_purl *p, const char *key);
 

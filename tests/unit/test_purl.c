@@ -75,6 +75,23 @@ static void test_spec_suite(void **state)
     ks_arena_release(&arena);
 }
 
+static void test_make(void **state)
+{
+    struct ks_arena arena = KS_ARENA_INIT(0, 0);
+    const struct ks_purl_qualifier q[] = {
+            {"distro", "debian-12"}, {"arch", "amd64"}, {"upstream", NULL}, {"epoch", ""}};
+
+    (void)state;
+    assert_string_equal(ks_purl_make(&arena, "deb", "debian", "libc6", "2.36-9+deb12u4", q, 4),
+                        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12");
+    assert_string_equal(ks_purl_make(&arena, "npm", "@babel", "core", NULL, NULL, 0),
+                        "pkg:npm/%40babel/core");
+    assert_string_equal(ks_purl_make(&arena, "rpm", "redhat", "openssl-libs", "1:3.0.7", NULL, 0),
+                        "pkg:rpm/redhat/openssl-libs@1:3.0.7");
+    assert_null(ks_purl_make(&arena, "npm", NULL, NULL, "1", NULL, 0));
+    ks_arena_release(&arena);
+}
+
 static void test_matches(void **state)
 {
     struct ks_arena arena = KS_ARENA_INIT(0, 0);
@@ -100,6 +117,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_spec_suite),
+            cmocka_unit_test(test_make),
             cmocka_unit_test(test_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
