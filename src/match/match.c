@@ -158,6 +158,16 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     f.resource_type = o->resource_type;
     f.resource_id = o->resource_id;
     f.vulnerability_id = m->vuln;
+    if (m->record && strcmp(m->record, m->vuln)) {
+        /* The advisory that matched is an alias (GHSA) or the advisory
+         * about this CVE (DSA, DLA, USN): name it. */
+        const char **al = ks_arena_alloc(a, sizeof(*al));
+        if (!al)
+            return KS_ENOMEM;
+        al[0] = m->record;
+        f.aliases = al;
+        f.naliases = 1;
+    }
     f.source = source_of(m->feed, m->ecosystem);
     f.description = m->summary;
     f.title = ks_arena_printf(a, "%s - %s", m->vuln, c->name);

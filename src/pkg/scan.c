@@ -7,7 +7,8 @@
 #include "ingest/image.h"
 #include "ingest/walk.h"
 #include "pkg/inventory.h"
-#include "pkg/purl.h"
+#include "formats/purl.h"
+#include "pkg/lang/lang.h"
 #include "pkg/registry.h"
 
 struct scan {
@@ -20,8 +21,8 @@ struct scan {
 static bool scan_wants(void *ctx, const char *path, unsigned mode)
 {
     KS_UNUSED(ctx);
-    for (size_t i = 0; i < ks_ncollectors; i++)
-        if (ks_collectors[i]->wants(path, mode))
+    for (size_t i = 0; i < ks_collector_count(); i++)
+        if (ks_collector_at(i)->wants(path, mode))
             return true;
     return false;
 }
@@ -106,8 +107,8 @@ static ks_err offer(struct scan *s, const struct ks_walk_file *f, const char *da
 {
     struct ks_inventory *inv = s->inv;
 
-    for (size_t i = 0; i < ks_ncollectors; i++) {
-        const struct ks_collector *col = ks_collectors[i];
+    for (size_t i = 0; i < ks_collector_count(); i++) {
+        const struct ks_collector *col = ks_collector_at(i);
         struct ks_collect_ctx ctx = {inv, f->path, f->layer, s->lim};
         struct ks_diag d = KS_DIAG_INIT;
         size_t before = inv->components.len;
@@ -218,7 +219,7 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
     for (size_t i = 0; i < inv->components.len; i++) {
         struct ks_component *c = &inv->components.items[i];
         const char *upstream = NULL;
-        struct ks_purl_qual q[4];
+        struct ks_purl_qualifier q[4];
 
         if (c->purl)
             continue;
@@ -229,18 +230,18 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
                                : c->source_name;
         switch (c->type) {
         case KS_PKG_DEB:
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"upstream", upstream};
-            c->purl = ks_purl_build(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"upstream", upstream};
+            c->purl = ks_purl_make(&inv->arena, "deb", d->id ? d->id : "debian", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
         case KS_PKG_APK:
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"upstream", upstream};
-            c->purl = ks_purl_build(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"upstream", upstream};
+            c->purl = ks_purl_make(&inv->arena, "apk", d->id ? d->id : "alpine", c->name,
                                     c->version, q, 3);
             c->ecosystem = eco;
             break;
@@ -249,24 +250,26 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             const char *ver = c->version, *colon = ver ? strchr(ver, ':') : NULL;
             const char *epoch = colon ? ks_arena_strndup(&inv->arena, ver, (size_t)(colon - ver))
                                       : NULL;
-            q[0] = (struct ks_purl_qual){"arch", c->arch};
-            q[1] = (struct ks_purl_qual){"distro", distro};
-            q[2] = (struct ks_purl_qual){"epoch", epoch};
-            q[3] = (struct ks_purl_qual){"upstream", c->source_name && c->source_version
+            q[0] = (struct ks_purl_qualifier){"arch", c->arch};
+            q[1] = (struct ks_purl_qualifier){"distro", distro};
+            q[2] = (struct ks_purl_qualifier){"epoch", epoch};
+            q[3] = (struct ks_purl_qualifier){"upstream", c->source_name && c->source_version
                                                              ? ks_arena_printf(&inv->arena, "%s-%s.src.rpm", c->source_name, c->source_version)
                                                              : NULL};
-            c->purl = ks_purl_build(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
+            c->purl = ks_purl_make(&inv->arena, "rpm", rpm_namespace(d->id), c->name,
                                     colon ? colon + 1 : ver, q, 4);
             c->ecosystem = eco;
             break;
         }
         case KS_PKG_KERNEL:
-            c->purl = ks_purl_build(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
+            c->purl = ks_purl_make(&inv->arena, "generic", NULL, c->name, c->version, NULL, 0);
             break;
         default:
             break;
         }
     }
+    if (ks_lang_finish(inv))
+        return KS_ENOMEM;
     ks_inventory_sort(inv);
     return KS_OK;
 }

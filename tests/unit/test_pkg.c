@@ -3,7 +3,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "pkg/inventory.h"
-#include "pkg/purl.h"
+#include "formats/purl.h"
 #include "pkg/registry.h"
 #include "pkg/rpm.h"
 #include "pkg/scan.h"
@@ -281,12 +281,12 @@ static void test_rpm_header(void **state)
 static void test_purl(void **state)
 {
     struct ks_arena a = KS_ARENA_INIT(0, 0);
-    struct ks_purl_qual q[] = {{"distro", "debian-12"}, {"arch", "amd64"}, {"empty", ""}};
+    struct ks_purl_qualifier q[] = {{"distro", "debian-12"}, {"arch", "amd64"}, {"empty", ""}};
 
     (void)state;
-    assert_string_equal(ks_purl_build(&a, "deb", "debian", "g++", "1:12.2+x", q, 3),
+    assert_string_equal(ks_purl_make(&a, "deb", "debian", "g++", "1:12.2+x", q, 3),
                         "pkg:deb/debian/g%2B%2B@1:12.2%2Bx?arch=amd64&distro=debian-12");
-    assert_string_equal(ks_purl_build(&a, "maven", "org.apache/x", "a b", NULL, NULL, 0),
+    assert_string_equal(ks_purl_make(&a, "maven", "org.apache/x", "a b", NULL, NULL, 0),
                         "pkg:maven/org.apache/x/a%20b");
     ks_arena_release(&a);
 }
