@@ -526,3 +526,142 @@ void ks_api_filter_delete(struct ks_req *req, struct ks_resp *resp)
     resp->status = 204;
     ks_buf_reset(&resp->body);
 }
+
+/* ---- aggregations, coverage, usage ---- */
+
+static ks_err write_group(const char *key, const struct ks_severity_counts *c, void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "key", key);
+    ks_jw_key(w, "severityCounts");
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "all", c->all);
+    ks_jw_kint(w, "critical", c->critical);
+    ks_jw_kint(w, "high", c->high);
+    ks_jw_kint(w, "medium", c->medium);
+    ks_jw_kint(w, "low", c->low);
+    ks_jw_kint(w, "other", c->other);
+    ks_jw_obj_end(w);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const char *type;
+    int64_t max = 100;
+    struct ks_jw w;
+    ks_err err;
+
+    if (!body)
+        return;
+    type = ks_value_get_str(body, "aggregationType");
+    if (!type) {
+        ks_resp_error(resp, 400, "ValidationError", "'aggregationType' (string) is required");
+        return;
+    }
+    if (ks_value_get(body, "maxResults") && !ks_value_int(ks_value_get(body, "maxResults"), &max)) {
+        ks_resp_error(resp, 400, "ValidationError", "maxResults must be an integer");
+        return;
+    }
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "aggregationType", type);
+    ks_jw_key(&w, "responses");
+    ks_jw_arr_begin(&w);
+    err = ks_store_aggregate(req->store, req->account.admin ? 0 : req->account.id, type,
+                             ks_value_get(body, "filterCriteria"),
+                             max < 1 || max > 1000 ? 0 : (size_t)max, write_group, &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err write_coverage(int64_t account, const char *rid, const char *type, int64_t last,
+                             void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "resourceId", rid);
+    ks_jw_kstr(w, "resourceType", type);
+    ks_jw_key(w, "scanStatus");
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "statusCode", last ? "ACTIVE" : "INACTIVE");
+    ks_jw_kstr(w, "reason", last ? "SUCCESSFUL" : "PENDING_INITIAL_SCAN");
+    ks_jw_obj_end(w);
+    if (last)
+        ks_jw_kint(w, "lastScannedAt", last);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_coverage(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "coveredResources");
+    ks_jw_arr_begin(&w);
+    err = ks_store_coverage(req->store, req->account.admin ? 0 : req->account.id, write_coverage,
+                            &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err write_usage(int64_t account, const char *type, int64_t day, int64_t count,
+                          void *ctx)
+{
+    struct ks_jw *w = ctx;
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    char date[16];
+
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "accountId", account);
+    ks_jw_kstr(w, "resourceType", type);
+    ks_jw_kstr(w, "date", date);
+    ks_jw_kint(w, "resourcesScanned", count);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "usage");
+    ks_jw_arr_begin(&w);
+    err = ks_store_usage(req->store, req->account.admin ? 0 : req->account.id, write_usage, &w,
+                         &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}

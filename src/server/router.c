@@ -24,6 +24,13 @@ const struct ks_route ks_routes[] = {
          "one finding with its history"},
         {"POST", "/api/v1/findings/list", KS_AUTH_MEMBER, ks_api_findings_list,
          "findings matching filterCriteria, sorted, one page at a time (nextToken)"},
+        {"POST", "/api/v1/findings/aggregations", KS_AUTH_MEMBER, ks_api_aggregations,
+         "ACTIVE finding counts by account, resource, resource type, package, title, severity "
+         "or finding type"},
+        {"GET", "/api/v1/coverage", KS_AUTH_MEMBER, ks_api_coverage,
+         "every resource: scanned or not, last scan, and why not"},
+        {"GET", "/api/v1/usage", KS_AUTH_MEMBER, ks_api_usage,
+         "resources scanned per account, resource type and day"},
         {"POST", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_create,
          "create a saved filter (action NONE) or a suppression rule (SUPPRESS)"},
         {"GET", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_list, "list filters"},

@@ -49,7 +49,7 @@ struct ks_route {
 ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_create,
         ks_api_account_list, ks_api_token_create, ks_api_token_delete, ks_api_finding_get,
         ks_api_findings_list, ks_api_filter_create, ks_api_filter_list, ks_api_filter_update,
-        ks_api_filter_delete;
+        ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage;
 
 extern const struct ks_route ks_routes[];
 extern const size_t ks_nroutes;

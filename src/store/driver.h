@@ -50,10 +50,8 @@ typedef ks_err ks_sqlrow_fn(const struct ks_sqlrow *row, void *ctx);
 
 struct ks_driver {
     const char *name;
-    /* DDL per schema version: migrations[i] takes version i to i + 1. DDL is
-     * the one part written per backend (types and keys differ). */
-    const char *const *migrations;
-    size_t nmigrations;
+    /* What replaces "@ID@" in the shared DDL (schema.c). */
+    const char *id_column;
     /* Runs `sql` with `args`; calls `fn` (may be NULL) per row. */
     ks_err (*query)(void *conn, const char *sql, const struct ks_sqlv *args, size_t nargs,
                     ks_sqlrow_fn *fn, void *ctx, struct ks_diag *diag);
@@ -67,8 +65,17 @@ struct ks_driver {
     void (*close)(void *conn);
 };
 
+/* The schema migrations (schema.c): entry i takes version i to i + 1. */
+extern const char *const ks_store_migrations[];
+extern const size_t ks_store_nmigrations;
+
 /* The SQLite backend: opens `path` (created if needed, WAL). */
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **conn,
                             struct ks_diag *diag);
+
+/* The PostgreSQL backend (built with the postgres feature): connects with a
+ * libpq connection string or URI ("postgresql://…"). */
+ks_err ks_store_pg_open(const char *conninfo, const struct ks_driver **drv, void **conn,
+                        struct ks_diag *diag);
 
 #endif

@@ -164,15 +164,21 @@ static ks_err range_cond(struct ks_sqlfrag *f, const char *name, const char *col
         return bad(diag, name, date ? "dates are RFC 3339 strings or epoch seconds"
                                     : "bounds must be numbers");
     err = ks_buf_addf(&f->sql, "(%s IS NOT NULL", col);
+    /* Bounds are reals (epoch seconds may carry fractions): cast, since
+     * PostgreSQL would otherwise type the parameter after the column. */
     if (!err && lo) {
-        err = ks_buf_addf(&f->sql, " AND %s >= ", col);
+        err = ks_buf_addf(&f->sql, " AND %s >= CAST(", col);
         if (!err)
             err = ks_sqlfrag_arg(f, KS_SQL_REAL(a));
+        if (!err)
+            err = ks_buf_adds(&f->sql, " AS DOUBLE PRECISION)");
     }
     if (!err && hi) {
-        err = ks_buf_addf(&f->sql, " AND %s <= ", col);
+        err = ks_buf_addf(&f->sql, " AND %s <= CAST(", col);
         if (!err)
             err = ks_sqlfrag_arg(f, KS_SQL_REAL(b));
+        if (!err)
+            err = ks_buf_adds(&f->sql, " AS DOUBLE PRECISION)");
     }
     return err ? err : ks_buf_addc(&f->sql, ')');
 }

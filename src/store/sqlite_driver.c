@@ -138,45 +138,6 @@ static void close_conn(void *vc)
     free(c);
 }
 
-/* Schema migrations, applied in order; entry i takes the store from
- * version i to i + 1. Never edit a released entry: add one. */
-static const char *const migrations[] = {
-        "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-        " admin INTEGER NOT NULL, created_at BIGINT NOT NULL);"
-        "CREATE TABLE tokens(id INTEGER PRIMARY KEY, account BIGINT NOT NULL REFERENCES accounts(id),"
-        " hash TEXT UNIQUE NOT NULL, label TEXT, created_at BIGINT NOT NULL, deleted_at BIGINT);"
-        "CREATE TABLE resources(account BIGINT NOT NULL REFERENCES accounts(id), rid TEXT NOT NULL,"
-        " type TEXT NOT NULL, tags TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
-        " last_inventory_at BIGINT, PRIMARY KEY(account, rid));"
-        "CREATE TABLE inventories(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, rid TEXT NOT NULL,"
-        " digest TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL,"
-        " latest INTEGER NOT NULL, FOREIGN KEY(account, rid) REFERENCES resources(account, rid));"
-        "CREATE INDEX inventories_latest ON inventories(account, rid, latest);"
-        "CREATE TABLE findings(account BIGINT NOT NULL, id TEXT NOT NULL, rid TEXT NOT NULL,"
-        " type TEXT NOT NULL, vuln_id TEXT, severity TEXT, score DOUBLE PRECISION, title TEXT,"
-        " package TEXT, body TEXT NOT NULL, status TEXT NOT NULL, first_observed BIGINT NOT NULL,"
-        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, package_version TEXT,"
-        " fix_available TEXT, exploit_available TEXT, vendor_severity TEXT, vuln_source TEXT,"
-        " epss DOUBLE PRECISION, PRIMARY KEY(account, id));"
-        "CREATE INDEX findings_last_observed ON findings(last_observed, id);"
-        "CREATE INDEX findings_vuln ON findings(vuln_id);"
-        "CREATE TABLE resource_tags(account BIGINT NOT NULL, rid TEXT NOT NULL, key TEXT NOT NULL,"
-        " value TEXT, PRIMARY KEY(account, rid, key));"
-        "CREATE TABLE filters(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, name TEXT NOT NULL,"
-        " action TEXT NOT NULL, criteria TEXT NOT NULL, description TEXT, reason TEXT,"
-        " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE(account, name));"
-        "CREATE INDEX findings_resource ON findings(account, rid);"
-        "CREATE INDEX findings_status ON findings(account, status, severity);"
-        "CREATE TABLE finding_history(id INTEGER PRIMARY KEY, account BIGINT NOT NULL,"
-        " finding TEXT NOT NULL, at BIGINT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
-        " cause TEXT NOT NULL);"
-        "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
-        "CREATE TABLE outbox(id INTEGER PRIMARY KEY, account BIGINT NOT NULL, kind TEXT NOT NULL,"
-        " subject TEXT NOT NULL, payload TEXT, created_at BIGINT NOT NULL,"
-        " attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, delivered_at BIGINT);"
-        "CREATE INDEX outbox_pending ON outbox(delivered_at, next_at);",
-};
-
 static ks_err begin(void *vc, struct ks_diag *diag)
 {
     /* IMMEDIATE takes the write lock now, so two writers never deadlock on
@@ -194,9 +155,8 @@ static void rollback(void *vc)
     script(vc, "ROLLBACK", NULL);
 }
 
-static const struct ks_driver sqlite_driver = {
-        "sqlite", migrations, KS_ARRAY_LEN(migrations), query, script, begin, commit, rollback,
-        changes, close_conn};
+static const struct ks_driver sqlite_driver = {"sqlite", "INTEGER PRIMARY KEY", query, script,
+                                              begin, commit, rollback, changes, close_conn};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

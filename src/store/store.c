@@ -42,16 +42,32 @@ static ks_err migrate(struct ks_store *st, struct ks_diag *diag)
                          none, 0, get_int, &version, diag);
     if (err)
         return err;
-    if (version > (int64_t)st->drv->nmigrations)
+    if (version > (int64_t)ks_store_nmigrations)
         return ks_diag_set(diag, KS_EDB,
                            "store schema version %lld is newer than this kensa understands (%zu)",
-                           (long long)version, st->drv->nmigrations);
-    for (size_t v = (size_t)version; v < st->drv->nmigrations; v++) {
+                           (long long)version, ks_store_nmigrations);
+    for (size_t v = (size_t)version; v < ks_store_nmigrations; v++) {
         struct ks_sqlv args[1] = {KS_SQL_INT((int64_t)v + 1)};
+        struct ks_buf ddl = KS_BUF_INIT(0);
+        const char *p = ks_store_migrations[v], *hit;
 
+        /* "@ID@" becomes the backend's auto-numbered key column. */
+        for (hit = strstr(p, "@ID@"); hit && !err; hit = strstr(p, "@ID@")) {
+            err = ks_buf_add(&ddl, p, (size_t)(hit - p));
+            if (!err)
+                err = ks_buf_adds(&ddl, st->drv->id_column);
+            p = hit + 4;
+        }
+        if (!err)
+            err = ks_buf_adds(&ddl, p);
+        if (err) {
+            ks_buf_release(&ddl);
+            return ks_diag_set(diag, err, "out of memory");
+        }
         err = st->drv->begin(st->conn, diag);
         if (!err)
-            err = st->drv->script(st->conn, st->drv->migrations[v], diag);
+            err = st->drv->script(st->conn, ks_buf_str(&ddl), diag);
+        ks_buf_release(&ddl);
         if (!err)
             err = Q(st,
                     "INSERT INTO meta(key, value) VALUES ('schema_version', $1) "
@@ -74,7 +90,10 @@ ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag
 
     if (!st)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
+    if (!strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11))
+        err = ks_store_pg_open(location, &st->drv, &st->conn, diag);
+    else
+        err = ks_store_sqlite_open(location, &st->drv, &st->conn, diag);
     if (!err)
         err = migrate(st, diag);
     if (err) {
@@ -811,13 +830,19 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
             long long acct = strtoll(fld[3], &end, 10);
             struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
 
-            err = ks_buf_addf(&f.sql, " AND (%s %s ", expr, dir);
+            /* Numeric keys are compared as reals (see filter.c). */
+            const char *cast_open = l.numeric ? "CAST(" : "";
+            const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
+
+            err = ks_buf_addf(&f.sql, " AND (%s %s %s", expr, dir, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
             if (!err)
-                err = ks_buf_addf(&f.sql, " OR (%s = ", expr);
+                err = ks_buf_addf(&f.sql, "%s OR (%s = %s", cast_close, expr, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
+            if (!err)
+                err = ks_buf_adds(&f.sql, cast_close);
             if (!err)
                 err = ks_buf_adds(&f.sql, " AND (f.account > ");
             if (!err)
@@ -1166,4 +1191,129 @@ ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filte
              "SELECT id, account, name, action, criteria, description, reason, created_at, "
              "updated_at FROM filters WHERE ($1 = 0 OR account = $1) ORDER BY id",
              args, each_filter, &l, diag);
+}
+
+/* ---- aggregations, coverage, usage ---- */
+
+struct agg_ctx {
+    ks_store_agg_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_group(const struct ks_sqlrow *r, void *ctx)
+{
+    struct agg_ctx *a = ctx;
+    struct ks_severity_counts c;
+
+    c.all = r->integer(r, 1);
+    c.critical = r->integer(r, 2);
+    c.high = r->integer(r, 3);
+    c.medium = r->integer(r, 4);
+    c.low = r->integer(r, 5);
+    c.other = c.all - c.critical - c.high - c.medium - c.low;
+    return a->fn(r->text(r, 0), &c, a->ctx);
+}
+
+ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type,
+                          const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
+                          void *ctx, struct ks_diag *diag)
+{
+    static const struct {
+        const char *type, *expr;
+    } groups[] = {
+            {"ACCOUNT", "CAST(f.account AS TEXT)"},
+            {"RESOURCE", "f.rid"},
+            {"RESOURCE_TYPE",
+             "(SELECT r.type FROM resources r WHERE r.account = f.account AND r.rid = f.rid)"},
+            {"PACKAGE", "COALESCE(f.package, '')"},
+            {"TITLE", "COALESCE(f.vuln_id, '')"},
+            {"SEVERITY", "f.severity"},
+            {"FINDING_TYPE", "f.type"},
+    };
+    struct agg_ctx a = {fn, ctx};
+    struct ks_sqlfrag f;
+    const char *expr = NULL;
+    ks_err err;
+
+    for (size_t i = 0; i < KS_ARRAY_LEN(groups); i++)
+        if (!strcmp(groups[i].type, type))
+            expr = groups[i].expr;
+    if (!expr)
+        return ks_diag_set(diag, KS_EINVAL, "aggregationType '%s' is not supported", type);
+    if (max < 1 || max > 1000)
+        return ks_diag_set(diag, KS_EINVAL, "maxResults must be 1 to 1000");
+    ks_sqlfrag_init(&f);
+    err = ks_buf_addf(&f.sql,
+                      "SELECT %s AS k, count(*), "
+                      "sum(CASE WHEN f.severity = 'CRITICAL' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'HIGH' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'MEDIUM' THEN 1 ELSE 0 END), "
+                      "sum(CASE WHEN f.severity = 'LOW' THEN 1 ELSE 0 END) "
+                      "FROM findings f WHERE f.status = 'ACTIVE' AND ",
+                      expr);
+    if (!err)
+        err = ks_filter_compile(criteria, &f, diag);
+    if (!err && account) {
+        err = ks_buf_adds(&f.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&f, KS_SQL_INT(account));
+    }
+    if (!err)
+        err = ks_buf_addf(&f.sql, " GROUP BY %s ORDER BY 3 DESC, 4 DESC, 2 DESC, 1 LIMIT %zu",
+                          expr, max);
+    if (!err)
+        err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_group, &a, diag);
+    ks_sqlfrag_release(&f);
+    return err;
+}
+
+struct cov_ctx {
+    ks_store_coverage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_coverage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct cov_ctx *c = ctx;
+
+    return c->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->integer(r, 3), c->ctx);
+}
+
+ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
+                         void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct cov_ctx c = {fn, ctx};
+
+    return Q(st,
+             "SELECT account, rid, type, COALESCE(last_inventory_at, 0) FROM resources "
+             "WHERE ($1 = 0 OR account = $1) ORDER BY account, rid",
+             args, each_coverage, &c, diag);
+}
+
+struct usage_ctx {
+    ks_store_usage_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_usage(const struct ks_sqlrow *r, void *ctx)
+{
+    struct usage_ctx *u = ctx;
+
+    return u->fn(r->integer(r, 0), r->text(r, 1), r->integer(r, 2), r->integer(r, 3), u->ctx);
+}
+
+ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *fn, void *ctx,
+                      struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct usage_ctx u = {fn, ctx};
+
+    /* Whole days since the epoch: integer division is portable SQL. */
+    return Q(st,
+             "SELECT i.account, r.type, i.received_at / 86400 AS day, count(DISTINCT i.rid) "
+             "FROM inventories i JOIN resources r ON r.account = i.account AND r.rid = i.rid "
+             "WHERE ($1 = 0 OR i.account = $1) "
+             "GROUP BY i.account, r.type, i.received_at / 86400 ORDER BY 3, 1, 2",
+             args, each_usage, &u, diag);
 }

@@ -176,6 +176,36 @@ typedef ks_err ks_store_filter_fn(const struct ks_filter_rec *f, void *ctx);
 ks_err ks_store_filter_list(struct ks_store *st, int64_t account, ks_store_filter_fn *fn,
                             void *ctx, struct ks_diag *diag);
 
+/* ---- aggregations, coverage, usage ---- */
+
+struct ks_severity_counts {
+    int64_t all, critical, high, medium, low, other;
+};
+
+/* Counts ACTIVE findings of `account` (all accounts when 0) matching
+ * `criteria` (may be NULL), grouped by `type`: ACCOUNT, RESOURCE,
+ * RESOURCE_TYPE, PACKAGE, TITLE (vulnerability id), SEVERITY or
+ * FINDING_TYPE. Groups come sorted by critical, high, then all counts
+ * (descending), at most `max`. KS_EINVAL for an unknown type. */
+typedef ks_err ks_store_agg_fn(const char *key, const struct ks_severity_counts *c, void *ctx);
+ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type,
+                          const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
+                          void *ctx, struct ks_diag *diag);
+
+/* Coverage: every resource of `account` (all when 0) with its type and the
+ * time of its last inventory (0: never scanned). */
+typedef ks_err ks_store_coverage_fn(int64_t account, const char *rid, const char *type,
+                                    int64_t last_inventory_at, void *ctx);
+ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
+                         void *ctx, struct ks_diag *diag);
+
+/* Usage: distinct resources inventoried per account, resource type and UTC
+ * day (days since the epoch), oldest first. */
+typedef ks_err ks_store_usage_fn(int64_t account, const char *type, int64_t day, int64_t count,
+                                 void *ctx);
+ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *fn, void *ctx,
+                      struct ks_diag *diag);
+
 struct ks_finding_state {
     char status[16];
     int64_t first_observed, last_observed, updated;

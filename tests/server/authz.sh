@@ -79,6 +79,9 @@ matrix=(
 "DELETE /api/v1/tokens/{id} /api/v1/tokens/TOKENID -      401 401 403 403 204"
 "GET /api/v1/findings/{id} /api/v1/findings/fa1 -         401 401 200 404 200"
 "POST /api/v1/findings/list /api/v1/findings/list {}       401 401 200 200 200"
+"POST /api/v1/findings/aggregations /api/v1/findings/aggregations {\"aggregationType\":\"SEVERITY\"} 401 401 200 200 200"
+"GET /api/v1/coverage /api/v1/coverage -                  401 401 200 200 200"
+"GET /api/v1/usage /api/v1/usage -                        401 401 200 200 200"
 "POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
 "GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
 "PUT /api/v1/filters/{id} /api/v1/filters/$A_FILTER {\"description\":\"x\"} 401 401 204 404 204"
@@ -147,6 +150,17 @@ expect "delete rule" 204 "$(call DELETE "/api/v1/filters/$RULE" "$A_TOK")"
 call GET /api/v1/findings/fa1 "$A_TOK" >/dev/null
 grep -q '"status":"ACTIVE"' "$TMP/body" || { echo "FAIL not restored: $(cat "$TMP/body")"; fail=1; }
 grep -q '"from":"SUPPRESSED","to":"ACTIVE","cause":"filter"' "$TMP/body" || { echo "FAIL history: $(cat "$TMP/body")"; fail=1; }
+
+# Aggregations and coverage are scoped like listing.
+call POST /api/v1/findings/aggregations "$A_TOK" '{"aggregationType":"RESOURCE"}' >/dev/null
+grep -q '"key":"host-a","severityCounts":{"all":1,"critical":0,"high":0,"medium":1' "$TMP/body" \
+    || { echo "FAIL A aggregation: $(cat "$TMP/body")"; fail=1; }
+call POST /api/v1/findings/aggregations "$B_TOK" '{"aggregationType":"RESOURCE"}' >/dev/null
+grep -q '"responses":\[\]' "$TMP/body" || { echo "FAIL B aggregation: $(cat "$TMP/body")"; fail=1; }
+expect "bad aggregation" 400 "$(call POST /api/v1/findings/aggregations "$A_TOK" '{"aggregationType":"AMI"}')"
+call GET /api/v1/coverage "$A_TOK" >/dev/null
+grep -q '"resourceId":"host-a","resourceType":"host","scanStatus":{"statusCode":"INACTIVE","reason":"PENDING_INITIAL_SCAN"}' "$TMP/body" \
+    || { echo "FAIL coverage: $(cat "$TMP/body")"; fail=1; }
 
 # Metrics count what was served.
 call GET /metrics "" >/dev/null

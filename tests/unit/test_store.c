@@ -13,12 +13,26 @@ static int atoi_safe(const char *s)
 }
 static char path[128];
 
+/* With KS_TEST_PG (tests/store/with-postgres.sh) every test runs against
+ * PostgreSQL instead: "dir/NAME.db" becomes the database NAME. */
+static const char *location(char *buf, size_t n)
+{
+    const char *host = getenv("KS_TEST_PG_HOST");
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+    if (!host)
+        return path;
+    snprintf(buf, n, "postgresql://kensa@/%.*s?host=%s", (int)(strlen(base) - 3), base, host);
+    return buf;
+}
+
 static struct ks_store *open_store(void)
 {
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_store *st = NULL;
+    char loc[512];
 
-    if (ks_store_open(path, &st, &d))
+    if (ks_store_open(location(loc, sizeof(loc)), &st, &d))
         fail_msg("%s", d.msg);
     return st;
 }
@@ -394,6 +408,97 @@ static void test_pagination(void **state)
     ks_store_close(st);
 }
 
+struct agg {
+    char keys[16][32];
+    struct ks_severity_counts c[16];
+    size_t n;
+};
+
+static ks_err collect_agg(const char *key, const struct ks_severity_counts *c, void *ctx)
+{
+    struct agg *a = ctx;
+
+    if (a->n < 16) {
+        snprintf(a->keys[a->n], sizeof(a->keys[0]), "%s", key ? key : "");
+        a->c[a->n++] = *c;
+    }
+    return KS_OK;
+}
+
+static ks_err collect_cov(int64_t account, const char *rid, const char *type, int64_t last,
+                          void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 256 - n, "%lld:%s:%s:%lld;", (long long)account, rid, type,
+             (long long)last);
+    return KS_OK;
+}
+
+static ks_err collect_usage(int64_t account, const char *type, int64_t day, int64_t count,
+                            void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 256 - n, "%lld:%s:%lld:%lld;", (long long)account, type, (long long)day,
+             (long long)count);
+    return KS_OK;
+}
+
+static void test_aggregate(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_limits lim = ks_limits_default;
+    struct ks_value *crit;
+    struct ks_store *st;
+    struct agg a;
+    char text[256] = "";
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/list.db", dir);
+    st = open_store();
+    ks_arena_init(&list_arena, 0, 0);
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(ks_store_aggregate(st, 0, "SEVERITY", NULL, 100, collect_agg, &a, &d), KS_OK);
+    assert_int_equal(a.n, 5);
+    assert_string_equal(a.keys[0], "CRITICAL");
+    assert_int_equal(a.c[0].all, 51);
+    assert_int_equal(a.c[0].critical, 51);
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(ks_store_aggregate(st, 1, "RESOURCE", NULL, 100, collect_agg, &a, &d), KS_OK);
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.keys[0], "web-1");
+    assert_int_equal(a.c[0].all, 100);
+    assert_int_equal(a.c[0].critical, 20);
+    assert_int_equal(a.c[0].high, 20);
+    assert_int_equal(a.c[0].other, 20); /* UNTRIAGED */
+    assert_string_equal(a.keys[1], "img-1");
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(ks_json_parse(&list_arena, "c",
+                                   "{\"severity\":[{\"comparison\":\"EQUALS\",\"value\":\"CRITICAL\"}]}",
+                                   57, &lim, &crit, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_aggregate(st, 0, "PACKAGE", crit, 100, collect_agg, &a, &d), KS_OK);
+    assert_int_equal(a.n, 3);
+    assert_int_equal(a.c[0].all + a.c[1].all + a.c[2].all, 51);
+    assert_string_equal(a.keys[2], "zlib");
+    assert_int_equal(ks_store_aggregate(st, 0, "COLOUR", NULL, 100, collect_agg, &a, &d),
+                     KS_EINVAL);
+    assert_int_equal(ks_store_coverage(st, 1, collect_cov, text, &d), KS_OK);
+    assert_string_equal(text, "1:img-1:image:0;1:web-1:host:0;");
+    ks_store_close(st);
+    ks_arena_release(&list_arena);
+
+    snprintf(path, sizeof(path), "%s/store.db", dir);
+    st = open_store();
+    text[0] = '\0';
+    assert_int_equal(ks_store_usage(st, 0, collect_usage, text, &d), KS_OK);
+    assert_string_equal(text, "3:host:0:1;");
+    ks_store_close(st);
+}
+
 static size_t with_status(struct ks_store *st, int64_t account, const char *status)
 {
     char crit[128];
@@ -483,10 +588,17 @@ static void test_bad_store(void **state)
 {
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_store *st;
-    char bad[160];
+    char bad[512];
     FILE *f;
 
     (void)state;
+    if (getenv("KS_TEST_PG_HOST")) {
+        snprintf(bad, sizeof(bad), "postgresql://kensa@/no_such_db?host=%s",
+                 getenv("KS_TEST_PG_HOST"));
+        assert_int_equal(ks_store_open(bad, &st, &d), KS_EDB);
+        assert_non_null(strstr(d.msg, "no_such_db"));
+        return;
+    }
     snprintf(bad, sizeof(bad), "%s/garbage.db", dir);
     f = fopen(bad, "w");
     assert_non_null(f);
@@ -521,6 +633,7 @@ int main(void)
             cmocka_unit_test(test_findings_lifecycle),
             cmocka_unit_test(test_findings_list),
             cmocka_unit_test(test_pagination),
+            cmocka_unit_test(test_aggregate),
             cmocka_unit_test(test_suppression),
             cmocka_unit_test(test_bad_store),
     };

@@ -1,0 +1,47 @@
+/* store/schema.c - the store's schema, one definition for every backend. */
+#include "core/ks_common.h"
+
+#include "store/driver.h"
+
+/* Schema migrations, applied in order; entry i takes the store from
+ * version i to i + 1. Never edit a released entry: add one. The DDL is
+ * shared by every backend; "@ID@" stands for the backend's auto-numbered
+ * primary key. */
+const char *const ks_store_migrations[] = {
+        "CREATE TABLE accounts(id @ID@, name TEXT UNIQUE NOT NULL,"
+        " admin INTEGER NOT NULL, created_at BIGINT NOT NULL);"
+        "CREATE TABLE tokens(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
+        " hash TEXT UNIQUE NOT NULL, label TEXT, created_at BIGINT NOT NULL, deleted_at BIGINT);"
+        "CREATE TABLE resources(account BIGINT NOT NULL REFERENCES accounts(id), rid TEXT NOT NULL,"
+        " type TEXT NOT NULL, tags TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+        " last_inventory_at BIGINT, PRIMARY KEY(account, rid));"
+        "CREATE TABLE inventories(id @ID@, account BIGINT NOT NULL, rid TEXT NOT NULL,"
+        " digest TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL,"
+        " latest INTEGER NOT NULL, FOREIGN KEY(account, rid) REFERENCES resources(account, rid));"
+        "CREATE INDEX inventories_latest ON inventories(account, rid, latest);"
+        "CREATE TABLE findings(account BIGINT NOT NULL, id TEXT NOT NULL, rid TEXT NOT NULL,"
+        " type TEXT NOT NULL, vuln_id TEXT, severity TEXT, score DOUBLE PRECISION, title TEXT,"
+        " package TEXT, body TEXT NOT NULL, status TEXT NOT NULL, first_observed BIGINT NOT NULL,"
+        " last_observed BIGINT NOT NULL, updated_at BIGINT NOT NULL, package_version TEXT,"
+        " fix_available TEXT, exploit_available TEXT, vendor_severity TEXT, vuln_source TEXT,"
+        " epss DOUBLE PRECISION, PRIMARY KEY(account, id));"
+        "CREATE INDEX findings_last_observed ON findings(last_observed, id);"
+        "CREATE INDEX findings_vuln ON findings(vuln_id);"
+        "CREATE TABLE resource_tags(account BIGINT NOT NULL, rid TEXT NOT NULL, key TEXT NOT NULL,"
+        " value TEXT, PRIMARY KEY(account, rid, key));"
+        "CREATE TABLE filters(id @ID@, account BIGINT NOT NULL, name TEXT NOT NULL,"
+        " action TEXT NOT NULL, criteria TEXT NOT NULL, description TEXT, reason TEXT,"
+        " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE(account, name));"
+        "CREATE INDEX findings_resource ON findings(account, rid);"
+        "CREATE INDEX findings_status ON findings(account, status, severity);"
+        "CREATE TABLE finding_history(id @ID@, account BIGINT NOT NULL,"
+        " finding TEXT NOT NULL, at BIGINT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+        " cause TEXT NOT NULL);"
+        "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
+        "CREATE TABLE outbox(id @ID@, account BIGINT NOT NULL, kind TEXT NOT NULL,"
+        " subject TEXT NOT NULL, payload TEXT, created_at BIGINT NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, delivered_at BIGINT);"
+        "CREATE INDEX outbox_pending ON outbox(delivered_at, next_at);",
+};
+
+const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);
