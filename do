@@ -79,8 +79,9 @@ build)
 run)
     deps
     setup_build build
-    log "main job: kensa on the sample data in tests/data"
-    exec build/kensa version ;;
+    log "main job: a vulnerability database from the sample advisories, then a scan of the sample root filesystem"
+    build/kensa db import --db build/sample-vuln.db tests/data/scan/advisories
+    exec build/kensa scan rootfs tests/data/scan/rootfs --db build/sample-vuln.db ;;
 test)
     deps
     RESULTS=$(mktemp); trap 'rm -f "$RESULTS"' EXIT

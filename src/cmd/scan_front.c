@@ -11,6 +11,11 @@ int cmd_sbom(int argc, char **argv)
     return ks_cmd_exec_helper("kensa-scan", argc, argv);
 }
 
+int cmd_scan(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-scan", argc, argv);
+}
+
 int cmd_db(int argc, char **argv)
 {
     return ks_cmd_exec_helper("kensa-scan", argc, argv);

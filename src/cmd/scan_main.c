@@ -12,6 +12,7 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
+        {"scan", cmd_scan},
         {"sbom", cmd_sbom},
         {"db", cmd_db},
 };

@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 
 static const char help[] =
-        "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--threads N] [--max-body SIZE]\n"
+        "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--db FILE] [--threads N]\n"
+        "                    [--max-body SIZE]\n"
         "       kensa server init [--store FILE] [--name NAME]\n\n"
         "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
         "account. 'init' creates the organisation's administrator account and prints its\n"
@@ -21,9 +22,14 @@ static const char help[] =
         "                      defaulting to /var/lib/kensa)\n"
         "  --threads N         worker threads (default: one per core)\n"
         "  --max-body SIZE     largest request body accepted (default 64M)\n"
+        "  --db FILE           the vulnerability database submitted inventories are matched\n"
+        "                      against (default $KENSA_DB, else $KENSA_HOME/vuln.db); when the\n"
+        "                      file changes (kensa db import), every stored inventory is\n"
+        "                      re-matched without rescanning\n"
         "  --name NAME         administrator account name for 'init' (default admin)\n";
 
 struct opts {
+    const char *db;
     const char *listen;
     const char *store;
     const char *name;
@@ -38,6 +44,9 @@ static int opt(int c, const char *arg, void *ctx)
     switch (c) {
     case 'l':
         o->listen = arg;
+        break;
+    case 'd':
+        o->db = arg;
         break;
     case 's':
         o->store = arg;
@@ -118,11 +127,12 @@ int cmd_server(int argc, char **argv)
                                              {"name", required_argument, NULL, 'n'},
                                              {"threads", required_argument, NULL, 't'},
                                              {"max-body", required_argument, NULL, 'b'},
+                                             {"db", required_argument, NULL, 'd'},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {"127.0.0.1:8080", NULL, "admin", 0, 64u << 20};
+    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", 0, 64u << 20};
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_server_config cfg;
-    char addr[128], store[4096];
+    char addr[128], store[4096], vulndb[4096];
     bool init = false;
     int rc;
     ks_err err;
@@ -160,6 +170,18 @@ int cmd_server(int argc, char **argv)
     cfg.threads = (unsigned)o.threads;
     cfg.max_body = (size_t)o.max_body;
     cfg.limits = ks_env.limits;
+    if (!o.db) {
+        const char *e = getenv("KENSA_DB"), *home = getenv("KENSA_HOME");
+        if (e && *e)
+            o.db = e;
+        else {
+            snprintf(vulndb, sizeof(vulndb), "%s/vuln.db", home && *home ? home : "/var/lib/kensa");
+            o.db = vulndb;
+        }
+    }
+    cfg.vulndb = o.db;
+    if (getenv("KENSA_WATCH_MS"))
+        cfg.watch_ms = (unsigned)strtoul(getenv("KENSA_WATCH_MS"), NULL, 10);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);

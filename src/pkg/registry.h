@@ -13,6 +13,11 @@
 extern const struct ks_collector *const ks_collectors[];
 extern const size_t ks_ncollectors;
 
+/* Every collector, OS ones (collectors.def) then language ones (pkg/lang):
+ * the walk offers each file to all of them. Thread-safe after first use. */
+size_t ks_collector_count(void);
+const struct ks_collector *ks_collector_at(size_t i);
+
 /* The collector called `name`, or NULL. */
 const struct ks_collector *ks_collector_find(const char *name);
 

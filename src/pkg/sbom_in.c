@@ -10,6 +10,7 @@
 #include "core/map.h"
 #include "core/vec.h"
 #include "formats/json.h"
+#include "formats/purl.h"
 #include "pkg/inventory.h"
 
 static enum ks_pkg_type type_of_purl(const char *purl)
@@ -28,6 +29,58 @@ static enum ks_pkg_type type_of_purl(const char *purl)
         if (!strncmp(purl, map[i].prefix, strlen(map[i].prefix)))
             return map[i].type;
     return KS_PKG_UNKNOWN;
+}
+
+/* The OSV ecosystem (with release for OS packages) and the source package of
+ * a component read from an SBOM, from its purl: the type names the
+ * ecosystem; deb/rpm/apk carry the release in the `distro` qualifier
+ * ("debian-12", "alpine-3.19", "ubuntu-22.04") and the source package in
+ * `upstream`; rpm keeps its epoch in `epoch`. */
+static void from_purl(struct ks_inventory *inv, struct ks_component *c)
+{
+    static const struct {
+        const char *type, *eco;
+    } langs[] = {{"pypi", "PyPI"},        {"npm", "npm"},         {"maven", "Maven"},
+                 {"golang", "Go"},        {"cargo", "crates.io"}, {"gem", "RubyGems"},
+                 {"composer", "Packagist"}, {"nuget", "NuGet"}};
+    struct ks_purl p;
+    const char *distro, *up, *epoch;
+
+    if (!c->purl || ks_purl_parse(&inv->arena, c->purl, &p, NULL))
+        return;
+    for (size_t i = 0; i < KS_ARRAY_LEN(langs); i++)
+        if (!strcmp(p.type, langs[i].type))
+            c->ecosystem = langs[i].eco;
+    if (!c->arch)
+        c->arch = ks_purl_qualifier(&p, "arch");
+    distro = ks_purl_qualifier(&p, "distro");
+    up = ks_purl_qualifier(&p, "upstream");
+    epoch = ks_purl_qualifier(&p, "epoch");
+    if (!strcmp(p.type, "rpm") && epoch && c->version && !strchr(c->version, ':'))
+        c->version = ks_arena_printf(&inv->arena, "%s:%s", epoch, c->version);
+    if (up && (!strcmp(p.type, "deb") || !strcmp(p.type, "apk"))) {
+        const char *at = strchr(up, '@');
+        c->source_name = at ? ks_arena_strndup(&inv->arena, up, (size_t)(at - up)) : up;
+        c->source_version = at ? at + 1 : NULL;
+    }
+    if (distro && (!strcmp(p.type, "deb") || !strcmp(p.type, "rpm") || !strcmp(p.type, "apk"))) {
+        const char *dash = strrchr(distro, '-');
+        const char *rel = dash ? dash + 1 : NULL;
+        size_t n = dash ? (size_t)(dash - distro) : strlen(distro);
+
+        if (!strncmp(distro, "debian", n) && n == 6 && rel)
+            c->ecosystem = ks_arena_printf(&inv->arena, "Debian:%.*s",
+                                           (int)strcspn(rel, "."), rel);
+        else if (!strncmp(distro, "ubuntu", n) && n == 6 && rel)
+            c->ecosystem = ks_arena_printf(&inv->arena, "Ubuntu:%s", rel);
+        else if (!strncmp(distro, "alpine", n) && n == 6 && rel) {
+            /* "3.19.1" -> "Alpine:v3.19": secdb releases are major.minor. */
+            const char *dot = strchr(rel, '.');
+            const char *dot2 = dot ? strchr(dot + 1, '.') : NULL;
+            int len = dot2 ? (int)(dot2 - rel) : (int)strlen(rel);
+            c->ecosystem = ks_arena_printf(&inv->arena, "Alpine:v%.*s", len, rel);
+        }
+    }
 }
 
 struct reader {
@@ -57,6 +110,7 @@ static ks_err add(struct reader *r, const char *id, const char *group, const cha
     c->bom_ref = ks_inventory_str(inv, id ? id : purl ? purl : name);
     if (!c->name || !c->bom_ref)
         return KS_ENOMEM;
+    from_purl(inv, c);
     if (id && ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref))
         return KS_ENOMEM;
     return KS_OK;
@@ -119,16 +173,24 @@ ks_err ks_pkg_read_sbom(struct ks_inventory *inv, const char *path, const struct
                         struct ks_diag *diag)
 {
     struct ks_buf text = KS_BUF_INIT(0);
+    ks_err err = ks_file_read(path, (size_t)lim->max_file_size, &text, diag);
+
+    if (!err)
+        err = ks_pkg_read_sbom_mem(inv, path, text.ptr ? text.ptr : "", text.len, lim, diag);
+    ks_buf_release(&text);
+    return err;
+}
+
+ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *path, const char *data,
+                            size_t len, const struct ks_limits *lim, struct ks_diag *diag)
+{
     struct ks_arena arena = KS_ARENA_INIT(0, 0);
     struct ks_value *doc;
     struct reader r = {inv, KS_MAP_INIT, path};
     KS_VEC(const char *) to = KS_VEC_INIT;
     ks_err err;
 
-    err = ks_file_read(path, (size_t)lim->max_file_size, &text, diag);
-    if (err)
-        goto done;
-    err = ks_json_parse(&arena, path, text.ptr ? text.ptr : "", text.len, lim, &doc, diag);
+    err = ks_json_parse(&arena, path, data, len, lim, &doc, diag);
     if (err)
         goto done;
     if (ks_value_get_str(doc, "bomFormat") &&
@@ -185,6 +247,5 @@ done:
     KS_VEC_RELEASE(&to);
     ks_map_release(&r.refs);
     ks_arena_release(&arena);
-    ks_buf_release(&text);
     return err;
 }

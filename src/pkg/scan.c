@@ -9,6 +9,8 @@
 #include "ingest/image.h"
 #include "ingest/walk.h"
 #include "pkg/inventory.h"
+#include "formats/purl.h"
+#include "pkg/lang/lang.h"
 #include "pkg/registry.h"
 
 struct scan {
@@ -21,8 +23,8 @@ struct scan {
 static bool scan_wants(void *ctx, const char *path, unsigned mode)
 {
     KS_UNUSED(ctx);
-    for (size_t i = 0; i < ks_ncollectors; i++)
-        if (ks_collectors[i]->wants(path, mode))
+    for (size_t i = 0; i < ks_collector_count(); i++)
+        if (ks_collector_at(i)->wants(path, mode))
             return true;
     return false;
 }
@@ -107,8 +109,8 @@ static ks_err offer(struct scan *s, const struct ks_walk_file *f, const char *da
 {
     struct ks_inventory *inv = s->inv;
 
-    for (size_t i = 0; i < ks_ncollectors; i++) {
-        const struct ks_collector *col = ks_collectors[i];
+    for (size_t i = 0; i < ks_collector_count(); i++) {
+        const struct ks_collector *col = ks_collector_at(i);
         struct ks_collect_ctx ctx = {inv, f->path, f->layer, s->lim};
         struct ks_diag d = KS_DIAG_INIT;
         size_t before = inv->components.len;
@@ -268,6 +270,8 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             break;
         }
     }
+    if (ks_lang_finish(inv))
+        return KS_ENOMEM;
     ks_inventory_sort(inv);
     return KS_OK;
 }

@@ -41,6 +41,11 @@ ks_err ks_pkg_collect(struct ks_inventory *inv, const char *path, unsigned mode,
  * inventory. Idempotent. */
 ks_err ks_pkg_finish(struct ks_inventory *inv);
 
+/* Reads a CycloneDX (1.x) or SPDX (2.x) JSON document of `len` bytes
+ * (named `name` in messages) into `inv`. */
+ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *name, const char *data,
+                            size_t len, const struct ks_limits *lim, struct ks_diag *diag);
+
 /* Reads a CycloneDX (1.x) or SPDX (2.x) JSON document into `inv`. */
 ks_err ks_pkg_read_sbom(struct ks_inventory *inv, const char *path, const struct ks_limits *lim,
                         struct ks_diag *diag);

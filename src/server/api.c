@@ -3,6 +3,11 @@
 
 #include "server/server_int.h"
 
+#include "core/hash.h"
+#include "model/finding.h"
+#include "pkg/inventory.h"
+#include "pkg/scan.h"
+
 #include <time.h>
 
 static int64_t now_s(void)
@@ -664,4 +669,111 @@ void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
     json_end(resp, &w);
+}
+
+/* ---- inventories ---- */
+
+/* PUT /api/v1/resources/{id}/inventory?type=host|image|function&tag.KEY=VALUE
+ * with a CycloneDX or SPDX JSON body: stored as the resource's latest
+ * inventory, matched, and its findings applied. */
+void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const char *type = ks_req_query(req, "type");
+    const char *rid = req->params[0];
+    struct ks_buf tags = KS_BUF_INIT(64 * 1024);
+    struct ks_apply_result res;
+    struct ks_inventory inv;
+    struct ks_jw w, tw;
+    unsigned char dig[KS_SHA256_LEN];
+    char digest[8 + KS_SHA256_HEX];
+    size_t counts[6] = {0};
+    bool changed = false, any_tag = false;
+    ks_err err;
+
+    if (!type)
+        type = "host";
+    if (strcmp(type, "host") && strcmp(type, "image") && strcmp(type, "function")) {
+        ks_resp_error(resp, 400, "ValidationError", "type must be host, image or function");
+        return;
+    }
+    if (strlen(rid) > 512) {
+        ks_resp_error(resp, 400, "ValidationError", "resource ids are at most 512 bytes");
+        return;
+    }
+    ks_jw_init(&tw, &tags, 0);
+    ks_jw_obj_begin(&tw);
+    for (size_t i = 0; i < req->nquery; i++) {
+        if (strncmp(req->query_keys[i], "tag.", 4) || !req->query_keys[i][4])
+            continue;
+        ks_jw_kstr(&tw, req->query_keys[i] + 4, req->query_vals[i] ? req->query_vals[i] : "");
+        any_tag = true;
+    }
+    ks_jw_obj_end(&tw);
+    if (ks_jw_finish(&tw)) {
+        ks_buf_release(&tags);
+        ks_resp_error(resp, 400, "ValidationError", "too many tags");
+        return;
+    }
+    /* Validate the body completely before anything is stored. */
+    ks_inventory_init(&inv);
+    err = ks_pkg_read_sbom_mem(&inv, rid, req->body ? req->body : "", req->body_len,
+                               &req->cfg->limits, &d);
+    if (!err)
+        err = ks_pkg_finish(&inv);
+    if (err) {
+        ks_inventory_release(&inv);
+        ks_buf_release(&tags);
+        if (err == KS_ENOMEM)
+            ks_resp_error(resp, 500, "InternalServerError", "out of memory");
+        else
+            ks_resp_error(resp, 400, "ValidationError", "%s", d.msg);
+        return;
+    }
+    ks_sha256(req->body ? req->body : "", req->body_len, dig);
+    memcpy(digest, "sha256:", 7);
+    ks_hex(dig, sizeof(dig), digest + 7);
+    err = ks_store_resource_put(req->store, req->account.id, rid, type,
+                                any_tag ? ks_buf_str(&tags) : NULL, now_s(), &d);
+    if (!err)
+        err = ks_store_inventory_put(req->store, req->account.id, rid, digest, req->body,
+                                     req->body_len, now_s(), &changed, &d);
+    if (!err)
+        err = ks_engine_apply(req->cfg, req->store, req->account.id, rid, type, &inv, "inventory",
+                              &res, counts, &d);
+    ks_buf_release(&tags);
+    if (err) {
+        ks_inventory_release(&inv);
+        if (err == KS_EINVAL)
+            ks_resp_error(resp, 400, "ValidationError", "%s", d.msg);
+        else
+            ks_resp_error(resp, 503, "ServiceUnavailable", "%s", d.msg);
+        return;
+    }
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "resourceId", rid);
+    ks_jw_kstr(&w, "resourceType", type);
+    ks_jw_kstr(&w, "inventoryDigest", digest);
+    ks_jw_kbool(&w, "inventoryChanged", changed);
+    ks_jw_kint(&w, "components", (int64_t)inv.components.len);
+    ks_jw_key(&w, "findings");
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "opened", (int64_t)res.opened);
+    ks_jw_kint(&w, "reopened", (int64_t)res.reopened);
+    ks_jw_kint(&w, "updated", (int64_t)res.updated);
+    ks_jw_kint(&w, "reobserved", (int64_t)res.reobserved);
+    ks_jw_kint(&w, "closed", (int64_t)res.closed);
+    ks_jw_obj_end(&w);
+    ks_jw_key(&w, "severityCounts");
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "critical", (int64_t)counts[KS_SEV_CRITICAL]);
+    ks_jw_kint(&w, "high", (int64_t)counts[KS_SEV_HIGH]);
+    ks_jw_kint(&w, "medium", (int64_t)counts[KS_SEV_MEDIUM]);
+    ks_jw_kint(&w, "low", (int64_t)counts[KS_SEV_LOW]);
+    ks_jw_kint(&w, "other", (int64_t)(counts[KS_SEV_UNTRIAGED] + counts[KS_SEV_INFORMATIONAL]));
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+    ks_inventory_release(&inv);
 }

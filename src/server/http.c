@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,6 +121,19 @@ static bool thread_setup(void)
     return true;
 }
 
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct ks_req *req = cls;
+
+    KS_UNUSED(kind);
+    if (req->nquery >= KS_ARRAY_LEN(req->query_keys))
+        return MHD_NO;
+    req->query_keys[req->nquery] = key;
+    req->query_vals[req->nquery++] = value;
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req_cls)
@@ -156,6 +170,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.body = cs->body.ptr;
     req.body_len = cs->body.len;
     req.cfg = g_cfg;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &req);
     route = ks_route_find(method, url, req.params, scratch, sizeof(scratch), &path_known);
     if (cs->too_big)
         ks_resp_error(&resp, 413, "PayloadTooLarge", "request body larger than %zu bytes",
@@ -192,6 +207,75 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     ks_buf_release(&cs->body);
     free(cs);
     *req_cls = NULL;
+}
+
+/* The identity of the database file: a new import is renamed into place,
+ * so the inode changes; an edit in place changes the mtime or size. */
+struct file_id {
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime;
+    off_t size;
+    bool exists;
+};
+
+static struct file_id file_id_of(const char *path)
+{
+    struct file_id f;
+    struct stat st;
+
+    memset(&f, 0, sizeof(f));
+    if (path && stat(path, &st) == 0) {
+        f.dev = st.st_dev;
+        f.ino = st.st_ino;
+        f.mtime = st.st_mtim;
+        f.size = st.st_size;
+        f.exists = true;
+    }
+    return f;
+}
+
+static bool same_file(const struct file_id *a, const struct file_id *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+           a->size == b->size;
+}
+
+/* Serves until *stop; whenever the vulnerability database file changes,
+ * re-matches every stored inventory (continuous re-evaluation, no
+ * rescanning of resources). */
+static void watch_vulndb(const struct ks_server_config *cfg, volatile int *stop)
+{
+    struct file_id seen = file_id_of(cfg->vulndb);
+    unsigned every = cfg->watch_ms ? cfg->watch_ms : 2000, waited = 0;
+
+    while (!*stop) {
+        usleep(100000);
+        waited += 100;
+        if (!cfg->vulndb || waited < every)
+            continue;
+        waited = 0;
+        {
+            struct file_id now = file_id_of(cfg->vulndb);
+            struct ks_diag d = KS_DIAG_INIT;
+            struct ks_store *st;
+            size_t n = 0;
+
+            if (same_file(&now, &seen) || !now.exists)
+                continue;
+            seen = now;
+            if (ks_store_open(cfg->store, &st, &d)) {
+                ks_log_error("re-evaluation: %s", d.msg);
+                continue;
+            }
+            if (ks_engine_rematch_all(cfg, st, &n, &d))
+                ks_log_error("re-evaluation after a database change: %s", d.msg);
+            else
+                ks_log_info("vulnerability database changed: %zu resources re-evaluated", n);
+            ks_store_close(st);
+        }
+    }
 }
 
 ks_err ks_server_init_admin(const char *store, const char *name, char *token, size_t token_size,
@@ -263,8 +347,7 @@ ks_err ks_server_run(const struct ks_server_config *cfg, volatile int *stop,
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (ready)
         ready(addr, info ? info->port : cfg->port, ctx);
-    while (!*stop)
-        usleep(100000);
+    watch_vulndb(cfg, stop);
     MHD_stop_daemon(d);
     return KS_OK;
 }

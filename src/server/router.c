@@ -20,6 +20,9 @@ const struct ks_route ks_routes[] = {
         {"POST", "/api/v1/accounts/{id}/tokens", KS_AUTH_ADMIN, ks_api_token_create,
          "create a bearer token for an account (shown once)"},
         {"DELETE", "/api/v1/tokens/{id}", KS_AUTH_ADMIN, ks_api_token_delete, "revoke a token"},
+        {"PUT", "/api/v1/resources/{id}/inventory", KS_AUTH_MEMBER, ks_api_inventory_put,
+         "submit a resource's inventory (CycloneDX or SPDX JSON; ?type=host|image|function, "
+         "?tag.KEY=VALUE): stored, matched, findings opened and closed"},
         {"GET", "/api/v1/findings/{id}", KS_AUTH_MEMBER, ks_api_finding_get,
          "one finding with its history"},
         {"POST", "/api/v1/findings/list", KS_AUTH_MEMBER, ks_api_findings_list,
@@ -128,6 +131,14 @@ const struct ks_value *ks_req_json(struct ks_req *req, struct ks_resp *resp)
         return NULL;
     }
     return v;
+}
+
+const char *ks_req_query(const struct ks_req *req, const char *key)
+{
+    for (size_t i = 0; i < req->nquery; i++)
+        if (!strcmp(req->query_keys[i], key))
+            return req->query_vals[i];
+    return NULL;
 }
 
 bool ks_req_id(struct ks_req *req, struct ks_resp *resp, size_t i, int64_t *out)

@@ -16,6 +16,8 @@ struct ks_server_config {
     unsigned threads;        /* worker threads; 0: number of cores */
     size_t max_body;         /* request body ceiling in bytes */
     struct ks_limits limits; /* for parsing request bodies */
+    const char *vulndb;      /* vulnerability database file; re-matched when it changes */
+    unsigned watch_ms;       /* how often the database file is checked (0: 2000) */
 };
 
 /* Creates the organisation's administrator account in the store at

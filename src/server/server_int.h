@@ -27,7 +27,31 @@ struct ks_req {
     struct ks_store *store;
     struct ks_arena *arena; /* per request, reset after it */
     const struct ks_server_config *cfg;
+    const char *query_keys[16]; /* query string arguments, in order */
+    const char *query_vals[16];
+    size_t nquery;
 };
+
+/* The value of query argument `key`, or NULL. */
+const char *ks_req_query(const struct ks_req *req, const char *key);
+
+/* ---- the engine behind the API (engine.c) ---- */
+
+struct ks_apply_result;
+struct ks_inventory;
+
+/* Matches `inv` against the server's vulnerability database and applies the
+ * findings to resource `rid` of `account` with `cause` ("inventory",
+ * "vulndb"). Thread-safe: opens its own database handle. */
+ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
+                       const char *rid, const char *rtype, const struct ks_inventory *inv,
+                       const char *cause, struct ks_apply_result *res, size_t counts[6],
+                       struct ks_diag *diag);
+
+/* Re-matches the latest inventory of every resource (after the database
+ * changed). Returns the number of resources re-evaluated in `*n`. */
+ks_err ks_engine_rematch_all(const struct ks_server_config *cfg, struct ks_store *st, size_t *n,
+                             struct ks_diag *diag);
 
 struct ks_resp {
     unsigned status;
@@ -49,7 +73,8 @@ struct ks_route {
 ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_create,
         ks_api_account_list, ks_api_token_create, ks_api_token_delete, ks_api_finding_get,
         ks_api_findings_list, ks_api_filter_create, ks_api_filter_list, ks_api_filter_update,
-        ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage;
+        ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage,
+        ks_api_inventory_put;
 
 extern const struct ks_route ks_routes[];
 extern const size_t ks_nroutes;

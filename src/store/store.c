@@ -414,6 +414,30 @@ ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *
     return in_tx(st, inventory_put_tx, &p, diag);
 }
 
+struct inv_each {
+    ks_store_inventory_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_inventory(const struct ks_sqlrow *r, void *ctx)
+{
+    struct inv_each *e = ctx;
+
+    return e->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), e->ctx);
+}
+
+ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
+                                   struct ks_diag *diag)
+{
+    struct inv_each e = {fn, ctx};
+
+    return st->drv->query(st->conn,
+                          "SELECT i.account, i.rid, r.type, i.body FROM inventories i JOIN "
+                          "resources r ON r.account = i.account AND r.rid = i.rid "
+                          "WHERE i.latest = 1 ORDER BY i.account, i.rid",
+                          NULL, 0, each_inventory, &e, diag);
+}
+
 /* ---- findings ---- */
 
 static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,

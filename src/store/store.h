@@ -79,6 +79,14 @@ ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *
                               const char *digest, const char *body, size_t len, int64_t now,
                               bool *changed, struct ks_diag *diag);
 
+/* Calls `fn` with the latest inventory of every resource (all accounts),
+ * for re-matching after a vulnerability database change. The body is
+ * borrowed for the duration of the call. */
+typedef ks_err ks_store_inventory_fn(int64_t account, const char *rid, const char *type,
+                                     const char *body, void *ctx);
+ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
+                                   struct ks_diag *diag);
+
 /* ---- findings ---- */
 
 /* What the engine found for one resource: the complete current set. */

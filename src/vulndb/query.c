@@ -467,6 +467,44 @@ done:
 
 /* ---- lookup ---- */
 
+/* The fix that applies to `version`: the lowest FIXED event above it among
+ * the entry's ranges (an entry such as Django's lists one fix per release
+ * branch, and the first of them is not the one this version needs). Sets
+ * *found false when the entry has no fixed events at all, so the caller
+ * keeps the stored value; *fixed NULL when no fix above `version` exists. */
+static ks_err fix_for(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff_id,
+                      const char *version, struct ks_arena *a, const char **fixed, bool *found,
+                      struct ks_diag *diag)
+{
+    char *best = NULL;
+    bool row;
+    ks_err err;
+
+    *found = false;
+    *fixed = NULL;
+    ks_stmt_bind_int(q->ev, 1, aff_id);
+    while (!(err = ks_stmt_step(q->ev, &row, diag)) && row) {
+        const char *v = ks_stmt_text(q->ev, 3);
+        int c1 = 0, c2 = 0;
+
+        if (ks_stmt_int(q->ev, 2) != KS_OSV_FIXED || !v)
+            continue;
+        *found = true;
+        if (ks_version_cmp(scheme, v, version, &c1, NULL) || c1 <= 0)
+            continue;
+        if (best && (ks_version_cmp(scheme, v, best, &c2, NULL) || c2 >= 0))
+            continue;
+        best = ks_arena_strdup(a, v);
+        if (!best) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    ks_stmt_reset(q->ev);
+    *fixed = best;
+    return err;
+}
+
 static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff_id,
                               const char *version, struct ks_arena *a, bool *hit,
                               struct ks_diag *diag)
@@ -600,6 +638,15 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
                 .summary = ks_arena_strdup(arena, ks_stmt_text(q->aff, 6)),
                 .epss = -1,
         };
+        {
+            const char *fx;
+            bool found;
+            if ((err = fix_for(q, scheme, ks_stmt_int(q->aff, 0), version, arena, &fx, &found,
+                               diag)))
+                break;
+            if (found)
+                m.fixed = fx;
+        }
         ks_stmt_bind_int(q->vulns, 1, ks_stmt_int(q->aff, 3));
         bool r2;
         while (!(err = ks_stmt_step(q->vulns, &r2, diag)) && r2) {

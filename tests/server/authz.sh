@@ -18,7 +18,8 @@ STORE=$TMP/store.db
 
 ADMIN=$("$KENSA" server init --store "$STORE" --name org | tail -1)
 "$KENSA" server init --store "$STORE" >/dev/null 2>&1 && { echo "second init must fail"; fail=1; }
-"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --threads 2 --max-body 64K > "$TMP/out" 2>"$TMP/err" &
+"$KENSA" db import --db "$TMP/vuln.db" "$(dirname "$0")/../data/scan/advisories" >/dev/null || exit 1
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln.db" --threads 2 --max-body 64K > "$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
 PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/out")
@@ -78,6 +79,7 @@ matrix=(
 "POST /api/v1/accounts/{id}/tokens /api/v1/accounts/$A_ID/tokens - 401 401 403 403 201"
 "DELETE /api/v1/tokens/{id} /api/v1/tokens/TOKENID -      401 401 403 403 204"
 "GET /api/v1/findings/{id} /api/v1/findings/fa1 -         401 401 200 404 200"
+"PUT /api/v1/resources/{id}/inventory /api/v1/resources/r-1/inventory SBOM 401 401 200 200 200"
 "POST /api/v1/findings/list /api/v1/findings/list {}       401 401 200 200 200"
 "POST /api/v1/findings/aggregations /api/v1/findings/aggregations {\"aggregationType\":\"SEVERITY\"} 401 401 200 200 200"
 "GET /api/v1/coverage /api/v1/coverage -                  401 401 200 200 200"
@@ -97,7 +99,8 @@ for row in "${matrix[@]}"; do
         p=$path; b=
         [ "$body" = NEWACCOUNT ] && b="{\"name\":\"acct-$n-$i\"}"
         [ "$body" = NEWFILTER ] && b="{\"name\":\"view-$n-$i\",\"action\":\"NONE\",\"filterCriteria\":{}}"
-        [ "$body" != - ] && [ "$body" != NEWACCOUNT ] && [ "$body" != NEWFILTER ] && b=$body
+        [ "$body" = SBOM ] && b='{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}'
+        [ "$body" != - ] && [ "$body" != NEWACCOUNT ] && [ "$body" != NEWFILTER ] && [ "$body" != SBOM ] && b=$body
         [[ "$p" == *FILTERID* ]] && p=${p/FILTERID/$(fresh_filter_id)}
         [[ "$p" == *TOKENID* ]] && p=${p/TOKENID/$(fresh_token_id)}
         got=$(call "$method" "$p" "${tok[$i]}" "$b")

@@ -1,0 +1,287 @@
+/* cmd/scan.c - `kensa scan`: inventory a target, match it, report findings. */
+#include "core/ks_common.h"
+
+#include "cmd/cmd.h"
+
+#include "core/file.h"
+#include "core/log.h"
+#include "export/findings.h"
+#include "match/match.h"
+#include "pkg/inventory.h"
+#include "pkg/scan.h"
+#include "score/score.h"
+#include "vulndb/vulndb.h"
+
+#include "ks_build.h"
+
+#include <time.h>
+
+
+enum {
+    OPT_DB = KS_OPT_FIRST_CMD,
+    OPT_SEVERITY,
+    OPT_EXIT_CODE,
+    OPT_IGNORE_FILE,
+    OPT_IGNORE_UNFIXED,
+    OPT_VEX,
+    OPT_NO_NETWORK,
+    OPT_DB_MAX_AGE,
+    OPT_PLATFORM,
+};
+
+#define MAX_VEX 16
+
+struct opts {
+    const char *db;
+    const char *format;
+    const char *output;
+    bool severities[KS_SEV_CRITICAL + 1];
+    bool severity_filter;
+    uint64_t exit_code;
+    const char *ignore_file;
+    bool ignore_unfixed;
+    const char *vex[MAX_VEX];
+    size_t nvex;
+    bool no_network;
+    uint64_t max_age;
+    bool has_max_age;
+    const char *platform;
+};
+
+static int scan_opt(int c, const char *arg, void *ctx)
+{
+    struct opts *o = ctx;
+
+    switch (c) {
+    case OPT_DB:
+        o->db = arg;
+        break;
+    case 'f':
+        o->format = arg;
+        break;
+    case 'o':
+        o->output = arg;
+        break;
+    case OPT_SEVERITY: {
+        char buf[256];
+        char *save = NULL, *tok;
+
+        snprintf(buf, sizeof(buf), "%s", arg);
+        o->severity_filter = true;
+        for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            enum ks_severity s;
+            if (!ks_severity_parse(tok, &s))
+                return ks_cmd_usage_error("scan", "unknown severity '%s'", tok);
+            o->severities[s] = true;
+        }
+        break;
+    }
+    case OPT_EXIT_CODE:
+        if (ks_parse_u64(arg, &o->exit_code) || o->exit_code > 255)
+            return ks_cmd_usage_error("scan", "--exit-code must be 0 to 255");
+        break;
+    case OPT_IGNORE_FILE:
+        o->ignore_file = arg;
+        break;
+    case OPT_IGNORE_UNFIXED:
+        o->ignore_unfixed = true;
+        break;
+    case OPT_VEX:
+        if (o->nvex >= MAX_VEX)
+            return ks_cmd_usage_error("scan", "at most %d --vex documents", MAX_VEX);
+        o->vex[o->nvex++] = arg;
+        break;
+    case OPT_NO_NETWORK:
+        o->no_network = true;
+        break;
+    case OPT_DB_MAX_AGE:
+        if (ks_parse_duration(arg, &o->max_age))
+            return ks_cmd_usage_error("scan", "--db-max-age: invalid duration '%s'", arg);
+        o->has_max_age = true;
+        break;
+    case OPT_PLATFORM:
+        o->platform = arg;
+        break;
+    }
+    return 0;
+}
+
+static const char *default_db(char *buf, size_t n)
+{
+    const char *e = getenv("KENSA_DB");
+
+    if (e && *e)
+        return e;
+    e = getenv("KENSA_HOME");
+    snprintf(buf, n, "%s/vuln.db", e && *e ? e : "/var/lib/kensa");
+    return buf;
+}
+
+static ks_err load_file(const char *path, struct ks_buf *b, struct ks_diag *diag)
+{
+    ks_buf_reset(b);
+    return ks_file_read(path, ks_env.limits.max_file_size, b, diag);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+            {"db", required_argument, NULL, OPT_DB},
+            {"format", required_argument, NULL, 'f'},
+            {"output", required_argument, NULL, 'o'},
+            {"severity", required_argument, NULL, OPT_SEVERITY},
+            {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+            {"ignore-file", required_argument, NULL, OPT_IGNORE_FILE},
+            {"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+            {"vex", required_argument, NULL, OPT_VEX},
+            {"no-network-path", no_argument, NULL, OPT_NO_NETWORK},
+            {"db-max-age", required_argument, NULL, OPT_DB_MAX_AGE},
+            {"platform", required_argument, NULL, OPT_PLATFORM},
+            {NULL, 0, NULL, 0}};
+    struct opts o;
+    struct ks_diag diag = KS_DIAG_INIT;
+    struct ks_inventory inv;
+    struct ks_match_result res;
+    struct ks_match_opts mo;
+    struct ks_scan_opts so;
+    struct ks_export_opts eo;
+    struct ks_ignore ignore;
+    struct ks_vex vex;
+    struct ks_buf file = KS_BUF_INIT(0), out = KS_BUF_INIT(0);
+    struct ks_vdb *db = NULL;
+    enum ks_target_kind kind;
+    const char *kind_name;
+    char dbpath[4096], now[32];
+    size_t kept = 0;
+    time_t t = time(NULL);
+    struct tm tm;
+    int rc;
+    ks_err err = KS_OK;
+
+    memset(&o, 0, sizeof(o));
+    o.format = "table";
+    rc = ks_cmd_getopt(argc, argv, "f:o:", longopts, cmd_scan_help, scan_opt, &o);
+    if (rc != KS_CMD_CONTINUE)
+        return rc;
+    if (argc - optind != 2)
+        return ks_cmd_usage_error("scan", "expected a target kind and a target");
+    kind_name = argv[optind];
+    if (!strcmp(kind_name, "rootfs"))
+        kind = KS_TARGET_ROOTFS;
+    else if (!strcmp(kind_name, "image"))
+        kind = KS_TARGET_IMAGE;
+    else if (!strcmp(kind_name, "archive"))
+        kind = KS_TARGET_ARCHIVE;
+    else if (!strcmp(kind_name, "sbom"))
+        kind = KS_TARGET_SBOM;
+    else
+        return ks_cmd_usage_error("scan", "unknown target kind '%s'", kind_name);
+    if (strcmp(o.format, "table") && strcmp(o.format, "json") && strcmp(o.format, "sarif") &&
+        strcmp(o.format, "asff") && strcmp(o.format, "csv"))
+        return ks_cmd_usage_error("scan", "unknown format '%s'", o.format);
+
+    ks_inventory_init(&inv);
+    ks_match_result_init(&res);
+    ks_ignore_init(&ignore);
+    ks_vex_init(&vex);
+    if (!o.db)
+        o.db = default_db(dbpath, sizeof(dbpath));
+    err = ks_vdb_open(o.db, &db, &diag);
+    if (!err && o.has_max_age) {
+        int64_t age = 0;
+        err = ks_vdb_max_age(db, (int64_t)t, &age, &diag);
+        if (!err && age > (int64_t)o.max_age)
+            err = ks_diag_set(&diag, KS_EPARSE,
+                              "vulnerability database '%s' is %lld hours old (limit %llu hours)",
+                              o.db, (long long)age / 3600,
+                              (unsigned long long)o.max_age / 3600);
+    }
+    if (!err && o.ignore_file) {
+        err = load_file(o.ignore_file, &file, &diag);
+        if (!err)
+            err = ks_ignore_load(&ignore, o.ignore_file, file.ptr, file.len, t, &ks_env.limits,
+                                 &diag);
+        for (size_t i = 0; !err && i < ignore.rules.len; i++)
+            if (ignore.rules.items[i].expired)
+                ks_log_warn("'%s' line %u: ignore entry for '%s' expired on %s and no longer "
+                            "applies",
+                            o.ignore_file, ignore.rules.items[i].line, ignore.rules.items[i].id,
+                            ignore.rules.items[i].expires);
+    }
+    for (size_t i = 0; !err && i < o.nvex; i++) {
+        err = load_file(o.vex[i], &file, &diag);
+        if (!err)
+            err = ks_vex_load(&vex, o.vex[i], file.ptr, file.len, &ks_env.limits, &diag);
+    }
+    if (!err) {
+        memset(&so, 0, sizeof(so));
+        so.lim = &ks_env.limits;
+        so.progress = ks_cmd_progress();
+        so.platform = o.platform;
+        so.xdev = true;
+        err = ks_pkg_scan(&inv, kind, argv[optind + 1], &so, &diag);
+        ks_cmd_progress_done();
+    }
+    for (size_t i = 0; !err && i < inv.notes.len; i++)
+        ks_log_info("coverage: %s%s%s", inv.notes.items[i].path ? inv.notes.items[i].path : "",
+                    inv.notes.items[i].path ? ": " : "", inv.notes.items[i].message);
+    if (!err) {
+        static const char *const kinds[] = {"ROOTFS", "IMAGE", "ARCHIVE", "SBOM", "HOST"};
+
+        memset(&mo, 0, sizeof(mo));
+        mo.netpath = o.no_network ? KS_NETPATH_NO : KS_NETPATH_UNKNOWN;
+        mo.ignore = o.ignore_file ? &ignore : NULL;
+        mo.vex = o.nvex ? &vex : NULL;
+        mo.ignore_unfixed = o.ignore_unfixed;
+        mo.resource_type = kinds[kind];
+        mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
+        err = ks_match_inventory(db, &inv, &mo, &res, &diag);
+    }
+    if (!err) {
+        for (size_t i = 0; i < res.notes.len; i++)
+            ks_log_info("coverage: %s", res.notes.items[i]);
+        for (size_t i = 0; i < res.skipped.len; i++)
+            ks_log_info("not reported: %s in %s: %s", res.skipped.items[i].vulnerability_id,
+                        res.skipped.items[i].package, res.skipped.items[i].reason);
+        /* --severity keeps only the listed bands. */
+        for (size_t i = 0; i < res.findings.len; i++)
+            if (!o.severity_filter || o.severities[res.findings.items[i].severity])
+                res.findings.items[kept++] = res.findings.items[i];
+        res.findings.len = kept;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        memset(&eo, 0, sizeof(eo));
+        eo.tool_version = KS_VERSION;
+        eo.target = argv[optind + 1];
+        eo.now = now;
+        eo.color = !o.output && ks_env.color_stdout;
+        if (!strcmp(o.format, "json"))
+            err = ks_export_findings_json(res.findings.items, res.findings.len, &eo, &out);
+        else if (!strcmp(o.format, "sarif"))
+            err = ks_export_findings_sarif(res.findings.items, res.findings.len, &eo, &out);
+        else if (!strcmp(o.format, "asff"))
+            err = ks_export_findings_asff(res.findings.items, res.findings.len, &eo, &out);
+        else if (!strcmp(o.format, "csv"))
+            err = ks_export_findings_csv(res.findings.items, res.findings.len, &eo, &out);
+        else
+            err = ks_export_findings_table(res.findings.items, res.findings.len, &eo, &out);
+        if (err)
+            err = ks_diag_set(&diag, err, "cannot write the report: %s", ks_err_str(err));
+    }
+    if (!err)
+        err = ks_file_write_atomic(o.output ? o.output : "-", out.ptr ? out.ptr : "", out.len,
+                                   &diag);
+    if (!err)
+        ks_log_info("%zu components matched, %zu findings, %zu not reported", res.components,
+                    res.findings.len, res.skipped.len);
+    rc = err ? ks_cmd_fail(&diag, err)
+             : (res.findings.len && o.exit_code ? (int)o.exit_code : KS_EXIT_OK);
+    ks_vdb_close(db);
+    ks_vex_release(&vex);
+    ks_ignore_release(&ignore);
+    ks_match_result_release(&res);
+    ks_inventory_release(&inv);
+    ks_buf_release(&file);
+    ks_buf_release(&out);
+    return rc;
+}

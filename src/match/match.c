@@ -1,0 +1,277 @@
+/* match/match.c - the matching engine behind `kensa scan`. */
+#include "core/ks_common.h"
+
+#include "match/match.h"
+
+#include "score/fix.h"
+
+void ks_match_result_init(struct ks_match_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    ks_arena_init(&r->arena, 65536, 0);
+}
+
+void ks_match_result_release(struct ks_match_result *r)
+{
+    KS_VEC_RELEASE(&r->findings);
+    KS_VEC_RELEASE(&r->skipped);
+    KS_VEC_RELEASE(&r->notes);
+    ks_arena_release(&r->arena);
+}
+
+/* The packageManager value of the original service's findings. */
+static const char *package_manager(enum ks_pkg_type t)
+{
+    switch (t) {
+    case KS_PKG_DEB:
+    case KS_PKG_RPM:
+    case KS_PKG_APK:
+    case KS_PKG_KERNEL:
+        return "OS";
+    case KS_PKG_PYPI:
+        return "PYTHONPKG";
+    case KS_PKG_NPM:
+        return "NODEPKG";
+    case KS_PKG_MAVEN:
+        return "JAR";
+    case KS_PKG_GO:
+    case KS_PKG_GO_STDLIB:
+        return "GOBINARY";
+    case KS_PKG_CARGO:
+        return "CARGO";
+    case KS_PKG_GEM:
+        return "GEMSPEC";
+    case KS_PKG_COMPOSER:
+        return "COMPOSER";
+    case KS_PKG_NUGET:
+        return "NUGET";
+    case KS_PKG_UNKNOWN:
+        break;
+    }
+    return "UNKNOWN";
+}
+
+/* The advisory source named in findings, from the feed that matched. */
+static const char *source_of(const char *feed, const char *ecosystem)
+{
+    if (!strcmp(feed, "debian-tracker") || !strcmp(feed, "apt"))
+        return "DEBIAN_CVE";
+    if (!strcmp(feed, "alpine-secdb"))
+        return "ALPINE_SECDB";
+    if (!strcmp(feed, "updateinfo"))
+        return "AMAZON_CVE";
+    if (!strcmp(feed, "nvd"))
+        return "NVD";
+    if (ecosystem && !strncmp(ecosystem, "Ubuntu", 6))
+        return "UBUNTU_CVE";
+    if (ecosystem && !strncmp(ecosystem, "Debian", 6))
+        return "DEBIAN_CVE";
+    return "OSV";
+}
+
+/* "CVSS:3.1/…" → "3.1", "CVSS:4.0/…" → "4.0", a bare v2 vector → "2.0". */
+static const char *cvss_version(const char *vector)
+{
+    if (!strncmp(vector, "CVSS:3.1/", 9))
+        return "3.1";
+    if (!strncmp(vector, "CVSS:3.0/", 9))
+        return "3.0";
+    if (!strncmp(vector, "CVSS:4.0/", 9))
+        return "4.0";
+    return "2.0";
+}
+
+static bool lookup_key(const struct ks_component *c, const char **eco, const char **name,
+                       const char **version)
+{
+    *eco = c->ecosystem;
+    *name = c->name;
+    *version = c->version;
+    if (c->type == KS_PKG_DEB || c->type == KS_PKG_APK) {
+        /* Distribution advisories are about source packages. */
+        if (c->source_name)
+            *name = c->source_name;
+        if (c->source_version)
+            *version = c->source_version;
+    }
+    return *eco && *name && *version;
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const struct ks_finding *a = pa, *b = pb;
+    int r;
+
+    if (a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    if (a->score.score10 != b->score.score10)
+        return a->score.score10 > b->score.score10 ? -1 : 1;
+    r = strcmp(a->package.name, b->package.name);
+    if (!r)
+        r = strcmp(a->vulnerability_id, b->vulnerability_id);
+    if (!r)
+        r = strcmp(a->package.file_path ? a->package.file_path : "",
+                   b->package.file_path ? b->package.file_path : "");
+    return r;
+}
+
+static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, const char *reason)
+{
+    struct ks_match_skip s = {f->vulnerability_id, f->package.name, reason};
+
+    return reason ? KS_VEC_PUSH(&res->skipped, s) : KS_ENOMEM;
+}
+
+/* Builds the finding for one (component, match) and files it, unless VEX
+ * or the ignore rules remove it. `*dup` is set when the same vulnerability
+ * was already reported for this package instance. */
+static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
+                          const struct ks_component *c, const struct ks_vdb_match *m,
+                          size_t first_of_component)
+{
+    struct ks_arena *a = &res->arena;
+    struct ks_score_input in;
+    struct ks_cvss_score *cvss = NULL;
+    struct ks_finding f;
+    const struct ks_vex_statement *vs;
+    const struct ks_ignore_rule *ir;
+    struct ks_purl purl;
+    bool have_purl = false;
+    ks_err err;
+
+    /* One finding per vulnerability and package instance. */
+    for (size_t i = first_of_component; i < res->findings.len; i++) {
+        struct ks_finding *g = &res->findings.items[i];
+        if (!strcmp(g->vulnerability_id, m->vuln)) {
+            if (!g->package.fixed_version && m->fixed && strcmp(m->fixed, "0")) {
+                g->package.fixed_version = ks_arena_strdup(a, m->fixed);
+                g->package.fix_command =
+                        ks_fix_command(a, c->type, c->name, g->package.fixed_version, NULL);
+                g->fix_available = ks_fix_available_of(1, g->package.fix_command ? 1 : 0);
+            }
+            return KS_OK;
+        }
+    }
+    memset(&f, 0, sizeof(f));
+    f.type = KS_FINDING_PACKAGE_VULNERABILITY;
+    f.status = KS_STATUS_ACTIVE;
+    f.resource_type = o->resource_type;
+    f.resource_id = o->resource_id;
+    f.vulnerability_id = m->vuln;
+    if (m->record && strcmp(m->record, m->vuln)) {
+        /* The advisory that matched is an alias (GHSA) or the advisory
+         * about this CVE (DSA, DLA, USN): name it. */
+        const char **al = ks_arena_alloc(a, sizeof(*al));
+        if (!al)
+            return KS_ENOMEM;
+        al[0] = m->record;
+        f.aliases = al;
+        f.naliases = 1;
+    }
+    f.source = source_of(m->feed, m->ecosystem);
+    f.description = m->summary;
+    f.title = ks_arena_printf(a, "%s - %s", m->vuln, c->name);
+    f.package.name = c->name;
+    f.package.version = c->version;
+    f.package.epoch = -1;
+    f.package.arch = c->arch;
+    f.package.package_manager = package_manager(c->type);
+    f.package.purl = c->purl;
+    f.package.file_path = c->path;
+    f.package.layer = c->layer;
+    if (m->fixed && *m->fixed && strcmp(m->fixed, "0")) {
+        f.package.fixed_version = m->fixed;
+        f.package.fix_command = ks_fix_command(a, c->type, c->name, m->fixed, NULL);
+    }
+    f.fix_available = ks_fix_available_of(1, f.package.fixed_version && f.package.fix_command);
+    if (m->severity) {
+        cvss = ks_arena_calloc(a, 1, sizeof(*cvss));
+        if (!cvss)
+            return KS_ENOMEM;
+        /* The highest-scoring vector any source in the database gives. */
+        cvss->source = "VULNDB";
+        cvss->vector = m->severity;
+        cvss->version = cvss_version(m->severity);
+        ks_score_fill_bases(cvss, 1);
+        f.cvss = cvss;
+        f.ncvss = 1;
+    }
+    memset(&in, 0, sizeof(in));
+    in.cvss = f.cvss;
+    in.ncvss = f.ncvss;
+    in.vendor_scale = KS_SCALE_GENERIC;
+    in.netpath = o->netpath;
+    err = ks_score_compute(a, &in, &f.score, &f.severity);
+    if (err)
+        return err;
+    f.epss.known = m->epss >= 0;
+    f.epss.score = m->epss >= 0 ? m->epss : 0;
+    f.kev.listed = m->kev;
+    f.exploit_available = m->kev;
+    f.source_url = !strncmp(m->record, "GHSA-", 5)
+                           ? ks_arena_printf(a, "https://github.com/advisories/%s", m->record)
+                   : !strncmp(m->vuln, "CVE-", 4)
+                           ? ks_arena_printf(a, "https://nvd.nist.gov/vuln/detail/%s", m->vuln)
+                           : NULL;
+    ks_finding_make_id(&f);
+    if (c->purl && !ks_purl_parse(a, c->purl, &purl, NULL))
+        have_purl = true;
+    if (o->vex && have_purl) {
+        vs = ks_vex_find(o->vex, m->vuln, &m->record, 1, &purl);
+        if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED))
+            return skip(res, &f,
+                        ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
+                                        vs->justification ? ": " : "",
+                                        vs->justification ? vs->justification : "", vs->source));
+    }
+    if (o->ignore) {
+        ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name,
+                             have_purl ? &purl : NULL, c->path);
+        if (ir)
+            return skip(res, &f,
+                        ks_arena_printf(a, "ignored: %s ('%s' line %u)", ir->reason,
+                                        o->ignore->file, ir->line));
+    }
+    if (o->ignore_unfixed && !f.package.fixed_version)
+        return skip(res, &f, "no fixed version (--ignore-unfixed)");
+    return KS_VEC_PUSH(&res->findings, f);
+}
+
+ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
+                          const struct ks_match_opts *o, struct ks_match_result *res,
+                          struct ks_diag *diag)
+{
+    bool noted[KS_PKG_KERNEL + 1] = {false};
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; i < inv->components.len && !err; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        const char *eco, *name, *version;
+        struct ks_vdb_match *m = NULL;
+        size_t n = 0, first = res->findings.len;
+
+        if (!lookup_key(c, &eco, &name, &version)) {
+            if (!noted[c->type]) {
+                const char *note = ks_arena_printf(
+                        &res->arena, "'%s': no ecosystem known for %s packages; not matched",
+                        c->path ? c->path : c->name, package_manager(c->type));
+                noted[c->type] = true;
+                if (!note || KS_VEC_PUSH(&res->notes, note))
+                    err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            }
+            continue;
+        }
+        res->components++;
+        /* Lookup strings go to the result's arena: findings point to them. */
+        err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
+        for (size_t k = 0; !err && k < n; k++) {
+            err = add_finding(res, o, c, &m[k], first);
+            if (err == KS_ENOMEM)
+                err = ks_diag_set(diag, err, "out of memory");
+        }
+        free(m);
+    }
+    if (!err && res->findings.len > 1)
+        qsort(res->findings.items, res->findings.len, sizeof(*res->findings.items), cmp_finding);
+    return err;
+}

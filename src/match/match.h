@@ -1,0 +1,59 @@
+/* match/match.h - an inventory × the vulnerability database → findings.
+ *
+ * Each component is looked up by its OSV ecosystem (with release, e.g.
+ * "Debian:12") and name: Debian and Ubuntu packages by their *source*
+ * package and source version (the security tracker and DSA/DLA speak of
+ * source packages), everything else by its own name. Every hit becomes one
+ * finding per (vulnerability, package instance): aliases were merged by the
+ * database and the same vulnerability reported by several advisories for one
+ * package is kept once, with the earliest fixed version any of them gives.
+ * Findings are scored (score module), get a fix command, and then meet the
+ * user's VEX statements and ignore rules; what those remove is listed in
+ * `skipped` with the reason, never dropped silently.
+ *
+ * All strings of a result live in its arena. Not thread-safe per result. */
+#ifndef KS_MATCH_MATCH_H
+#define KS_MATCH_MATCH_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/vec.h"
+#include "match/ignore.h"
+#include "match/vex.h"
+#include "model/finding.h"
+#include "model/inventory.h"
+#include "score/score.h"
+#include "vulndb/vulndb.h"
+
+struct ks_match_opts {
+    enum ks_netpath netpath;        /* from --network / --no-network-path */
+    const struct ks_ignore *ignore; /* may be NULL */
+    const struct ks_vex *vex;       /* may be NULL */
+    bool ignore_unfixed;            /* drop findings without a fixed version */
+    const char *resource_type;      /* "ROOTFS", "IMAGE", ... */
+    const char *resource_id;        /* what was scanned */
+};
+
+struct ks_match_skip {
+    const char *vulnerability_id;
+    const char *package;
+    const char *reason; /* "ignored: …", "vex not_affected (…)", "no fix (--ignore-unfixed)" */
+};
+
+struct ks_match_result {
+    struct ks_arena arena;
+    KS_VEC(struct ks_finding) findings; /* sorted: severity desc, package, vulnerability */
+    KS_VEC(struct ks_match_skip) skipped;
+    KS_VEC(const char *) notes; /* coverage notes (components that could not be matched) */
+    size_t components;          /* components looked up */
+};
+
+void ks_match_result_init(struct ks_match_result *r);
+void ks_match_result_release(struct ks_match_result *r);
+
+/* Matches every component of `inv` against `db`. */
+ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
+                          const struct ks_match_opts *o, struct ks_match_result *res,
+                          struct ks_diag *diag);
+
+#endif

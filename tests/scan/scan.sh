@@ -1,0 +1,105 @@
+#!/bin/bash
+# tests/scan/scan.sh KENSA - `kensa scan` end to end on the sample data.
+#
+# Imports tests/data/scan/advisories into a fresh database, scans
+# tests/data/scan/rootfs and checks each finding against the expectations in
+# tests/data/scan/README.md, which come from the advisories' own ranges (not
+# from kensa's output); then the formats, the filters, VEX, the ignore file
+# and the exit codes.
+set -u
+KENSA=$(realpath "$1")
+DATA=$(realpath "$(dirname "$0")/../data/scan")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export KENSA_CONFIG=/dev/null NO_COLOR=1
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+"$KENSA" db import --db "$TMP/v.db" "$DATA/advisories" >/dev/null || { echo "import failed"; exit 1; }
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f json -o "$TMP/out.json" || no "scan failed"
+
+python3 - "$TMP/out.json" <<'PY' || fail=1
+import json, sys
+doc = json.load(open(sys.argv[1]))
+found = {(f["package"]["name"], f["vulnerability"]["id"]): f for f in doc["findings"]}
+want = {
+    ("lodash", "CVE-2021-23337"): "4.17.21",
+    ("minimist", "CVE-2021-44906"): "1.2.6",
+    ("express", "CVE-2024-29041"): "4.19.2",
+    ("semver", "CVE-2022-25883"): "7.5.2",
+    ("requests", "CVE-2023-32681"): "2.31.0",
+    ("PyYAML", "CVE-2020-14343"): "5.4",
+    ("Jinja2", "CVE-2024-22195"): "3.1.3",
+    ("urllib3", "CVE-2023-43804"): "1.26.17",
+}
+bad = 0
+for key, fixed in want.items():
+    f = found.get(key)
+    if not f:
+        print("FAIL: missing finding", key); bad = 1; continue
+    if f["package"].get("fixedInVersion") != fixed:
+        print("FAIL:", key, "fixed in", f["package"].get("fixedInVersion"), "want", fixed); bad = 1
+    if not f["package"].get("remediation"):
+        print("FAIL:", key, "has no fix command"); bad = 1
+    if not any(a.startswith("GHSA-") for a in f["vulnerability"]["aliases"]):
+        print("FAIL:", key, "does not name its GHSA alias"); bad = 1
+for key in found:
+    if key not in want:
+        print("FAIL: unexpected finding", key); bad = 1
+# lodash 4.17.20 is the fixed version of GHSA-p6mc-m468-83gw (CVE-2020-8203).
+if ("lodash", "CVE-2020-8203") in found:
+    print("FAIL: CVE-2020-8203 reported for lodash 4.17.20, its fixed version"); bad = 1
+sys.exit(bad)
+PY
+
+# Exit codes: --exit-code N when findings remain; --severity filters first.
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --exit-code 7 -q >/dev/null
+[ $? = 7 ] || no "--exit-code 7 with findings"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --severity LOW --exit-code 7 -q >/dev/null
+[ $? = 0 ] || no "--severity LOW leaves no findings: exit 0"
+n=$("$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --severity CRITICAL -f csv | tail -n +2 | wc -l)
+[ "$n" = 2 ] || no "--severity CRITICAL: $n rows, want 2"
+
+# Ignore file: one entry applies, an expired one does not (and is reported).
+cat > "$TMP/ignore.yaml" <<'YAML'
+ignore:
+  - id: CVE-2021-23337
+    package: lodash
+    reason: template() is never called with user input
+  - id: GHSA-xvch-5gv4-984h
+    reason: old exception
+    expires: 2020-01-01
+YAML
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --ignore-file "$TMP/ignore.yaml" -f csv \
+    >"$TMP/ign.csv" 2>"$TMP/ign.err" || no "scan with ignore file"
+grep -q CVE-2021-23337 "$TMP/ign.csv" && no "ignored finding still reported"
+grep -q CVE-2021-44906 "$TMP/ign.csv" || no "expired ignore entry still applied"
+grep -q "expired on 2020-01-01" "$TMP/ign.err" || no "expired entry not reported: $(cat "$TMP/ign.err")"
+printf 'ignore:\n  - id: CVE-1\n' > "$TMP/bad.yaml"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --ignore-file "$TMP/bad.yaml" >/dev/null 2>"$TMP/bad.err"
+[ $? = 3 ] || no "bad ignore file: exit code"
+grep -q "bad.yaml' line 2: entry for 'CVE-1' without 'reason'" "$TMP/bad.err" || no "bad ignore file message: $(cat "$TMP/bad.err")"
+
+# VEX: not_affected removes the finding.
+cat > "$TMP/vex.json" <<'JSON'
+{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", "author": "t", "timestamp": "2026-11-26T00:00:00Z", "version": 1,
+ "statements": [{"vulnerability": {"name": "CVE-2024-29041"}, "products": [{"@id": "pkg:npm/express@4.18.2"}],
+                 "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+JSON
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --vex "$TMP/vex.json" -f csv >"$TMP/vex.csv" || no "scan with vex"
+grep -q CVE-2024-29041 "$TMP/vex.csv" && no "VEX not_affected finding still reported"
+[ "$(tail -n +2 "$TMP/vex.csv" | wc -l)" = 7 ] || no "VEX removed more than one finding"
+
+# Other formats parse; bad input has clear errors and codes.
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f sarif | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0" and len(d["runs"][0]["results"])==8' || no "sarif"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f asff | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["Findings"] if isinstance(d, dict) else d)==8' || no "asff"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/nope.db" >/dev/null 2>"$TMP/e1"; rc=$?
+[ $rc = 3 ] || no "missing db: exit $rc"
+grep -q "nope.db" "$TMP/e1" || no "missing db message: $(cat "$TMP/e1")"
+printf 'not a database, just text that is long enough to fill a header ....' > "$TMP/junk.db"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/junk.db" >/dev/null 2>"$TMP/e2"; rc=$?
+[ $rc != 0 ] || no "corrupt db accepted"
+grep -q "junk.db" "$TMP/e2" || no "corrupt db message: $(cat "$TMP/e2")"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f yaml >/dev/null 2>&1; [ $? = 2 ] || no "unknown format: exit code"
+"$KENSA" scan rootfs "$TMP/does-not-exist" --db "$TMP/v.db" >/dev/null 2>&1; [ $? = 3 ] || no "missing target: exit code"
+exit $fail

@@ -1,0 +1,87 @@
+#!/bin/bash
+# tests/server/lifecycle.sh KENSA - findings through a real server, over HTTP only.
+#
+# A vulnerability database without the lodash advisories; an inventory
+# (CycloneDX of tests/data/scan/rootfs) submitted; then the database is
+# re-imported with those advisories while the server runs: the lodash finding
+# must open without any resubmission. Then a package disappears from the
+# inventory (its finding closes) and comes back (it reopens), and a second
+# account's identical inventory gets its own findings.
+set -u
+KENSA=$(realpath "$1")
+DATA=$(realpath "$(dirname "$0")/../data/scan")
+TMP=$(mktemp -d)
+SERVER_PID=
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+export KENSA_CONFIG=/dev/null KENSA_WATCH_MS=200
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+mkdir "$TMP/adv"
+for f in "$DATA"/advisories/*.json; do
+    case "$(basename "$f")" in GHSA-35jh-*|GHSA-p6mc-*) ;; *) cp "$f" "$TMP/adv/" ;; esac
+done
+"$KENSA" db import --db "$TMP/vuln.db" "$TMP/adv" >/dev/null || { echo "import failed"; exit 1; }
+"$KENSA" sbom rootfs "$DATA/rootfs" -f cyclonedx -o "$TMP/inv.json" || { echo "sbom failed"; exit 1; }
+
+ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
+"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" -v \
+    >"$TMP/out" 2>"$TMP/err" &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
+URL=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/out")
+
+call() { # METHOD PATH TOKEN [BODY-FILE]
+    curl -s -o "$TMP/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $3" \
+        ${4:+--data-binary @"$4"} "$URL$2"
+}
+count() { # TOKEN VULN STATUS -> number of findings
+    printf '{"filterCriteria":{"vulnerabilityId":[{"comparison":"EQUALS","value":"%s"}],"findingStatus":[{"comparison":"EQUALS","value":"%s"}]}}' "$2" "$3" > "$TMP/q.json"
+    call POST /api/v1/findings/list "$1" "$TMP/q.json" >/dev/null
+    grep -o '"findingId"' "$TMP/body" | wc -l
+}
+
+call POST /api/v1/accounts "$ADMIN" <(echo '{"name":"team-a"}') >/dev/null
+A_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
+call POST "/api/v1/accounts/$A_ID/tokens" "$ADMIN" >/dev/null
+A=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
+
+[ "$(call PUT '/api/v1/resources/web-1/inventory?type=host&tag.env=prod' "$A" "$TMP/inv.json")" = 200 ] || no "inventory: $(cat "$TMP/body")"
+grep -q '"opened":7' "$TMP/body" || no "first inventory should open 7 findings: $(cat "$TMP/body")"
+[ "$(count "$A" CVE-2021-23337 ACTIVE)" = 0 ] || no "lodash finding before its advisory exists"
+
+# The database changes under the running server: re-evaluation, no resubmission.
+"$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || no "re-import"
+for _ in $(seq 100); do [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] && break; sleep 0.1; done
+[ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] || no "new advisory did not open a finding: $(cat "$TMP/err")"
+grep -q '"cause":"vulndb"' <(curl -s -H "Authorization: Bearer $A" "$URL/api/v1/findings/$(sed -n 's/.*"findingId":"\([0-9a-f]*\)".*/\1/p' "$TMP/body")") \
+    || no "history does not name the database change"
+
+# minimist leaves the inventory: its finding closes; back again: it reopens.
+python3 - "$TMP/inv.json" "$TMP/inv2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["components"] = [c for c in d["components"] if c.get("name") != "minimist"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+call PUT /api/v1/resources/web-1/inventory "$A" "$TMP/inv2.json" >/dev/null
+grep -q '"closed":1' "$TMP/body" || no "removed package did not close: $(cat "$TMP/body")"
+[ "$(count "$A" CVE-2021-44906 CLOSED)" = 1 ] || no "minimist finding not CLOSED"
+call PUT /api/v1/resources/web-1/inventory "$A" "$TMP/inv.json" >/dev/null
+grep -q '"reopened":1' "$TMP/body" || no "package back: finding not reopened: $(cat "$TMP/body")"
+
+# Another account: its own findings; neither sees the other's.
+call PUT /api/v1/resources/web-1/inventory "$ADMIN" "$TMP/inv.json" >/dev/null
+grep -q '"opened":8' "$TMP/body" || no "admin's own resource: $(cat "$TMP/body")"
+[ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] || no "member sees another account's finding"
+
+# Bad bodies are refused before anything is stored.
+echo '{"bomFormat": "CycloneDX", "components": 5' > "$TMP/bad.json"
+[ "$(call PUT /api/v1/resources/web-2/inventory "$A" "$TMP/bad.json")" = 400 ] || no "malformed inventory accepted"
+echo '{"hello": "world"}' > "$TMP/bad2.json"
+[ "$(call PUT /api/v1/resources/web-2/inventory "$A" "$TMP/bad2.json")" = 400 ] || no "non-SBOM accepted"
+[ "$(call PUT '/api/v1/resources/web-2/inventory?type=toaster' "$A" "$TMP/inv.json")" = 400 ] || no "bad type accepted"
+call GET /api/v1/coverage "$A" >/dev/null
+grep -q 'web-2' "$TMP/body" && no "refused inventory left a resource behind"
+exit $fail
