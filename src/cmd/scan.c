@@ -6,6 +6,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "export/findings.h"
+#include "formats/json.h"
 #include "match/match.h"
 #include "pkg/inventory.h"
 #include "pkg/scan.h"
@@ -34,7 +35,10 @@ const char cmd_scan_help[] =
         "  --no-network-path      the resource has no network path: network-borne flaws are\n"
         "                         scored as adjacent-network (listed in the adjustments)\n"
         "  --db-max-age DUR       refuse a database whose newest data is older than DUR (7d, 12h)\n"
-        "  --platform OS/ARCH     image platform to scan in a multi-platform index\n";
+        "  --platform OS/ARCH     image platform to scan in a multi-platform index\n"
+        "  --explain ID           instead of the report: why vulnerability ID (or an alias)\n"
+        "                         was or was not reported, per advisory and package\n"
+        "                         (text, or JSON with --format json)\n";
 
 enum {
     OPT_DB = KS_OPT_FIRST_CMD,
@@ -46,6 +50,7 @@ enum {
     OPT_NO_NETWORK,
     OPT_DB_MAX_AGE,
     OPT_PLATFORM,
+    OPT_EXPLAIN,
 };
 
 #define MAX_VEX 16
@@ -65,6 +70,7 @@ struct opts {
     uint64_t max_age;
     bool has_max_age;
     const char *platform;
+    const char *explain;
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -121,6 +127,9 @@ static int scan_opt(int c, const char *arg, void *ctx)
     case OPT_PLATFORM:
         o->platform = arg;
         break;
+    case OPT_EXPLAIN:
+        o->explain = arg;
+        break;
     }
     return 0;
 }
@@ -142,6 +151,91 @@ static ks_err load_file(const char *path, struct ks_buf *b, struct ks_diag *diag
     return ks_file_read(path, ks_env.limits.max_file_size, b, diag);
 }
 
+/* --explain: one block per (record, package, component), stable order. */
+static ks_err write_explanation(const struct ks_match_explanation *ex, bool json,
+                                struct ks_buf *out, struct ks_diag *diag)
+{
+    struct ks_jw jw;
+    ks_err err;
+
+    if (!json) {
+        bool bad = false;
+
+        bad |= ks_buf_addf(out, "%s", ex->id) != KS_OK;
+        for (size_t i = 0; i < ex->naliases; i++)
+            bad |= ks_buf_addf(out, "%s%s", i ? ", " : " (aliases: ", ex->aliases[i]) != KS_OK;
+        bad |= ks_buf_adds(out, ex->naliases ? ")\n" : "\n") != KS_OK;
+        if (!ex->entries.len)
+            bad |= ks_buf_adds(out, "no advisory names an affected package\n") != KS_OK;
+        for (size_t i = 0; i < ex->entries.len; i++) {
+            const struct ks_match_explain_entry *e = &ex->entries.items[i];
+            bad |= ks_buf_addf(out, "\n%s %s (%s): %s %s\n", e->role, e->record, e->feed,
+                               e->ecosystem, e->package) != KS_OK;
+            if (e->withdrawn)
+                bad |= ks_buf_addf(out, "  withdrawn: %s\n", e->withdrawn) != KS_OK;
+            bad |= ks_buf_addf(out, "  affected:  %s%s%s%s\n",
+                               e->ranges ? e->ranges : "(no ranges)", e->state ? " [state " : "",
+                               e->state ? e->state : "", e->state ? "]" : "") != KS_OK;
+            if (e->component)
+                bad |= ks_buf_addf(out, "  installed: %s %s%s%s\n", e->component->name,
+                                   e->installed, e->component->path ? " in " : "",
+                                   e->component->path ? e->component->path : "") != KS_OK;
+            else
+                bad |= ks_buf_adds(out, "  installed: package not installed\n") != KS_OK;
+            if (e->component && !e->withdrawn)
+                bad |= ks_buf_addf(out, "  verdict:   %s\n  fixed:     %s\n",
+                                   e->affected ? "affected" : "not affected",
+                                   e->fixed ? e->fixed : "(none)") != KS_OK;
+            bad |= ks_buf_addf(out, "  result:    %s\n", e->decision) != KS_OK;
+        }
+        return bad ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
+    }
+    ks_jw_init(&jw, out, 2);
+    ks_jw_obj_begin(&jw);
+    ks_jw_kstr(&jw, "id", ex->id);
+    ks_jw_key(&jw, "aliases");
+    ks_jw_arr_begin(&jw);
+    for (size_t i = 0; i < ex->naliases; i++)
+        ks_jw_str(&jw, ex->aliases[i]);
+    ks_jw_arr_end(&jw);
+    ks_jw_key(&jw, "entries");
+    ks_jw_arr_begin(&jw);
+    for (size_t i = 0; i < ex->entries.len; i++) {
+        const struct ks_match_explain_entry *e = &ex->entries.items[i];
+        ks_jw_obj_begin(&jw);
+        ks_jw_kstr(&jw, "record", e->record);
+        ks_jw_kstr(&jw, "feed", e->feed);
+        ks_jw_kstr(&jw, "role", e->role);
+        ks_jw_kstr_opt(&jw, "withdrawn", e->withdrawn);
+        ks_jw_kstr(&jw, "ecosystem", e->ecosystem);
+        ks_jw_kstr(&jw, "package", e->package);
+        ks_jw_kstr_opt(&jw, "state", e->state);
+        ks_jw_kstr_opt(&jw, "ranges", e->ranges);
+        ks_jw_key(&jw, "installed");
+        if (e->component) {
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "name", e->component->name);
+            ks_jw_kstr(&jw, "version", e->installed);
+            ks_jw_kstr_opt(&jw, "purl", e->component->purl);
+            ks_jw_kstr_opt(&jw, "path", e->component->path);
+            ks_jw_obj_end(&jw);
+            ks_jw_key(&jw, "affected");
+            ks_jw_bool(&jw, e->affected);
+            ks_jw_kstr_opt(&jw, "fixed", e->fixed);
+        } else {
+            ks_jw_null(&jw);
+        }
+        ks_jw_key(&jw, "reported");
+        ks_jw_bool(&jw, e->reported);
+        ks_jw_kstr(&jw, "decision", e->decision);
+        ks_jw_obj_end(&jw);
+    }
+    ks_jw_arr_end(&jw);
+    ks_jw_obj_end(&jw);
+    err = ks_jw_finish(&jw);
+    return err ? ks_diag_set(diag, err, "cannot write the explanation") : KS_OK;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -156,6 +250,7 @@ int cmd_scan(int argc, char **argv)
             {"no-network-path", no_argument, NULL, OPT_NO_NETWORK},
             {"db-max-age", required_argument, NULL, OPT_DB_MAX_AGE},
             {"platform", required_argument, NULL, OPT_PLATFORM},
+            {"explain", required_argument, NULL, OPT_EXPLAIN},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -171,13 +266,14 @@ int cmd_scan(int argc, char **argv)
     enum ks_target_kind kind;
     const char *kind_name;
     char dbpath[4096], now[32];
-    size_t kept = 0;
+    struct ks_match_explanation ex;
     time_t t = time(NULL);
     struct tm tm;
     int rc;
     ks_err err = KS_OK;
 
     memset(&o, 0, sizeof(o));
+    memset(&ex, 0, sizeof(ex));
     o.format = "table";
     rc = ks_cmd_getopt(argc, argv, "f:o:", longopts, cmd_scan_help, scan_opt, &o);
     if (rc != KS_CMD_CONTINUE)
@@ -212,8 +308,7 @@ int cmd_scan(int argc, char **argv)
         if (!err && age > (int64_t)o.max_age)
             err = ks_diag_set(&diag, KS_EPARSE,
                               "vulnerability database '%s' is %lld hours old (limit %llu hours)",
-                              o.db, (long long)age / 3600,
-                              (unsigned long long)o.max_age / 3600);
+                              o.db, (long long)age / 3600, (unsigned long long)o.max_age / 3600);
     }
     if (!err && o.ignore_file) {
         err = load_file(o.ignore_file, &file, &diag);
@@ -252,6 +347,7 @@ int cmd_scan(int argc, char **argv)
         mo.ignore = o.ignore_file ? &ignore : NULL;
         mo.vex = o.nvex ? &vex : NULL;
         mo.ignore_unfixed = o.ignore_unfixed;
+        mo.severities = o.severity_filter ? o.severities : NULL;
         mo.resource_type = kinds[kind];
         mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
         err = ks_match_inventory(db, &inv, &mo, &res, &diag);
@@ -262,11 +358,6 @@ int cmd_scan(int argc, char **argv)
         for (size_t i = 0; i < res.skipped.len; i++)
             ks_log_info("not reported: %s in %s: %s", res.skipped.items[i].vulnerability_id,
                         res.skipped.items[i].package, res.skipped.items[i].reason);
-        /* --severity keeps only the listed bands. */
-        for (size_t i = 0; i < res.findings.len; i++)
-            if (!o.severity_filter || o.severities[res.findings.items[i].severity])
-                res.findings.items[kept++] = res.findings.items[i];
-        res.findings.len = kept;
         gmtime_r(&t, &tm);
         strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
         memset(&eo, 0, sizeof(eo));
@@ -274,7 +365,11 @@ int cmd_scan(int argc, char **argv)
         eo.target = argv[optind + 1];
         eo.now = now;
         eo.color = !o.output && ks_env.color_stdout;
-        if (!strcmp(o.format, "json"))
+        if (o.explain) {
+            err = ks_match_explain(db, &inv, &mo, &res, o.explain, &ex, &diag);
+            if (!err)
+                err = write_explanation(&ex, !strcmp(o.format, "json"), &out, &diag);
+        } else if (!strcmp(o.format, "json"))
             err = ks_export_findings_json(res.findings.items, res.findings.len, &eo, &out);
         else if (!strcmp(o.format, "sarif"))
             err = ks_export_findings_sarif(res.findings.items, res.findings.len, &eo, &out);
@@ -284,7 +379,7 @@ int cmd_scan(int argc, char **argv)
             err = ks_export_findings_csv(res.findings.items, res.findings.len, &eo, &out);
         else
             err = ks_export_findings_table(res.findings.items, res.findings.len, &eo, &out);
-        if (err)
+        if (err && !o.explain)
             err = ks_diag_set(&diag, err, "cannot write the report: %s", ks_err_str(err));
     }
     if (!err)
@@ -294,7 +389,8 @@ int cmd_scan(int argc, char **argv)
         ks_log_info("%zu components matched, %zu findings, %zu not reported", res.components,
                     res.findings.len, res.skipped.len);
     rc = err ? ks_cmd_fail(&diag, err)
-             : (res.findings.len && o.exit_code ? (int)o.exit_code : KS_EXIT_OK);
+             : (res.findings.len && o.exit_code && !o.explain ? (int)o.exit_code : KS_EXIT_OK);
+    ks_match_explanation_release(&ex);
     ks_vdb_close(db);
     ks_vex_release(&vex);
     ks_ignore_release(&ignore);

@@ -3,6 +3,7 @@
 
 #include "match/match.h"
 
+#include "match/internal.h"
 #include "score/fix.h"
 
 void ks_match_result_init(struct ks_match_result *r)
@@ -81,8 +82,8 @@ static const char *cvss_version(const char *vector)
     return "2.0";
 }
 
-static bool lookup_key(const struct ks_component *c, const char **eco, const char **name,
-                       const char **version)
+bool ks_match_lookup_key(const struct ks_component *c, const char **eco, const char **name,
+                         const char **version)
 {
     *eco = c->ecosystem;
     *name = c->name;
@@ -115,9 +116,10 @@ static int cmp_finding(const void *pa, const void *pb)
     return r;
 }
 
-static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, const char *reason)
+static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size_t component,
+                   const char *reason)
 {
-    struct ks_match_skip s = {f->vulnerability_id, f->package.name, reason};
+    struct ks_match_skip s = {f->vulnerability_id, f->package.name, reason, component};
 
     return reason ? KS_VEC_PUSH(&res->skipped, s) : KS_ENOMEM;
 }
@@ -126,7 +128,7 @@ static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, cons
  * or the ignore rules remove it. `*dup` is set when the same vulnerability
  * was already reported for this package instance. */
 static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
-                          const struct ks_component *c, const struct ks_vdb_match *m,
+                          const struct ks_component *c, size_t ci, const struct ks_vdb_match *m,
                           size_t first_of_component)
 {
     struct ks_arena *a = &res->arena;
@@ -152,6 +154,10 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
             return KS_OK;
         }
     }
+    for (size_t i = 0; i < res->skipped.len; i++)
+        if (res->skipped.items[i].component == ci &&
+            !strcmp(res->skipped.items[i].vulnerability_id, m->vuln))
+            return KS_OK;
     memset(&f, 0, sizeof(f));
     f.type = KS_FINDING_PACKAGE_VULNERABILITY;
     f.status = KS_STATUS_ACTIVE;
@@ -219,21 +225,25 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     if (o->vex && have_purl) {
         vs = ks_vex_find(o->vex, m->vuln, &m->record, 1, &purl);
         if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED))
-            return skip(res, &f,
+            return skip(res, &f, ci,
                         ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
                                         vs->justification ? ": " : "",
                                         vs->justification ? vs->justification : "", vs->source));
     }
     if (o->ignore) {
-        ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name,
-                             have_purl ? &purl : NULL, c->path);
+        ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name, have_purl ? &purl : NULL,
+                             c->path);
         if (ir)
-            return skip(res, &f,
+            return skip(res, &f, ci,
                         ks_arena_printf(a, "ignored: %s ('%s' line %u)", ir->reason,
                                         o->ignore->file, ir->line));
     }
     if (o->ignore_unfixed && !f.package.fixed_version)
-        return skip(res, &f, "no fixed version (--ignore-unfixed)");
+        return skip(res, &f, ci, "no fixed version (--ignore-unfixed)");
+    if (o->severities && !o->severities[f.severity])
+        return skip(res, &f, ci,
+                    ks_arena_printf(a, "severity %s not selected (--severity)",
+                                    ks_severity_name(f.severity)));
     return KS_VEC_PUSH(&res->findings, f);
 }
 
@@ -250,7 +260,7 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         struct ks_vdb_match *m = NULL;
         size_t n = 0, first = res->findings.len;
 
-        if (!lookup_key(c, &eco, &name, &version)) {
+        if (!ks_match_lookup_key(c, &eco, &name, &version)) {
             if (!noted[c->type]) {
                 const char *note = ks_arena_printf(
                         &res->arena, "'%s': no ecosystem known for %s packages; not matched",
@@ -265,7 +275,7 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         /* Lookup strings go to the result's arena: findings point to them. */
         err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
         for (size_t k = 0; !err && k < n; k++) {
-            err = add_finding(res, o, c, &m[k], first);
+            err = add_finding(res, o, c, i, &m[k], first);
             if (err == KS_ENOMEM)
                 err = ks_diag_set(diag, err, "out of memory");
         }

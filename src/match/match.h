@@ -30,14 +30,18 @@ struct ks_match_opts {
     const struct ks_ignore *ignore; /* may be NULL */
     const struct ks_vex *vex;       /* may be NULL */
     bool ignore_unfixed;            /* drop findings without a fixed version */
+    const bool *severities;         /* NULL: all; else keep bands with severities[band] */
     const char *resource_type;      /* "ROOTFS", "IMAGE", ... */
     const char *resource_id;        /* what was scanned */
 };
 
+/* A (vulnerability, component) pair that matched but is not reported. */
 struct ks_match_skip {
     const char *vulnerability_id;
     const char *package;
-    const char *reason; /* "ignored: …", "vex not_affected (…)", "no fix (--ignore-unfixed)" */
+    const char *reason; /* "ignored: …", "vex not_affected (…)", "no fix (--ignore-unfixed)",
+                           "severity LOW not selected (--severity)" */
+    size_t component;   /* index into the inventory's components */
 };
 
 struct ks_match_result {
@@ -55,5 +59,44 @@ void ks_match_result_release(struct ks_match_result *r);
 ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           const struct ks_match_opts *o, struct ks_match_result *res,
                           struct ks_diag *diag);
+
+/* ---- --explain ---- */
+
+/* One (advisory record's affected package, component) pair: why the
+ * vulnerability was or was not reported for it. */
+struct ks_match_explain_entry {
+    const char *record;    /* "GHSA-…", "DSA-…", "CVE-…" */
+    const char *feed;      /* "osv", "nvd", "debian-tracker", … */
+    const char *role;      /* "record" (is the vulnerability) or "advisory" (about it) */
+    const char *withdrawn; /* withdrawal date, or NULL */
+    const char *ecosystem; /* of the affected entry */
+    const char *package;   /* as the advisory names it */
+    const char *state;     /* stored state ("affected", "not-affected", …) or NULL */
+    const char *ranges;    /* "ECOSYSTEM introduced 0, fixed 4.17.20; …", or NULL */
+    const struct ks_component *component; /* NULL: package not installed */
+    const char *installed; /* version compared (source version for Debian), or NULL */
+    bool affected;         /* the comparator placed `installed` inside the advisory */
+    const char *fixed;     /* fixed version chosen for `installed`, or NULL */
+    bool reported;         /* a finding exists for the pair */
+    const char *decision;  /* one line: "reported (HIGH 7.4)", "not reported: …" */
+};
+
+struct ks_match_explanation {
+    const char *id;       /* canonical vulnerability id */
+    const char **aliases; /* naliases of them, sorted */
+    size_t naliases;
+    KS_VEC(struct ks_match_explain_entry) entries; /* record, ecosystem, package, path order */
+};
+
+/* Explains vulnerability `id` (or any alias of it) for the inventory `inv`
+ * that produced `res` with options `o`: one entry per affected package of
+ * each record the database holds, per installed component of that package
+ * (or one "not installed" entry). Strings live in res->arena; release
+ * `ex` with ks_match_explanation_release() before `res`. KS_ENOTFOUND when
+ * the database does not know `id`. */
+ks_err ks_match_explain(struct ks_vdb *db, const struct ks_inventory *inv,
+                        const struct ks_match_opts *o, struct ks_match_result *res, const char *id,
+                        struct ks_match_explanation *ex, struct ks_diag *diag);
+void ks_match_explanation_release(struct ks_match_explanation *ex);
 
 #endif

@@ -90,6 +90,40 @@ JSON
 grep -q CVE-2024-29041 "$TMP/vex.csv" && no "VEX not_affected finding still reported"
 [ "$(tail -n +2 "$TMP/vex.csv" | wc -l)" = 7 ] || no "VEX removed more than one finding"
 
+# --explain: why one vulnerability was or was not reported, per record and
+# package (expectations from the advisories' ranges, as above).
+ex() { "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --explain "$@"; }
+ex CVE-2020-8203 >"$TMP/x1" || no "--explain CVE-2020-8203 failed"
+grep -q "^record GHSA-p6mc-m468-83gw (osv): npm lodash$" "$TMP/x1" || no "explain: record line: $(cat "$TMP/x1")"
+grep -q "affected:  ECOSYSTEM introduced 0, fixed 4.17.20" "$TMP/x1" || no "explain: range"
+grep -q "installed: lodash 4.17.20 in /app/package-lock.json" "$TMP/x1" || no "explain: installed"
+grep -q "verdict:   not affected" "$TMP/x1" || no "explain: verdict for 4.17.20"
+grep -q "result:    not reported: 4.17.20 is outside the affected ranges" "$TMP/x1" || no "explain: not-affected reason"
+grep -A3 "npm lodash-es$" "$TMP/x1" | grep -q "not reported: package not installed" || no "explain: lodash-es not installed"
+ex GHSA-35jh-r3h4-6jhm >"$TMP/x2" || no "--explain by alias failed"
+head -1 "$TMP/x2" | grep -q "^CVE-2021-23337 (aliases: GHSA-35jh-r3h4-6jhm)$" || no "explain: alias resolves to the CVE"
+grep -q "fixed:     4.17.21" "$TMP/x2" || no "explain: fixed version"
+grep -q "result:    reported: HIGH, kensa score [0-9.]*, finding [0-9a-f]\{64\}$" "$TMP/x2" || no "explain: reported: $(cat "$TMP/x2")"
+ex CVE-2021-23337 --ignore-file "$TMP/ignore.yaml" 2>/dev/null >"$TMP/x3" || no "explain with ignore file"
+grep -q "not reported: ignored: template() is never called with user input ('$TMP/ignore.yaml' line 2)" "$TMP/x3" || no "explain: ignore reason: $(cat "$TMP/x3")"
+ex CVE-2024-29041 --vex "$TMP/vex.json" >"$TMP/x4" || no "explain with vex"
+grep -q "not reported: vex not_affected: vulnerable_code_not_in_execute_path" "$TMP/x4" || no "explain: vex reason: $(cat "$TMP/x4")"
+ex CVE-2023-43804 --ignore-unfixed --severity CRITICAL >"$TMP/x5" || no "explain with --severity"
+grep -q "not reported: severity MEDIUM not selected (--severity)" "$TMP/x5" || no "explain: severity reason: $(cat "$TMP/x5")"
+grep -q "ECOSYSTEM introduced 2.0.0, fixed 2.0.6 | ECOSYSTEM introduced 0, fixed 1.26.17" "$TMP/x5" || no "explain: both urllib3 branches"
+ex CVE-2020-8203 >"$TMP/x1b"; cmp -s "$TMP/x1" "$TMP/x1b" || no "explain output is not deterministic"
+ex CVE-2020-8203 -f json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["id"] == "CVE-2020-8203" and d["aliases"] == ["GHSA-p6mc-m468-83gw"], d
+e = [x for x in d["entries"] if x["package"] == "lodash"][0]
+assert e["installed"]["version"] == "4.17.20" and e["affected"] is False and e["reported"] is False, e
+assert [x for x in d["entries"] if x["package"] == "lodash-es"][0]["installed"] is None
+' || no "explain json"
+ex CVE-1999-0001 >/dev/null 2>"$TMP/x6"; rc=$?
+[ $rc = 3 ] || no "explain unknown id: exit $rc"
+grep -q "no source knows 'CVE-1999-0001'" "$TMP/x6" || no "explain unknown id message: $(cat "$TMP/x6")"
+
 # Other formats parse; bad input has clear errors and codes.
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f sarif | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0" and len(d["runs"][0]["results"])==8' || no "sarif"
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f asff | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["Findings"] if isinstance(d, dict) else d)==8' || no "asff"
