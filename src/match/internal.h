@@ -9,4 +9,8 @@
 bool ks_match_lookup_key(const struct ks_component *c, const char **eco, const char **name,
                          const char **version);
 
+/* Debian/Ubuntu kernel-header packages (linux-libc-dev, linux-headers-*):
+ * built from the kernel source, so every kernel advisory names them. */
+bool ks_match_kernel_headers(const struct ks_component *c);
+
 #endif

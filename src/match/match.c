@@ -3,6 +3,7 @@
 
 #include "match/match.h"
 
+#include "core/map.h"
 #include "match/internal.h"
 #include "score/fix.h"
 
@@ -82,6 +83,19 @@ static const char *cvss_version(const char *vector)
     return "2.0";
 }
 
+bool ks_match_kernel_headers(const struct ks_component *c)
+{
+    return c->type == KS_PKG_DEB && c->name &&
+           (!strcmp(c->name, "linux-libc-dev") || !strncmp(c->name, "linux-headers-", 14));
+}
+
+static ks_err note(struct ks_match_result *res, const char *text, struct ks_diag *diag)
+{
+    if (!text || KS_VEC_PUSH(&res->notes, text))
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    return KS_OK;
+}
+
 bool ks_match_lookup_key(const struct ks_component *c, const char **eco, const char **name,
                          const char **version)
 {
@@ -124,11 +138,14 @@ static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size
     return reason ? KS_VEC_PUSH(&res->skipped, s) : KS_ENOMEM;
 }
 
-/* Builds the finding for one (component, match) and files it, unless VEX
- * or the ignore rules remove it. `*dup` is set when the same vulnerability
- * was already reported for this package instance. */
+/* Builds the finding for one (component, match) and files it, unless it
+ * is a duplicate of `dup_of` (same purl), a kernel flaw on kernel headers,
+ * or VEX, the ignore rules, --ignore-unfixed or --severity remove it (a
+ * recorded skip). A second advisory for a vulnerability already decided
+ * for this instance only fills a missing fixed version. */
 static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
-                          const struct ks_component *c, size_t ci, const struct ks_vdb_match *m,
+                          const struct ks_component *c, size_t ci,
+                          const struct ks_component *dup_of, const struct ks_vdb_match *m,
                           size_t first_of_component)
 {
     struct ks_arena *a = &res->arena;
@@ -220,6 +237,16 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
                            ? ks_arena_printf(a, "https://nvd.nist.gov/vuln/detail/%s", m->vuln)
                            : NULL;
     ks_finding_make_id(&f);
+    if (dup_of)
+        return skip(res, &f, ci,
+                    ks_arena_printf(a, "same package instance as '%s' (%s): decided there",
+                                    dup_of->path ? dup_of->path : dup_of->name, c->purl));
+    if (ks_match_kernel_headers(c)) {
+        res->kernel_headers++;
+        return skip(res, &f, ci,
+                    "kernel headers: a Linux kernel flaw is not in the userspace headers this "
+                    "package installs; it concerns the running kernel");
+    }
     if (c->purl && !ks_purl_parse(a, c->purl, &purl, NULL))
         have_purl = true;
     if (o->vex && have_purl) {
@@ -252,35 +279,95 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           struct ks_diag *diag)
 {
     bool noted[KS_PKG_KERNEL + 1] = {false};
+    struct ks_map seen = KS_MAP_INIT; /* purl → component index + 1 */
+    const struct ks_component *dup_example = NULL, *dup_first = NULL;
     ks_err err = KS_OK;
 
     for (size_t i = 0; i < inv->components.len && !err; i++) {
         const struct ks_component *c = &inv->components.items[i];
+        const struct ks_component *dup_of = NULL;
         const char *eco, *name, *version;
         struct ks_vdb_match *m = NULL;
         size_t n = 0, first = res->findings.len;
 
         if (!ks_match_lookup_key(c, &eco, &name, &version)) {
-            if (!noted[c->type]) {
-                const char *note = ks_arena_printf(
-                        &res->arena, "'%s': no ecosystem known for %s packages; not matched",
-                        c->path ? c->path : c->name, package_manager(c->type));
+            if (eco && name && c->type == KS_PKG_GO) {
+                /* The main module of a binary built from a source tree:
+                 * no release version to compare; its dependencies and the
+                 * toolchain are matched. */
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': Go module '%s' has version (devel) (built from "
+                                           "a source tree); not matched",
+                                           c->path ? c->path : "?", c->name),
+                           diag);
+            } else if (eco && name) {
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': %s package '%s' has no version; "
+                                           "not matched",
+                                           c->path ? c->path : "?", package_manager(c->type),
+                                           c->name),
+                           diag);
+            } else if (!noted[c->type]) {
                 noted[c->type] = true;
-                if (!note || KS_VEC_PUSH(&res->notes, note))
-                    err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': no ecosystem known for %s packages; not matched",
+                                           c->path ? c->path : c->name, package_manager(c->type)),
+                           diag);
             }
             continue;
         }
-        res->components++;
+        if (c->purl) {
+            /* The same purl (name and version) found again, e.g. in a lock
+             * file and in installed metadata: one package instance. */
+            size_t plen = strlen(c->purl);
+            uintptr_t prev = (uintptr_t)ks_map_get(&seen, c->purl, plen);
+            if (prev) {
+                dup_of = &inv->components.items[prev - 1];
+                res->duplicates++;
+                if (!dup_example) {
+                    dup_example = c;
+                    dup_first = dup_of;
+                }
+            } else if (ks_map_put(&seen, c->purl, plen, (void *)(uintptr_t)(i + 1))) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        if (!dup_of)
+            res->components++;
         /* Lookup strings go to the result's arena: findings point to them. */
         err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
         for (size_t k = 0; !err && k < n; k++) {
-            err = add_finding(res, o, c, i, &m[k], first);
+            err = add_finding(res, o, c, i, dup_of, &m[k], first);
             if (err == KS_ENOMEM)
                 err = ks_diag_set(diag, err, "out of memory");
         }
         free(m);
     }
+    if (!err && res->duplicates)
+        err = note(
+                res,
+                ks_arena_printf(&res->arena,
+                                "%zu components found again under another path with the same purl "
+                                "(e.g. %s in '%s' and '%s'): each matched once, under the "
+                                "first path",
+                                res->duplicates, dup_example->purl,
+                                dup_first->path ? dup_first->path : "?",
+                                dup_example->path ? dup_example->path : "?"),
+                diag);
+    if (!err && res->kernel_headers)
+        err = note(res,
+                   ks_arena_printf(&res->arena,
+                                   "%zu Linux kernel vulnerabilities matched kernel-header "
+                                   "packages (linux-libc-dev, linux-headers-*) and are not "
+                                   "reported: the headers hold no kernel code (--explain ID shows "
+                                   "each)",
+                                   res->kernel_headers),
+                   diag);
+    ks_map_release(&seen);
     if (!err && res->findings.len > 1)
         qsort(res->findings.items, res->findings.len, sizeof(*res->findings.items), cmp_finding);
     return err;

@@ -49,7 +49,9 @@ struct ks_match_result {
     KS_VEC(struct ks_finding) findings; /* sorted: severity desc, package, vulnerability */
     KS_VEC(struct ks_match_skip) skipped;
     KS_VEC(const char *) notes; /* coverage notes (components that could not be matched) */
-    size_t components;          /* components looked up */
+    size_t components;          /* package instances looked up */
+    size_t duplicates;          /* components skipped as the same purl found again */
+    size_t kernel_headers;      /* kernel findings skipped on kernel-header packages */
 };
 
 void ks_match_result_init(struct ks_match_result *r);
