@@ -16,6 +16,7 @@
 #include "ks_build.h"
 
 #include <time.h>
+#include <unistd.h>
 
 const char cmd_scan_help[] =
         "usage: kensa scan rootfs|image|archive|sbom TARGET [OPTIONS]\n\n"
@@ -36,6 +37,8 @@ const char cmd_scan_help[] =
         "                         scored as adjacent-network (listed in the adjustments)\n"
         "  --db-max-age DUR       refuse a database whose newest data is older than DUR (7d, 12h)\n"
         "  --platform OS/ARCH     image platform to scan in a multi-platform index\n"
+        "  --eol-data DIR         distro-info-data CSVs (debian.csv, ubuntu.csv) for the OS\n"
+        "                         end-of-life check (default: the installed copy)\n"
         "  --explain ID           instead of the report: why vulnerability ID (or an alias)\n"
         "                         was or was not reported, per advisory and package\n"
         "                         (text, or JSON with --format json)\n";
@@ -51,6 +54,7 @@ enum {
     OPT_DB_MAX_AGE,
     OPT_PLATFORM,
     OPT_EXPLAIN,
+    OPT_EOL_DATA,
 };
 
 #define MAX_VEX 16
@@ -71,6 +75,7 @@ struct opts {
     bool has_max_age;
     const char *platform;
     const char *explain;
+    const char *eol_data;
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -130,6 +135,9 @@ static int scan_opt(int c, const char *arg, void *ctx)
     case OPT_EXPLAIN:
         o->explain = arg;
         break;
+    case OPT_EOL_DATA:
+        o->eol_data = arg;
+        break;
     }
     return 0;
 }
@@ -149,6 +157,58 @@ static ks_err load_file(const char *path, struct ks_buf *b, struct ks_diag *diag
 {
     ks_buf_reset(b);
     return ks_file_read(path, ks_env.limits.max_file_size, b, diag);
+}
+
+/* The end-of-life data directory: --eol-data, else the installed copy
+ * (<prefix>/share/kensa/distro-info next to <prefix>/bin/kensa), else the
+ * source tree's content/distro-info next to a build directory. */
+static const char *eol_dir(const char *given, char *buf, size_t len)
+{
+    static const char *const rel[] = {"../share/kensa/distro-info", "../content/distro-info"};
+    char self[4096];
+    ssize_t n;
+    char *slash;
+
+    if (given)
+        return given;
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0)
+        return NULL;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(buf, len, "%s/%s/debian.csv", self, rel[i]);
+        if (!access(buf, R_OK)) {
+            snprintf(buf, len, "%s/%s", self, rel[i]);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Loads debian.csv and ubuntu.csv of `dir` (each optional, not both). */
+static ks_err load_eol(struct ks_eol *eol, const char *dir, struct ks_buf *b, struct ks_diag *diag)
+{
+    static const char *const distros[] = {"debian", "ubuntu"};
+    char path[4096];
+    size_t loaded = 0;
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; i < 2 && !err; i++) {
+        snprintf(path, sizeof(path), "%s/%s.csv", dir, distros[i]);
+        if (access(path, F_OK))
+            continue;
+        err = load_file(path, b, diag);
+        if (!err)
+            err = ks_eol_load(eol, distros[i], path, b->ptr, b->len, &ks_env.limits, diag);
+        loaded++;
+    }
+    if (!err && !loaded)
+        err = ks_diag_set(diag, KS_ENOTFOUND, "'%s': no debian.csv or ubuntu.csv", dir);
+    return err;
 }
 
 /* --explain: one block per (record, package, component), stable order. */
@@ -251,6 +311,7 @@ int cmd_scan(int argc, char **argv)
             {"db-max-age", required_argument, NULL, OPT_DB_MAX_AGE},
             {"platform", required_argument, NULL, OPT_PLATFORM},
             {"explain", required_argument, NULL, OPT_EXPLAIN},
+            {"eol-data", required_argument, NULL, OPT_EOL_DATA},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -267,6 +328,9 @@ int cmd_scan(int argc, char **argv)
     const char *kind_name;
     char dbpath[4096], now[32];
     struct ks_match_explanation ex;
+    struct ks_eol eol;
+    const char *eol_path, *sde;
+    char eolbuf[4096], today[16];
     time_t t = time(NULL);
     struct tm tm;
     int rc;
@@ -295,10 +359,21 @@ int cmd_scan(int argc, char **argv)
         strcmp(o.format, "asff") && strcmp(o.format, "csv"))
         return ks_cmd_usage_error("scan", "unknown format '%s'", o.format);
 
+    /* SOURCE_DATE_EPOCH (reproducible runs, tests) stands for "now". */
+    sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        uint64_t v;
+        if (ks_parse_u64(sde, &v) || v > INT64_MAX)
+            return ks_cmd_usage_error("scan", "SOURCE_DATE_EPOCH must be seconds since 1970");
+        t = (time_t)v;
+    }
+    gmtime_r(&t, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
     ks_inventory_init(&inv);
     ks_match_result_init(&res);
     ks_ignore_init(&ignore);
     ks_vex_init(&vex);
+    ks_eol_init(&eol);
     if (!o.db)
         o.db = default_db(dbpath, sizeof(dbpath));
     err = ks_vdb_open(o.db, &db, &diag);
@@ -322,6 +397,9 @@ int cmd_scan(int argc, char **argv)
                             o.ignore_file, ignore.rules.items[i].line, ignore.rules.items[i].id,
                             ignore.rules.items[i].expires);
     }
+    eol_path = eol_dir(o.eol_data, eolbuf, sizeof(eolbuf));
+    if (!err && eol_path)
+        err = load_eol(&eol, eol_path, &file, &diag);
     for (size_t i = 0; !err && i < o.nvex; i++) {
         err = load_file(o.vex[i], &file, &diag);
         if (!err)
@@ -348,6 +426,8 @@ int cmd_scan(int argc, char **argv)
         mo.vex = o.nvex ? &vex : NULL;
         mo.ignore_unfixed = o.ignore_unfixed;
         mo.severities = o.severity_filter ? o.severities : NULL;
+        mo.eol = eol_path ? &eol : NULL;
+        mo.today = today;
         mo.resource_type = kinds[kind];
         mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
         err = ks_match_inventory(db, &inv, &mo, &res, &diag);
@@ -391,6 +471,7 @@ int cmd_scan(int argc, char **argv)
     rc = err ? ks_cmd_fail(&diag, err)
              : (res.findings.len && o.exit_code && !o.explain ? (int)o.exit_code : KS_EXIT_OK);
     ks_match_explanation_release(&ex);
+    ks_eol_release(&eol);
     ks_vdb_close(db);
     ks_vex_release(&vex);
     ks_ignore_release(&ignore);

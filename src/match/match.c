@@ -274,6 +274,127 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     return KS_VEC_PUSH(&res->findings, f);
 }
 
+/* Later of two YYYY-MM-DD dates (NULL: unknown). */
+static const char *later(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
+/* The end-of-life finding or note for the inventory's OS release. */
+static ks_err check_eol(struct ks_match_result *res, const struct ks_match_opts *o,
+                        const struct ks_inventory *inv, struct ks_diag *diag)
+{
+    const struct ks_distro *d = &inv->distro;
+    struct ks_arena *a = &res->arena;
+    const char *where = d->source ? d->source : "/etc/os-release";
+    const struct ks_eol_table *t;
+    const struct ks_eol_release *r;
+    const char *name, *end, *title, *ext = NULL;
+    bool debian;
+    struct ks_finding f;
+    const struct ks_ignore_rule *ir;
+
+    if (!d->id)
+        return KS_OK; /* no OS: nothing to say beyond the inventory's notes */
+    if (!o->eol || !o->today)
+        return note(res,
+                    ks_arena_printf(a,
+                                    "'%s': no end-of-life data found (--eol-data DIR); "
+                                    "end of life of '%s %s' not checked",
+                                    where, d->id, d->version_id ? d->version_id : "?"),
+                    diag);
+    t = ks_eol_table(o->eol, d->id);
+    if (!t)
+        return note(res,
+                    ks_arena_printf(a,
+                                    "'%s': no end-of-life data for '%s'; end of life not "
+                                    "checked",
+                                    where, d->id),
+                    diag);
+    r = ks_eol_find(t, d->version_id, d->codename);
+    if (!r)
+        return note(res,
+                    ks_arena_printf(a,
+                                    "'%s': %s release '%s' is not in the end-of-life data "
+                                    "('%s'); end of life not checked",
+                                    where, d->id,
+                                    d->version_id ? d->version_id
+                                    : d->codename ? d->codename
+                                                  : "?",
+                                    t->file),
+                    diag);
+    debian = !strcmp(d->id, "debian");
+    name = ks_arena_printf(a, "%s %s (%s)",
+                           debian                     ? "Debian"
+                           : !strcmp(d->id, "ubuntu") ? "Ubuntu"
+                                                      : d->id,
+                           r->version, r->series);
+    if (!name)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (!r->eol || strcmp(o->today, r->eol) <= 0)
+        return KS_OK; /* supported */
+    if (debian) {
+        end = later(r->eol, r->eol_lts);
+        if (strcmp(o->today, end) <= 0)
+            return note(res,
+                        ks_arena_printf(a,
+                                        "%s is past its end of regular security support on "
+                                        "%s; Debian LTS supports part of it until %s",
+                                        name, r->eol, r->eol_lts),
+                        diag);
+        title = ks_arena_printf(a, "%s is past its end of security support on %s%s%s%s", name,
+                                r->eol, r->eol_lts ? " (LTS ended " : "",
+                                r->eol_lts ? r->eol_lts : "", r->eol_lts ? ")" : "");
+    } else {
+        end = later(r->eol, r->eol_server);
+        if (strcmp(o->today, end) <= 0)
+            return KS_OK;
+        if (r->eol_esm && strcmp(o->today, r->eol_esm) <= 0)
+            ext = ks_arena_printf(a, " (Ubuntu Pro ESM until %s)", r->eol_esm);
+        title = ks_arena_printf(a, "%s is past its end of standard security support on %s%s", name,
+                                end, ext ? ext : "");
+    }
+    memset(&f, 0, sizeof(f));
+    f.type = KS_FINDING_END_OF_LIFE;
+    f.status = KS_STATUS_ACTIVE;
+    f.resource_type = o->resource_type;
+    f.resource_id = o->resource_id;
+    f.vulnerability_id =
+            ks_arena_printf(a, "KENSA-EOL-%s-%s", d->id, d->version_id ? d->version_id : r->series);
+    f.title = title;
+    f.description = ks_arena_printf(
+            a,
+            "%s receives no security updates since %s: vulnerabilities found in its packages "
+            "from then on stay unfixed. Upgrade to a supported release. (End-of-life dates: "
+            "distro-info-data, %s.)",
+            name, end, strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file);
+    f.source = "DISTRO_INFO";
+    f.source_url =
+            debian ? "https://wiki.debian.org/DebianReleases" : "https://wiki.ubuntu.com/Releases";
+    f.severity = KS_SEV_HIGH;
+    f.package.name = d->id;
+    f.package.version = d->version_id ? d->version_id : r->series;
+    f.package.epoch = -1;
+    f.package.package_manager = "OS";
+    f.package.file_path = where;
+    f.fix_available = KS_FIX_NO;
+    if (!f.vulnerability_id || !f.title || !f.description)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    ks_finding_make_id(&f);
+    if (o->ignore &&
+        (ir = ks_ignore_match(o->ignore, f.vulnerability_id, NULL, 0, d->id, NULL, where)))
+        return skip(res, &f, SIZE_MAX,
+                    ks_arena_printf(a, "ignored: %s ('%s' line %u)", ir->reason, o->ignore->file,
+                                    ir->line))
+                       ? ks_diag_set(diag, KS_ENOMEM, "out of memory")
+                       : KS_OK;
+    if (o->severities && !o->severities[f.severity])
+        return skip(res, &f, SIZE_MAX, "severity HIGH not selected (--severity)")
+                       ? ks_diag_set(diag, KS_ENOMEM, "out of memory")
+                       : KS_OK;
+    return KS_VEC_PUSH(&res->findings, f) ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
+}
+
 ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           const struct ks_match_opts *o, struct ks_match_result *res,
                           struct ks_diag *diag)
@@ -368,6 +489,8 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                                    res->kernel_headers),
                    diag);
     ks_map_release(&seen);
+    if (!err)
+        err = check_eol(res, o, inv, diag);
     if (!err && res->findings.len > 1)
         qsort(res->findings.items, res->findings.len, sizeof(*res->findings.items), cmp_finding);
     return err;

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/vec.h"
+#include "match/eol.h"
 #include "match/ignore.h"
 #include "match/vex.h"
 #include "model/finding.h"
@@ -31,6 +32,8 @@ struct ks_match_opts {
     const struct ks_vex *vex;       /* may be NULL */
     bool ignore_unfixed;            /* drop findings without a fixed version */
     const bool *severities;         /* NULL: all; else keep bands with severities[band] */
+    const struct ks_eol *eol;       /* end-of-life data; NULL: not found (a coverage note) */
+    const char *today;              /* YYYY-MM-DD (UTC) for end-of-life checks */
     const char *resource_type;      /* "ROOTFS", "IMAGE", ... */
     const char *resource_id;        /* what was scanned */
 };
@@ -57,7 +60,14 @@ struct ks_match_result {
 void ks_match_result_init(struct ks_match_result *r);
 void ks_match_result_release(struct ks_match_result *r);
 
-/* Matches every component of `inv` against `db`. */
+/* Matches every component of `inv` against `db`, and checks the OS release
+ * against the end-of-life data: a release past its security support (Debian:
+ * past LTS, or past regular support when it had no LTS; Ubuntu: past
+ * standard and server support) is a KS_FINDING_END_OF_LIFE finding
+ * "KENSA-EOL-<id>-<version>", severity HIGH (no security update of any of
+ * its packages can be expected); a Debian release in its LTS period, a
+ * release or distribution the data does not know, or missing data give a
+ * coverage note. */
 ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           const struct ks_match_opts *o, struct ks_match_result *res,
                           struct ks_diag *diag);

@@ -12,6 +12,9 @@ DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export KENSA_CONFIG=/dev/null NO_COLOR=1
+# "now" for the end-of-life check and ignore expiries: results must not
+# change with the date the suite runs.
+export SOURCE_DATE_EPOCH=$(date -u -d 2026-11-26 +%s)
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
@@ -155,6 +158,44 @@ cp "$FIX/go-binary/kensa-go-fixture" "$TMP/gofs/usr/local/bin/"
 "$KENSA" scan rootfs "$TMP/gofs" --db "$TMP/v.db" -v >/dev/null 2>"$TMP/go.err" || no "scan of the Go binary"
 grep -q "coverage: '/usr/local/bin/kensa-go-fixture': Go module 'example.com/kensa-fixture' has version (devel) (built from a source tree); not matched" "$TMP/go.err" || no "Go (devel) note: $(cat "$TMP/go.err")"
 grep -q "3 components matched" "$TMP/go.err" || no "Go dependencies (2) and stdlib still matched: $(grep matched "$TMP/go.err")"
+
+# End of life (content/distro-info, distro-info-data): the date is fixed
+# with SOURCE_DATE_EPOCH; expectations from the CSV rows.
+osfs() { mkdir -p "$TMP/os-$1/etc"; printf '%s\n' "${@:2}" > "$TMP/os-$1/etc/os-release"; }
+osfs deb10 ID=debian 'VERSION_ID="10"' VERSION_CODENAME=buster
+osfs deb12 ID=debian 'VERSION_ID="12"' VERSION_CODENAME=bookworm
+osfs ubu18 ID=ubuntu 'VERSION_ID="18.04"' VERSION_CODENAME=bionic
+osfs deb99 ID=debian 'VERSION_ID="99"'
+osfs alpine ID=alpine 'VERSION_ID=3.10.9'
+on() { SOURCE_DATE_EPOCH=$(date -u -d "$1" +%s) "$KENSA" scan rootfs "$TMP/os-$2" --db "$TMP/v.db" "${@:3}"; }
+on 2026-11-26 deb10 -f json >"$TMP/e.json" || no "eol scan"
+python3 - "$TMP/e.json" <<'PY' || fail=1
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert len(f) == 1, f
+f = f[0]
+assert f["type"] == "END_OF_LIFE" and f["severity"] == "HIGH", f
+assert f["vulnerability"]["id"] == "KENSA-EOL-debian-10", f
+assert f["title"] == "Debian 10 (buster) is past its end of security support on 2022-09-10 (LTS ended 2024-06-30)", f["title"]
+PY
+on 2026-11-26 deb12 -f csv -v >"$TMP/e12.csv" 2>"$TMP/e12.err" || no "eol deb12"
+[ "$(tail -n +2 "$TMP/e12.csv" | wc -l)" = 0 ] || no "Debian 12 in its LTS period: no finding"
+grep -q "coverage: Debian 12 (bookworm) is past its end of regular security support on 2026-07-11; Debian LTS supports part of it until 2028-06-30" "$TMP/e12.err" || no "Debian 12 LTS note: $(cat "$TMP/e12.err")"
+on 2028-07-01 deb12 -f csv | grep -q "Debian 12 (bookworm) is past its end of security support on 2026-07-11 (LTS ended 2028-06-30)" || no "Debian 12 after LTS"
+[ "$(on 2026-07-11 deb12 -f csv -v 2>&1 | grep -c -i "end of")" = 0 ] || no "Debian 12 on its last supported day: nothing"
+on 2026-11-26 ubu18 -f csv | grep -q "Ubuntu 18.04 LTS (bionic) is past its end of standard security support on 2023-05-31 (Ubuntu Pro ESM until 2028-04-26)" || no "Ubuntu 18.04"
+on 2026-11-26 deb99 -v 2>&1 >/dev/null | grep -q "coverage: '/etc/os-release': debian release '99' is not in the end-of-life data" || no "unknown release note"
+on 2026-11-26 alpine -v 2>&1 >/dev/null | grep -q "coverage: '/etc/os-release': no end-of-life data for 'alpine'; end of life not checked" || no "unknown distro note"
+printf 'ignore:\n  - id: KENSA-EOL-debian-10\n    reason: replaced next sprint\n' > "$TMP/eol-ign.yaml"
+[ "$(on 2026-11-26 deb10 -f csv --ignore-file "$TMP/eol-ign.yaml" | tail -n +2 | wc -l)" = 0 ] || no "eol finding ignored by id"
+mkdir -p "$TMP/eold"
+sed 's/^10,Buster,buster,2017-06-17,2019-07-06,2022-09-10,2024-06-30/10,Buster,buster,2017-06-17,2019-07-06,2030-01-01,2031-01-01/' "$(dirname "$0")/../../content/distro-info/debian.csv" > "$TMP/eold/debian.csv"
+[ "$(on 2026-11-26 deb10 -f csv --eol-data "$TMP/eold" | tail -n +2 | wc -l)" = 0 ] || no "--eol-data not used"
+on 2026-11-26 deb10 --eol-data "$TMP/nope" >/dev/null 2>"$TMP/ee"; [ $? != 0 ] || no "missing --eol-data accepted"
+grep -q "nope': no debian.csv or ubuntu.csv" "$TMP/ee" || no "missing --eol-data message: $(cat "$TMP/ee")"
+printf 'version,codename,series,created,release,eol\n10,Buster,buster,2017-06-17,2019-07-06,soon\n' > "$TMP/eold/debian.csv"
+on 2026-11-26 deb10 --eol-data "$TMP/eold" >/dev/null 2>"$TMP/ee"; [ $? = 3 ] || no "bad eol csv: exit code"
+grep -q "debian.csv' line 2: 'eol' is not a date (YYYY-MM-DD)" "$TMP/ee" || no "bad eol csv message: $(cat "$TMP/ee")"
 
 # Other formats parse; bad input has clear errors and codes.
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f sarif | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0" and len(d["runs"][0]["results"])==9' || no "sarif"
