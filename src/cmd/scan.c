@@ -6,6 +6,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "export/findings.h"
+#include "export/sbom.h"
 #include "formats/json.h"
 #include "match/match.h"
 #include "pkg/inventory.h"
@@ -25,7 +26,8 @@ const char cmd_scan_help[] =
         "the vulnerability database and reports the findings.\n\n"
         "  --db FILE              the vulnerability database (default $KENSA_DB, else\n"
         "                         $KENSA_HOME/vuln.db, KENSA_HOME defaulting to /var/lib/kensa)\n"
-        "  -f, --format F         table (default), json, sarif, asff or csv\n"
+        "  -f, --format F         table (default), json, sarif, asff, csv or cyclonedx\n"
+        "                         (CycloneDX 1.6: components and vulnerabilities, VEX)\n"
         "  -o, --output FILE      write the report to FILE (atomically) instead of stdout\n"
         "  --severity LIST        only these severities, e.g. HIGH,CRITICAL\n"
         "  --exit-code N          exit with N when findings remain after filtering (default 0)\n"
@@ -211,6 +213,37 @@ static ks_err load_eol(struct ks_eol *eol, const char *dir, struct ks_buf *b, st
     return err;
 }
 
+/* CycloneDX 1.6 with the findings, and the matches VEX removed with their
+ * analysis, as `vulnerabilities`. */
+static ks_err write_cyclonedx(const struct ks_inventory *inv, const struct ks_match_result *res,
+                              struct ks_buf *out)
+{
+    struct ks_sbom_opts so;
+    struct ks_sbom_vuln *v = calloc(res->findings.len + res->skipped.len + 1, sizeof(*v));
+    size_t n = 0;
+    ks_err err;
+
+    if (!v)
+        return KS_ENOMEM;
+    for (size_t i = 0; i < res->findings.len; i++)
+        v[n++].finding = &res->findings.items[i];
+    for (size_t i = 0; i < res->skipped.len; i++) {
+        const struct ks_match_skip *s = &res->skipped.items[i];
+        if (!s->vex)
+            continue;
+        v[n].finding = &s->finding;
+        v[n].vex_status = ks_vex_status_name(s->vex->status);
+        v[n].vex_justification = s->vex->justification;
+        v[n++].vex_detail = s->vex->detail;
+    }
+    memset(&so, 0, sizeof(so));
+    so.format = KS_SBOM_CYCLONEDX;
+    so.tool_version = KS_VERSION;
+    err = ks_sbom_write_cyclonedx_vulns(inv, &so, v, n, out);
+    free(v);
+    return err;
+}
+
 /* --explain: one block per (record, package, component), stable order. */
 static ks_err write_explanation(const struct ks_match_explanation *ex, bool json,
                                 struct ks_buf *out, struct ks_diag *diag)
@@ -356,7 +389,7 @@ int cmd_scan(int argc, char **argv)
     else
         return ks_cmd_usage_error("scan", "unknown target kind '%s'", kind_name);
     if (strcmp(o.format, "table") && strcmp(o.format, "json") && strcmp(o.format, "sarif") &&
-        strcmp(o.format, "asff") && strcmp(o.format, "csv"))
+        strcmp(o.format, "asff") && strcmp(o.format, "csv") && strcmp(o.format, "cyclonedx"))
         return ks_cmd_usage_error("scan", "unknown format '%s'", o.format);
 
     /* SOURCE_DATE_EPOCH (reproducible runs, tests) stands for "now". */
@@ -455,6 +488,8 @@ int cmd_scan(int argc, char **argv)
             err = ks_export_findings_sarif(res.findings.items, res.findings.len, &eo, &out);
         else if (!strcmp(o.format, "asff"))
             err = ks_export_findings_asff(res.findings.items, res.findings.len, &eo, &out);
+        else if (!strcmp(o.format, "cyclonedx"))
+            err = write_cyclonedx(&inv, &res, &out);
         else if (!strcmp(o.format, "csv"))
             err = ks_export_findings_csv(res.findings.items, res.findings.len, &eo, &out);
         else

@@ -25,8 +25,8 @@ static bool parse_day_end(const char *s, time_t *out)
     int y, m, d;
     char tail;
 
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-        d < 1 || d > 31 || y < 1970)
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+        m > 12 || d < 1 || d > 31 || y < 1970)
         return false;
     memset(&tm, 0, sizeof(tm));
     tm.tm_year = y - 1900;

@@ -133,9 +133,17 @@ static int cmp_finding(const void *pa, const void *pb)
 static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size_t component,
                    const char *reason)
 {
-    struct ks_match_skip s = {f->vulnerability_id, f->package.name, reason, component};
+    struct ks_match_skip s;
 
-    return reason ? KS_VEC_PUSH(&res->skipped, s) : KS_ENOMEM;
+    if (!reason)
+        return KS_ENOMEM;
+    memset(&s, 0, sizeof(s));
+    s.vulnerability_id = f->vulnerability_id;
+    s.package = f->package.name;
+    s.reason = reason;
+    s.component = component;
+    s.finding = *f;
+    return KS_VEC_PUSH(&res->skipped, s);
 }
 
 /* Builds the finding for one (component, match) and files it, unless it
@@ -251,11 +259,15 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
         have_purl = true;
     if (o->vex && have_purl) {
         vs = ks_vex_find(o->vex, m->vuln, &m->record, 1, &purl);
-        if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED))
-            return skip(res, &f, ci,
-                        ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
-                                        vs->justification ? ": " : "",
-                                        vs->justification ? vs->justification : "", vs->source));
+        if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED)) {
+            err = skip(res, &f, ci,
+                       ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
+                                       vs->justification ? ": " : "",
+                                       vs->justification ? vs->justification : "", vs->source));
+            if (!err)
+                res->skipped.items[res->skipped.len - 1].vex = vs;
+            return err;
+        }
     }
     if (o->ignore) {
         ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name, have_purl ? &purl : NULL,

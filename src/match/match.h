@@ -44,7 +44,9 @@ struct ks_match_skip {
     const char *package;
     const char *reason; /* "ignored: …", "vex not_affected (…)", "no fix (--ignore-unfixed)",
                            "severity LOW not selected (--severity)" */
-    size_t component;   /* index into the inventory's components */
+    size_t component;   /* index into the inventory's components; SIZE_MAX: none (EOL) */
+    struct ks_finding finding;          /* the finding it would have been */
+    const struct ks_vex_statement *vex; /* the VEX statement that removed it, or NULL */
 };
 
 struct ks_match_result {

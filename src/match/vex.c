@@ -226,9 +226,9 @@ static const char *csaf_find(const struct ks_value *node, const char *pid)
     const struct ks_value *kids;
     const char *hit;
 
-    if (prod &&
-        !strcmp(ks_value_get_str(prod, "product_id") ? ks_value_get_str(prod, "product_id") : "",
-                pid))
+    if (prod && !strcmp(ks_value_get_str(prod, "product_id") ? ks_value_get_str(prod, "product_id")
+                                                             : "",
+                        pid))
         return ks_value_str(ks_value_path(prod, "product_identification_helper.purl"));
     kids = ks_value_get(node, "branches");
     for (size_t i = 0; i < ks_value_len(kids); i++) {
@@ -264,14 +264,14 @@ static const char *csaf_purl(const struct ks_value *tree, const char *pid)
 }
 
 /* The justification flag or impact threat that names product `pid`. */
-static const char *csaf_for_product(const struct ks_value *list, const char *field, const char *pid)
+static const char *csaf_for_product(const struct ks_value *list, const char *field,
+                                    const char *pid)
 {
     for (size_t i = 0; i < ks_value_len(list); i++) {
         const struct ks_value *e = ks_value_at(list, i);
         const struct ks_value *ids = ks_value_get(e, "product_ids");
         for (size_t k = 0; k < ks_value_len(ids); k++)
-            if (ks_value_str(ks_value_at(ids, k)) &&
-                !strcmp(ks_value_str(ks_value_at(ids, k)), pid))
+            if (ks_value_str(ks_value_at(ids, k)) && !strcmp(ks_value_str(ks_value_at(ids, k)), pid))
                 return ks_value_get_str(e, field);
     }
     return NULL;
@@ -305,8 +305,7 @@ static ks_err load_csaf(struct loader *l, const struct ks_value *doc)
 
                 if (!pid)
                     continue;
-                err = add(l, id, groups[g].st,
-                          csaf_for_product(ks_value_get(v, "flags"), "label", pid),
+                err = add(l, id, groups[g].st, csaf_for_product(ks_value_get(v, "flags"), "label", pid),
                           csaf_for_product(ks_value_get(v, "threats"), "details", pid),
                           csaf_purl(tree, pid));
                 if (err)

@@ -197,6 +197,42 @@ printf 'version,codename,series,created,release,eol\n10,Buster,buster,2017-06-17
 on 2026-11-26 deb10 --eol-data "$TMP/eold" >/dev/null 2>"$TMP/ee"; [ $? = 3 ] || no "bad eol csv: exit code"
 grep -q "debian.csv' line 2: 'eol' is not a date (YYYY-MM-DD)" "$TMP/ee" || no "bad eol csv message: $(cat "$TMP/ee")"
 
+# CycloneDX 1.6 with vulnerabilities (VEX), validated against the official
+# schema (tests/sbom/validate.js, schemas from @cyclonedx/cyclonedx-library).
+npmdir=$("$(dirname "$0")/../fixtures/npm-tools.sh") || { echo "FAIL: npm tools (npm-tools.sh)"; exit 1; }
+command -v node >/dev/null || { echo "FAIL: node is missing (nodejs in .ci/packages)"; exit 1; }
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --vex "$TMP/vex.json" -f cyclonedx -o "$TMP/scan.cdx.json" || no "cyclonedx"
+on 2026-11-26 deb10 -f cyclonedx -o "$TMP/eol.cdx.json" || no "cyclonedx eol"
+NODE_PATH=$npmdir/node_modules node "$(dirname "$0")/../sbom/validate.js" cyclonedx "$TMP/scan.cdx.json" "$TMP/eol.cdx.json" >/dev/null || no "cyclonedx output does not validate"
+python3 - "$TMP/scan.cdx.json" "$TMP/eol.cdx.json" "$TMP/broken.cdx.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+refs = {c["bom-ref"] for c in d["components"]}
+v = {x["id"]: x for x in d["vulnerabilities"]}
+assert len(d["vulnerabilities"]) == 9, len(d["vulnerabilities"])  # 8 findings + 1 VEX not_affected
+for x in d["vulnerabilities"]:
+    for a in x["affects"]:
+        assert a["ref"] in refs, a
+e = v["CVE-2024-29041"]
+assert e["analysis"] == {"state": "not_affected", "justification": "code_not_reachable",
+                         "detail": "vulnerable_code_not_in_execute_path"}, e["analysis"]
+assert e["affects"][0]["versions"] == [{"version": "4.18.2", "status": "unaffected"}], e["affects"]
+l = v["CVE-2021-23337"]
+assert "analysis" not in l
+assert l["affects"][0]["ref"].endswith("/app/node_modules/lodash/package.json"), l["affects"]
+r = [x for x in l["ratings"] if x.get("method") == "CVSSv31"]
+assert r and r[0]["vector"].startswith("CVSS:3.1/") and r[0]["severity"] == "high", l["ratings"]
+assert {"id": "GHSA-35jh-r3h4-6jhm", "source": {"name": "GHSA"}} in l["references"]
+assert l["recommendation"] == "npm install lodash@4.17.21"
+eol = json.load(open(sys.argv[2]))["vulnerabilities"]
+assert [x["id"] for x in eol] == ["KENSA-EOL-debian-10"] and eol[0]["affects"][0]["ref"] == "kensa:os", eol
+e["analysis"]["state"] = "maybe"
+json.dump(d, open(sys.argv[3], "w"))
+PY
+if NODE_PATH=$npmdir/node_modules node "$(dirname "$0")/../sbom/validate.js" cyclonedx "$TMP/broken.cdx.json" >/dev/null 2>&1; then
+    no "the validator accepted an invalid analysis state"
+fi
+
 # Other formats parse; bad input has clear errors and codes.
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f sarif | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0" and len(d["runs"][0]["results"])==9' || no "sarif"
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f asff | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["Findings"] if isinstance(d, dict) else d)==9' || no "asff"
