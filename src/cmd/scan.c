@@ -273,6 +273,8 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
                 bad |= ks_buf_addf(out, "  installed: %s %s%s%s\n", e->component->name,
                                    e->installed, e->component->path ? " in " : "",
                                    e->component->path ? e->component->path : "") != KS_OK;
+            else if (e->installed)
+                bad |= ks_buf_addf(out, "  installed: %s %s\n", e->package, e->installed) != KS_OK;
             else
                 bad |= ks_buf_adds(out, "  installed: package not installed\n") != KS_OK;
             if (e->component && !e->withdrawn)
@@ -315,6 +317,13 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
             ks_jw_key(&jw, "affected");
             ks_jw_bool(&jw, e->affected);
             ks_jw_kstr_opt(&jw, "fixed", e->fixed);
+        } else if (e->installed) { /* end of life: the OS release */
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "name", e->package);
+            ks_jw_kstr(&jw, "version", e->installed);
+            ks_jw_obj_end(&jw);
+            ks_jw_key(&jw, "affected");
+            ks_jw_bool(&jw, e->affected);
         } else {
             ks_jw_null(&jw);
         }

@@ -152,6 +152,44 @@ static ks_err decide(struct ks_vdb *db, struct ks_match_result *res, const char 
     return e->decision ? KS_OK : KS_ENOMEM;
 }
 
+/* KENSA-EOL-<distro>-<version>: the end-of-life check's own outcome. */
+static ks_err explain_eol(const struct ks_inventory *inv, struct ks_match_result *res,
+                          const char *id, struct ks_match_explanation *ex, struct ks_diag *diag)
+{
+    struct ks_arena *a = &res->arena;
+    struct ks_match_explain_entry e;
+
+    memset(&e, 0, sizeof(e));
+    ex->id = ks_arena_strdup(a, id);
+    ex->aliases = ks_arena_calloc(a, 1, sizeof(*ex->aliases));
+    e.record = ex->id;
+    e.feed = "distro-info-data";
+    e.role = "record";
+    e.ecosystem = inv->distro.id ? inv->distro.id : "unknown";
+    e.package = inv->distro.id ? inv->distro.id : "unknown";
+    e.ranges = "releases past their security support";
+    e.installed = inv->distro.version_id ? inv->distro.version_id : inv->distro.codename;
+    e.decision = "not reported: no operating system was identified";
+    for (size_t i = 0; i < res->findings.len; i++)
+        if (!strcmp(res->findings.items[i].vulnerability_id, id)) {
+            e.reported = e.affected = true;
+            e.decision = ks_arena_printf(a, "reported: %s, finding %s: %s",
+                                         ks_severity_name(res->findings.items[i].severity),
+                                         res->findings.items[i].id, res->findings.items[i].title);
+        }
+    for (size_t i = 0; !e.reported && i < res->skipped.len; i++)
+        if (!strcmp(res->skipped.items[i].vulnerability_id, id)) {
+            e.affected = true;
+            e.decision = ks_arena_printf(a, "not reported: %s", res->skipped.items[i].reason);
+        }
+    if (!e.affected && inv->distro.id)
+        e.decision = ks_arena_printf(a, "not reported: %s",
+                                     res->eol_note ? res->eol_note : "end of life not checked");
+    if (!ex->id || !ex->aliases || !e.decision || KS_VEC_PUSH(&ex->entries, e))
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    return KS_OK;
+}
+
 ks_err ks_match_explain(struct ks_vdb *db, const struct ks_inventory *inv,
                         const struct ks_match_opts *o, struct ks_match_result *res, const char *id,
                         struct ks_match_explanation *ex, struct ks_diag *diag)
@@ -166,6 +204,8 @@ ks_err ks_match_explain(struct ks_vdb *db, const struct ks_inventory *inv,
 
     (void)o;
     memset(ex, 0, sizeof(*ex));
+    if (!strncmp(id, "KENSA-EOL-", 10))
+        return explain_eol(inv, res, id, ex, diag);
     ks_limits_init(&lim);
     err = ks_vdb_search_json(db, id, 0, &js, diag);
     if (!err)

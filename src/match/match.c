@@ -286,6 +286,13 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     return KS_VEC_PUSH(&res->findings, f);
 }
 
+/* A coverage note that is also the end-of-life check's outcome. */
+static ks_err eol_note(struct ks_match_result *res, const char *text, struct ks_diag *diag)
+{
+    res->eol_note = text;
+    return note(res, text, diag);
+}
+
 /* Later of two YYYY-MM-DD dates (NULL: unknown). */
 static const char *later(const char *a, const char *b)
 {
@@ -309,32 +316,32 @@ static ks_err check_eol(struct ks_match_result *res, const struct ks_match_opts 
     if (!d->id)
         return KS_OK; /* no OS: nothing to say beyond the inventory's notes */
     if (!o->eol || !o->today)
-        return note(res,
-                    ks_arena_printf(a,
-                                    "'%s': no end-of-life data found (--eol-data DIR); "
-                                    "end of life of '%s %s' not checked",
-                                    where, d->id, d->version_id ? d->version_id : "?"),
-                    diag);
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': no end-of-life data found (--eol-data DIR); "
+                                        "end of life of '%s %s' not checked",
+                                        where, d->id, d->version_id ? d->version_id : "?"),
+                        diag);
     t = ks_eol_table(o->eol, d->id);
     if (!t)
-        return note(res,
-                    ks_arena_printf(a,
-                                    "'%s': no end-of-life data for '%s'; end of life not "
-                                    "checked",
-                                    where, d->id),
-                    diag);
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': no end-of-life data for '%s'; end of life not "
+                                        "checked",
+                                        where, d->id),
+                        diag);
     r = ks_eol_find(t, d->version_id, d->codename);
     if (!r)
-        return note(res,
-                    ks_arena_printf(a,
-                                    "'%s': %s release '%s' is not in the end-of-life data "
-                                    "('%s'); end of life not checked",
-                                    where, d->id,
-                                    d->version_id ? d->version_id
-                                    : d->codename ? d->codename
-                                                  : "?",
-                                    t->file),
-                    diag);
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': %s release '%s' is not in the end-of-life data "
+                                        "('%s'); end of life not checked",
+                                        where, d->id,
+                                        d->version_id ? d->version_id
+                                        : d->codename ? d->codename
+                                                      : "?",
+                                        t->file),
+                        diag);
     debian = !strcmp(d->id, "debian");
     name = ks_arena_printf(a, "%s %s (%s)",
                            debian                     ? "Debian"
@@ -343,24 +350,29 @@ static ks_err check_eol(struct ks_match_result *res, const struct ks_match_opts 
                            r->version, r->series);
     if (!name)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    if (!r->eol || strcmp(o->today, r->eol) <= 0)
-        return KS_OK; /* supported */
+    if (!r->eol || strcmp(o->today, r->eol) <= 0) {
+        res->eol_note = ks_arena_printf(a, "%s is supported until %s", name,
+                                        r->eol ? r->eol : "(no date yet)");
+        return KS_OK;
+    }
     if (debian) {
         end = later(r->eol, r->eol_lts);
         if (strcmp(o->today, end) <= 0)
-            return note(res,
-                        ks_arena_printf(a,
-                                        "%s is past its end of regular security support on "
-                                        "%s; Debian LTS supports part of it until %s",
-                                        name, r->eol, r->eol_lts),
-                        diag);
+            return eol_note(res,
+                            ks_arena_printf(a,
+                                            "%s is past its end of regular security support on "
+                                            "%s; Debian LTS supports part of it until %s",
+                                            name, r->eol, r->eol_lts),
+                            diag);
         title = ks_arena_printf(a, "%s is past its end of security support on %s%s%s%s", name,
                                 r->eol, r->eol_lts ? " (LTS ended " : "",
                                 r->eol_lts ? r->eol_lts : "", r->eol_lts ? ")" : "");
     } else {
         end = later(r->eol, r->eol_server);
-        if (strcmp(o->today, end) <= 0)
+        if (strcmp(o->today, end) <= 0) {
+            res->eol_note = ks_arena_printf(a, "%s is supported until %s", name, end);
             return KS_OK;
+        }
         if (r->eol_esm && strcmp(o->today, r->eol_esm) <= 0)
             ext = ks_arena_printf(a, " (Ubuntu Pro ESM until %s)", r->eol_esm);
         title = ks_arena_printf(a, "%s is past its end of standard security support on %s%s", name,

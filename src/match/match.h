@@ -57,6 +57,7 @@ struct ks_match_result {
     size_t components;          /* package instances looked up */
     size_t duplicates;          /* components skipped as the same purl found again */
     size_t kernel_headers;      /* kernel findings skipped on kernel-header packages */
+    const char *eol_note;       /* outcome of the end-of-life check when not a finding */
 };
 
 void ks_match_result_init(struct ks_match_result *r);
@@ -102,7 +103,10 @@ struct ks_match_explanation {
     KS_VEC(struct ks_match_explain_entry) entries; /* record, ecosystem, package, path order */
 };
 
-/* Explains vulnerability `id` (or any alias of it) for the inventory `inv`
+/* Explains vulnerability `id` (or any alias of it); for an end-of-life id
+ * ("KENSA-EOL-…") one entry with the check's outcome (the finding, its
+ * skip reason, or the coverage note) instead of database records.
+ * Explains vulnerability `id` for the inventory `inv`
  * that produced `res` with options `o`: one entry per affected package of
  * each record the database holds, per installed component of that package
  * (or one "not installed" entry). Strings live in res->arena; release
