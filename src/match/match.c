@@ -154,7 +154,7 @@ static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size
 static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
                           const struct ks_component *c, size_t ci,
                           const struct ks_component *dup_of, const struct ks_vdb_match *m,
-                          size_t first_of_component)
+                          size_t first_of_component, size_t first_skip)
 {
     struct ks_arena *a = &res->arena;
     struct ks_score_input in;
@@ -179,7 +179,7 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
             return KS_OK;
         }
     }
-    for (size_t i = 0; i < res->skipped.len; i++)
+    for (size_t i = first_skip; i < res->skipped.len; i++)
         if (res->skipped.items[i].component == ci &&
             !strcmp(res->skipped.items[i].vulnerability_id, m->vuln))
             return KS_OK;
@@ -433,7 +433,7 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         const struct ks_component *dup_of = NULL;
         const char *eco, *name, *version;
         struct ks_vdb_match *m = NULL;
-        size_t n = 0, first = res->findings.len;
+        size_t n = 0, first = res->findings.len, first_skip = res->skipped.len;
 
         if (!ks_match_lookup_key(c, &eco, &name, &version)) {
             if (eco && name && c->type == KS_PKG_GO) {
@@ -486,7 +486,7 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         /* Lookup strings go to the result's arena: findings point to them. */
         err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
         for (size_t k = 0; !err && k < n; k++) {
-            err = add_finding(res, o, c, i, dup_of, &m[k], first);
+            err = add_finding(res, o, c, i, dup_of, &m[k], first, first_skip);
             if (err == KS_ENOMEM)
                 err = ks_diag_set(diag, err, "out of memory");
         }
