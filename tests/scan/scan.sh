@@ -233,6 +233,9 @@ assert [x["id"] for x in eol] == ["KENSA-EOL-debian-10"] and eol[0]["affects"][0
 e["analysis"]["state"] = "maybe"
 json.dump(d, open(sys.argv[3], "w"))
 PY
+# The end-of-life finding fits the documented findings schema.
+on 2026-11-26 deb10 -f json -o "$TMP/eol.findings.json" || no "eol json"
+node "$(dirname "$0")/../score/validate-json.js" "$npmdir/node_modules" "$(dirname "$0")/../../docs/findings-schema.json" "$TMP/eol.findings.json" >/dev/null || no "eol finding does not fit docs/findings-schema.json"
 if NODE_PATH=$npmdir/node_modules node "$(dirname "$0")/../sbom/validate.js" cyclonedx "$TMP/broken.cdx.json" >/dev/null 2>&1; then
     no "the validator accepted an invalid analysis state"
 fi
