@@ -6,6 +6,8 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "export/findings.h"
+#include "export/sbom.h"
+#include "formats/json.h"
 #include "match/match.h"
 #include "pkg/inventory.h"
 #include "pkg/scan.h"
@@ -15,6 +17,7 @@
 #include "ks_build.h"
 
 #include <time.h>
+#include <unistd.h>
 
 
 enum {
@@ -27,6 +30,8 @@ enum {
     OPT_NO_NETWORK,
     OPT_DB_MAX_AGE,
     OPT_PLATFORM,
+    OPT_EXPLAIN,
+    OPT_EOL_DATA,
 };
 
 #define MAX_VEX 16
@@ -46,6 +51,8 @@ struct opts {
     uint64_t max_age;
     bool has_max_age;
     const char *platform;
+    const char *explain;
+    const char *eol_data;
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -102,6 +109,12 @@ static int scan_opt(int c, const char *arg, void *ctx)
     case OPT_PLATFORM:
         o->platform = arg;
         break;
+    case OPT_EXPLAIN:
+        o->explain = arg;
+        break;
+    case OPT_EOL_DATA:
+        o->eol_data = arg;
+        break;
     }
     return 0;
 }
@@ -123,6 +136,183 @@ static ks_err load_file(const char *path, struct ks_buf *b, struct ks_diag *diag
     return ks_file_read(path, ks_env.limits.max_file_size, b, diag);
 }
 
+/* The end-of-life data directory: --eol-data, else the installed copy
+ * (<prefix>/share/kensa/distro-info next to <prefix>/bin/kensa), else the
+ * source tree's content/distro-info next to a build directory. */
+static const char *eol_dir(const char *given, char *buf, size_t len)
+{
+    static const char *const rel[] = {"../share/kensa/distro-info", "../content/distro-info"};
+    char self[4096];
+    ssize_t n;
+    char *slash;
+
+    if (given)
+        return given;
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0)
+        return NULL;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(buf, len, "%s/%s/debian.csv", self, rel[i]);
+        if (!access(buf, R_OK)) {
+            snprintf(buf, len, "%s/%s", self, rel[i]);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Loads debian.csv and ubuntu.csv of `dir` (each optional, not both). */
+static ks_err load_eol(struct ks_eol *eol, const char *dir, struct ks_buf *b, struct ks_diag *diag)
+{
+    static const char *const distros[] = {"debian", "ubuntu"};
+    char path[4096];
+    size_t loaded = 0;
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; i < 2 && !err; i++) {
+        snprintf(path, sizeof(path), "%s/%s.csv", dir, distros[i]);
+        if (access(path, F_OK))
+            continue;
+        err = load_file(path, b, diag);
+        if (!err)
+            err = ks_eol_load(eol, distros[i], path, b->ptr, b->len, &ks_env.limits, diag);
+        loaded++;
+    }
+    if (!err && !loaded)
+        err = ks_diag_set(diag, KS_ENOTFOUND, "'%s': no debian.csv or ubuntu.csv", dir);
+    return err;
+}
+
+/* CycloneDX 1.6 with the findings, and the matches VEX removed with their
+ * analysis, as `vulnerabilities`. */
+static ks_err write_cyclonedx(const struct ks_inventory *inv, const struct ks_match_result *res,
+                              struct ks_buf *out)
+{
+    struct ks_sbom_opts so;
+    struct ks_sbom_vuln *v = calloc(res->findings.len + res->skipped.len + 1, sizeof(*v));
+    size_t n = 0;
+    ks_err err;
+
+    if (!v)
+        return KS_ENOMEM;
+    for (size_t i = 0; i < res->findings.len; i++)
+        v[n++].finding = &res->findings.items[i];
+    for (size_t i = 0; i < res->skipped.len; i++) {
+        const struct ks_match_skip *s = &res->skipped.items[i];
+        if (!s->vex)
+            continue;
+        v[n].finding = &s->finding;
+        v[n].vex_status = ks_vex_status_name(s->vex->status);
+        v[n].vex_justification = s->vex->justification;
+        v[n++].vex_detail = s->vex->detail;
+    }
+    memset(&so, 0, sizeof(so));
+    so.format = KS_SBOM_CYCLONEDX;
+    so.tool_version = KS_VERSION;
+    err = ks_sbom_write_cyclonedx_vulns(inv, &so, v, n, out);
+    free(v);
+    return err;
+}
+
+/* --explain: one block per (record, package, component), stable order. */
+static ks_err write_explanation(const struct ks_match_explanation *ex, bool json,
+                                struct ks_buf *out, struct ks_diag *diag)
+{
+    struct ks_jw jw;
+    ks_err err;
+
+    if (!json) {
+        bool bad = false;
+
+        bad |= ks_buf_addf(out, "%s", ex->id) != KS_OK;
+        for (size_t i = 0; i < ex->naliases; i++)
+            bad |= ks_buf_addf(out, "%s%s", i ? ", " : " (aliases: ", ex->aliases[i]) != KS_OK;
+        bad |= ks_buf_adds(out, ex->naliases ? ")\n" : "\n") != KS_OK;
+        if (!ex->entries.len)
+            bad |= ks_buf_adds(out, "no advisory names an affected package\n") != KS_OK;
+        for (size_t i = 0; i < ex->entries.len; i++) {
+            const struct ks_match_explain_entry *e = &ex->entries.items[i];
+            bad |= ks_buf_addf(out, "\n%s %s (%s): %s %s\n", e->role, e->record, e->feed,
+                               e->ecosystem, e->package) != KS_OK;
+            if (e->withdrawn)
+                bad |= ks_buf_addf(out, "  withdrawn: %s\n", e->withdrawn) != KS_OK;
+            bad |= ks_buf_addf(out, "  affected:  %s%s%s%s\n",
+                               e->ranges ? e->ranges : "(no ranges)", e->state ? " [state " : "",
+                               e->state ? e->state : "", e->state ? "]" : "") != KS_OK;
+            if (e->component)
+                bad |= ks_buf_addf(out, "  installed: %s %s%s%s\n", e->component->name,
+                                   e->installed, e->component->path ? " in " : "",
+                                   e->component->path ? e->component->path : "") != KS_OK;
+            else if (e->installed)
+                bad |= ks_buf_addf(out, "  installed: %s %s\n", e->package, e->installed) != KS_OK;
+            else
+                bad |= ks_buf_adds(out, "  installed: package not installed\n") != KS_OK;
+            if (e->component && !e->withdrawn)
+                bad |= ks_buf_addf(out, "  verdict:   %s\n  fixed:     %s\n",
+                                   e->affected ? "affected" : "not affected",
+                                   e->fixed ? e->fixed : "(none)") != KS_OK;
+            bad |= ks_buf_addf(out, "  result:    %s\n", e->decision) != KS_OK;
+        }
+        return bad ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
+    }
+    ks_jw_init(&jw, out, 2);
+    ks_jw_obj_begin(&jw);
+    ks_jw_kstr(&jw, "id", ex->id);
+    ks_jw_key(&jw, "aliases");
+    ks_jw_arr_begin(&jw);
+    for (size_t i = 0; i < ex->naliases; i++)
+        ks_jw_str(&jw, ex->aliases[i]);
+    ks_jw_arr_end(&jw);
+    ks_jw_key(&jw, "entries");
+    ks_jw_arr_begin(&jw);
+    for (size_t i = 0; i < ex->entries.len; i++) {
+        const struct ks_match_explain_entry *e = &ex->entries.items[i];
+        ks_jw_obj_begin(&jw);
+        ks_jw_kstr(&jw, "record", e->record);
+        ks_jw_kstr(&jw, "feed", e->feed);
+        ks_jw_kstr(&jw, "role", e->role);
+        ks_jw_kstr_opt(&jw, "withdrawn", e->withdrawn);
+        ks_jw_kstr(&jw, "ecosystem", e->ecosystem);
+        ks_jw_kstr(&jw, "package", e->package);
+        ks_jw_kstr_opt(&jw, "state", e->state);
+        ks_jw_kstr_opt(&jw, "ranges", e->ranges);
+        ks_jw_key(&jw, "installed");
+        if (e->component) {
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "name", e->component->name);
+            ks_jw_kstr(&jw, "version", e->installed);
+            ks_jw_kstr_opt(&jw, "purl", e->component->purl);
+            ks_jw_kstr_opt(&jw, "path", e->component->path);
+            ks_jw_obj_end(&jw);
+            ks_jw_key(&jw, "affected");
+            ks_jw_bool(&jw, e->affected);
+            ks_jw_kstr_opt(&jw, "fixed", e->fixed);
+        } else if (e->installed) { /* end of life: the OS release */
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "name", e->package);
+            ks_jw_kstr(&jw, "version", e->installed);
+            ks_jw_obj_end(&jw);
+            ks_jw_key(&jw, "affected");
+            ks_jw_bool(&jw, e->affected);
+        } else {
+            ks_jw_null(&jw);
+        }
+        ks_jw_key(&jw, "reported");
+        ks_jw_bool(&jw, e->reported);
+        ks_jw_kstr(&jw, "decision", e->decision);
+        ks_jw_obj_end(&jw);
+    }
+    ks_jw_arr_end(&jw);
+    ks_jw_obj_end(&jw);
+    err = ks_jw_finish(&jw);
+    return err ? ks_diag_set(diag, err, "cannot write the explanation") : KS_OK;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -137,6 +327,8 @@ int cmd_scan(int argc, char **argv)
             {"no-network-path", no_argument, NULL, OPT_NO_NETWORK},
             {"db-max-age", required_argument, NULL, OPT_DB_MAX_AGE},
             {"platform", required_argument, NULL, OPT_PLATFORM},
+            {"explain", required_argument, NULL, OPT_EXPLAIN},
+            {"eol-data", required_argument, NULL, OPT_EOL_DATA},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -152,13 +344,17 @@ int cmd_scan(int argc, char **argv)
     enum ks_target_kind kind;
     const char *kind_name;
     char dbpath[4096], now[32];
-    size_t kept = 0;
+    struct ks_match_explanation ex;
+    struct ks_eol eol;
+    const char *eol_path, *sde;
+    char eolbuf[4096], today[16];
     time_t t = time(NULL);
     struct tm tm;
     int rc;
     ks_err err = KS_OK;
 
     memset(&o, 0, sizeof(o));
+    memset(&ex, 0, sizeof(ex));
     o.format = "table";
     rc = ks_cmd_getopt(argc, argv, "f:o:", longopts, cmd_scan_help, scan_opt, &o);
     if (rc != KS_CMD_CONTINUE)
@@ -177,13 +373,24 @@ int cmd_scan(int argc, char **argv)
     else
         return ks_cmd_usage_error("scan", "unknown target kind '%s'", kind_name);
     if (strcmp(o.format, "table") && strcmp(o.format, "json") && strcmp(o.format, "sarif") &&
-        strcmp(o.format, "asff") && strcmp(o.format, "csv"))
+        strcmp(o.format, "asff") && strcmp(o.format, "csv") && strcmp(o.format, "cyclonedx"))
         return ks_cmd_usage_error("scan", "unknown format '%s'", o.format);
 
+    /* SOURCE_DATE_EPOCH (reproducible runs, tests) stands for "now". */
+    sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        uint64_t v;
+        if (ks_parse_u64(sde, &v) || v > INT64_MAX)
+            return ks_cmd_usage_error("scan", "SOURCE_DATE_EPOCH must be seconds since 1970");
+        t = (time_t)v;
+    }
+    gmtime_r(&t, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
     ks_inventory_init(&inv);
     ks_match_result_init(&res);
     ks_ignore_init(&ignore);
     ks_vex_init(&vex);
+    ks_eol_init(&eol);
     if (!o.db)
         o.db = default_db(dbpath, sizeof(dbpath));
     err = ks_vdb_open(o.db, &db, &diag);
@@ -193,8 +400,7 @@ int cmd_scan(int argc, char **argv)
         if (!err && age > (int64_t)o.max_age)
             err = ks_diag_set(&diag, KS_EPARSE,
                               "vulnerability database '%s' is %lld hours old (limit %llu hours)",
-                              o.db, (long long)age / 3600,
-                              (unsigned long long)o.max_age / 3600);
+                              o.db, (long long)age / 3600, (unsigned long long)o.max_age / 3600);
     }
     if (!err && o.ignore_file) {
         err = load_file(o.ignore_file, &file, &diag);
@@ -208,6 +414,9 @@ int cmd_scan(int argc, char **argv)
                             o.ignore_file, ignore.rules.items[i].line, ignore.rules.items[i].id,
                             ignore.rules.items[i].expires);
     }
+    eol_path = eol_dir(o.eol_data, eolbuf, sizeof(eolbuf));
+    if (!err && eol_path)
+        err = load_eol(&eol, eol_path, &file, &diag);
     for (size_t i = 0; !err && i < o.nvex; i++) {
         err = load_file(o.vex[i], &file, &diag);
         if (!err)
@@ -233,6 +442,9 @@ int cmd_scan(int argc, char **argv)
         mo.ignore = o.ignore_file ? &ignore : NULL;
         mo.vex = o.nvex ? &vex : NULL;
         mo.ignore_unfixed = o.ignore_unfixed;
+        mo.severities = o.severity_filter ? o.severities : NULL;
+        mo.eol = eol_path ? &eol : NULL;
+        mo.today = today;
         mo.resource_type = kinds[kind];
         mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
         err = ks_match_inventory(db, &inv, &mo, &res, &diag);
@@ -243,11 +455,6 @@ int cmd_scan(int argc, char **argv)
         for (size_t i = 0; i < res.skipped.len; i++)
             ks_log_info("not reported: %s in %s: %s", res.skipped.items[i].vulnerability_id,
                         res.skipped.items[i].package, res.skipped.items[i].reason);
-        /* --severity keeps only the listed bands. */
-        for (size_t i = 0; i < res.findings.len; i++)
-            if (!o.severity_filter || o.severities[res.findings.items[i].severity])
-                res.findings.items[kept++] = res.findings.items[i];
-        res.findings.len = kept;
         gmtime_r(&t, &tm);
         strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
         memset(&eo, 0, sizeof(eo));
@@ -255,17 +462,23 @@ int cmd_scan(int argc, char **argv)
         eo.target = argv[optind + 1];
         eo.now = now;
         eo.color = !o.output && ks_env.color_stdout;
-        if (!strcmp(o.format, "json"))
+        if (o.explain) {
+            err = ks_match_explain(db, &inv, &mo, &res, o.explain, &ex, &diag);
+            if (!err)
+                err = write_explanation(&ex, !strcmp(o.format, "json"), &out, &diag);
+        } else if (!strcmp(o.format, "json"))
             err = ks_export_findings_json(res.findings.items, res.findings.len, &eo, &out);
         else if (!strcmp(o.format, "sarif"))
             err = ks_export_findings_sarif(res.findings.items, res.findings.len, &eo, &out);
         else if (!strcmp(o.format, "asff"))
             err = ks_export_findings_asff(res.findings.items, res.findings.len, &eo, &out);
+        else if (!strcmp(o.format, "cyclonedx"))
+            err = write_cyclonedx(&inv, &res, &out);
         else if (!strcmp(o.format, "csv"))
             err = ks_export_findings_csv(res.findings.items, res.findings.len, &eo, &out);
         else
             err = ks_export_findings_table(res.findings.items, res.findings.len, &eo, &out);
-        if (err)
+        if (err && !o.explain)
             err = ks_diag_set(&diag, err, "cannot write the report: %s", ks_err_str(err));
     }
     if (!err)
@@ -275,7 +488,9 @@ int cmd_scan(int argc, char **argv)
         ks_log_info("%zu components matched, %zu findings, %zu not reported", res.components,
                     res.findings.len, res.skipped.len);
     rc = err ? ks_cmd_fail(&diag, err)
-             : (res.findings.len && o.exit_code ? (int)o.exit_code : KS_EXIT_OK);
+             : (res.findings.len && o.exit_code && !o.explain ? (int)o.exit_code : KS_EXIT_OK);
+    ks_match_explanation_release(&ex);
+    ks_eol_release(&eol);
     ks_vdb_close(db);
     ks_vex_release(&vex);
     ks_ignore_release(&ignore);

@@ -93,6 +93,7 @@ const char *ks_finding_type_name(enum ks_finding_type t)
     switch (t) {
     case KS_FINDING_CODE_VULNERABILITY: return "CODE_VULNERABILITY";
     case KS_FINDING_NETWORK_REACHABILITY: return "NETWORK_REACHABILITY";
+    case KS_FINDING_END_OF_LIFE: return "END_OF_LIFE";
     default: return "PACKAGE_VULNERABILITY";
     }
 }

@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "model/finding.h"
 #include "model/inventory.h"
 
 enum ks_sbom_format {
@@ -20,6 +21,14 @@ enum ks_sbom_format {
     KS_SBOM_SPDX,
     KS_SBOM_JSON,
     KS_SBOM_TABLE,
+};
+
+/* One entry of CycloneDX's `vulnerabilities` array (VEX style). */
+struct ks_sbom_vuln {
+    const struct ks_finding *finding;
+    const char *vex_status;        /* OpenVEX word ("not_affected", "fixed") or NULL */
+    const char *vex_justification; /* as the VEX document spells it, or NULL */
+    const char *vex_detail;        /* or NULL */
 };
 
 struct ks_sbom_opts {
@@ -37,6 +46,15 @@ ks_err ks_sbom_write(const struct ks_inventory *inv, const struct ks_sbom_opts *
 
 ks_err ks_sbom_write_cyclonedx(const struct ks_inventory *inv, const struct ks_sbom_opts *o,
                                struct ks_buf *out);
+/* CycloneDX with a `vulnerabilities` array of `vulns` (findings of a
+ * scan), each affecting the component with the finding's purl and path
+ * ("kensa:os" for END_OF_LIFE findings); ratings per CVSS source plus
+ * kensa's own; `analysis` from VEX (not_affected → not_affected, fixed →
+ * resolved, the justification mapped when CycloneDX has a counterpart, the
+ * original words in `detail`). KS_ENOMEM only. */
+ks_err ks_sbom_write_cyclonedx_vulns(const struct ks_inventory *inv, const struct ks_sbom_opts *o,
+                                     const struct ks_sbom_vuln *vulns, size_t nvulns,
+                                     struct ks_buf *out);
 ks_err ks_sbom_write_spdx(const struct ks_inventory *inv, const struct ks_sbom_opts *o,
                           struct ks_buf *out);
 ks_err ks_sbom_write_json(const struct ks_inventory *inv, const struct ks_sbom_opts *o,

@@ -55,8 +55,201 @@ static const char **unique_refs(const struct ks_inventory *inv, struct ks_buf *s
     return refs;
 }
 
+static const char *cdx_severity(enum ks_severity s)
+{
+    switch (s) {
+    case KS_SEV_CRITICAL:
+        return "critical";
+    case KS_SEV_HIGH:
+        return "high";
+    case KS_SEV_MEDIUM:
+        return "medium";
+    case KS_SEV_LOW:
+        return "low";
+    case KS_SEV_INFORMATIONAL:
+        return "info";
+    default:
+        return "unknown";
+    }
+}
+
+/* CVSS qualitative rating of a base score (v3/v4 scale). */
+static const char *band10(int s10)
+{
+    return s10 == 0   ? "none"
+           : s10 < 40 ? "low"
+           : s10 < 70 ? "medium"
+           : s10 < 90 ? "high"
+                      : "critical";
+}
+
+static const char *cdx_method(const char *version)
+{
+    if (!version)
+        return "other";
+    if (!strcmp(version, "2.0"))
+        return "CVSSv2";
+    if (!strcmp(version, "3.0"))
+        return "CVSSv3";
+    if (!strcmp(version, "3.1"))
+        return "CVSSv31";
+    if (!strcmp(version, "4.0"))
+        return "CVSSv4";
+    return "other";
+}
+
+/* OpenVEX / CSAF justification → CycloneDX impact justification, or NULL. */
+static const char *cdx_justification(const char *j)
+{
+    static const char *const map[][2] = {
+            {"component_not_present", "requires_dependency"},
+            {"vulnerable_code_not_present", "code_not_present"},
+            {"vulnerable_code_not_in_execute_path", "code_not_reachable"},
+            {"vulnerable_code_cannot_be_controlled_by_adversary", "requires_environment"},
+            {"inline_mitigations_already_exist", "protected_by_mitigating_control"},
+            /* CycloneDX's own words pass through */
+            {"code_not_present", "code_not_present"},
+            {"code_not_reachable", "code_not_reachable"},
+            {"requires_configuration", "requires_configuration"},
+            {"requires_dependency", "requires_dependency"},
+            {"requires_environment", "requires_environment"},
+            {"protected_by_compiler", "protected_by_compiler"},
+            {"protected_at_runtime", "protected_at_runtime"},
+            {"protected_at_perimeter", "protected_at_perimeter"},
+            {"protected_by_mitigating_control", "protected_by_mitigating_control"},
+    };
+    for (size_t i = 0; j && i < sizeof(map) / sizeof(map[0]); i++)
+        if (!strcmp(j, map[i][0]))
+            return map[i][1];
+    return NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static void write_vuln(struct ks_jw *w, const struct ks_inventory *inv, const char **refs,
+                       const struct ks_sbom_vuln *v)
+{
+    const struct ks_finding *f = v->finding;
+    const char *ref = f->type == KS_FINDING_END_OF_LIFE ? "kensa:os" : "kensa:target";
+
+    for (size_t i = 0; f->type != KS_FINDING_END_OF_LIFE && i < inv->components.len; i++)
+        if (same_str(inv->components.items[i].purl, f->package.purl) &&
+            same_str(inv->components.items[i].path, f->package.file_path)) {
+            ref = refs[i];
+            break;
+        }
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "bom-ref", f->id);
+    ks_jw_kstr(w, "id", f->vulnerability_id);
+    ks_jw_key(w, "source");
+    ks_jw_obj_begin(w);
+    ks_jw_kstr_opt(w, "name", f->source);
+    ks_jw_kstr_opt(w, "url", f->source_url);
+    ks_jw_obj_end(w);
+    if (f->naliases) {
+        ks_jw_key(w, "references");
+        ks_jw_arr_begin(w);
+        for (size_t i = 0; i < f->naliases; i++) {
+            ks_jw_obj_begin(w);
+            ks_jw_kstr(w, "id", f->aliases[i]);
+            ks_jw_key(w, "source");
+            ks_jw_obj_begin(w);
+            ks_jw_kstr(w, "name", !strncmp(f->aliases[i], "GHSA-", 5) ? "GHSA" : f->source);
+            ks_jw_obj_end(w);
+            ks_jw_obj_end(w);
+        }
+        ks_jw_arr_end(w);
+    }
+    ks_jw_key(w, "ratings");
+    ks_jw_arr_begin(w);
+    for (size_t i = 0; i < f->ncvss; i++) {
+        const struct ks_cvss_score *c = &f->cvss[i];
+        ks_jw_obj_begin(w);
+        ks_jw_key(w, "source");
+        ks_jw_obj_begin(w);
+        ks_jw_kstr_opt(w, "name", c->source);
+        ks_jw_obj_end(w);
+        ks_jw_key(w, "score");
+        ks_jw_real(w, c->base10 / 10.0);
+        ks_jw_kstr(w, "severity", band10(c->base10));
+        ks_jw_kstr(w, "method", cdx_method(c->version));
+        ks_jw_kstr_opt(w, "vector", c->vector);
+        ks_jw_obj_end(w);
+    }
+    ks_jw_obj_begin(w);
+    ks_jw_key(w, "source");
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "name", "kensa");
+    ks_jw_obj_end(w);
+    if (f->score.scored) {
+        ks_jw_key(w, "score");
+        ks_jw_real(w, f->score.score10 / 10.0);
+    }
+    ks_jw_kstr(w, "severity", cdx_severity(f->severity));
+    ks_jw_kstr(w, "method", f->score.scored ? cdx_method(f->score.version) : "other");
+    if (f->score.scored)
+        ks_jw_kstr_opt(w, "vector", f->score.vector);
+    ks_jw_obj_end(w);
+    ks_jw_arr_end(w);
+    ks_jw_kstr_opt(w, "description", f->title);
+    ks_jw_kstr_opt(w, "detail", f->description);
+    ks_jw_kstr_opt(w, "recommendation", f->package.fix_command);
+    if (v->vex_status) {
+        const char *j = cdx_justification(v->vex_justification);
+        ks_jw_key(w, "analysis");
+        ks_jw_obj_begin(w);
+        ks_jw_kstr(w, "state", !strcmp(v->vex_status, "fixed") ? "resolved" : "not_affected");
+        ks_jw_kstr_opt(w, "justification", j);
+        if (v->vex_justification || v->vex_detail) {
+            ks_jw_key(w, "detail");
+            if (v->vex_justification && v->vex_detail) {
+                struct ks_buf b = KS_BUF_INIT(0);
+                ks_buf_addf(&b, "%s: %s", v->vex_justification, v->vex_detail);
+                ks_jw_str(w, ks_buf_str(&b));
+                ks_buf_release(&b);
+            } else {
+                ks_jw_str(w, v->vex_justification ? v->vex_justification : v->vex_detail);
+            }
+        }
+        ks_jw_obj_end(w);
+    }
+    ks_jw_key(w, "affects");
+    ks_jw_arr_begin(w);
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "ref", ref);
+    if (f->package.version) {
+        ks_jw_key(w, "versions");
+        ks_jw_arr_begin(w);
+        ks_jw_obj_begin(w);
+        ks_jw_kstr(w, "version", f->package.version);
+        ks_jw_kstr(w, "status", v->vex_status ? "unaffected" : "affected");
+        ks_jw_obj_end(w);
+        ks_jw_arr_end(w);
+    }
+    ks_jw_obj_end(w);
+    ks_jw_arr_end(w);
+    ks_jw_key(w, "properties");
+    ks_jw_arr_begin(w);
+    prop(w, "kensa:finding:type",
+         f->type == KS_FINDING_END_OF_LIFE ? "END_OF_LIFE" : "PACKAGE_VULNERABILITY");
+    prop(w, "kensa:path", f->package.file_path);
+    ks_jw_arr_end(w);
+    ks_jw_obj_end(w);
+}
+
 ks_err ks_sbom_write_cyclonedx(const struct ks_inventory *inv, const struct ks_sbom_opts *o,
                                struct ks_buf *out)
+{
+    return ks_sbom_write_cyclonedx_vulns(inv, o, NULL, 0, out);
+}
+
+/* vulns NULL: an SBOM without a vulnerabilities array. */
+ks_err ks_sbom_write_cyclonedx_vulns(const struct ks_inventory *inv, const struct ks_sbom_opts *o,
+                                     const struct ks_sbom_vuln *vulns, size_t nvulns,
+                                     struct ks_buf *out)
 {
     struct ks_jw w;
     struct ks_buf store = KS_BUF_INIT(0);
@@ -198,6 +391,13 @@ ks_err ks_sbom_write_cyclonedx(const struct ks_inventory *inv, const struct ks_s
             ks_jw_arr_end(&w);
             ks_jw_obj_end(&w);
         }
+        ks_jw_arr_end(&w);
+    }
+    if (vulns) {
+        ks_jw_key(&w, "vulnerabilities");
+        ks_jw_arr_begin(&w);
+        for (size_t i = 0; i < nvulns; i++)
+            write_vuln(&w, inv, refs, &vulns[i]);
         ks_jw_arr_end(&w);
     }
     ks_jw_obj_end(&w);

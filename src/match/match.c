@@ -3,6 +3,8 @@
 
 #include "match/match.h"
 
+#include "core/map.h"
+#include "match/internal.h"
 #include "score/fix.h"
 
 void ks_match_result_init(struct ks_match_result *r)
@@ -81,8 +83,21 @@ static const char *cvss_version(const char *vector)
     return "2.0";
 }
 
-static bool lookup_key(const struct ks_component *c, const char **eco, const char **name,
-                       const char **version)
+bool ks_match_kernel_headers(const struct ks_component *c)
+{
+    return c->type == KS_PKG_DEB && c->name &&
+           (!strcmp(c->name, "linux-libc-dev") || !strncmp(c->name, "linux-headers-", 14));
+}
+
+static ks_err note(struct ks_match_result *res, const char *text, struct ks_diag *diag)
+{
+    if (!text || KS_VEC_PUSH(&res->notes, text))
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    return KS_OK;
+}
+
+bool ks_match_lookup_key(const struct ks_component *c, const char **eco, const char **name,
+                         const char **version)
 {
     *eco = c->ecosystem;
     *name = c->name;
@@ -115,19 +130,31 @@ static int cmp_finding(const void *pa, const void *pb)
     return r;
 }
 
-static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, const char *reason)
+static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size_t component,
+                   const char *reason)
 {
-    struct ks_match_skip s = {f->vulnerability_id, f->package.name, reason};
+    struct ks_match_skip s;
 
-    return reason ? KS_VEC_PUSH(&res->skipped, s) : KS_ENOMEM;
+    if (!reason)
+        return KS_ENOMEM;
+    memset(&s, 0, sizeof(s));
+    s.vulnerability_id = f->vulnerability_id;
+    s.package = f->package.name;
+    s.reason = reason;
+    s.component = component;
+    s.finding = *f;
+    return KS_VEC_PUSH(&res->skipped, s);
 }
 
-/* Builds the finding for one (component, match) and files it, unless VEX
- * or the ignore rules remove it. `*dup` is set when the same vulnerability
- * was already reported for this package instance. */
+/* Builds the finding for one (component, match) and files it, unless it
+ * is a duplicate of `dup_of` (same purl), a kernel flaw on kernel headers,
+ * or VEX, the ignore rules, --ignore-unfixed or --severity remove it (a
+ * recorded skip). A second advisory for a vulnerability already decided
+ * for this instance only fills a missing fixed version. */
 static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
-                          const struct ks_component *c, const struct ks_vdb_match *m,
-                          size_t first_of_component)
+                          const struct ks_component *c, size_t ci,
+                          const struct ks_component *dup_of, const struct ks_vdb_match *m,
+                          size_t first_of_component, size_t first_skip)
 {
     struct ks_arena *a = &res->arena;
     struct ks_score_input in;
@@ -152,6 +179,10 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
             return KS_OK;
         }
     }
+    for (size_t i = first_skip; i < res->skipped.len; i++)
+        if (res->skipped.items[i].component == ci &&
+            !strcmp(res->skipped.items[i].vulnerability_id, m->vuln))
+            return KS_OK;
     memset(&f, 0, sizeof(f));
     f.type = KS_FINDING_PACKAGE_VULNERABILITY;
     f.status = KS_STATUS_ACTIVE;
@@ -214,27 +245,178 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
                            ? ks_arena_printf(a, "https://nvd.nist.gov/vuln/detail/%s", m->vuln)
                            : NULL;
     ks_finding_make_id(&f);
+    if (dup_of)
+        return skip(res, &f, ci,
+                    ks_arena_printf(a, "same package instance as '%s' (%s): decided there",
+                                    dup_of->path ? dup_of->path : dup_of->name, c->purl));
+    if (ks_match_kernel_headers(c)) {
+        res->kernel_headers++;
+        return skip(res, &f, ci,
+                    "kernel headers: a Linux kernel flaw is not in the userspace headers this "
+                    "package installs; it concerns the running kernel");
+    }
     if (c->purl && !ks_purl_parse(a, c->purl, &purl, NULL))
         have_purl = true;
     if (o->vex && have_purl) {
         vs = ks_vex_find(o->vex, m->vuln, &m->record, 1, &purl);
-        if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED))
-            return skip(res, &f,
-                        ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
-                                        vs->justification ? ": " : "",
-                                        vs->justification ? vs->justification : "", vs->source));
+        if (vs && (vs->status == KS_VEX_NOT_AFFECTED || vs->status == KS_VEX_FIXED)) {
+            err = skip(res, &f, ci,
+                       ks_arena_printf(a, "vex %s%s%s (%s)", ks_vex_status_name(vs->status),
+                                       vs->justification ? ": " : "",
+                                       vs->justification ? vs->justification : "", vs->source));
+            if (!err)
+                res->skipped.items[res->skipped.len - 1].vex = vs;
+            return err;
+        }
     }
     if (o->ignore) {
-        ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name,
-                             have_purl ? &purl : NULL, c->path);
+        ir = ks_ignore_match(o->ignore, m->vuln, &m->record, 1, c->name, have_purl ? &purl : NULL,
+                             c->path);
         if (ir)
-            return skip(res, &f,
+            return skip(res, &f, ci,
                         ks_arena_printf(a, "ignored: %s ('%s' line %u)", ir->reason,
                                         o->ignore->file, ir->line));
     }
     if (o->ignore_unfixed && !f.package.fixed_version)
-        return skip(res, &f, "no fixed version (--ignore-unfixed)");
+        return skip(res, &f, ci, "no fixed version (--ignore-unfixed)");
+    if (o->severities && !o->severities[f.severity])
+        return skip(res, &f, ci,
+                    ks_arena_printf(a, "severity %s not selected (--severity)",
+                                    ks_severity_name(f.severity)));
     return KS_VEC_PUSH(&res->findings, f);
+}
+
+/* A coverage note that is also the end-of-life check's outcome. */
+static ks_err eol_note(struct ks_match_result *res, const char *text, struct ks_diag *diag)
+{
+    res->eol_note = text;
+    return note(res, text, diag);
+}
+
+/* Later of two YYYY-MM-DD dates (NULL: unknown). */
+static const char *later(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
+/* The end-of-life finding or note for the inventory's OS release. */
+static ks_err check_eol(struct ks_match_result *res, const struct ks_match_opts *o,
+                        const struct ks_inventory *inv, struct ks_diag *diag)
+{
+    const struct ks_distro *d = &inv->distro;
+    struct ks_arena *a = &res->arena;
+    const char *where = d->source ? d->source : "/etc/os-release";
+    const struct ks_eol_table *t;
+    const struct ks_eol_release *r;
+    const char *name, *end, *title, *ext = NULL;
+    bool debian;
+    struct ks_finding f;
+    const struct ks_ignore_rule *ir;
+
+    if (!d->id)
+        return KS_OK; /* no OS: nothing to say beyond the inventory's notes */
+    if (!o->eol || !o->today)
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': no end-of-life data found (--eol-data DIR); "
+                                        "end of life of '%s %s' not checked",
+                                        where, d->id, d->version_id ? d->version_id : "?"),
+                        diag);
+    t = ks_eol_table(o->eol, d->id);
+    if (!t)
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': no end-of-life data for '%s'; end of life not "
+                                        "checked",
+                                        where, d->id),
+                        diag);
+    r = ks_eol_find(t, d->version_id, d->codename);
+    if (!r)
+        return eol_note(res,
+                        ks_arena_printf(a,
+                                        "'%s': %s release '%s' is not in the end-of-life data "
+                                        "('%s'); end of life not checked",
+                                        where, d->id,
+                                        d->version_id ? d->version_id
+                                        : d->codename ? d->codename
+                                                      : "?",
+                                        t->file),
+                        diag);
+    debian = !strcmp(d->id, "debian");
+    name = ks_arena_printf(a, "%s %s (%s)",
+                           debian                     ? "Debian"
+                           : !strcmp(d->id, "ubuntu") ? "Ubuntu"
+                                                      : d->id,
+                           r->version, r->series);
+    if (!name)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (!r->eol || strcmp(o->today, r->eol) <= 0) {
+        res->eol_note = ks_arena_printf(a, "%s is supported until %s", name,
+                                        r->eol ? r->eol : "(no date yet)");
+        return KS_OK;
+    }
+    if (debian) {
+        end = later(r->eol, r->eol_lts);
+        if (strcmp(o->today, end) <= 0)
+            return eol_note(res,
+                            ks_arena_printf(a,
+                                            "%s is past its end of regular security support on "
+                                            "%s; Debian LTS supports part of it until %s",
+                                            name, r->eol, r->eol_lts),
+                            diag);
+        title = ks_arena_printf(a, "%s is past its end of security support on %s%s%s%s", name,
+                                r->eol, r->eol_lts ? " (LTS ended " : "",
+                                r->eol_lts ? r->eol_lts : "", r->eol_lts ? ")" : "");
+    } else {
+        end = later(r->eol, r->eol_server);
+        if (strcmp(o->today, end) <= 0) {
+            res->eol_note = ks_arena_printf(a, "%s is supported until %s", name, end);
+            return KS_OK;
+        }
+        if (r->eol_esm && strcmp(o->today, r->eol_esm) <= 0)
+            ext = ks_arena_printf(a, " (Ubuntu Pro ESM until %s)", r->eol_esm);
+        title = ks_arena_printf(a, "%s is past its end of standard security support on %s%s", name,
+                                end, ext ? ext : "");
+    }
+    memset(&f, 0, sizeof(f));
+    f.type = KS_FINDING_END_OF_LIFE;
+    f.status = KS_STATUS_ACTIVE;
+    f.resource_type = o->resource_type;
+    f.resource_id = o->resource_id;
+    f.vulnerability_id =
+            ks_arena_printf(a, "KENSA-EOL-%s-%s", d->id, d->version_id ? d->version_id : r->series);
+    f.title = title;
+    f.description = ks_arena_printf(
+            a,
+            "%s receives no security updates since %s: vulnerabilities found in its packages "
+            "from then on stay unfixed. Upgrade to a supported release. (End-of-life dates: "
+            "distro-info-data, %s.)",
+            name, end, strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file);
+    f.source = "DISTRO_INFO";
+    f.source_url =
+            debian ? "https://wiki.debian.org/DebianReleases" : "https://wiki.ubuntu.com/Releases";
+    f.severity = KS_SEV_HIGH;
+    f.package.name = d->id;
+    f.package.version = d->version_id ? d->version_id : r->series;
+    f.package.epoch = -1;
+    f.package.package_manager = "OS";
+    f.package.file_path = where;
+    f.fix_available = KS_FIX_NO;
+    if (!f.vulnerability_id || !f.title || !f.description)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    ks_finding_make_id(&f);
+    if (o->ignore &&
+        (ir = ks_ignore_match(o->ignore, f.vulnerability_id, NULL, 0, d->id, NULL, where)))
+        return skip(res, &f, SIZE_MAX,
+                    ks_arena_printf(a, "ignored: %s ('%s' line %u)", ir->reason, o->ignore->file,
+                                    ir->line))
+                       ? ks_diag_set(diag, KS_ENOMEM, "out of memory")
+                       : KS_OK;
+    if (o->severities && !o->severities[f.severity])
+        return skip(res, &f, SIZE_MAX, "severity HIGH not selected (--severity)")
+                       ? ks_diag_set(diag, KS_ENOMEM, "out of memory")
+                       : KS_OK;
+    return KS_VEC_PUSH(&res->findings, f) ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
 }
 
 ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
@@ -242,35 +424,97 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           struct ks_diag *diag)
 {
     bool noted[KS_PKG_KERNEL + 1] = {false};
+    struct ks_map seen = KS_MAP_INIT; /* purl → component index + 1 */
+    const struct ks_component *dup_example = NULL, *dup_first = NULL;
     ks_err err = KS_OK;
 
     for (size_t i = 0; i < inv->components.len && !err; i++) {
         const struct ks_component *c = &inv->components.items[i];
+        const struct ks_component *dup_of = NULL;
         const char *eco, *name, *version;
         struct ks_vdb_match *m = NULL;
-        size_t n = 0, first = res->findings.len;
+        size_t n = 0, first = res->findings.len, first_skip = res->skipped.len;
 
-        if (!lookup_key(c, &eco, &name, &version)) {
-            if (!noted[c->type]) {
-                const char *note = ks_arena_printf(
-                        &res->arena, "'%s': no ecosystem known for %s packages; not matched",
-                        c->path ? c->path : c->name, package_manager(c->type));
+        if (!ks_match_lookup_key(c, &eco, &name, &version)) {
+            if (eco && name && c->type == KS_PKG_GO) {
+                /* The main module of a binary built from a source tree:
+                 * no release version to compare; its dependencies and the
+                 * toolchain are matched. */
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': Go module '%s' has version (devel) (built from "
+                                           "a source tree); not matched",
+                                           c->path ? c->path : "?", c->name),
+                           diag);
+            } else if (eco && name) {
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': %s package '%s' has no version; "
+                                           "not matched",
+                                           c->path ? c->path : "?", package_manager(c->type),
+                                           c->name),
+                           diag);
+            } else if (!noted[c->type]) {
                 noted[c->type] = true;
-                if (!note || KS_VEC_PUSH(&res->notes, note))
-                    err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                err = note(res,
+                           ks_arena_printf(&res->arena,
+                                           "'%s': no ecosystem known for %s packages; not matched",
+                                           c->path ? c->path : c->name, package_manager(c->type)),
+                           diag);
             }
             continue;
         }
-        res->components++;
+        if (c->purl) {
+            /* The same purl (name and version) found again, e.g. in a lock
+             * file and in installed metadata: one package instance. */
+            size_t plen = strlen(c->purl);
+            uintptr_t prev = (uintptr_t)ks_map_get(&seen, c->purl, plen);
+            if (prev) {
+                dup_of = &inv->components.items[prev - 1];
+                res->duplicates++;
+                if (!dup_example) {
+                    dup_example = c;
+                    dup_first = dup_of;
+                }
+            } else if (ks_map_put(&seen, c->purl, plen, (void *)(uintptr_t)(i + 1))) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        if (!dup_of)
+            res->components++;
         /* Lookup strings go to the result's arena: findings point to them. */
         err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
         for (size_t k = 0; !err && k < n; k++) {
-            err = add_finding(res, o, c, &m[k], first);
+            err = add_finding(res, o, c, i, dup_of, &m[k], first, first_skip);
             if (err == KS_ENOMEM)
                 err = ks_diag_set(diag, err, "out of memory");
         }
         free(m);
     }
+    if (!err && res->duplicates)
+        err = note(
+                res,
+                ks_arena_printf(&res->arena,
+                                "%zu components found again under another path with the same purl "
+                                "(e.g. %s in '%s' and '%s'): each matched once, under the "
+                                "first path",
+                                res->duplicates, dup_example->purl,
+                                dup_first->path ? dup_first->path : "?",
+                                dup_example->path ? dup_example->path : "?"),
+                diag);
+    if (!err && res->kernel_headers)
+        err = note(res,
+                   ks_arena_printf(&res->arena,
+                                   "%zu Linux kernel vulnerabilities matched kernel-header "
+                                   "packages (linux-libc-dev, linux-headers-*) and are not "
+                                   "reported: the headers hold no kernel code (--explain ID shows "
+                                   "each)",
+                                   res->kernel_headers),
+                   diag);
+    ks_map_release(&seen);
+    if (!err)
+        err = check_eol(res, o, inv, diag);
     if (!err && res->findings.len > 1)
         qsort(res->findings.items, res->findings.len, sizeof(*res->findings.items), cmp_finding);
     return err;

@@ -31,6 +31,7 @@ enum ks_finding_type {
     KS_FINDING_PACKAGE_VULNERABILITY = 0,
     KS_FINDING_CODE_VULNERABILITY,
     KS_FINDING_NETWORK_REACHABILITY,
+    KS_FINDING_END_OF_LIFE, /* the OS release is past its security support */
 };
 
 enum ks_finding_status {

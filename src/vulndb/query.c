@@ -465,6 +465,12 @@ done:
     return err;
 }
 
+const char *ks_vdb_normalise_name(struct ks_arena *arena, const char *ecosystem,
+                                  const char *name)
+{
+    return vdb_normalise_name(arena, ecosystem, name);
+}
+
 /* ---- lookup ---- */
 
 /* The fix that applies to `version`: the lowest FIXED event above it among

@@ -135,6 +135,13 @@ ks_err ks_vdb_lookup(struct ks_vdb *db, struct ks_arena *arena, const char *ecos
                      const char *package, const char *version, struct ks_vdb_match **out,
                      size_t *nout, struct ks_diag *diag);
 
+/* `name` normalised as the database stores package names of `ecosystem`
+ * (PyPI: PEP 503; npm, NuGet, Packagist: lowercase; others as given), in
+ * `arena`; NULL when out of memory.
+ * For comparing inventory names with ks_vdb_search_json()'s packages. */
+const char *ks_vdb_normalise_name(struct ks_arena *arena, const char *ecosystem,
+                                  const char *name);
+
 /* Writes lookup results as JSON. */
 ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent,
                            struct ks_buf *out);

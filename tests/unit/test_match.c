@@ -2,6 +2,7 @@
 
 #include "core/buf.h"
 #include "core/file.h"
+#include "match/eol.h"
 #include "match/ignore.h"
 #include "match/vex.h"
 
@@ -235,13 +236,66 @@ static void test_vex_errors(void **state)
     }
 }
 
+/* The shipped distro-info-data copy, and the reader's errors. */
+static void test_eol(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_buf b = KS_BUF_INIT(0);
+    struct ks_eol eol;
+    const struct ks_eol_table *t;
+    const struct ks_eol_release *r;
+    char path[4096];
+
+    (void)state;
+    ks_eol_init(&eol);
+    snprintf(path, sizeof(path), "%s/content/distro-info/ubuntu.csv", ks_test_srcdir());
+    assert_int_equal(ks_file_read(path, 1 << 20, &b, &d), KS_OK);
+    assert_int_equal(ks_eol_load(&eol, "ubuntu", path, b.ptr, b.len, &lim, &d), KS_OK);
+    t = ks_eol_table(&eol, "ubuntu");
+    assert_non_null(t);
+    assert_null(ks_eol_table(&eol, "debian"));
+    r = ks_eol_find(t, "22.04", NULL); /* "22.04 LTS" in the CSV */
+    assert_non_null(r);
+    assert_string_equal(r->series, "jammy");
+    assert_string_equal(r->eol, "2027-06-01");
+    assert_string_equal(r->eol_esm, "2032-04-21");
+    assert_null(ks_eol_find(t, "22.0", NULL));
+    r = ks_eol_find(t, NULL, "bionic");
+    assert_non_null(r);
+    assert_string_equal(r->eol_server, "2023-05-31");
+    assert_null(ks_eol_find(t, "99.04", "nonesuch"));
+
+    static const char sid[] = "version,codename,series,created,release,eol,eol-lts\n"
+                              "10,Buster,buster,2017-06-17,2019-07-06,2022-09-10,2024-06-30\n"
+                              ",Sid,sid,1993-08-16\n";
+    assert_int_equal(ks_eol_load(&eol, "debian", "d.csv", sid, strlen(sid), &lim, &d), KS_OK);
+    t = ks_eol_table(&eol, "debian");
+    assert_int_equal(t->releases.len, 2);
+    assert_null(t->releases.items[1].version);
+    assert_null(t->releases.items[1].eol);
+    assert_string_equal(ks_eol_find(t, NULL, "sid")->series, "sid");
+    assert_string_equal(ks_eol_find(t, "10", NULL)->eol_lts, "2024-06-30");
+
+    static const char nocol[] = "version,codename,series\n1,a,b\n";
+    assert_int_equal(ks_eol_load(&eol, "x", "x.csv", nocol, strlen(nocol), &lim, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "'x.csv' line 1: no 'eol' column");
+    static const char quoted[] = "version,codename,series,eol\n1,\"a\",b,2020-01-01\n";
+    assert_int_equal(ks_eol_load(&eol, "x", "x.csv", quoted, strlen(quoted), &lim, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "'x.csv' line 2: quoted fields are not supported");
+    static const char wide[] = "version,codename,series,eol\n1,a,b,2020-01-01,x\n";
+    assert_int_equal(ks_eol_load(&eol, "x", "x.csv", wide, strlen(wide), &lim, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "'x.csv' line 2: 5 columns, the header has 4");
+    assert_null(ks_eol_table(&eol, "x"));
+    ks_buf_release(&b);
+    ks_eol_release(&eol);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_ignore),
-            cmocka_unit_test(test_ignore_errors),
-            cmocka_unit_test(test_vex),
-            cmocka_unit_test(test_vex_errors),
+            cmocka_unit_test(test_ignore), cmocka_unit_test(test_ignore_errors),
+            cmocka_unit_test(test_vex),    cmocka_unit_test(test_vex_errors),
+            cmocka_unit_test(test_eol),
     };
     ks_limits_init(&lim);
     return cmocka_run_group_tests(tests, NULL, NULL);
