@@ -9,6 +9,8 @@
 #include "export/sbom.h"
 #include "formats/json.h"
 #include "match/match.h"
+#include "net/aws.h"
+#include "net/reach.h"
 #include "pkg/inventory.h"
 #include "pkg/scan.h"
 #include "score/score.h"
@@ -32,6 +34,8 @@ enum {
     OPT_PLATFORM,
     OPT_EXPLAIN,
     OPT_EOL_DATA,
+    OPT_NETWORK,
+    OPT_INSTANCE,
 };
 
 #define MAX_VEX 16
@@ -53,6 +57,8 @@ struct opts {
     const char *platform;
     const char *explain;
     const char *eol_data;
+    const char *network;  /* AWS describe-* directory */
+    const char *instance; /* the scanned resource's instance id in it */
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -115,8 +121,40 @@ static int scan_opt(int c, const char *arg, void *ctx)
     case OPT_EOL_DATA:
         o->eol_data = arg;
         break;
+    case OPT_NETWORK:
+        o->network = arg;
+        break;
+    case OPT_INSTANCE:
+        o->instance = arg;
+        break;
     }
     return 0;
+}
+
+/* The resource's network path from an AWS network model (the network
+ * module's analysis): YES when any internet path reaches the instance, NO
+ * otherwise, so that network-borne flaws are scored for where the resource
+ * really sits. */
+static ks_err network_path(const char *dir, const char *instance, enum ks_netpath *out,
+                           struct ks_diag *diag)
+{
+    struct ks_net_aws model;
+    struct ks_net_result res;
+    ks_err err;
+
+    ks_net_aws_init(&model);
+    ks_net_result_init(&res);
+    err = ks_net_aws_load(&model, dir, &ks_env.limits, diag);
+    if (!err)
+        err = ks_net_analyze(&model, &res, diag);
+    if (!err) {
+        *out = ks_net_internet_exposed(&res, instance) ? KS_NETPATH_YES : KS_NETPATH_NO;
+        ks_log_info("network: instance '%s' is %s from the internet", instance,
+                    *out == KS_NETPATH_YES ? "reachable" : "not reachable");
+    }
+    ks_net_result_release(&res);
+    ks_net_aws_release(&model);
+    return err;
 }
 
 static const char *default_db(char *buf, size_t n)
@@ -329,6 +367,8 @@ int cmd_scan(int argc, char **argv)
             {"platform", required_argument, NULL, OPT_PLATFORM},
             {"explain", required_argument, NULL, OPT_EXPLAIN},
             {"eol-data", required_argument, NULL, OPT_EOL_DATA},
+            {"network", required_argument, NULL, OPT_NETWORK},
+            {"instance", required_argument, NULL, OPT_INSTANCE},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -359,6 +399,10 @@ int cmd_scan(int argc, char **argv)
     rc = ks_cmd_getopt(argc, argv, "f:o:", longopts, cmd_scan_help, scan_opt, &o);
     if (rc != KS_CMD_CONTINUE)
         return rc;
+    if (o.network && !o.instance)
+        return ks_cmd_usage_error("scan", "--network needs --instance: the scanned resource's id");
+    if (o.network && o.no_network)
+        return ks_cmd_usage_error("scan", "--network and --no-network-path exclude each other");
     if (argc - optind != 2)
         return ks_cmd_usage_error("scan", "expected a target kind and a target");
     kind_name = argv[optind];
@@ -439,6 +483,8 @@ int cmd_scan(int argc, char **argv)
 
         memset(&mo, 0, sizeof(mo));
         mo.netpath = o.no_network ? KS_NETPATH_NO : KS_NETPATH_UNKNOWN;
+        if (o.network)
+            err = network_path(o.network, o.instance, &mo.netpath, &diag);
         mo.ignore = o.ignore_file ? &ignore : NULL;
         mo.vex = o.nvex ? &vex : NULL;
         mo.ignore_unfixed = o.ignore_unfixed;

@@ -252,4 +252,25 @@ printf 'not a database, just text that is long enough to fill a header ....' > "
 grep -q "junk.db" "$TMP/e2" || no "corrupt db message: $(cat "$TMP/e2")"
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f yaml >/dev/null 2>&1; [ $? = 2 ] || no "unknown format: exit code"
 "$KENSA" scan rootfs "$TMP/does-not-exist" --db "$TMP/v.db" >/dev/null 2>&1; [ $? = 3 ] || no "missing target: exit code"
+# The network model adjusts the score: the same scan for an instance the
+# internet reaches (public-ip case: i-eip) and for one it does not (i-nopub).
+NET=$(realpath "$(dirname "$0")/../data/net/public-ip")
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f json --network "$NET" --instance i-eip \
+    -o "$TMP/exposed.json" || no "scan --network (exposed)"
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" -f json --network "$NET" --instance i-nopub \
+    -o "$TMP/hidden.json" || no "scan --network (not exposed)"
+python3 - "$TMP/exposed.json" "$TMP/hidden.json" <<'PY' || fail=1
+import json, sys
+def pyyaml(path):
+    for f in json.load(open(path))["findings"]:
+        if f["package"]["name"] == "PyYAML":
+            return f
+exp, hid = pyyaml(sys.argv[1]), pyyaml(sys.argv[2])
+# CVE-2020-14343: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H = 9.8
+assert exp["kensaScore"] == 9.8 and not exp["kensaScoreDetails"]["adjustments"], exp["kensaScoreDetails"]
+assert hid["kensaScore"] < 9.8 and "AV:A" in hid["kensaScoreDetails"]["scoringVector"], hid["kensaScoreDetails"]
+assert hid["kensaScoreDetails"]["adjustments"], "adjustment not listed"
+PY
+"$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --network "$NET" >/dev/null 2>&1; [ $? = 2 ] || no "--network without --instance: usage error"
+
 exit $fail
