@@ -48,7 +48,7 @@ call POST "/api/v1/accounts/$A_ID/tokens" "$ADMIN" >/dev/null
 A=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 
 [ "$(call PUT '/api/v1/resources/web-1/inventory?type=host&tag.env=prod' "$A" "$TMP/inv.json")" = 200 ] || no "inventory: $(cat "$TMP/body")"
-grep -q '"opened":7' "$TMP/body" || no "first inventory should open 7 findings: $(cat "$TMP/body")"
+grep -q '"opened":8' "$TMP/body" || no "first inventory should open 8 findings (7 language, 1 kernel): $(cat "$TMP/body")"
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 0 ] || no "lodash finding before its advisory exists"
 
 # The database changes under the running server: re-evaluation, no resubmission.
@@ -73,7 +73,7 @@ grep -q '"reopened":1' "$TMP/body" || no "package back: finding not reopened: $(
 
 # Another account: its own findings; neither sees the other's.
 call PUT /api/v1/resources/web-1/inventory "$ADMIN" "$TMP/inv.json" >/dev/null
-grep -q '"opened":8' "$TMP/body" || no "admin's own resource: $(cat "$TMP/body")"
+grep -q '"opened":9' "$TMP/body" || no "admin's own resource: $(cat "$TMP/body")"
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] || no "member sees another account's finding"
 
 # Bad bodies are refused before anything is stored.
