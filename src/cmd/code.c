@@ -9,17 +9,6 @@
 
 #include <sys/stat.h>
 
-const char cmd_code_help[] =
-        "usage: kensa code DIR|FILE [--language L] [--format F] [-o FILE] [--threads N]\n\n"
-        "Scans Python, JavaScript, TypeScript and Java code for injection, data leaks,\n"
-        "hard-coded secrets, weak cryptography and missing encryption. Exit code 0\n"
-        "whether or not there are findings; 3 for unreadable input.\n\n"
-        "  --language L       auto (default, by extension), python, javascript,\n"
-        "                     typescript or java\n"
-        "  --format F         table (default), json or sarif (SARIF 2.1.0)\n"
-        "  -o, --output FILE  write the report to FILE instead of stdout\n"
-        "  --threads N        worker threads (default: one per CPU)\n"
-        "  --list-detectors   print the detector catalogue and exit\n";
 
 struct code_opts {
     enum ks_code_lang lang;
@@ -118,14 +107,15 @@ int cmd_code(int argc, char **argv)
         err = ks_diag_errno(&diag, KS_ENOTFOUND, "cannot open '%s'", target);
     } else if (S_ISDIR(st.st_mode)) {
         err = ks_code_scan_dir(&res, target, o.lang, o.threads, &ks_env.limits, &diag);
+    } else if (ks_code_lang_of(target) == KS_LANG_AUTO) {
+        err = ks_code_scan_archive(&res, target, o.lang, &ks_env.limits, &diag);
+        if (err == KS_EPARSE && o.lang != KS_LANG_AUTO)
+            goto single; /* --language given: a source file without extension */
     } else {
+    single:;
         struct ks_buf text = KS_BUF_INIT(0);
         const char *base = strrchr(target, '/');
         err = ks_file_read(target, (size_t)ks_env.limits.max_file_size, &text, &diag);
-        if (!err && o.lang == KS_LANG_AUTO && ks_code_lang_of(target) == KS_LANG_AUTO)
-            err = ks_diag_set(&diag, KS_EUNSUPPORTED,
-                              "'%s': not a Python, JavaScript, TypeScript or Java file (use --language)",
-                              target);
         if (!err)
             err = ks_code_scan_text(&res, o.lang, base ? base + 1 : target,
                                     text.ptr ? text.ptr : "", text.len, &ks_env.limits, &diag);

@@ -4,7 +4,9 @@
 #include "cmd/cmd.h"
 
 #include "core/file.h"
+#include "core/hash.h"
 #include "core/log.h"
+#include "code/code.h"
 #include "export/findings.h"
 #include "export/sbom.h"
 #include "formats/json.h"
@@ -154,6 +156,72 @@ static ks_err network_path(const char *dir, const char *instance, enum ks_netpat
     }
     ks_net_result_release(&res);
     ks_net_aws_release(&model);
+    return err;
+}
+
+/* Code scanning of an archive target: each code finding becomes a
+ * CODE_VULNERABILITY finding located by file and lines (kept in the
+ * package fields, so every output format shows where it is). */
+static ks_err add_code_findings(struct ks_match_result *res, const char *archive,
+                                const char *rtype, const char *rid, const bool *severities,
+                                struct ks_diag *diag)
+{
+    static const enum ks_severity sev_of[] = {KS_SEV_INFORMATIONAL, KS_SEV_LOW, KS_SEV_MEDIUM,
+                                              KS_SEV_HIGH, KS_SEV_CRITICAL};
+    struct ks_code_result cr;
+    ks_err err;
+
+    ks_code_result_init(&cr);
+    err = ks_code_scan_archive(&cr, archive, KS_LANG_AUTO, &ks_env.limits, diag);
+    for (size_t i = 0; i < cr.notes.len; i++)
+        ks_log_info("coverage: code: %s: %s", cr.notes.items[i].file, cr.notes.items[i].msg);
+    for (size_t i = 0; !err && i < cr.findings.len; i++) {
+        const struct ks_code_finding *c = &cr.findings.items[i];
+        struct ks_arena *a = &res->arena;
+        unsigned char dig[KS_SHA256_LEN];
+        const char *cwe_end = strchr(c->det->cwes, ',');
+        struct ks_finding f;
+        char *key;
+
+        memset(&f, 0, sizeof(f));
+        f.type = KS_FINDING_CODE_VULNERABILITY;
+        f.status = KS_STATUS_ACTIVE;
+        f.severity = sev_of[c->det->severity];
+        if (severities && !severities[f.severity])
+            continue;
+        f.resource_type = rtype;
+        f.resource_id = rid;
+        f.vulnerability_id = ks_arena_printf(a, "%s@v1.0", c->det->id);
+        f.title = ks_arena_printf(a, "%.*s - %s",
+                                  (int)(cwe_end ? (size_t)(cwe_end - c->det->cwes)
+                                                : strlen(c->det->cwes)),
+                                  c->det->cwes, c->det->name);
+        f.description = ks_arena_strdup(a, c->message ? c->message : c->det->description);
+        f.source = "KENSA_CODE";
+        f.package.name = ks_arena_strdup(a, c->file);
+        f.package.version = ks_arena_printf(a, "lines %u-%u", c->start_line, c->end_line);
+        f.package.package_manager = "CODE";
+        f.package.file_path = f.package.name;
+        f.package.epoch = -1;
+        f.fix_available = KS_FIX_NO;
+        if (!f.vulnerability_id || !f.title || !f.description || !f.package.name ||
+            !f.package.version) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+        /* Stable id: resource, detector, file and line range. */
+        key = ks_arena_printf(a, "%s\n%s\n%s\n%u-%u", rid, f.vulnerability_id, c->file,
+                              c->start_line, c->end_line);
+        if (!key) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+        ks_sha256(key, strlen(key), dig);
+        ks_hex(dig, sizeof(dig), f.id);
+        if (KS_VEC_PUSH(&res->findings, f))
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    ks_code_result_release(&cr);
     return err;
 }
 
@@ -494,6 +562,11 @@ int cmd_scan(int argc, char **argv)
         mo.resource_type = kinds[kind];
         mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
         err = ks_match_inventory(db, &inv, &mo, &res, &diag);
+        /* A function archive is also code: its findings join the package
+         * findings (the original service scans Lambda code the same way). */
+        if (!err && kind == KS_TARGET_ARCHIVE && !o.explain)
+            err = add_code_findings(&res, argv[optind + 1], mo.resource_type, mo.resource_id,
+                                    o.severity_filter ? o.severities : NULL, &diag);
     }
     if (!err) {
         for (size_t i = 0; i < res.notes.len; i++)

@@ -16,6 +16,11 @@ int cmd_scan(int argc, char **argv)
     return ks_cmd_exec_helper("kensa-scan", argc, argv);
 }
 
+int cmd_code(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-scan", argc, argv);
+}
+
 int cmd_db(int argc, char **argv)
 {
     return ks_cmd_exec_helper("kensa-scan", argc, argv);

@@ -15,6 +15,7 @@ static const struct {
         {"scan", cmd_scan},
         {"sbom", cmd_sbom},
         {"db", cmd_db},
+        {"code", cmd_code},
 };
 
 int main(int argc, char **argv)

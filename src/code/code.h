@@ -110,6 +110,14 @@ ks_err ks_code_scan_text(struct ks_code_result *res, enum ks_code_lang lang, con
 ks_err ks_code_scan_dir(struct ks_code_result *res, const char *dir, enum ks_code_lang lang,
                         unsigned threads, const struct ks_limits *lim, struct ks_diag *diag);
 
+/* Analyses every file of `lang` inside the archive at `path` (zip, jar, tar
+ * with any compression; a Lambda deployment package), read in memory through
+ * ingest/archive with all of `lim`. Paths in findings are the member names.
+ * Hostile or over-limit members become notes; KS_EPARSE if `path` is not an
+ * archive, KS_ELIMIT/KS_EIO when the archive as a whole cannot be read. */
+ks_err ks_code_scan_archive(struct ks_code_result *res, const char *path, enum ks_code_lang lang,
+                            const struct ks_limits *lim, struct ks_diag *diag);
+
 /* Writers: JSON (kensa's own shape) and SARIF 2.1.0. */
 ks_err ks_code_write_json(const struct ks_code_result *res, struct ks_buf *out);
 ks_err ks_code_write_sarif(const struct ks_code_result *res, struct ks_buf *out);

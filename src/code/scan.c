@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/str.h"
+#include "ingest/archive.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -276,5 +277,68 @@ done:
         free(j.files.items[i]);
     KS_VEC_RELEASE(&j.files);
     pthread_mutex_destroy(&j.mu);
+    return err;
+}
+
+/* ---- archives ---------------------------------------------------------- */
+
+static void add_note(struct ks_code_result *res, const char *file, const char *msg)
+{
+    struct ks_code_note n = {ks_arena_strdup(&res->arena, file), ks_arena_strdup(&res->arena, msg)};
+    if (n.file && n.msg)
+        (void)KS_VEC_PUSH(&res->notes, n);
+}
+
+ks_err ks_code_scan_archive(struct ks_code_result *res, const char *path, enum ks_code_lang lang,
+                            const struct ks_limits *lim, struct ks_diag *diag)
+{
+    struct ks_archive *ar = NULL;
+    const struct ks_archive_entry *e;
+    struct ks_buf buf = KS_BUF_INIT(0);
+    ks_err err;
+
+    if (!lim)
+        lim = &ks_limits_default;
+    err = ks_archive_open_file(&ar, path, KS_ARCHIVE_ANY, lim, NULL, diag);
+    if (err)
+        return err;
+    for (;;) {
+        struct ks_diag d = KS_DIAG_INIT;
+        err = ks_archive_next(ar, &e, &d);
+        if (err == KS_ENOTFOUND) {
+            err = KS_OK;
+            break;
+        }
+        if ((err == KS_EPARSE || err == KS_ELIMIT) && !ks_archive_failed(ar)) {
+            add_note(res, path, d.msg); /* one hostile member: skip it */
+            continue;
+        }
+        if (err) {
+            if (diag)
+                *diag = d;
+            break;
+        }
+        enum ks_code_lang l = ks_code_lang_of(e->name);
+        if (e->type != KS_ARCHIVE_FILE || l == KS_LANG_AUTO || (lang != KS_LANG_AUTO && l != lang))
+            continue;
+        ks_buf_reset(&buf);
+        err = ks_archive_read_all(ar, (size_t)lim->max_file_size, &buf, &d);
+        if (err == KS_ELIMIT) {
+            add_note(res, e->name, "skipped: larger than max_file_size");
+            err = KS_OK;
+            continue;
+        }
+        if (err) {
+            if (diag)
+                *diag = d;
+            break;
+        }
+        err = ks_code_scan_text(res, lang, e->name, buf.ptr ? buf.ptr : "", buf.len, lim, diag);
+        if (err)
+            break;
+    }
+    ks_buf_release(&buf);
+    ks_archive_close(ar);
+    ks_code_result_sort(res);
     return err;
 }

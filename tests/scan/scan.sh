@@ -273,4 +273,21 @@ assert hid["kensaScoreDetails"]["adjustments"], "adjustment not listed"
 PY
 "$KENSA" scan rootfs "$DATA/rootfs" --db "$TMP/v.db" --network "$NET" >/dev/null 2>&1; [ $? = 2 ] || no "--network without --instance: usage error"
 
+# A function archive: package findings and code findings in one scan
+# (handler.py passes event["name"] through two assignments into os.system).
+(cd "$DATA/function" && zip -q -X "$TMP/function.zip" handler.py requirements.txt) || no "zip"
+"$KENSA" scan archive "$TMP/function.zip" --db "$TMP/v.db" -f json -o "$TMP/fn.json" || no "scan archive"
+python3 - "$TMP/fn.json" <<'PY' || fail=1
+import json, sys
+got = sorted((f["type"], f["vulnerability"]["id"]) for f in json.load(open(sys.argv[1]))["findings"])
+want = [("CODE_VULNERABILITY", "python/os-command-injection@v1.0"),
+        ("PACKAGE_VULNERABILITY", "CVE-2023-32681")]
+assert got == want, got
+PY
+"$KENSA" code "$TMP/function.zip" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [f["detectorId"] for f in d["findings"]] == ["python/os-command-injection@v1.0"], d["findings"]' \
+    || no "kensa code ZIP"
+printf 'PK\003\004 truncated' > "$TMP/broken.zip"
+timeout 10 "$KENSA" code "$TMP/broken.zip" >/dev/null 2>&1; rc=$?
+[ $rc = 3 ] || [ $rc = 0 ] || no "broken zip: exit $rc (must end, with 0 or 3)"
+
 exit $fail
