@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/progress.h"
+#include "model/inventory.h"
 
 #include <getopt.h>
 
@@ -104,6 +105,10 @@ void ks_cmd_progress_done(void);
  * running binary, then in KS_LIBEXECDIR. Returns only on failure, with the
  * exit code to use (after printing the error). */
 int ks_cmd_exec_helper(const char *helper, int argc, char **argv);
+
+/* Parses a target kind word ("rootfs", "image", "archive", "sbom") into
+ * `*out` (an enum ks_target_kind, model/inventory.h). False when unknown. */
+bool ks_cmd_target_kind(const char *word, enum ks_target_kind *out);
 
 /* Colour helpers: return the escape sequence, or "" when colour is off. */
 const char *ks_color(bool on, const char *code);

@@ -6,6 +6,7 @@
 
 #include "core/conf.h"
 #include "core/log.h"
+#include "model/inventory.h"
 
 #include "ks_build.h"
 
@@ -212,6 +213,25 @@ int ks_cmd_exec_helper(const char *helper, int argc, char **argv)
     ks_log_error("cannot run '%s' (needed for 'kensa %s'): %s", path, argv[0], strerror(errno));
     free(args);
     return KS_EXIT_INTERNAL;
+}
+
+bool ks_cmd_target_kind(const char *word, enum ks_target_kind *out)
+{
+    static const struct {
+        const char *word;
+        enum ks_target_kind kind;
+    } kinds[] = {{"rootfs", KS_TARGET_ROOTFS},
+                 {"image", KS_TARGET_IMAGE},
+                 {"archive", KS_TARGET_ARCHIVE},
+                 {"sbom", KS_TARGET_SBOM}};
+
+    for (size_t i = 0; i < KS_ARRAY_LEN(kinds); i++) {
+        if (!strcmp(word, kinds[i].word)) {
+            *out = kinds[i].kind;
+            return true;
+        }
+    }
+    return false;
 }
 
 const char *ks_color(bool on, const char *code)

@@ -87,15 +87,7 @@ int cmd_sbom(int argc, char **argv)
     if (argc - optind != 2)
         return ks_cmd_usage_error("sbom", "expected a target kind and a target");
     what = argv[optind];
-    if (!strcmp(what, "rootfs"))
-        kind = KS_TARGET_ROOTFS;
-    else if (!strcmp(what, "image"))
-        kind = KS_TARGET_IMAGE;
-    else if (!strcmp(what, "archive"))
-        kind = KS_TARGET_ARCHIVE;
-    else if (!strcmp(what, "sbom"))
-        kind = KS_TARGET_SBOM;
-    else
+    if (!ks_cmd_target_kind(what, &kind))
         return ks_cmd_usage_error("sbom", "unknown target kind '%s'", what);
     memset(&eo, 0, sizeof(eo));
     if (ks_sbom_format_parse(o.format, &eo.format))

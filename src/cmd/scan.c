@@ -474,15 +474,7 @@ int cmd_scan(int argc, char **argv)
     if (argc - optind != 2)
         return ks_cmd_usage_error("scan", "expected a target kind and a target");
     kind_name = argv[optind];
-    if (!strcmp(kind_name, "rootfs"))
-        kind = KS_TARGET_ROOTFS;
-    else if (!strcmp(kind_name, "image"))
-        kind = KS_TARGET_IMAGE;
-    else if (!strcmp(kind_name, "archive"))
-        kind = KS_TARGET_ARCHIVE;
-    else if (!strcmp(kind_name, "sbom"))
-        kind = KS_TARGET_SBOM;
-    else
+    if (!ks_cmd_target_kind(kind_name, &kind))
         return ks_cmd_usage_error("scan", "unknown target kind '%s'", kind_name);
     if (strcmp(o.format, "table") && strcmp(o.format, "json") && strcmp(o.format, "sarif") &&
         strcmp(o.format, "asff") && strcmp(o.format, "csv") && strcmp(o.format, "cyclonedx"))
