@@ -225,6 +225,14 @@ static ks_err add_code_findings(struct ks_match_result *res, const char *archive
     return err;
 }
 
+static double mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static const char *default_db(char *buf, size_t n)
 {
     const char *e = getenv("KENSA_DB");
@@ -459,6 +467,7 @@ int cmd_scan(int argc, char **argv)
     time_t t = time(NULL);
     struct tm tm;
     int rc;
+    double t_inv = 0, t_match = 0;
     ks_err err = KS_OK;
 
     memset(&o, 0, sizeof(o));
@@ -532,7 +541,9 @@ int cmd_scan(int argc, char **argv)
         so.progress = ks_cmd_progress();
         so.platform = o.platform;
         so.xdev = true;
+        t_inv = mono_ms();
         err = ks_pkg_scan(&inv, kind, argv[optind + 1], &so, &diag);
+        t_inv = mono_ms() - t_inv;
         ks_cmd_progress_done();
     }
     for (size_t i = 0; !err && i < inv.notes.len; i++)
@@ -553,7 +564,12 @@ int cmd_scan(int argc, char **argv)
         mo.today = today;
         mo.resource_type = kinds[kind];
         mo.resource_id = inv.target.digest ? inv.target.digest : argv[optind + 1];
+        t_match = mono_ms();
         err = ks_match_inventory(db, &inv, &mo, &res, &diag);
+        t_match = mono_ms() - t_match;
+        if (!err)
+            ks_log_info("timing: inventory %.2f ms (%zu components), matching %.2f ms", t_inv,
+                        inv.components.len, t_match);
         /* A function archive is also code: its findings join the package
          * findings (the original service scans Lambda code the same way). */
         if (!err && kind == KS_TARGET_ARCHIVE && !o.explain)
