@@ -4,7 +4,12 @@
 #include "cmd/cmd.h"
 
 #include "core/log.h"
+#include "http/http.h"
+#include "notify/notify.h"
 #include "server/server.h"
+#include "store/store.h"
+
+#include <time.h>
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -67,6 +72,28 @@ static int opt(int c, const char *arg, void *ctx)
 }
 
 static volatile int stop_flag;
+
+/* Event delivery, run by the server's housekeeping loop: outbox → webhooks. */
+struct deliverer {
+    const char *store;
+    struct ks_store *st;
+};
+
+static void deliver_events(void *ctx)
+{
+    struct deliverer *dl = ctx;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_notify_stats stats;
+
+    if (!dl->st && ks_store_open(dl->store, &dl->st, &d)) {
+        ks_log_error("event delivery: %s", d.msg);
+        return;
+    }
+    if (ks_notify_run_once(dl->st, (int64_t)time(NULL), 50, 5000, &stats, &d))
+        ks_log_error("event delivery: %s", d.msg);
+    else if (stats.events)
+        ks_log_info("events: %zu delivered, %zu to retry", stats.delivered, stats.failed);
+}
 
 static void on_signal(int sig)
 {
@@ -185,7 +212,17 @@ int cmd_server(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    err = ks_server_run(&cfg, &stop_flag, on_ready, NULL, &d);
+    {
+        static struct deliverer dl;
+        dl.store = o.store;
+        cfg.tick = deliver_events;
+        cfg.tick_ctx = &dl;
+        err = ks_http_global_init(&d);
+        if (!err)
+            err = ks_server_run(&cfg, &stop_flag, on_ready, NULL, &d);
+        ks_store_close(dl.st);
+        dl.st = NULL;
+    }
     if (err)
         return ks_cmd_fail(&d, err);
     return KS_EXIT_OK;

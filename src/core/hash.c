@@ -3,6 +3,8 @@
 #include "core/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sys/random.h>
 
 struct ks_sha256 {
     EVP_MD_CTX *ctx;
@@ -51,6 +53,35 @@ void ks_sha256(const void *data, size_t len, unsigned char out[KS_SHA256_LEN])
 
     if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) || n != KS_SHA256_LEN)
         KS_BUG("EVP_Digest failed");
+}
+
+void ks_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char out[KS_SHA256_LEN])
+{
+    unsigned int n = 0;
+
+    if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n) || n != KS_SHA256_LEN)
+        KS_BUG("HMAC failed");
+}
+
+ks_err ks_random_hex(char *out, size_t nbytes)
+{
+    unsigned char raw[64];
+    size_t got = 0;
+
+    if (nbytes > sizeof(raw))
+        return KS_EINVAL;
+    while (got < nbytes) {
+        ssize_t n = getrandom(raw + got, nbytes - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return KS_EIO;
+        }
+        got += (size_t)n;
+    }
+    ks_hex(raw, nbytes, out);
+    return KS_OK;
 }
 
 void ks_hex(const unsigned char *in, size_t len, char *out)

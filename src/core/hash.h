@@ -21,6 +21,14 @@ void ks_sha256_free(struct ks_sha256 *h);
 /* One-shot digest of `len` bytes. */
 void ks_sha256(const void *data, size_t len, unsigned char out[KS_SHA256_LEN]);
 
+/* HMAC-SHA256 of `len` bytes of `data` with `key`. */
+void ks_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char out[KS_SHA256_LEN]);
+
+/* Writes `nbytes` random bytes from the kernel (getrandom) as lowercase hex
+ * into `out` (2*nbytes+1 bytes). KS_EIO when no randomness can be had. */
+ks_err ks_random_hex(char *out, size_t nbytes);
+
 /* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). */
 void ks_hex(const unsigned char *in, size_t len, char *out);
 

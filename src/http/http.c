@@ -150,3 +150,62 @@ done:
     ks_buf_release(&hb);
     return err;
 }
+
+static size_t drop_body(char *p, size_t size, size_t n, void *ctx)
+{
+    size_t *seen = ctx;
+
+    KS_UNUSED(p);
+    *seen += size * n;
+    return *seen > 65536 ? 0 : size * n;
+}
+
+ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nheaders,
+                         const char *body, size_t len, long timeout_ms, long *status,
+                         struct ks_diag *diag)
+{
+    struct curl_slist *hdrs = NULL, *h;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    size_t seen = 0;
+    CURLcode rc;
+    CURL *c;
+
+    *status = 0;
+    if (!ks_starts_with(url, "http://") && !ks_starts_with(url, "https://"))
+        return ks_diag_set(diag, KS_EINVAL, "'%s': only http and https URLs are supported", url);
+    c = curl_easy_init();
+    if (!c)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    h = curl_slist_append(NULL, "Content-Type: application/json");
+    for (size_t i = 0; h && i < nheaders; i++) {
+        hdrs = h;
+        h = curl_slist_append(hdrs, headers[i]);
+    }
+    if (!h) {
+        curl_slist_free_all(hdrs);
+        curl_easy_cleanup(c);
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    hdrs = h;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa-webhooks");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &seen);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK && !*status)
+        return ks_diag_set(diag, KS_EIO, "'%s': %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    return KS_OK;
+}

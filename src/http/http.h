@@ -41,4 +41,13 @@ ks_err ks_http_get_file(const char *url, const char *dest, const struct ks_http_
 /* "libcurl 7.88.1" for version output. */
 const char *ks_http_version(void);
 
+/* POSTs `len` bytes of JSON `body` to `url` (http or https, no redirects)
+ * with the extra `headers` ("Name: value", `nheaders` of them), waiting at
+ * most `timeout_ms`; the response body is read and dropped (at most 64 KiB).
+ * KS_OK with the status in *status for any HTTP answer; KS_EIO when there
+ * is none (refused, timeout). Thread-safe after ks_http_global_init(). */
+ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nheaders,
+                         const char *body, size_t len, long timeout_ms, long *status,
+                         struct ks_diag *diag);
+
 #endif

@@ -4,6 +4,7 @@
 #include "server/server_int.h"
 
 #include "core/hash.h"
+#include "core/log.h"
 #include "model/finding.h"
 #include "pkg/inventory.h"
 #include "pkg/scan.h"
@@ -750,6 +751,18 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
             ks_resp_error(resp, 503, "ServiceUnavailable", "%s", d.msg);
         return;
     }
+    {
+        /* "Scan complete" event with the severity counts. */
+        char payload[256];
+        snprintf(payload, sizeof(payload),
+                 "{\"resourceType\":\"%s\",\"critical\":%zu,\"high\":%zu,\"medium\":%zu,"
+                 "\"low\":%zu,\"opened\":%zu,\"closed\":%zu}",
+                 type, counts[KS_SEV_CRITICAL], counts[KS_SEV_HIGH], counts[KS_SEV_MEDIUM],
+                 counts[KS_SEV_LOW], res.opened + res.reopened, res.closed);
+        if (ks_store_outbox_add(req->store, req->account.id, "inventory.processed", rid, payload,
+                                now_s(), &d))
+            ks_log_warn("cannot queue the inventory event: %s", d.msg);
+    }
     json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "resourceId", rid);
@@ -776,4 +789,99 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     ks_jw_obj_end(&w);
     json_end(resp, &w);
     ks_inventory_release(&inv);
+}
+
+/* ---- webhooks ---- */
+
+void ks_api_webhook_create(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const struct ks_value *body = ks_req_json(req, resp);
+    const char *url, *secret;
+    char gen[KS_TOKEN_LEN];
+    struct ks_jw w;
+    int64_t id;
+    ks_err err;
+
+    if (!body)
+        return;
+    url = ks_value_get_str(body, "url");
+    secret = ks_value_get_str(body, "secret");
+    if (!secret) {
+        /* A fresh random secret, shaped like a token. */
+        if (ks_random_hex(gen + 4, 31)) {
+            ks_resp_error(resp, 500, "InternalServerError", "cannot get random bytes");
+            return;
+        }
+        memcpy(gen, "whs_", 4);
+        secret = gen;
+    }
+    if (strlen(secret) < 16 || strlen(secret) > 256) {
+        ks_resp_error(resp, 400, "ValidationError", "a webhook secret is 16 to 256 characters");
+        return;
+    }
+    err = ks_store_webhook_create(req->store, req->account.id, url, secret, now_s(), &id, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    json_begin(resp, &w, 201);
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "id", id);
+    ks_jw_kstr(&w, "url", url);
+    ks_jw_kstr(&w, "secret", secret);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+static ks_err write_webhook(const struct ks_webhook *wh, void *ctx)
+{
+    struct ks_jw *w = ctx;
+
+    /* The secret is shown once, at creation. */
+    ks_jw_obj_begin(w);
+    ks_jw_kint(w, "id", wh->id);
+    ks_jw_kint(w, "accountId", wh->account);
+    ks_jw_kstr(w, "url", wh->url);
+    ks_jw_kint(w, "createdAt", wh->created_at);
+    ks_jw_obj_end(w);
+    return KS_OK;
+}
+
+void ks_api_webhook_list(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_jw w;
+    ks_err err;
+
+    json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "webhooks");
+    ks_jw_arr_begin(&w);
+    err = ks_store_webhook_list(req->store, req->account.admin ? 0 : req->account.id,
+                                write_webhook, &w, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_jw_arr_end(&w);
+    ks_jw_obj_end(&w);
+    json_end(resp, &w);
+}
+
+void ks_api_webhook_delete(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    int64_t id;
+    ks_err err;
+
+    if (!ks_req_id(req, resp, 0, &id))
+        return;
+    err = ks_store_webhook_delete(req->store, req->account.admin ? 0 : req->account.id, id, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    resp->status = 204;
+    ks_buf_reset(&resp->body);
 }

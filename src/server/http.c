@@ -253,6 +253,8 @@ static void watch_vulndb(const struct ks_server_config *cfg, volatile int *stop)
     while (!*stop) {
         usleep(100000);
         waited += 100;
+        if (cfg->tick && waited % 200 == 0)
+            cfg->tick(cfg->tick_ctx);
         if (!cfg->vulndb || waited < every)
             continue;
         waited = 0;

@@ -34,6 +34,12 @@ const struct ks_route ks_routes[] = {
          "every resource: scanned or not, last scan, and why not"},
         {"GET", "/api/v1/usage", KS_AUTH_MEMBER, ks_api_usage,
          "resources scanned per account, resource type and day"},
+        {"POST", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_create,
+         "add an event destination (finding created/updated/closed, inventory processed); "
+         "deliveries are signed with HMAC-SHA256"},
+        {"GET", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_list, "list webhooks"},
+        {"DELETE", "/api/v1/webhooks/{id}", KS_AUTH_MEMBER, ks_api_webhook_delete,
+         "remove a webhook"},
         {"POST", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_create,
          "create a saved filter (action NONE) or a suppression rule (SUPPRESS)"},
         {"GET", "/api/v1/filters", KS_AUTH_MEMBER, ks_api_filter_list, "list filters"},

@@ -18,6 +18,10 @@ struct ks_server_config {
     struct ks_limits limits; /* for parsing request bodies */
     const char *vulndb;      /* vulnerability database file; re-matched when it changes */
     unsigned watch_ms;       /* how often the database file is checked (0: 2000) */
+    /* Called about every 200 ms from the server's housekeeping thread (event
+     * delivery lives in cmd/, above both server and notify). May be NULL. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
 };
 
 /* Creates the organisation's administrator account in the store at

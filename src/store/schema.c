@@ -42,6 +42,10 @@ const char *const ks_store_migrations[] = {
         " subject TEXT NOT NULL, payload TEXT, created_at BIGINT NOT NULL,"
         " attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, delivered_at BIGINT);"
         "CREATE INDEX outbox_pending ON outbox(delivered_at, next_at);",
+        /* 2: webhooks (the HMAC secret is kept: it signs every delivery). */
+        "CREATE TABLE webhooks(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
+        " url TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL);"
+        "CREATE INDEX webhooks_account ON webhooks(account);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

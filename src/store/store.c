@@ -9,7 +9,6 @@
 #include "store/filter.h"
 #include "formats/json.h"
 
-#include <sys/random.h>
 
 struct ks_store {
     const struct ks_driver *drv;
@@ -231,21 +230,11 @@ static void token_hash(const char *token, char hex[KS_SHA256_HEX])
 ks_err ks_store_token_create(struct ks_store *st, int64_t account, const char *label, int64_t now,
                              char token[KS_TOKEN_LEN], int64_t *token_id, struct ks_diag *diag)
 {
-    unsigned char raw[32];
     char hex[KS_SHA256_HEX];
-    size_t got = 0;
 
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return ks_diag_errno(diag, KS_EINTERNAL, "cannot get random bytes");
-        }
-        got += (size_t)n;
-    }
     memcpy(token, "ks_", 3);
-    ks_hex(raw, sizeof(raw), token + 3);
+    if (ks_random_hex(token + 3, 32))
+        return ks_diag_errno(diag, KS_EINTERNAL, "cannot get random bytes");
     token_hash(token, hex);
     {
         struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(hex), KS_SQL_TEXT(label),
@@ -1340,4 +1329,141 @@ ks_err ks_store_usage(struct ks_store *st, int64_t account, ks_store_usage_fn *f
              "WHERE ($1 = 0 OR i.account = $1) "
              "GROUP BY i.account, r.type, i.received_at / 86400 ORDER BY 3, 1, 2",
              args, each_usage, &u, diag);
+}
+
+/* ---- events and webhooks ---- */
+
+ks_err ks_store_outbox_add(struct ks_store *st, int64_t account, const char *kind,
+                           const char *subject, const char *payload, int64_t now,
+                           struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(kind), KS_SQL_TEXT(subject),
+                             KS_SQL_TEXT(payload), KS_SQL_INT(now)};
+
+    return Q(st,
+             "INSERT INTO outbox(account, kind, subject, payload, created_at, next_at) "
+             "VALUES ($1, $2, $3, $4, $5, $5)",
+             args, NULL, NULL, diag);
+}
+
+struct event_ctx {
+    ks_store_event_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_event(const struct ks_sqlrow *r, void *ctx)
+{
+    struct event_ctx *e = ctx;
+    struct ks_event ev;
+
+    ev.id = r->integer(r, 0);
+    ev.account = r->integer(r, 1);
+    ev.kind = r->text(r, 2);
+    ev.subject = r->text(r, 3);
+    ev.payload = r->text(r, 4);
+    ev.created_at = r->integer(r, 5);
+    ev.attempts = (int)r->integer(r, 6);
+    ev.status = r->text(r, 7);
+    ev.severity = r->text(r, 8);
+    ev.title = r->text(r, 9);
+    ev.vuln_id = r->text(r, 10);
+    ev.rid = r->text(r, 11);
+    return e->fn(&ev, e->ctx);
+}
+
+ks_err ks_store_outbox_due(struct ks_store *st, int64_t now, size_t max, ks_store_event_fn *fn,
+                           void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(now), KS_SQL_INT((int64_t)max)};
+    struct event_ctx e = {fn, ctx};
+
+    return Q(st,
+             "SELECT o.id, o.account, o.kind, o.subject, o.payload, o.created_at, o.attempts, "
+             "f.status, f.severity, f.title, f.vuln_id, f.rid FROM outbox o LEFT JOIN findings f "
+             "ON f.account = o.account AND f.id = o.subject "
+             "WHERE o.delivered_at IS NULL AND o.next_at <= $1 ORDER BY o.id LIMIT $2",
+             args, each_event, &e, diag);
+}
+
+ks_err ks_store_outbox_result(struct ks_store *st, int64_t id, bool delivered, int64_t now,
+                              int64_t next_at, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_INT(now), KS_SQL_INT(next_at)};
+
+    if (delivered)
+        return Q(st, "UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1",
+                 args, NULL, NULL, diag);
+    return Q(st, "UPDATE outbox SET attempts = attempts + 1, next_at = $3 WHERE id = $1 AND $2 >= 0",
+             args, NULL, NULL, diag);
+}
+
+ks_err ks_store_webhook_create(struct ks_store *st, int64_t account, const char *url,
+                               const char *secret, int64_t now, int64_t *id,
+                               struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(url), KS_SQL_TEXT(secret),
+                             KS_SQL_INT(now)};
+
+    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) || strlen(url) > 2048)
+        return ks_diag_set(diag, KS_EINVAL, "a webhook url is an http(s) URL of at most 2048 bytes");
+    *id = 0;
+    return Q(st,
+             "INSERT INTO webhooks(account, url, secret, created_at) VALUES ($1, $2, $3, $4) "
+             "RETURNING id",
+             args, get_int, id, diag);
+}
+
+struct hook_ctx {
+    ks_store_webhook_fn *fn;
+    void *ctx;
+};
+
+static ks_err each_hook(const struct ks_sqlrow *r, void *ctx)
+{
+    struct hook_ctx *h = ctx;
+    struct ks_webhook w;
+
+    w.id = r->integer(r, 0);
+    w.account = r->integer(r, 1);
+    w.url = r->text(r, 2);
+    w.secret = r->text(r, 3);
+    w.created_at = r->integer(r, 4);
+    return h->fn(&w, h->ctx);
+}
+
+ks_err ks_store_webhook_list(struct ks_store *st, int64_t account, ks_store_webhook_fn *fn,
+                             void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct hook_ctx h = {fn, ctx};
+
+    return Q(st,
+             "SELECT id, account, url, secret, created_at FROM webhooks "
+             "WHERE ($1 = 0 OR account = $1) ORDER BY id",
+             args, each_hook, &h, diag);
+}
+
+ks_err ks_store_webhooks_for(struct ks_store *st, int64_t account, ks_store_webhook_fn *fn,
+                             void *ctx, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account)};
+    struct hook_ctx h = {fn, ctx};
+
+    return Q(st,
+             "SELECT w.id, w.account, w.url, w.secret, w.created_at FROM webhooks w "
+             "JOIN accounts a ON a.id = w.account WHERE w.account = $1 OR a.admin = 1 "
+             "ORDER BY w.id",
+             args, each_hook, &h, diag);
+}
+
+ks_err ks_store_webhook_delete(struct ks_store *st, int64_t account, int64_t id,
+                               struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_INT(account)};
+    ks_err err = Q(st, "DELETE FROM webhooks WHERE id = $1 AND ($2 = 0 OR account = $2)", args,
+                   NULL, NULL, diag);
+
+    if (!err && st->drv->changes(st->conn) == 0)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no webhook %lld", (long long)id);
+    return err;
 }

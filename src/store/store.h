@@ -20,7 +20,7 @@
 struct ks_store;
 
 /* The schema version this build creates and expects. */
-#define KS_STORE_SCHEMA_VERSION 1
+#define KS_STORE_SCHEMA_VERSION 2
 
 /* Opens (creating if needed) the store at `location`: a file path for
  * SQLite. Runs pending migrations. KS_EDB when the store was written by a
@@ -234,6 +234,53 @@ typedef ks_err ks_store_history_fn(int64_t at, const char *from, const char *to,
                                    const char *cause, void *ctx);
 ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_history_fn *fn,
                                 void *ctx, struct ks_diag *diag);
+
+/* ---- events and webhooks ---- */
+
+/* Queues an event (e.g. "inventory.processed" for resource `subject` with a
+ * JSON `payload`) for delivery. Findings' transitions queue their own. */
+ks_err ks_store_outbox_add(struct ks_store *st, int64_t account, const char *kind,
+                           const char *subject, const char *payload, int64_t now,
+                           struct ks_diag *diag);
+
+/* One event due for delivery, with the finding it concerns (when it is a
+ * finding event; NULL fields otherwise). Strings valid during the call. */
+struct ks_event {
+    int64_t id, account, created_at;
+    int attempts;
+    const char *kind, *subject, *payload;
+    const char *status, *severity, *title, *vuln_id, *rid;
+};
+typedef ks_err ks_store_event_fn(const struct ks_event *e, void *ctx);
+
+/* Calls `fn` for at most `max` undelivered events whose next attempt is due
+ * at `now`, oldest first. */
+ks_err ks_store_outbox_due(struct ks_store *st, int64_t now, size_t max, ks_store_event_fn *fn,
+                           void *ctx, struct ks_diag *diag);
+
+/* Marks event `id` delivered, or schedules its next attempt at `next_at`. */
+ks_err ks_store_outbox_result(struct ks_store *st, int64_t id, bool delivered, int64_t now,
+                              int64_t next_at, struct ks_diag *diag);
+
+struct ks_webhook {
+    int64_t id, account, created_at;
+    const char *url, *secret; /* borrowed during the call */
+};
+typedef ks_err ks_store_webhook_fn(const struct ks_webhook *w, void *ctx);
+
+/* Creates a webhook of `account` delivering to `url`, signed with `secret`. */
+ks_err ks_store_webhook_create(struct ks_store *st, int64_t account, const char *url,
+                               const char *secret, int64_t now, int64_t *id,
+                               struct ks_diag *diag);
+/* The webhooks of `account` (all when 0). */
+ks_err ks_store_webhook_list(struct ks_store *st, int64_t account, ks_store_webhook_fn *fn,
+                             void *ctx, struct ks_diag *diag);
+/* The webhooks an event of `account` goes to: that account's and every
+ * administrator's (administrators see the whole organisation). */
+ks_err ks_store_webhooks_for(struct ks_store *st, int64_t account, ks_store_webhook_fn *fn,
+                             void *ctx, struct ks_diag *diag);
+ks_err ks_store_webhook_delete(struct ks_store *st, int64_t account, int64_t id,
+                               struct ks_diag *diag);
 
 /* Number of events waiting in the outbox (for tests and /metrics). */
 ks_err ks_store_outbox_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);

@@ -68,6 +68,11 @@ fresh_filter_id() {
     sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
 }
 A_FILTER=$(fresh_filter_id)
+# A fresh webhook of account A (for delete rows).
+fresh_hook_id() {
+    call POST /api/v1/webhooks "$A_TOK" '{"url":"http://127.0.0.1:9/hook"}' >/dev/null
+    sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
+}
 
 # METHOD PATTERN PATH BODY   none bad memberA memberB admin
 matrix=(
@@ -84,6 +89,9 @@ matrix=(
 "POST /api/v1/findings/aggregations /api/v1/findings/aggregations {\"aggregationType\":\"SEVERITY\"} 401 401 200 200 200"
 "GET /api/v1/coverage /api/v1/coverage -                  401 401 200 200 200"
 "GET /api/v1/usage /api/v1/usage -                        401 401 200 200 200"
+"POST /api/v1/webhooks /api/v1/webhooks {\"url\":\"http://127.0.0.1:9/x\"} 401 401 201 201 201"
+"GET /api/v1/webhooks /api/v1/webhooks -                  401 401 200 200 200"
+"DELETE /api/v1/webhooks/{id} /api/v1/webhooks/HOOKID -   401 401 204 404 204"
 "POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
 "GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
 "PUT /api/v1/filters/{id} /api/v1/filters/$A_FILTER {\"description\":\"x\"} 401 401 204 404 204"
@@ -102,6 +110,7 @@ for row in "${matrix[@]}"; do
         [ "$body" = SBOM ] && b='{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}'
         [ "$body" != - ] && [ "$body" != NEWACCOUNT ] && [ "$body" != NEWFILTER ] && [ "$body" != SBOM ] && b=$body
         [[ "$p" == *FILTERID* ]] && p=${p/FILTERID/$(fresh_filter_id)}
+        [[ "$p" == *HOOKID* ]] && p=${p/HOOKID/$(fresh_hook_id)}
         [[ "$p" == *TOKENID* ]] && p=${p/TOKENID/$(fresh_token_id)}
         got=$(call "$method" "$p" "${tok[$i]}" "$b")
         expect "$method $pattern as ${who[$i]}" "${want[$i]}" "$got"

@@ -47,6 +47,34 @@ A_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body")
 call POST "/api/v1/accounts/$A_ID/tokens" "$ADMIN" >/dev/null
 A=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 
+# A webhook receiver on 127.0.0.1: records each delivery; answers 500 to the
+# very first one (the event must be retried) and 200 afterwards.
+cat > "$TMP/recv.py" <<'PY'
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    n = 0
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        H.n += 1
+        with open(sys.argv[2], "a") as f:
+            f.write(json.dumps({"n": H.n, "sig": self.headers.get("X-Kensa-Signature"),
+                                "event": self.headers.get("X-Kensa-Event"),
+                                "delivery": self.headers.get("X-Kensa-Delivery"),
+                                "body": body.decode()}) + "\n")
+        self.send_response(500 if H.n == 1 else 200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_address[1]))
+s.serve_forever()
+PY
+python3 "$TMP/recv.py" "$TMP/recv.port" "$TMP/events.jsonl" &
+RECV_PID=$!
+for _ in $(seq 50); do [ -s "$TMP/recv.port" ] && break; sleep 0.1; done
+printf '{"url":"http://127.0.0.1:%s/hook","secret":"s3cr3t-for-the-test-only"}' "$(cat "$TMP/recv.port")" > "$TMP/hook.json"
+[ "$(call POST /api/v1/webhooks "$A" "$TMP/hook.json")" = 201 ] || no "webhook: $(cat "$TMP/body")"
+
 [ "$(call PUT '/api/v1/resources/web-1/inventory?type=host&tag.env=prod' "$A" "$TMP/inv.json")" = 200 ] || no "inventory: $(cat "$TMP/body")"
 grep -q '"opened":8' "$TMP/body" || no "first inventory should open 8 findings (7 language, 1 kernel): $(cat "$TMP/body")"
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 0 ] || no "lodash finding before its advisory exists"
@@ -75,6 +103,31 @@ grep -q '"reopened":1' "$TMP/body" || no "package back: finding not reopened: $(
 call PUT /api/v1/resources/web-1/inventory "$ADMIN" "$TMP/inv.json" >/dev/null
 grep -q '"opened":9' "$TMP/body" || no "admin's own resource: $(cat "$TMP/body")"
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] || no "member sees another account's finding"
+
+# Events: every finding opened and the inventory processed, each delivered
+# (the first after a retry) with a valid HMAC-SHA256 signature.
+for _ in $(seq 100); do
+    [ -s "$TMP/events.jsonl" ] && grep -q '"inventory.processed"' "$TMP/events.jsonl" &&
+        [ "$(grep -c '"finding.created"' "$TMP/events.jsonl")" -ge 9 ] && break
+    sleep 0.1
+done
+kill "$RECV_PID" 2>/dev/null
+python3 - "$TMP/events.jsonl" <<'PY' || fail=1
+import hashlib, hmac, json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ok = 0
+for e in ev:
+    t, v1 = dict(x.split("=", 1) for x in e["sig"].split(",")).values()
+    want = hmac.new(b"s3cr3t-for-the-test-only", (t + "." + e["body"]).encode(), hashlib.sha256).hexdigest()
+    assert v1 == want, ("bad signature", e)
+    body = json.loads(e["body"])
+    assert str(body["id"]) == e["delivery"] and body["type"] == e["event"], e
+first = ev[0]["delivery"]
+assert sum(1 for e in ev if e["delivery"] == first) >= 2, "the failed first delivery was not retried"
+kinds = [json.loads(e["body"])["type"] for e in ev if e["n"] > 1]
+assert kinds.count("inventory.processed") >= 1, kinds
+assert kinds.count("finding.created") >= 8, kinds
+PY
 
 # Bad bodies are refused before anything is stored.
 echo '{"bomFormat": "CycloneDX", "components": 5' > "$TMP/bad.json"

@@ -237,6 +237,10 @@ static void test_hash(void **state)
     ks_hex(dig, sizeof(dig), hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_true(ks_fnv1a("a", 1) != ks_fnv1a("b", 1));
+    /* RFC 4231 test case 2 */
+    ks_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, dig);
+    ks_hex(dig, sizeof(dig), hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 static void test_str(void **state)
