@@ -8,6 +8,7 @@
 #include "model/finding.h"
 #include "pkg/inventory.h"
 #include "pkg/scan.h"
+#include "vulndb/vulndb.h"
 
 #include <time.h>
 
@@ -884,4 +885,27 @@ void ks_api_webhook_delete(struct ks_req *req, struct ks_resp *resp)
     }
     resp->status = 204;
     ks_buf_reset(&resp->body);
+}
+
+/* GET /api/v1/vulnerabilities/{id}: the database search of `kensa db search`
+ * (aliases, records, packages and ranges, scores, KEV, EPSS). */
+void ks_api_vulnerability_get(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_vdb *db = NULL;
+    ks_err err = ks_vdb_open(req->cfg->vulndb, &db, &d);
+
+    if (err) {
+        ks_resp_error(resp, 503, "ServiceUnavailable", "vulnerability database unavailable");
+        return;
+    }
+    ks_buf_reset(&resp->body);
+    err = ks_vdb_search_json(db, req->params[0], 0, &resp->body, &d);
+    ks_vdb_close(db);
+    if (err == KS_ENOTFOUND)
+        ks_resp_error(resp, 404, "NotFound", "no source knows '%s'", req->params[0]);
+    else if (err)
+        ks_resp_error(resp, 500, "InternalServerError", "%s", d.msg);
+    else
+        resp->status = 200;
 }

@@ -34,6 +34,8 @@ const struct ks_route ks_routes[] = {
          "every resource: scanned or not, last scan, and why not"},
         {"GET", "/api/v1/usage", KS_AUTH_MEMBER, ks_api_usage,
          "resources scanned per account, resource type and day"},
+        {"GET", "/api/v1/vulnerabilities/{id}", KS_AUTH_MEMBER, ks_api_vulnerability_get,
+         "a CVE/GHSA/OSV id: aliases, affected packages and ranges, scores, KEV, EPSS"},
         {"POST", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_create,
          "add an event destination (finding created/updated/closed, inventory processed); "
          "deliveries are signed with HMAC-SHA256"},

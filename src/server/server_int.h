@@ -74,7 +74,7 @@ ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_cre
         ks_api_account_list, ks_api_token_create, ks_api_token_delete, ks_api_finding_get,
         ks_api_findings_list, ks_api_filter_create, ks_api_filter_list, ks_api_filter_update,
         ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage,
-        ks_api_inventory_put, ks_api_webhook_create, ks_api_webhook_list, ks_api_webhook_delete;
+        ks_api_inventory_put, ks_api_webhook_create, ks_api_webhook_list, ks_api_webhook_delete, ks_api_vulnerability_get;
 
 extern const struct ks_route ks_routes[];
 extern const size_t ks_nroutes;

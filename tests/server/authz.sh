@@ -89,6 +89,7 @@ matrix=(
 "POST /api/v1/findings/aggregations /api/v1/findings/aggregations {\"aggregationType\":\"SEVERITY\"} 401 401 200 200 200"
 "GET /api/v1/coverage /api/v1/coverage -                  401 401 200 200 200"
 "GET /api/v1/usage /api/v1/usage -                        401 401 200 200 200"
+"GET /api/v1/vulnerabilities/{id} /api/v1/vulnerabilities/CVE-2021-23337 - 401 401 200 200 200"
 "POST /api/v1/webhooks /api/v1/webhooks {\"url\":\"http://127.0.0.1:9/x\"} 401 401 201 201 201"
 "GET /api/v1/webhooks /api/v1/webhooks -                  401 401 200 200 200"
 "DELETE /api/v1/webhooks/{id} /api/v1/webhooks/HOOKID -   401 401 204 404 204"
@@ -173,6 +174,11 @@ expect "bad aggregation" 400 "$(call POST /api/v1/findings/aggregations "$A_TOK"
 call GET /api/v1/coverage "$A_TOK" >/dev/null
 grep -q '"resourceId":"host-a","resourceType":"host","scanStatus":{"statusCode":"INACTIVE","reason":"PENDING_INITIAL_SCAN"}' "$TMP/body" \
     || { echo "FAIL coverage: $(cat "$TMP/body")"; fail=1; }
+
+# The vulnerability search answers with every alias; unknown ids are 404.
+call GET /api/v1/vulnerabilities/GHSA-35jh-r3h4-6jhm "$A_TOK" >/dev/null
+grep -q 'CVE-2021-23337' "$TMP/body" || { echo "FAIL vulnerability search: $(cat "$TMP/body")"; fail=1; }
+expect "unknown vulnerability" 404 "$(call GET /api/v1/vulnerabilities/CVE-1999-0000 "$A_TOK")"
 
 # Metrics count what was served.
 call GET /metrics "" >/dev/null
