@@ -9,6 +9,8 @@
 #include "server/server.h"
 #include "store/store.h"
 
+#include "ks_build.h"
+
 #include <time.h>
 
 #include <signal.h>
@@ -16,7 +18,7 @@
 
 static const char help[] =
         "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--db FILE] [--threads N]\n"
-        "                    [--max-body SIZE]\n"
+        "                    [--max-body SIZE] [--reports DIR]\n"
         "       kensa server init [--store FILE] [--name NAME]\n\n"
         "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
         "account. 'init' creates the organisation's administrator account and prints its\n"
@@ -31,6 +33,8 @@ static const char help[] =
         "                      against (default $KENSA_DB, else $KENSA_HOME/vuln.db); when the\n"
         "                      file changes (kensa db import), every stored inventory is\n"
         "                      re-matched without rescanning\n"
+        "  --reports DIR       where findings reports and SBOM exports are written\n"
+        "                      (default: 'reports' beside the store)\n"
         "  --name NAME         administrator account name for 'init' (default admin)\n";
 
 struct opts {
@@ -38,6 +42,7 @@ struct opts {
     const char *listen;
     const char *store;
     const char *name;
+    const char *reports;
     uint64_t threads;
     uint64_t max_body;
 };
@@ -58,6 +63,9 @@ static int opt(int c, const char *arg, void *ctx)
         break;
     case 'n':
         o->name = arg;
+        break;
+    case 'r':
+        o->reports = arg;
         break;
     case 't':
         if (ks_parse_u64(arg, &o->threads) || o->threads == 0 || o->threads > 256)
@@ -155,11 +163,12 @@ int cmd_server(int argc, char **argv)
                                              {"threads", required_argument, NULL, 't'},
                                              {"max-body", required_argument, NULL, 'b'},
                                              {"db", required_argument, NULL, 'd'},
+                                             {"reports", required_argument, NULL, 'r'},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", 0, 64u << 20};
+    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", NULL, 0, 64u << 20};
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_server_config cfg;
-    char addr[128], store[4096], vulndb[4096];
+    char addr[128], store[4096], vulndb[4096], reports[4200];
     bool init = false;
     int rc;
     ks_err err;
@@ -207,6 +216,19 @@ int cmd_server(int argc, char **argv)
         }
     }
     cfg.vulndb = o.db;
+    if (!o.reports) {
+        const char *slash = strrchr(o.store, '/'), *home = getenv("KENSA_HOME");
+        if (strstr(o.store, "://") || !strncmp(o.store, "postgres", 8))
+            snprintf(reports, sizeof(reports), "%s/reports",
+                     home && *home ? home : "/var/lib/kensa");
+        else if (slash)
+            snprintf(reports, sizeof(reports), "%.*s/reports", (int)(slash - o.store), o.store);
+        else
+            snprintf(reports, sizeof(reports), "reports");
+        o.reports = reports;
+    }
+    cfg.reports_dir = o.reports;
+    cfg.version = KS_VERSION;
     if (getenv("KENSA_WATCH_MS"))
         cfg.watch_ms = (unsigned)strtoul(getenv("KENSA_WATCH_MS"), NULL, 10);
     signal(SIGINT, on_signal);

@@ -46,6 +46,9 @@ ks_err ks_export_findings_sarif(const struct ks_finding *f, size_t n,
                                 const struct ks_export_opts *o, struct ks_buf *out);
 ks_err ks_export_findings_asff(const struct ks_finding *f, size_t n,
                                const struct ks_export_opts *o, struct ks_buf *out);
+/* Appends one CSV field (RFC 4180 quoting, spreadsheet formulas defused)
+ * followed by ',' or, when `last`, CRLF. NULL is an empty field. */
+ks_err ks_csv_field(struct ks_buf *b, const char *s, bool last);
 ks_err ks_export_findings_csv(const struct ks_finding *f, size_t n,
                               const struct ks_export_opts *o, struct ks_buf *out);
 ks_err ks_export_findings_table(const struct ks_finding *f, size_t n,

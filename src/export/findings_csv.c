@@ -22,7 +22,7 @@ static const char *const columns[] = {
     "resource",     "title",            "description",
 };
 
-static ks_err field(struct ks_buf *b, const char *s, bool last)
+ks_err ks_csv_field(struct ks_buf *b, const char *s, bool last)
 {
     ks_err err = KS_OK;
 
@@ -96,7 +96,7 @@ static ks_err row(struct ks_buf *b, const struct ks_finding *f, const struct ks_
     };
     _Static_assert(KS_ARRAY_LEN(vals) == KS_ARRAY_LEN(columns), "one value per column");
     for (size_t i = 0; i < KS_ARRAY_LEN(vals) && !err; i++)
-        err = field(b, vals[i], i + 1 == KS_ARRAY_LEN(vals));
+        err = ks_csv_field(b, vals[i], i + 1 == KS_ARRAY_LEN(vals));
     return err;
 }
 
@@ -110,7 +110,7 @@ ks_err ks_export_findings_csv(const struct ks_finding *f, size_t n,
     if (n && !v)
         return KS_ENOMEM;
     for (size_t i = 0; i < KS_ARRAY_LEN(columns) && !err; i++)
-        err = field(out, columns[i], i + 1 == KS_ARRAY_LEN(columns));
+        err = ks_csv_field(out, columns[i], i + 1 == KS_ARRAY_LEN(columns));
     for (size_t i = 0; i < n && !err; i++)
         err = row(out, v[i], o, &tmp);
     ks_buf_release(&tmp);

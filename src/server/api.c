@@ -12,34 +12,16 @@
 
 #include <time.h>
 
-static int64_t now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static void json_begin(struct ks_resp *resp, struct ks_jw *w, unsigned status)
-{
-    resp->status = status;
-    ks_buf_reset(&resp->body);
-    ks_jw_init(w, &resp->body, 0);
-}
-
-static void json_end(struct ks_resp *resp, struct ks_jw *w)
-{
-    if (ks_jw_finish(w))
-        ks_resp_error(resp, 500, "InternalServerError", "cannot write the response");
-}
-
 void ks_api_healthz(struct ks_req *req, struct ks_resp *resp)
 {
     struct ks_jw w;
 
     KS_UNUSED(req);
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "status", "ok");
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 void ks_api_metrics(struct ks_req *req, struct ks_resp *resp)
@@ -56,7 +38,7 @@ void ks_api_openapi(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
 
     KS_UNUSED(req);
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "openapi", "3.0.3");
     ks_jw_key(&w, "info");
@@ -136,7 +118,7 @@ void ks_api_openapi(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_obj_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static void write_account(struct ks_jw *w, const struct ks_account *a)
@@ -166,7 +148,7 @@ void ks_api_account_create(struct ks_req *req, struct ks_resp *resp)
         ks_resp_error(resp, 400, "ValidationError", "'name' (string) is required");
         return;
     }
-    err = ks_store_account_create(req->store, name, false, now_s(), &id, &d);
+    err = ks_store_account_create(req->store, name, false, ks_now_s(), &id, &d);
     if (!err)
         err = ks_store_account_get(req->store, id, &a, &d);
     if (err == KS_EINVAL && strstr(d.msg, "exists")) {
@@ -177,9 +159,9 @@ void ks_api_account_create(struct ks_req *req, struct ks_resp *resp)
         ks_resp_store_error(resp, err, &d);
         return;
     }
-    json_begin(resp, &w, 201);
+    ks_resp_json_begin(resp, &w, 201);
     write_account(&w, &a);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static ks_err list_one(const struct ks_account *a, void *ctx)
@@ -194,7 +176,7 @@ void ks_api_account_list(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "accounts");
     ks_jw_arr_begin(&w);
@@ -205,7 +187,7 @@ void ks_api_account_list(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 void ks_api_token_create(struct ks_req *req, struct ks_resp *resp)
@@ -225,19 +207,19 @@ void ks_api_token_create(struct ks_req *req, struct ks_resp *resp)
         return;
     err = ks_store_account_get(req->store, account, &a, &d);
     if (!err)
-        err = ks_store_token_create(req->store, account, ks_value_get_str(body, "label"), now_s(),
+        err = ks_store_token_create(req->store, account, ks_value_get_str(body, "label"), ks_now_s(),
                                     token, &tid, &d);
     if (err) {
         ks_resp_store_error(resp, err, &d);
         return;
     }
-    json_begin(resp, &w, 201);
+    ks_resp_json_begin(resp, &w, 201);
     ks_jw_obj_begin(&w);
     ks_jw_kint(&w, "id", tid);
     ks_jw_kint(&w, "accountId", account);
     ks_jw_kstr(&w, "token", token);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 void ks_api_token_delete(struct ks_req *req, struct ks_resp *resp)
@@ -294,7 +276,7 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
         ks_resp_error(resp, 500, "InternalServerError", "stored finding is not JSON");
         return;
     }
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "finding");
     ks_jw_value(&w, finding);
@@ -311,7 +293,7 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 /* ---- findings list ---- */
@@ -375,7 +357,7 @@ void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
     }
     q.max = max < 1 || max > 100 ? 0 : (size_t)max;
     q.next_token = ks_value_get_str(body, "nextToken");
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "findings");
     ks_jw_arr_begin(&w);
@@ -390,7 +372,7 @@ void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
     if (next[0])
         ks_jw_kstr(&w, "nextToken", next);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 /* ---- filters ---- */
@@ -457,16 +439,16 @@ void ks_api_filter_create(struct ks_req *req, struct ks_resp *resp)
     if (!filter_from_body(req, resp, &f))
         return;
     f.account = req->account.id;
-    err = ks_store_filter_create(req->store, &f, now_s(), &id, &d);
+    err = ks_store_filter_create(req->store, &f, ks_now_s(), &id, &d);
     if (err) {
         ks_resp_store_error(resp, err, &d);
         return;
     }
-    json_begin(resp, &w, 201);
+    ks_resp_json_begin(resp, &w, 201);
     ks_jw_obj_begin(&w);
     ks_jw_kint(&w, "id", id);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static ks_err list_filter(const struct ks_filter_rec *f, void *ctx)
@@ -482,7 +464,7 @@ void ks_api_filter_list(struct ks_req *req, struct ks_resp *resp)
     void *ctx[2] = {req, &w};
     ks_err err;
 
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "filters");
     ks_jw_arr_begin(&w);
@@ -494,7 +476,7 @@ void ks_api_filter_list(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 void ks_api_filter_update(struct ks_req *req, struct ks_resp *resp)
@@ -507,7 +489,7 @@ void ks_api_filter_update(struct ks_req *req, struct ks_resp *resp)
     if (!ks_req_id(req, resp, 0, &f.id) || !filter_from_body(req, resp, &f))
         return;
     f.account = req->account.admin ? 0 : req->account.id;
-    err = ks_store_filter_update(req->store, &f, now_s(), &d);
+    err = ks_store_filter_update(req->store, &f, ks_now_s(), &d);
     if (err) {
         ks_resp_store_error(resp, err, &d);
         return;
@@ -525,7 +507,7 @@ void ks_api_filter_delete(struct ks_req *req, struct ks_resp *resp)
     if (!ks_req_id(req, resp, 0, &id))
         return;
     err = ks_store_filter_delete(req->store, req->account.admin ? 0 : req->account.id, id,
-                                 now_s(), &d);
+                                 ks_now_s(), &d);
     if (err) {
         ks_resp_store_error(resp, err, &d);
         return;
@@ -575,7 +557,7 @@ void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
         ks_resp_error(resp, 400, "ValidationError", "maxResults must be an integer");
         return;
     }
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "aggregationType", type);
     ks_jw_key(&w, "responses");
@@ -589,7 +571,7 @@ void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static ks_err write_coverage(int64_t account, const char *rid, const char *type, int64_t last,
@@ -618,7 +600,7 @@ void ks_api_coverage(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "coveredResources");
     ks_jw_arr_begin(&w);
@@ -630,7 +612,7 @@ void ks_api_coverage(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static ks_err write_usage(int64_t account, const char *type, int64_t day, int64_t count,
@@ -658,7 +640,7 @@ void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "usage");
     ks_jw_arr_begin(&w);
@@ -670,7 +652,7 @@ void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 /* ---- inventories ---- */
@@ -736,10 +718,10 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     memcpy(digest, "sha256:", 7);
     ks_hex(dig, sizeof(dig), digest + 7);
     err = ks_store_resource_put(req->store, req->account.id, rid, type,
-                                any_tag ? ks_buf_str(&tags) : NULL, now_s(), &d);
+                                any_tag ? ks_buf_str(&tags) : NULL, ks_now_s(), &d);
     if (!err)
         err = ks_store_inventory_put(req->store, req->account.id, rid, digest, req->body,
-                                     req->body_len, now_s(), &changed, &d);
+                                     req->body_len, ks_now_s(), &changed, &d);
     if (!err)
         err = ks_engine_apply(req->cfg, req->store, req->account.id, rid, type, &inv, "inventory",
                               &res, counts, &d);
@@ -761,10 +743,10 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
                  type, counts[KS_SEV_CRITICAL], counts[KS_SEV_HIGH], counts[KS_SEV_MEDIUM],
                  counts[KS_SEV_LOW], res.opened + res.reopened, res.closed);
         if (ks_store_outbox_add(req->store, req->account.id, "inventory.processed", rid, payload,
-                                now_s(), &d))
+                                ks_now_s(), &d))
             ks_log_warn("cannot queue the inventory event: %s", d.msg);
     }
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kstr(&w, "resourceId", rid);
     ks_jw_kstr(&w, "resourceType", type);
@@ -788,7 +770,7 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     ks_jw_kint(&w, "other", (int64_t)(counts[KS_SEV_UNTRIAGED] + counts[KS_SEV_INFORMATIONAL]));
     ks_jw_obj_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
     ks_inventory_release(&inv);
 }
 
@@ -821,18 +803,18 @@ void ks_api_webhook_create(struct ks_req *req, struct ks_resp *resp)
         ks_resp_error(resp, 400, "ValidationError", "a webhook secret is 16 to 256 characters");
         return;
     }
-    err = ks_store_webhook_create(req->store, req->account.id, url, secret, now_s(), &id, &d);
+    err = ks_store_webhook_create(req->store, req->account.id, url, secret, ks_now_s(), &id, &d);
     if (err) {
         ks_resp_store_error(resp, err, &d);
         return;
     }
-    json_begin(resp, &w, 201);
+    ks_resp_json_begin(resp, &w, 201);
     ks_jw_obj_begin(&w);
     ks_jw_kint(&w, "id", id);
     ks_jw_kstr(&w, "url", url);
     ks_jw_kstr(&w, "secret", secret);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 static ks_err write_webhook(const struct ks_webhook *wh, void *ctx)
@@ -855,7 +837,7 @@ void ks_api_webhook_list(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    json_begin(resp, &w, 200);
+    ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_key(&w, "webhooks");
     ks_jw_arr_begin(&w);
@@ -867,7 +849,7 @@ void ks_api_webhook_list(struct ks_req *req, struct ks_resp *resp)
     }
     ks_jw_arr_end(&w);
     ks_jw_obj_end(&w);
-    json_end(resp, &w);
+    ks_resp_json_end(resp, &w);
 }
 
 void ks_api_webhook_delete(struct ks_req *req, struct ks_resp *resp)

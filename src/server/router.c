@@ -4,6 +4,7 @@
 #include "server/server_int.h"
 
 #include <stdatomic.h>
+#include <time.h>
 
 
 /* Every endpoint, with who may call it. The OpenAPI description is generated
@@ -36,6 +37,14 @@ const struct ks_route ks_routes[] = {
          "resources scanned per account, resource type and day"},
         {"GET", "/api/v1/vulnerabilities/{id}", KS_AUTH_MEMBER, ks_api_vulnerability_get,
          "a CVE/GHSA/OSV id: aliases, affected packages and ranges, scores, KEV, EPSS"},
+        {"POST", "/api/v1/reports", KS_AUTH_MEMBER, ks_api_report_create,
+         "write a findings report (reportFormat CSV or JSON, filterCriteria as for "
+         "findings/list) into the reports directory"},
+        {"GET", "/api/v1/reports/{id}", KS_AUTH_MEMBER, ks_api_report_get,
+         "a report or SBOM export: status, location, error"},
+        {"POST", "/api/v1/sbom-exports", KS_AUTH_MEMBER, ks_api_sbom_export_create,
+         "write the latest inventory of each resource (resourceIds, or all) as CycloneDX 1.6 "
+         "or SPDX 2.3 documents into the reports directory"},
         {"POST", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_create,
          "add an event destination (finding created/updated/closed, inventory processed); "
          "deliveries are signed with HMAC-SHA256"},
@@ -112,6 +121,24 @@ void ks_resp_error(struct ks_resp *resp, unsigned status, const char *code, cons
     ks_jw_kstr(&w, "message", msg);
     ks_jw_obj_end(&w);
     ks_jw_finish(&w);
+}
+
+int64_t ks_now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+void ks_resp_json_begin(struct ks_resp *resp, struct ks_jw *w, unsigned status)
+{
+    resp->status = status;
+    ks_buf_reset(&resp->body);
+    ks_jw_init(w, &resp->body, 0);
+}
+
+void ks_resp_json_end(struct ks_resp *resp, struct ks_jw *w)
+{
+    if (ks_jw_finish(w))
+        ks_resp_error(resp, 500, "InternalServerError", "cannot write the response");
 }
 
 void ks_resp_store_error(struct ks_resp *resp, ks_err err, const struct ks_diag *diag)

@@ -17,6 +17,8 @@ struct ks_server_config {
     size_t max_body;         /* request body ceiling in bytes */
     struct ks_limits limits; /* for parsing request bodies */
     const char *vulndb;      /* vulnerability database file; re-matched when it changes */
+    const char *reports_dir; /* where findings reports and SBOM exports are written */
+    const char *version;     /* kensa's version, named in the documents written */
     unsigned watch_ms;       /* how often the database file is checked (0: 2000) */
     /* Called about every 200 ms from the server's housekeeping thread (event
      * delivery lives in cmd/, above both server and notify). May be NULL. */

@@ -75,6 +75,8 @@ ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_cre
         ks_api_findings_list, ks_api_filter_create, ks_api_filter_list, ks_api_filter_update,
         ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage,
         ks_api_inventory_put, ks_api_webhook_create, ks_api_webhook_list, ks_api_webhook_delete, ks_api_vulnerability_get;
+/* Handlers (reports.c). */
+ks_handler_fn ks_api_report_create, ks_api_report_get, ks_api_sbom_export_create;
 
 extern const struct ks_route ks_routes[];
 extern const size_t ks_nroutes;
@@ -82,6 +84,14 @@ extern const size_t ks_nroutes;
 /* Answers {"code": code, "message": msg} with HTTP `status`. */
 void ks_resp_error(struct ks_resp *resp, unsigned status, const char *code, const char *fmt, ...)
         KS_PRINTF(4, 5);
+/* Starts a JSON body with HTTP `status`; ks_resp_json_end() finishes it
+ * (answering 500 when it could not be written). */
+void ks_resp_json_begin(struct ks_resp *resp, struct ks_jw *w, unsigned status);
+void ks_resp_json_end(struct ks_resp *resp, struct ks_jw *w);
+
+/* Seconds since the epoch. */
+int64_t ks_now_s(void);
+
 /* Maps a store error to a response (404 for not found, 400 for invalid, 500 else). */
 void ks_resp_store_error(struct ks_resp *resp, ks_err err, const struct ks_diag *diag);
 

@@ -46,6 +46,10 @@ const char *const ks_store_migrations[] = {
         "CREATE TABLE webhooks(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
         " url TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL);"
         "CREATE INDEX webhooks_account ON webhooks(account);",
+        /* 3: findings reports and SBOM exports written to the reports directory. */
+        "CREATE TABLE reports(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
+        " kind TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, location TEXT,"
+        " error TEXT, created_at BIGINT NOT NULL, finished_at BIGINT);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

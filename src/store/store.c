@@ -1467,3 +1467,63 @@ ks_err ks_store_webhook_delete(struct ks_store *st, int64_t account, int64_t id,
         return ks_diag_set(diag, KS_ENOTFOUND, "no webhook %lld", (long long)id);
     return err;
 }
+
+/* ---- reports ---- */
+
+ks_err ks_store_report_create(struct ks_store *st, int64_t account, const char *kind,
+                              const char *format, int64_t now, int64_t *id,
+                              struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(kind), KS_SQL_TEXT(format),
+                             KS_SQL_INT(now)};
+
+    *id = 0;
+    return Q(st,
+             "INSERT INTO reports(account, kind, format, status, created_at) "
+             "VALUES ($1, $2, $3, 'IN_PROGRESS', $4) RETURNING id",
+             args, get_int, id, diag);
+}
+
+ks_err ks_store_report_finish(struct ks_store *st, int64_t id, bool ok, const char *location,
+                              const char *error, int64_t now, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_TEXT(ok ? "SUCCEEDED" : "FAILED"),
+                             KS_SQL_TEXT(location), KS_SQL_TEXT(error), KS_SQL_INT(now)};
+
+    return Q(st,
+             "UPDATE reports SET status = $2, location = $3, error = $4, finished_at = $5 "
+             "WHERE id = $1",
+             args, NULL, NULL, diag);
+}
+
+static ks_err read_report(const struct ks_sqlrow *r, void *ctx)
+{
+    struct ks_report_rec *o = ctx;
+
+    o->id = r->integer(r, 0);
+    o->account = r->integer(r, 1);
+    copy(o->kind, sizeof(o->kind), r->text(r, 2));
+    copy(o->format, sizeof(o->format), r->text(r, 3));
+    copy(o->status, sizeof(o->status), r->text(r, 4));
+    copy(o->location, sizeof(o->location), r->text(r, 5));
+    copy(o->error, sizeof(o->error), r->text(r, 6));
+    o->created_at = r->integer(r, 7);
+    o->finished_at = r->integer(r, 8);
+    return KS_OK;
+}
+
+ks_err ks_store_report_get(struct ks_store *st, int64_t account, int64_t id,
+                           struct ks_report_rec *out, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_INT(account)};
+    ks_err err;
+
+    out->id = 0;
+    err = Q(st,
+            "SELECT id, account, kind, format, status, location, error, created_at, "
+            "COALESCE(finished_at, 0) FROM reports WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            args, read_report, out, diag);
+    if (!err && !out->id)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no report %lld", (long long)id);
+    return err;
+}

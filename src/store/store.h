@@ -20,7 +20,7 @@
 struct ks_store;
 
 /* The schema version this build creates and expects. */
-#define KS_STORE_SCHEMA_VERSION 2
+#define KS_STORE_SCHEMA_VERSION 3
 
 /* Opens (creating if needed) the store at `location`: a file path for
  * SQLite. Runs pending migrations. KS_EDB when the store was written by a
@@ -281,6 +281,27 @@ ks_err ks_store_webhooks_for(struct ks_store *st, int64_t account, ks_store_webh
                              void *ctx, struct ks_diag *diag);
 ks_err ks_store_webhook_delete(struct ks_store *st, int64_t account, int64_t id,
                                struct ks_diag *diag);
+
+/* ---- reports ---- */
+
+struct ks_report_rec {
+    int64_t id, account, created_at, finished_at;
+    char kind[32];    /* "findings" or "sbom" */
+    char format[16];  /* CSV, JSON, CYCLONEDX, SPDX */
+    char status[16];  /* IN_PROGRESS, SUCCEEDED, FAILED */
+    char location[1024];
+    char error[KS_DIAG_MSG_MAX];
+};
+
+ks_err ks_store_report_create(struct ks_store *st, int64_t account, const char *kind,
+                              const char *format, int64_t now, int64_t *id,
+                              struct ks_diag *diag);
+/* Records the outcome: SUCCEEDED with `location`, or FAILED with `error`. */
+ks_err ks_store_report_finish(struct ks_store *st, int64_t id, bool ok, const char *location,
+                              const char *error, int64_t now, struct ks_diag *diag);
+/* Report `id` of `account` (any when 0); KS_ENOTFOUND otherwise. */
+ks_err ks_store_report_get(struct ks_store *st, int64_t account, int64_t id,
+                           struct ks_report_rec *out, struct ks_diag *diag);
 
 /* Number of events waiting in the outbox (for tests and /metrics). */
 ks_err ks_store_outbox_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);

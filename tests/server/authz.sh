@@ -73,6 +73,9 @@ fresh_hook_id() {
     call POST /api/v1/webhooks "$A_TOK" '{"url":"http://127.0.0.1:9/hook"}' >/dev/null
     sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
 }
+# A findings report of account A (for the GET row).
+call POST /api/v1/reports "$A_TOK" '{"reportFormat":"CSV"}' >/dev/null
+A_REPORT=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
 
 # METHOD PATTERN PATH BODY   none bad memberA memberB admin
 matrix=(
@@ -93,6 +96,9 @@ matrix=(
 "POST /api/v1/webhooks /api/v1/webhooks {\"url\":\"http://127.0.0.1:9/x\"} 401 401 201 201 201"
 "GET /api/v1/webhooks /api/v1/webhooks -                  401 401 200 200 200"
 "DELETE /api/v1/webhooks/{id} /api/v1/webhooks/HOOKID -   401 401 204 404 204"
+"POST /api/v1/reports /api/v1/reports {\"reportFormat\":\"JSON\"} 401 401 200 200 200"
+"GET /api/v1/reports/{id} /api/v1/reports/$A_REPORT -    401 401 200 404 200"
+"POST /api/v1/sbom-exports /api/v1/sbom-exports {\"format\":\"SPDX\"} 401 401 200 200 200"
 "POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
 "GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
 "PUT /api/v1/filters/{id} /api/v1/filters/$A_FILTER {\"description\":\"x\"} 401 401 204 404 204"
@@ -179,6 +185,44 @@ grep -q '"resourceId":"host-a","resourceType":"host","scanStatus":{"statusCode":
 call GET /api/v1/vulnerabilities/GHSA-35jh-r3h4-6jhm "$A_TOK" >/dev/null
 grep -q 'CVE-2021-23337' "$TMP/body" || { echo "FAIL vulnerability search: $(cat "$TMP/body")"; fail=1; }
 expect "unknown vulnerability" 404 "$(call GET /api/v1/vulnerabilities/CVE-1999-0000 "$A_TOK")"
+
+# Reports: written under the reports directory beside the store, scoped to
+# the caller's account; bad formats and criteria are refused.
+report() { # TOKEN BODY -> the report's file (or directory) once it succeeded
+    call POST /api/v1/reports "$1" "$2" >/dev/null
+    local id; id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
+    call GET "/api/v1/reports/$id" "$1" >/dev/null
+    grep -q '"status":"SUCCEEDED"' "$TMP/body" || { echo "FAIL report $2: $(cat "$TMP/body")" >&2; fail=1; }
+    sed -n 's/.*"location":"\([^"]*\)".*/\1/p' "$TMP/body"
+}
+f=$(report "$A_TOK" '{"reportFormat":"CSV"}')
+[ "$(head -1 "$f" | tr -d '\r' | cut -d, -f1-3)" = findingId,accountId,status ] || { echo "FAIL CSV header: $(head -1 "$f")"; fail=1; }
+grep -q "^fa1,$A_ID,ACTIVE," "$f" || { echo "FAIL CSV row: $(cat "$f")"; fail=1; }
+[ "$(dirname "$f")" = "$TMP/reports/$A_ID" ] || { echo "FAIL report location $f"; fail=1; }
+f=$(report "$B_TOK" '{"reportFormat":"JSON"}')
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["findings"]) != 0)' "$f" \
+    || { echo "FAIL B sees A's findings in a report: $(cat "$f")"; fail=1; }
+f=$(report "$A_TOK" '{"reportFormat":"JSON","filterCriteria":{"findingStatus":[{"comparison":"EQUALS","value":"ACTIVE"}]}}')
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["findings"][0]["findingId"] != "fa1")' "$f" \
+    || { echo "FAIL A JSON report: $(cat "$f")"; fail=1; }
+expect "bad report format" 400 "$(call POST /api/v1/reports "$A_TOK" '{"reportFormat":"XLS"}')"
+expect "bad report criteria" 400 "$(call POST /api/v1/reports "$A_TOK" '{"reportFormat":"CSV","filterCriteria":{"colour":[]}}')"
+expect "bad sbom format" 400 "$(call POST /api/v1/sbom-exports "$A_TOK" '{"format":"SWID"}')"
+expect "bad resourceIds" 400 "$(call POST /api/v1/sbom-exports "$A_TOK" '{"format":"SPDX","resourceIds":"r-1"}')"
+# SBOM exports: one document per resource, in the format asked for.
+call PUT /api/v1/resources/web-1/inventory "$A_TOK" '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"}]}' >/dev/null
+call POST /api/v1/sbom-exports "$A_TOK" '{"format":"CYCLONEDX","resourceIds":["web-1"]}' >/dev/null
+id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
+call GET "/api/v1/reports/$id" "$A_TOK" >/dev/null
+d=$(sed -n 's/.*"location":"\([^"]*\)".*/\1/p' "$TMP/body")
+[ "$(ls "$d" | wc -l)" = 1 ] || { echo "FAIL sbom export files: $(ls "$d")"; fail=1; }
+python3 -c 'import json,sys,glob; d=json.load(open(glob.glob(sys.argv[1]+"/*web-1.cdx.json")[0])); sys.exit(not (d["bomFormat"]=="CycloneDX" and any(c.get("purl")=="pkg:npm/lodash@4.17.20" for c in d["components"])))' "$d" \
+    || { echo "FAIL CycloneDX export: $(cat "$d"/*)"; fail=1; }
+call POST /api/v1/sbom-exports "$B_TOK" '{"format":"SPDX"}' >/dev/null
+id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
+call GET "/api/v1/reports/$id" "$B_TOK" >/dev/null
+d=$(sed -n 's/.*"location":"\([^"]*\)".*/\1/p' "$TMP/body")
+ls "$d"/*web-1* >/dev/null 2>&1 && { echo "FAIL B exported A's resource"; fail=1; }
 
 # Metrics count what was served.
 call GET /metrics "" >/dev/null
