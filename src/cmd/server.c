@@ -18,7 +18,7 @@
 
 static const char help[] =
         "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--db FILE] [--threads N]\n"
-        "                    [--max-body SIZE] [--reports DIR]\n"
+        "                    [--max-body SIZE] [--reports DIR] [--rate-limit N [--burst N]]\n"
         "       kensa server init [--store FILE] [--name NAME]\n\n"
         "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
         "account. 'init' creates the organisation's administrator account and prints its\n"
@@ -33,6 +33,9 @@ static const char help[] =
         "                      against (default $KENSA_DB, else $KENSA_HOME/vuln.db); when the\n"
         "                      file changes (kensa db import), every stored inventory is\n"
         "                      re-matched without rescanning\n"
+        "  --rate-limit N      requests per second each account may make (default: no\n"
+        "                      limit); more are answered 429 with Retry-After\n"
+        "  --burst N           requests an account may make at once (default: the rate)\n"
         "  --reports DIR       where findings reports and SBOM exports are written\n"
         "                      (default: 'reports' beside the store)\n"
         "  --name NAME         administrator account name for 'init' (default admin)\n";
@@ -45,6 +48,7 @@ struct opts {
     const char *reports;
     uint64_t threads;
     uint64_t max_body;
+    uint64_t rate, burst;
 };
 
 static int opt(int c, const char *arg, void *ctx)
@@ -66,6 +70,14 @@ static int opt(int c, const char *arg, void *ctx)
         break;
     case 'r':
         o->reports = arg;
+        break;
+    case 'R':
+        if (ks_parse_u64(arg, &o->rate) || o->rate == 0 || o->rate > 1000000)
+            return ks_cmd_usage_error("server", "--rate-limit must be 1 to 1000000");
+        break;
+    case 'B':
+        if (ks_parse_u64(arg, &o->burst) || o->burst == 0 || o->burst > 1000000)
+            return ks_cmd_usage_error("server", "--burst must be 1 to 1000000");
         break;
     case 't':
         if (ks_parse_u64(arg, &o->threads) || o->threads == 0 || o->threads > 256)
@@ -164,8 +176,10 @@ int cmd_server(int argc, char **argv)
                                              {"max-body", required_argument, NULL, 'b'},
                                              {"db", required_argument, NULL, 'd'},
                                              {"reports", required_argument, NULL, 'r'},
+                                             {"rate-limit", required_argument, NULL, 'R'},
+                                             {"burst", required_argument, NULL, 'B'},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", NULL, 0, 64u << 20};
+    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", NULL, 0, 64u << 20, 0, 0};
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_server_config cfg;
     char addr[128], store[4096], vulndb[4096], reports[4200];
@@ -228,6 +242,8 @@ int cmd_server(int argc, char **argv)
         o.reports = reports;
     }
     cfg.reports_dir = o.reports;
+    cfg.rate_limit = (double)o.rate;
+    cfg.rate_burst = (double)o.burst;
     cfg.version = KS_VERSION;
     if (getenv("KENSA_WATCH_MS"))
         cfg.watch_ms = (unsigned)strtoul(getenv("KENSA_WATCH_MS"), NULL, 10);

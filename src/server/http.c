@@ -4,6 +4,7 @@
 #include "server/server.h"
 
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "server/server_int.h"
 
 #include <arpa/inet.h>
@@ -26,6 +27,7 @@ static _Thread_local struct ks_arena tl_arena;
 static _Thread_local bool tl_ready;
 
 static const struct ks_server_config *g_cfg;
+static struct ks_ratelimit *g_limits; /* per account; NULL: no limit */
 static pthread_key_t tl_key;
 static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 
@@ -65,6 +67,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct ks_resp *resp)
     if (resp->body.len || resp->status != 204)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 resp->content_type ? resp->content_type : "application/json");
+    if (resp->retry_after) {
+        char v[16];
+        snprintf(v, sizeof(v), "%u", resp->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    }
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     ret = MHD_queue_response(c, resp->status, r);
@@ -99,6 +106,17 @@ static bool authenticate(struct MHD_Connection *c, const struct ks_route *route,
         ks_resp_error(resp, 403, "AccessDeniedException",
                       "only the organisation's administrator may do this");
         return false;
+    }
+    if (g_limits) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!ks_ratelimit_take(g_limits, req->account.id,
+                               (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, &resp->retry_after)) {
+            ks_resp_error(resp, 429, "TooManyRequestsException",
+                          "more than %g requests per second; retry after %u s",
+                          g_cfg->rate_limit, resp->retry_after);
+            return false;
+        }
     }
     return true;
 }
@@ -139,7 +157,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               size_t *upload_size, void **req_cls)
 {
     struct conn_state *cs = *req_cls;
-    struct ks_resp resp = {500, KS_BUF_INIT(0), NULL};
+    struct ks_resp resp = {500, KS_BUF_INIT(0), NULL, 0};
     struct ks_req req;
     const struct ks_route *route;
     char scratch[1024];
@@ -340,16 +358,27 @@ ks_err ks_server_run(const struct ks_server_config *cfg, volatile int *stop,
         return ks_diag_set(diag, KS_EINVAL, "'%s' is not an IP address", addr);
     }
     g_cfg = cfg;
+    if (cfg->rate_limit > 0) {
+        g_limits = ks_ratelimit_new(cfg->rate_limit, cfg->rate_burst ? cfg->rate_burst
+                                                                      : cfg->rate_limit);
+        if (!g_limits)
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
     d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, NULL,
                          MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
                          threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-    if (!d)
+    if (!d) {
+        ks_ratelimit_free(g_limits);
+        g_limits = NULL;
         return ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
+    }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (ready)
         ready(addr, info ? info->port : cfg->port, ctx);
     watch_vulndb(cfg, stop);
     MHD_stop_daemon(d);
+    ks_ratelimit_free(g_limits);
+    g_limits = NULL;
     return KS_OK;
 }

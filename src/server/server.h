@@ -17,6 +17,8 @@ struct ks_server_config {
     size_t max_body;         /* request body ceiling in bytes */
     struct ks_limits limits; /* for parsing request bodies */
     const char *vulndb;      /* vulnerability database file; re-matched when it changes */
+    double rate_limit;       /* requests per second per account; 0: unlimited */
+    double rate_burst;       /* requests at once (0: rate_limit) */
     const char *reports_dir; /* where findings reports and SBOM exports are written */
     const char *version;     /* kensa's version, named in the documents written */
     unsigned watch_ms;       /* how often the database file is checked (0: 2000) */

@@ -57,6 +57,7 @@ struct ks_resp {
     unsigned status;
     struct ks_buf body;
     const char *content_type;
+    unsigned retry_after; /* seconds, for a Retry-After header; 0: none */
 };
 
 typedef void ks_handler_fn(struct ks_req *req, struct ks_resp *resp);

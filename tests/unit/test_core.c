@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "core/ratelimit.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
@@ -311,6 +312,33 @@ static void test_file(void **state)
     ks_buf_release(&b);
 }
 
+/* Token buckets: a burst, then one per 1/rate seconds; keys independent. */
+static void test_ratelimit(void **state)
+{
+    struct ks_ratelimit *rl = ks_ratelimit_new(2, 3);
+    const int64_t s = 1000000000;
+    unsigned retry = 0;
+
+    (void)state;
+    assert_non_null(rl);
+    for (int i = 0; i < 3; i++)
+        assert_true(ks_ratelimit_take(rl, 7, s, &retry));
+    assert_false(ks_ratelimit_take(rl, 7, s, &retry));
+    assert_int_equal(retry, 1);
+    /* Another key has its own bucket. */
+    assert_true(ks_ratelimit_take(rl, 8, s, &retry));
+    /* Half a second later one token is back (rate 2/s), and only one. */
+    assert_true(ks_ratelimit_take(rl, 7, s + s / 2, &retry));
+    assert_false(ks_ratelimit_take(rl, 7, s + s / 2, &retry));
+    /* A long pause refills to the burst, not beyond. */
+    for (int i = 0; i < 3; i++)
+        assert_true(ks_ratelimit_take(rl, 7, 100 * s, &retry));
+    assert_false(ks_ratelimit_take(rl, 7, 100 * s, &retry));
+    /* Time going backwards (another thread's older clock read) adds nothing. */
+    assert_false(ks_ratelimit_take(rl, 7, 99 * s, &retry));
+    ks_ratelimit_free(rl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,7 +346,7 @@ int main(void)
             cmocka_unit_test(test_buf),    cmocka_unit_test(test_vec_map),
             cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
             cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
-            cmocka_unit_test(test_file),
+            cmocka_unit_test(test_file),   cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
