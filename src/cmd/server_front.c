@@ -11,3 +11,25 @@ int cmd_server(int argc, char **argv)
 {
     return ks_cmd_exec_helper("kensa-server", argc, argv);
 }
+
+/* The API client commands live in kensa-net, which alone loads libcurl. */
+const char cmd_findings_help[] = "usage: kensa findings list [--severity S]... [--status S] "
+                                 "[--vulnerability ID] [--resource ID] [--filter JSON] "
+                                 "[--max N] [--json]\n";
+const char cmd_push_help[] = "usage: kensa push TARGET [--resource ID] [--type T] [--tag K=V]...\n";
+const char cmd_report_help[] = "usage: kensa report [--format CSV|JSON] [--filter JSON]\n";
+
+int cmd_findings(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-net", argc, argv);
+}
+
+int cmd_push(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-net", argc, argv);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-net", argc, argv);
+}

@@ -151,22 +151,30 @@ done:
     return err;
 }
 
-static size_t drop_body(char *p, size_t size, size_t n, void *ctx)
-{
-    size_t *seen = ctx;
+/* Response bodies: kept in a buffer (whose ceiling aborts the transfer), or
+ * read and dropped, at most 64 KiB. */
+struct resp_sink {
+    struct ks_buf *out;
+    size_t seen;
+};
 
-    KS_UNUSED(p);
-    *seen += size * n;
-    return *seen > 65536 ? 0 : size * n;
+static size_t keep_body(char *p, size_t size, size_t n, void *ctx)
+{
+    struct resp_sink *s = ctx;
+
+    s->seen += size * n;
+    if (!s->out)
+        return s->seen > 65536 ? 0 : size * n;
+    return ks_buf_add(s->out, p, size * n) ? 0 : size * n;
 }
 
-ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nheaders,
-                         const char *body, size_t len, long timeout_ms, long *status,
-                         struct ks_diag *diag)
+ks_err ks_http_request(const char *method, const char *url, const char *const *headers,
+                       size_t nheaders, const char *body, size_t len, long timeout_ms,
+                       long *status, struct ks_buf *out, struct ks_diag *diag)
 {
     struct curl_slist *hdrs = NULL, *h;
     char errbuf[CURL_ERROR_SIZE] = "";
-    size_t seen = 0;
+    struct resp_sink sink = {out, 0};
     CURLcode rc;
     CURL *c;
 
@@ -190,22 +198,34 @@ ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nhe
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa-webhooks");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &seen);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
+    if (rc == CURLE_WRITE_ERROR && out)
+        return ks_diag_set(diag, KS_ELIMIT, "'%s': response too large", url);
     if (rc != CURLE_OK && !*status)
         return ks_diag_set(diag, KS_EIO, "'%s': %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     return KS_OK;
+}
+
+ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nheaders,
+                         const char *body, size_t len, long timeout_ms, long *status,
+                         struct ks_diag *diag)
+{
+    return ks_http_request("POST", url, headers, nheaders, body, len, timeout_ms, status, NULL,
+                           diag);
 }

@@ -50,4 +50,12 @@ ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nhe
                          const char *body, size_t len, long timeout_ms, long *status,
                          struct ks_diag *diag);
 
+/* Sends `method` with an optional JSON `body` (NULL: none) to `url` and
+ * appends the response body to `out` (NULL: read and dropped, at most
+ * 64 KiB; KS_ELIMIT when `out`'s ceiling is passed). Otherwise as above. */
+struct ks_buf;
+ks_err ks_http_request(const char *method, const char *url, const char *const *headers,
+                       size_t nheaders, const char *body, size_t len, long timeout_ms,
+                       long *status, struct ks_buf *out, struct ks_diag *diag);
+
 #endif
