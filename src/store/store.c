@@ -467,6 +467,11 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     return ks_map_put(&a->existing, id, strlen(id), s);
 }
 
+/* Events are only kept for accounts with somewhere to deliver them: without
+ * a webhook they would be written and drained for nothing (at fleet scale
+ * that doubled the store). A webhook added later sees events from then on. */
+#define NEEDS_EVENTS(account) "WHERE EXISTS (SELECT 1 FROM webhooks WHERE account = " account ")"
+
 static ks_err history(struct ks_store *st, struct apply *a, const char *id, const char *from,
                       const char *to, const char *kind)
 {
@@ -482,7 +487,7 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
     if (!err)
         err = Q(st,
                 "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
-                "VALUES ($1, $2, $3, $4, $4)",
+                "SELECT $1, $2, $3, $4, $4 " NEEDS_EVENTS("$1"),
                 o, NULL, NULL, a->diag);
     return err;
 }
@@ -1042,7 +1047,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *
                 if (!err)
                     err = Q(st,
                             "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
-                            "VALUES ($1, 'finding.updated', $2, $3, $3)",
+                            "SELECT $1, 'finding.updated', $2, $3, $3 " NEEDS_EVENTS("$1"),
                             o, NULL, NULL, diag);
             }
         } while (!err && t->more);
@@ -1342,7 +1347,7 @@ ks_err ks_store_outbox_add(struct ks_store *st, int64_t account, const char *kin
 
     return Q(st,
              "INSERT INTO outbox(account, kind, subject, payload, created_at, next_at) "
-             "VALUES ($1, $2, $3, $4, $5, $5)",
+             "SELECT $1, $2, $3, $4, $5, $5 " NEEDS_EVENTS("$1"),
              args, NULL, NULL, diag);
 }
 

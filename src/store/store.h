@@ -238,7 +238,8 @@ ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_hi
 /* ---- events and webhooks ---- */
 
 /* Queues an event (e.g. "inventory.processed" for resource `subject` with a
- * JSON `payload`) for delivery. Findings' transitions queue their own. */
+ * JSON `payload`) for delivery. Findings' transitions queue their own. Only
+ * accounts with a webhook keep events (nobody would receive the others). */
 ks_err ks_store_outbox_add(struct ks_store *st, int64_t account, const char *kind,
                            const char *subject, const char *payload, int64_t now,
                            struct ks_diag *diag);

@@ -130,7 +130,7 @@ static void test_findings_lifecycle(void **state)
     struct ks_apply_result r;
     struct ks_finding_state fs;
     char hist[512] = "";
-    int64_t acct = 0, other = 0, n;
+    int64_t acct = 0, other = 0, n, hook = 0;
     bool changed;
 
     (void)state;
@@ -147,6 +147,10 @@ static void test_findings_lifecycle(void **state)
                      KS_OK);
     assert_false(changed);
 
+    /* Events are kept for accounts with a webhook (acct), not for others. */
+    assert_int_equal(ks_store_webhook_create(st, acct, "http://127.0.0.1:9/h", "0123456789abcdef0",
+                                             1, &hook, &d),
+                     KS_OK);
     /* First inventory: two findings open. */
     assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 100, &r, &d),
                      KS_OK);
@@ -186,6 +190,13 @@ static void test_findings_lifecycle(void **state)
 
     /* Tenant isolation: another account does not see the finding. */
     assert_int_equal(ks_store_finding_state(st, other, "f1", &fs, &d), KS_ENOTFOUND);
+    /* The other account has no webhook: its findings change, no event is kept. */
+    assert_int_equal(ks_store_resource_put(st, other, "host-9", "host", NULL, 1, &d), KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, other, "host-9", rows, 1, "inventory", 450, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.opened, 1);
+    assert_int_equal(ks_store_outbox_count(st, &n, &d), KS_OK);
+    assert_int_equal(n, 6);
 
     /* A failing apply (the same id twice) changes nothing at all. */
     rows[1] = rows[0];
