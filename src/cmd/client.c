@@ -323,14 +323,12 @@ static bool is_json_file(const char *path)
     return c == '{';
 }
 
-/* Runs `kensa sbom KIND TARGET -f cyclonedx -o OUT` (the kensa beside this
- * helper). KIND: an OCI layout directory or --type image file is an image,
+/* Runs `kensa sbom KIND TARGET -f cyclonedx -o OUT`. KIND: an OCI layout directory or --type image file is an image,
  * another directory a root filesystem, another file an archive. */
 static ks_err inventory(const char *target, const char *type, const char *out,
                         struct ks_diag *d)
 {
-    char self[4096], kensa[4200], layout[4200];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char kensa[4200], layout[4200];
     struct stat st;
     const char *kind;
     char *args[] = {"kensa", "sbom", NULL, (char *)(uintptr_t)target, "-f", "cyclonedx", "-o",
@@ -346,12 +344,11 @@ static ks_err inventory(const char *target, const char *type, const char *out,
     else
         kind = !strcmp(type, "image") ? "image" : "archive";
     args[2] = (char *)(uintptr_t)kind;
-    if (n <= 0)
-        return ks_diag_set(d, KS_EINTERNAL, "cannot find the kensa executable");
-    self[n] = '\0';
-    *strrchr(self, '/') = '\0';
-    snprintf(kensa, sizeof(kensa), "%s/kensa", self);
-    if (posix_spawn(&pid, kensa, NULL, NULL, args, environ))
+    /* Beside this helper in the build tree; installed, kensa-net is in
+     * libexecdir and kensa on the PATH. */
+    if (!ks_cmd_sibling("kensa", kensa, sizeof(kensa)) || access(kensa, X_OK))
+        snprintf(kensa, sizeof(kensa), "kensa");
+    if (posix_spawnp(&pid, kensa, NULL, NULL, args, environ))
         return ks_diag_set(d, KS_EINTERNAL, "cannot run %s", kensa);
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
         return ks_diag_set(d, KS_EINVAL, "%s: could not be inventoried", target);

@@ -98,6 +98,10 @@ const struct ks_progress *ks_cmd_progress(void);
 /* Clears the progress line, if one is drawn. */
 void ks_cmd_progress_done(void);
 
+/* The path of executable `name` in the running binary's directory; false
+ * when it cannot be told. */
+bool ks_cmd_sibling(const char *name, char *out, size_t n);
+
 /* Runs the sibling executable `helper` (e.g. "kensa-server") with argv
  * unchanged, replacing this process. Commands whose libraries are costly to
  * load (libcurl, libpq, libmicrohttpd) live in such helpers, so that `kensa`

@@ -184,11 +184,26 @@ int ks_cmd_load_config(void)
     return KS_EXIT_OK;
 }
 
+bool ks_cmd_sibling(const char *name, char *out, size_t n)
+{
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    if (len <= 0)
+        return false;
+    self[len] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    return (size_t)snprintf(out, n, "%s/%s", self, name) < n;
+}
+
 int ks_cmd_exec_helper(const char *helper, int argc, char **argv)
 {
-    char self[4096], path[4200];
+    char path[4200];
     char **args = calloc((size_t)argc + 2, sizeof(*args));
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
     if (!args) {
         ks_log_error("out of memory");
@@ -197,17 +212,8 @@ int ks_cmd_exec_helper(const char *helper, int argc, char **argv)
     args[0] = (char *)(uintptr_t)helper;
     for (int i = 0; i < argc; i++)
         args[i + 1] = argv[i];
-    if (n > 0) {
-        char *slash;
-
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(path, sizeof(path), "%s/%s", self, helper);
-            execv(path, args);
-        }
-    }
+    if (ks_cmd_sibling(helper, path, sizeof(path)))
+        execv(path, args);
     snprintf(path, sizeof(path), "%s/%s", KS_LIBEXECDIR, helper);
     execv(path, args);
     ks_log_error("cannot run '%s' (needed for 'kensa %s'): %s", path, argv[0], strerror(errno));

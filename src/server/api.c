@@ -298,11 +298,9 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
 
 /* ---- findings list ---- */
 
-static ks_err write_finding(const char *id, int64_t account, const char *body,
-                            const struct ks_finding_state *st, void *ctx)
+ks_err ks_api_write_finding(struct ks_req *req, struct ks_jw *w, const char *id, int64_t account,
+                            const char *body, const struct ks_finding_state *st)
 {
-    struct ks_req *req = ((void **)ctx)[0];
-    struct ks_jw *w = ((void **)ctx)[1];
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_value *v;
 
@@ -319,6 +317,12 @@ static ks_err write_finding(const char *id, int64_t account, const char *body,
     ks_jw_value(w, v);
     ks_jw_obj_end(w);
     return KS_OK;
+}
+
+static ks_err write_finding(const char *id, int64_t account, const char *body,
+                            const struct ks_finding_state *st, void *ctx)
+{
+    return ks_api_write_finding(((void **)ctx)[0], ((void **)ctx)[1], id, account, body, st);
 }
 
 void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)

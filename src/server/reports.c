@@ -80,7 +80,6 @@ struct report_ctx {
     struct ks_req *req;
     struct ks_buf *out;
     bool csv;
-    size_t n;
     struct ks_jw w;
 };
 
@@ -107,21 +106,10 @@ static ks_err report_row(const char *id, int64_t account, const char *body,
     struct ks_value *f;
     ks_err err = KS_OK;
 
+    if (!c->csv)
+        return ks_api_write_finding(c->req, &c->w, id, account, body, st);
     if (ks_json_parse(c->req->arena, "finding", body, strlen(body), &c->req->cfg->limits, &f, &d))
         return KS_EDB;
-    c->n++;
-    if (!c->csv) {
-        ks_jw_obj_begin(&c->w);
-        ks_jw_kstr(&c->w, "findingId", id);
-        ks_jw_kint(&c->w, "accountId", account);
-        ks_jw_kstr(&c->w, "status", st->status);
-        ks_jw_kint(&c->w, "firstObservedAt", st->first_observed);
-        ks_jw_kint(&c->w, "lastObservedAt", st->last_observed);
-        ks_jw_key(&c->w, "finding");
-        ks_jw_value(&c->w, f);
-        ks_jw_obj_end(&c->w);
-        return KS_OK;
-    }
     for (size_t i = 0; i < KS_ARRAY_LEN(csv_columns) && !err; i++) {
         const char *path = csv_columns[i][1];
         char v[4096];
@@ -147,7 +135,7 @@ static ks_err report_row(const char *id, int64_t account, const char *body,
 static ks_err findings_document(struct ks_req *req, const struct ks_value *criteria, bool csv,
                                 struct ks_buf *out, struct ks_diag *d)
 {
-    struct report_ctx c = {req, out, csv, 0, {0}};
+    struct report_ctx c = {req, out, csv, {0}};
     struct ks_list_query q;
     char next[2600] = "", token[2600];
     ks_err err = KS_OK;

@@ -90,6 +90,11 @@ void ks_resp_error(struct ks_resp *resp, unsigned status, const char *code, cons
 void ks_resp_json_begin(struct ks_resp *resp, struct ks_jw *w, unsigned status);
 void ks_resp_json_end(struct ks_resp *resp, struct ks_jw *w);
 
+/* Writes one finding as findings/list and JSON reports show it. KS_EDB when
+ * the stored body is not JSON. */
+ks_err ks_api_write_finding(struct ks_req *req, struct ks_jw *w, const char *id, int64_t account,
+                            const char *body, const struct ks_finding_state *st);
+
 /* Seconds since the epoch. */
 int64_t ks_now_s(void);
 
