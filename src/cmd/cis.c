@@ -6,18 +6,20 @@
  * ../content/cis from a build directory of the source tree).
  *
  * The installed-package set comes from the target's dpkg status file (or
- * apk's installed database), read here by a small reader until the pkg
- * module's collectors can be used (see docs/internals/cis.md). */
+ * apk's installed database), read by the pkg module's collectors. */
 #include "core/ks_common.h"
 
 #include "cmd/cmd.h"
 
 #include "cis/cis.h"
 #include "core/file.h"
+#include "core/log.h"
 #include "core/map.h"
 #include "core/str.h"
 #include "core/vec.h"
 #include "ingest/rootfs.h"
+#include "pkg/inventory.h"
+#include "pkg/registry.h"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -270,9 +272,13 @@ static int select_benchmark(const struct cis_opts *o, const char *want,
 
 /* ---- installed packages of the target ---- */
 
+/* The installed-package set, read by the same dpkg and apk collectors that
+ * inventory the target for scans (pkg), so "installed" means the same thing
+ * to a CIS rule and to a vulnerability finding. RPM databases are not read
+ * here: that would load SQLite into the front executable. */
 struct pkgset {
+    struct ks_inventory inv;
     struct ks_map names;
-    struct ks_arena arena;
     bool known;
 };
 
@@ -283,85 +289,42 @@ static bool pkg_installed(void *ctx, const char *name)
     return ks_map_get(&p->names, name, strlen(name)) != NULL;
 }
 
-static void pkg_add(struct pkgset *p, const char *name, size_t len)
+/* Parses the package database at `path` with collector `col`; false when the
+ * target has no such file. A malformed database is a note, like in scans. */
+static bool read_db(const struct ks_rootfs *root, const char *path, const struct ks_collector *col,
+                    struct pkgset *p)
 {
-    char *k = ks_arena_strndup(&p->arena, name, len);
+    struct ks_buf buf = KS_BUF_INIT(ks_env.limits.max_file_size);
+    struct ks_collect_ctx ctx = {&p->inv, path, NULL, &ks_env.limits};
+    struct ks_diag diag = KS_DIAG_INIT;
 
-    if (k)
-        ks_map_put(&p->names, k, len, k);
-}
-
-/* dpkg: a paragraph per package; installed when Status is "install ok
- * installed" (or the unpacked/half-configured states that still ship the
- * files: those count as installed for configuration checks too). */
-static void read_dpkg(struct pkgset *p, const char *text, size_t len)
-{
-    size_t pos = 0;
-    const char *pkg = NULL;
-    size_t pkglen = 0;
-    bool inst = false;
-
-    while (pos <= len) {
-        const char *line = text + pos, *nl = pos < len ? memchr(line, '\n', len - pos) : NULL;
-        size_t n = nl ? (size_t)(nl - line) : len - pos;
-
-        pos += n + 1;
-        if (n == 0) {
-            if (pkg && inst)
-                pkg_add(p, pkg, pkglen);
-            pkg = NULL;
-            inst = false;
-            if (!nl)
-                break;
-            continue;
-        }
-        if (n > 9 && !strncmp(line, "Package: ", 9)) {
-            pkg = line + 9;
-            pkglen = n - 9;
-        } else if (n > 8 && !strncmp(line, "Status: ", 8)) {
-            struct ks_str st = {line + 8, n - 8};
-
-            inst = ks_str_eq(st, "install ok installed") ||
-                   ks_str_eq(st, "hold ok installed");
-        }
+    if (ks_rootfs_read(root, path, ks_env.limits.max_file_size, &buf, NULL)) {
+        ks_buf_release(&buf);
+        return false;
     }
-}
-
-static void read_apk(struct pkgset *p, const char *text, size_t len)
-{
-    size_t pos = 0;
-
-    while (pos < len) {
-        const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - line) : len - pos;
-
-        pos += n + 1;
-        if (n > 2 && line[0] == 'P' && line[1] == ':')
-            pkg_add(p, line + 2, n - 2);
-    }
+    if (col->parse(&ctx, buf.ptr ? buf.ptr : "", buf.len, &diag))
+        ks_log_warn("%s: %s", path, diag.msg);
+    ks_buf_release(&buf);
+    return true;
 }
 
 static void load_packages(const struct ks_rootfs *root, struct pkgset *p)
 {
-    struct ks_buf buf = KS_BUF_INIT(ks_env.limits.max_file_size);
-
+    ks_inventory_init(&p->inv);
     p->names = (struct ks_map)KS_MAP_INIT;
-    ks_arena_init(&p->arena, 64 * 1024, 0);
-    if (!ks_rootfs_read(root, "/var/lib/dpkg/status", ks_env.limits.max_file_size, &buf, NULL)) {
-        read_dpkg(p, buf.ptr ? buf.ptr : "", buf.len);
-        p->known = true;
-    } else if (!ks_rootfs_read(root, "/lib/apk/db/installed", ks_env.limits.max_file_size, &buf,
-                               NULL)) {
-        read_apk(p, buf.ptr ? buf.ptr : "", buf.len);
-        p->known = true;
+    p->known = read_db(root, "/var/lib/dpkg/status", &ks_collector_dpkg, p) ||
+               read_db(root, "/lib/apk/db/installed", &ks_collector_apk, p);
+    for (size_t i = 0; i < p->inv.components.len; i++) {
+        const char *name = p->inv.components.items[i].name;
+
+        ks_map_put(&p->names, name, strlen(name), p); /* a set: any non-NULL value */
     }
-    ks_buf_release(&buf);
 }
 
 static void release_packages(struct pkgset *p)
 {
     ks_map_release(&p->names);
-    ks_arena_release(&p->arena);
+    ks_inventory_release(&p->inv);
 }
 
 /* ---- subcommands ---- */
