@@ -6,7 +6,9 @@
 # 2. a generated OSV corpus of MB megabytes (default 300): parse-only pass
 #    (db import --dry-run) and import in the same run, MB/s, peak RSS, size;
 # 3. re-import of the samples under other names: DB growth;
-# 4. `db lookup` cold (whole process) against `kensa --version` (hyperfine).
+# 4. `db lookup` cold (whole process) against `kensa --version` (hyperfine);
+# 5. a Debian tracker export of ~60 MB (the real excerpt in tests/data/vulndb,
+#    repeated under other package names): import time and peak RSS.
 set -euo pipefail
 build=$(realpath "${1:-build}")
 mb=${2:-300}
@@ -60,3 +62,16 @@ run "parse only (--dry-run)" "$cbytes" "$k" db import --dry-run --db "$tmp/c.db"
 run "import" "$cbytes" "$k" db import --db "$tmp/c.db" "$tmp/corpus"
 csize=$(stat -c %s "$tmp/c.db")
 echo "DB $((csize / 1024 / 1024)) MiB, ratio to input $(python3 -c "print(round($csize/$cbytes,3))"), $((csize / $(cut -d' ' -f1 "$tmp/gen"))) bytes/record"
+
+echo "== Debian tracker export, ~60 MB (compact JSON)"
+python3 - "$(dirname "$0")/../tests/data/vulndb/tracker/vunnel-debian.json" "$tmp/tracker.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+out, i = {}, 0
+while len(out) < 49000:
+    out.update({f"{k}-{i}": v for k, v in d.items()})
+    i += 1
+json.dump(out, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+tbytes=$(stat -c %s "$tmp/tracker.json")
+run "tracker import" "$tbytes" "$k" db import --db "$tmp/t.db" "$tmp/tracker.json"

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     lim.max_json_depth = 64;
     const char *name = "fuzz.csv";
-    ks_vdb_parse_only(name, "epss", (const char *)data, size, &lim, &rep, &diag);
+    ks_vdb_parse_only(name, "epss", (const char *)data, size, &lim, 0, &rep, &diag);
     if (rep.imported + rep.rejected > rep.read || rep.nrejects_kept > KS_VDB_MAX_REJECTS_KEPT)
         KS_BUG("inconsistent counts: %llu read, %llu imported, %llu rejected",
                (unsigned long long)rep.read, (unsigned long long)rep.imported,

@@ -1,7 +1,8 @@
 /* fuzz/fuzz_osv.c - the vulnerability DB's osv reader on arbitrary bytes.
  *
  * Runs the reader as `kensa db import --dry-run` does (every record
- * validated, nothing stored). Beyond "no crash": the counts must add up. */
+ * validated, nothing stored), as one tree and member by member. Beyond "no
+ * crash": the counts must add up. */
 #include "core/ks_common.h"
 
 #include "core/limits.h"
@@ -17,10 +18,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     lim.max_json_depth = 64;
     const char *name = size && data[0] == '#' ? "fuzz.yaml" : "fuzz.json";
-    ks_vdb_parse_only(name, "osv", (const char *)data, size, &lim, &rep, &diag);
-    if (rep.imported + rep.rejected > rep.read || rep.nrejects_kept > KS_VDB_MAX_REJECTS_KEPT)
-        KS_BUG("inconsistent counts: %llu read, %llu imported, %llu rejected",
-               (unsigned long long)rep.read, (unsigned long long)rep.imported,
-               (unsigned long long)rep.rejected);
+    /* stream_min 0: small documents as one tree; 1: member by member */
+    for (size_t stream_min = 0; stream_min < 2; stream_min++) {
+        ks_diag_clear(&diag);
+        ks_vdb_parse_only(name, "osv", (const char *)data, size, &lim, stream_min, &rep, &diag);
+        if (rep.imported + rep.rejected > rep.read || rep.nrejects_kept > KS_VDB_MAX_REJECTS_KEPT)
+            KS_BUG("inconsistent counts: %llu read, %llu imported, %llu rejected",
+                   (unsigned long long)rep.read, (unsigned long long)rep.imported,
+                   (unsigned long long)rep.rejected);
+    }
     return 0;
 }

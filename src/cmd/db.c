@@ -87,8 +87,12 @@ static int output_format(const char *sub, const char *f, bool *json)
 
 static int do_import(struct db_opts *o, int n, char **inputs)
 {
-    struct ks_vdb_import_opts io = {o->db,   o->format,      o->ecosystem,
-                                    o->strict, &ks_env.limits, o->dry_run, NULL};
+    struct ks_vdb_import_opts io = {.db_path = o->db,
+                                    .format = o->format,
+                                    .ecosystem = o->ecosystem,
+                                    .strict = o->strict,
+                                    .lim = &ks_env.limits,
+                                    .dry_run = o->dry_run};
     struct ks_vdb_import_report rep;
     struct ks_diag diag = KS_DIAG_INIT;
 

@@ -417,6 +417,24 @@ static ks_err tracker_one(struct vdb_ctx *ctx, const char *pkg, const char *cve,
     return vdb_emit(ctx, &r, diag);
 }
 
+ks_err vdb_read_tracker_package(struct vdb_ctx *ctx, const char *pkg, const struct ks_value *cves,
+                                struct ks_diag *diag)
+{
+    if (!ks_value_is(cves, KS_VOBJECT)) {
+        vdb_count_read(ctx);
+        ks_err err = vdb_reject(ctx, "package '%.64s': not an object", pkg);
+        return err ? ks_diag_set(diag, err, "'%s': bad tracker entry", ctx->cur_file) : KS_OK;
+    }
+    for (size_t j = 0; j < cves->u.o.len; j++) {
+        ks_err err = tracker_one(ctx, pkg, cves->u.o.items[j].key, cves->u.o.items[j].value, diag);
+        if (err)
+            return err == KS_EPARSE ? ks_diag_set(diag, err, "%s",
+                                                  ctx->rep->rejects[ctx->rep->nrejects_kept - 1])
+                                    : err;
+    }
+    return KS_OK;
+}
+
 ks_err vdb_read_tracker(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag)
 {
     if (!ks_value_is(doc, KS_VOBJECT)) {
@@ -424,23 +442,10 @@ ks_err vdb_read_tracker(struct vdb_ctx *ctx, const struct ks_value *doc, struct 
         return vdb_reject(ctx, "tracker document is not an object");
     }
     for (size_t i = 0; i < doc->u.o.len; i++) {
-        const char *pkg = doc->u.o.items[i].key;
-        const struct ks_value *cves = doc->u.o.items[i].value;
-        if (!ks_value_is(cves, KS_VOBJECT)) {
-            vdb_count_read(ctx);
-            ks_err err = vdb_reject(ctx, "package '%.64s': not an object", pkg);
-            if (err)
-                return ks_diag_set(diag, err, "'%s': bad tracker entry", ctx->cur_file);
-            continue;
-        }
-        for (size_t j = 0; j < cves->u.o.len; j++) {
-            ks_err err = tracker_one(ctx, pkg, cves->u.o.items[j].key, cves->u.o.items[j].value,
-                                     diag);
-            if (err)
-                return err == KS_EPARSE ? ks_diag_set(diag, err, "%s",
-                                                      ctx->rep->rejects[ctx->rep->nrejects_kept - 1])
-                                        : err;
-        }
+        ks_err err = vdb_read_tracker_package(ctx, doc->u.o.items[i].key,
+                                              doc->u.o.items[i].value, diag);
+        if (err)
+            return err;
     }
     return KS_OK;
 }

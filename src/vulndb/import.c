@@ -445,6 +445,138 @@ static ks_err read_tree(struct vdb_ctx *ctx, const char *fmt, const struct ks_va
                        ctx->cur_file, fmt);
 }
 
+/* ---- large JSON documents, member by member ----
+ *
+ * A Debian tracker export (~70 MB) or an NVD API response held as one value
+ * tree would cost several times its size in memory. Documents of at least
+ * ctx->stream_min bytes whose shape allows it are read one top-level member
+ * (tracker: one source package) or one array element at a time, so memory is
+ * bounded by the largest member. A first pass only parses (and so validates)
+ * the document; records are emitted by a second pass, so a truncated or
+ * malformed file is one reject with nothing imported from it, exactly as on
+ * the whole-tree path. */
+
+#define VDB_STREAM_MIN_DEFAULT ((size_t)8 << 20)
+
+/* NVD API 2.0 response members (the envelope around "vulnerabilities"). */
+static bool nvd_envelope_key(const char *k)
+{
+    static const char *const keys[] = {"resultsPerPage", "startIndex", "totalResults", "format",
+                                       "version",        "timestamp",  "vulnerabilities"};
+    for (size_t i = 0; i < KS_ARRAY_LEN(keys); i++)
+        if (!strcmp(k, keys[i]))
+            return true;
+    return false;
+}
+
+struct streamed {
+    struct vdb_ctx *ctx;
+    const char *fmt; /* "debian-tracker" or "nvd" once known; NULL for arrays */
+    bool emit;       /* second pass */
+    bool unsure;     /* the first member did not tell the format */
+    struct ks_diag *diag;
+};
+
+static ks_err streamed_member(const char *key, const struct ks_value *v, size_t index, void *arg)
+{
+    struct streamed *st = arg;
+    struct vdb_ctx *ctx = st->ctx;
+
+    if (!st->fmt) { /* the first member decides */
+        if (nvd_envelope_key(key))
+            st->fmt = "nvd";
+        else if (ks_value_is(v, KS_VOBJECT) && v->u.o.len > 0 &&
+                 (ks_starts_with(v->u.o.items[0].key, "CVE-") ||
+                  ks_starts_with(v->u.o.items[0].key, "TEMP-")))
+            st->fmt = "debian-tracker";
+        else {
+            st->unsure = true;
+            return KS_EUNSUPPORTED;
+        }
+    }
+    if (!st->emit)
+        return KS_OK;
+    ks_arena_reset(ctx->arena);
+    if (!strcmp(st->fmt, "debian-tracker"))
+        return vdb_read_tracker_package(ctx, key, v, st->diag);
+    if (strcmp(key, "vulnerabilities"))
+        return KS_OK; /* the rest of the envelope */
+    if (index == KS_JSON_WHOLE && !ks_value_is(v, KS_VARRAY)) {
+        vdb_count_read(ctx);
+        return vdb_reject(ctx, "NVD 'vulnerabilities' is not an array");
+    }
+    return index == KS_JSON_WHOLE ? KS_OK : vdb_read_nvd(ctx, v, st->diag);
+}
+
+static ks_err streamed_element(const struct ks_value *e, size_t index, void *arg)
+{
+    struct streamed *st = arg;
+    struct vdb_ctx *ctx = st->ctx;
+    const char *fmt = ctx->format ? ctx->format : ks_value_get(e, "cve") ? "nvd" : "osv";
+
+    (void)index;
+    if (!st->emit)
+        return KS_OK;
+    ks_arena_reset(ctx->arena);
+    snprintf(ctx->rep->format, sizeof(ctx->rep->format), "%s", fmt);
+    return !strcmp(fmt, "nvd") ? vdb_read_nvd(ctx, e, st->diag) : vdb_read_osv(ctx, e, st->diag);
+}
+
+/* Reads a large JSON document member by member; *handled is false when its
+ * shape needs the whole tree (the caller then parses it as usual). */
+static ks_err import_streamed(struct vdb_ctx *ctx, const char *name, const char *text, size_t len,
+                              bool *handled, struct ks_diag *diag)
+{
+    struct ks_arena tree = KS_ARENA_INIT(1 << 20, 0);
+    struct streamed st = {ctx, NULL, false, false, diag};
+    struct ks_diag pd = KS_DIAG_INIT;
+    const char *fmt = ctx->format;
+    size_t i = 0;
+    bool array;
+    ks_err err;
+
+    *handled = false;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    array = i < len && text[i] == '[';
+    if (i >= len || (!array && text[i] != '{'))
+        return KS_OK;
+    if (fmt && (array ? strcmp(fmt, "osv") && strcmp(fmt, "nvd")
+                      : strcmp(fmt, "debian-tracker") && strcmp(fmt, "nvd")))
+        return KS_OK; /* KEV, secdb, a single OSV record: small, whole tree */
+    st.fmt = array ? NULL : fmt;
+    err = array ? ks_json_each(&tree, name, text, len, ctx->lim, streamed_element, &st, &pd)
+                : ks_json_each_member(&tree, name, text, len, ctx->lim, streamed_member, &st, &pd);
+    if (st.unsure) {
+        err = KS_OK; /* not handled: the whole-tree path decides */
+        goto done;
+    }
+    *handled = true;
+    if (err == KS_ENOMEM) {
+        err = ks_diag_set(diag, err, "%s", pd.msg);
+        goto done;
+    }
+    if (err) { /* malformed: one reject for the file, nothing imported from it */
+        vdb_count_read(ctx);
+        ctx->cur_file = NULL; /* the parser's message names the file */
+        err = vdb_reject(ctx, "%s", pd.msg);
+        ctx->cur_file = name;
+        if (err)
+            err = ks_diag_set(diag, err, "%s", pd.msg);
+        goto done;
+    }
+    if (st.fmt)
+        snprintf(ctx->rep->format, sizeof(ctx->rep->format), "%s", st.fmt);
+    st.emit = true;
+    err = array ? ks_json_each(&tree, name, text, len, ctx->lim, streamed_element, &st, &pd)
+                : ks_json_each_member(&tree, name, text, len, ctx->lim, streamed_member, &st, &pd);
+    if (err && !diag->msg[0])
+        ks_diag_set(diag, err, "%s", pd.msg[0] ? pd.msg : ks_err_str(err));
+done:
+    ks_arena_release(&tree);
+    return err;
+}
+
 /* Imports one document held in memory. Parse failures of a whole document are
  * rejects (one record lost), not fatal errors. */
 static ks_err import_bytes(struct vdb_ctx *ctx, const char *name, const char *text, size_t len,
@@ -467,10 +599,17 @@ static ks_err import_bytes(struct vdb_ctx *ctx, const char *name, const char *te
         snprintf(ctx->rep->format, sizeof(ctx->rep->format), "updateinfo");
         return vdb_read_updateinfo(ctx, text, len, diag);
     }
+    bool yaml = has_ext(name, ".yaml") || has_ext(name, ".yml");
+    if (!yaml && len >= (ctx->stream_min ? ctx->stream_min : VDB_STREAM_MIN_DEFAULT)) {
+        bool handled;
+        err = import_streamed(ctx, name, text, len, &handled, diag);
+        if (err || handled)
+            return err;
+    }
     struct ks_value *doc = NULL;
     struct ks_diag pd = KS_DIAG_INIT;
     ks_arena_reset(ctx->arena);
-    if (has_ext(name, ".yaml") || has_ext(name, ".yml"))
+    if (yaml)
         err = ks_yaml_parse(ctx->arena, name, text, len, ctx->lim, &doc, &pd);
     else
         err = ks_json_parse(ctx->arena, name, text, len, ctx->lim, &doc, &pd);
@@ -1047,6 +1186,7 @@ static ks_err dry_import(const struct ks_vdb_import_opts *opts, const char *cons
         ctx.ecosystem = opts->ecosystem;
         ctx.rep = &rep->sources[i];
         ctx.strict = opts->strict;
+        ctx.stream_min = opts->stream_min;
         ctx.digest = ks_sha256_new();
         ks_buf_init(&ctx.scratch, 0);
         snprintf(ctx.rep->name, sizeof(ctx.rep->name), "%s", inputs[i]);
@@ -1061,8 +1201,8 @@ static ks_err dry_import(const struct ks_vdb_import_opts *opts, const char *cons
 }
 
 ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
-                         const struct ks_limits *lim, struct ks_vdb_source_report *rep,
-                         struct ks_diag *diag)
+                         const struct ks_limits *lim, size_t stream_min,
+                         struct ks_vdb_source_report *rep, struct ks_diag *diag)
 {
     struct ks_arena rec_arena = KS_ARENA_INIT(1 << 16, 64u << 20);
     struct vdb_ctx ctx = {0};
@@ -1071,6 +1211,7 @@ ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data,
     ctx.lim = lim;
     ctx.format = format;
     ctx.rep = rep;
+    ctx.stream_min = stream_min;
     ctx.digest = ks_sha256_new();
     ks_buf_init(&ctx.scratch, 0);
     ks_err err = ctx.digest ? import_bytes(&ctx, name, data, len, diag)
@@ -1158,6 +1299,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
         ctx.import_id = rep->import_id;
         ctx.rep = &rep->sources[i];
         ctx.strict = opts->strict;
+        ctx.stream_min = opts->stream_min;
         ctx.st = &st;
         ctx.digest = ks_sha256_new();
         ks_buf_init(&ctx.scratch, 0);

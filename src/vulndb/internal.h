@@ -90,6 +90,7 @@ struct vdb_ctx {
     struct ks_sha256 *digest; /* over every input byte of this source */
     struct vdb_stmts *st;
     struct ks_buf scratch;
+    size_t stream_min; /* JSON documents this large are read member by member */
 };
 
 /* Stores one record (replacing an earlier record with the same feed and id)
@@ -117,6 +118,9 @@ ks_err vdb_read_osv(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_d
 ks_err vdb_read_nvd(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag);
 ks_err vdb_read_kev(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag);
 ks_err vdb_read_tracker(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag);
+/* One member of a tracker document: source package `pkg` and its CVEs. */
+ks_err vdb_read_tracker_package(struct vdb_ctx *ctx, const char *pkg, const struct ks_value *cves,
+                                struct ks_diag *diag);
 ks_err vdb_read_secdb(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag);
 ks_err vdb_read_epss(struct vdb_ctx *ctx, const char *text, size_t len, struct ks_diag *diag);
 ks_err vdb_read_updateinfo(struct vdb_ctx *ctx, const char *text, size_t len,

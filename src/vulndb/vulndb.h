@@ -55,6 +55,9 @@ struct ks_vdb_import_opts {
     const struct ks_limits *lim;
     bool dry_run;          /* parse and validate only: no database is touched */
     const char *const *names; /* source names, one per input; NULL: the inputs */
+    size_t stream_min;        /* JSON documents of at least this many bytes are read one
+                                 member at a time (tracker, NVD responses, arrays);
+                                 0: 8 MiB */
 };
 
 struct ks_vdb_import_report {
@@ -75,10 +78,11 @@ void ks_vdb_import_report_release(struct ks_vdb_import_report *rep);
 /* Parses one in-memory document named `name` (its extension and content
  * select the reader unless `format` is given) and validates every record
  * without storing anything: for fuzzing and for the benchmarks' parse-only
- * pass. Counts and rejects go to `rep`. */
+ * pass. Documents of at least `stream_min` bytes (0: the import default) are
+ * read member by member. Counts and rejects go to `rep`. */
 ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
-                         const struct ks_limits *lim, struct ks_vdb_source_report *rep,
-                         struct ks_diag *diag);
+                         const struct ks_limits *lim, size_t stream_min,
+                         struct ks_vdb_source_report *rep, struct ks_diag *diag);
 
 /* The formats ks_vdb_import() accepts for --format, NULL-terminated. */
 extern const char *const ks_vdb_formats[];

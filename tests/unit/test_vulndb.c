@@ -20,6 +20,7 @@ static char tmpdir[256];
 static char dbpath[300];
 static struct ks_limits lim;
 static struct ks_arena arena;
+static size_t stream_min; /* import(): 0 = the default threshold */
 
 static const char *data(const char *rel)
 {
@@ -56,7 +57,8 @@ static int teardown(void **state)
 static ks_err import(const char *const *in, size_t n, bool strict, struct ks_vdb_import_report *rep,
                      struct ks_diag *d)
 {
-    struct ks_vdb_import_opts o = {dbpath, NULL, NULL, strict, &lim, false, NULL};
+    struct ks_vdb_import_opts o = {
+            .db_path = dbpath, .strict = strict, .lim = &lim, .stream_min = stream_min};
     return ks_vdb_import(&o, in, n, rep, d);
 }
 
@@ -277,6 +279,118 @@ static void test_os_feeds(void **state)
     assert_string_equal(ks_value_get_str(sa, "fixed"), "2.32-r0");
     assert_int_equal(lookup("Alpine:v3.11", "binutils-avr", "2.31-r0", NULL, NULL), 4);
     assert_int_equal(lookup("Alpine:v3.11", "binutils-avr", "2.32-r0", NULL, NULL), 0);
+}
+
+/* Every stored row that import decides, as text: records (with their digest),
+ * affected packages, range events and severities, in a stable order. */
+static void dump_db(const char *path, struct ks_buf *out)
+{
+    static const char *const q[] = {
+            "SELECT feed||'|'||rid||'|'||hex(digest)||'|'||ifnull(summary,'') FROM records "
+            "ORDER BY 1",
+            "SELECT r.rid||'|'||a.ecosystem||'|'||a.package||'|'||ifnull(a.state,'')||'|'||"
+            "ifnull(a.fixed,'') FROM affected a JOIN records r ON r.id=a.record ORDER BY 1",
+            "SELECT r.rid||'|'||e.rng||'|'||e.seq||'|'||e.version FROM events e JOIN affected a ON "
+            "a.id=e.affected JOIN records r ON r.id=a.record ORDER BY 1",
+            "SELECT r.rid||'|'||s.type||'|'||ifnull(s.vector,'') FROM severities s JOIN records r "
+            "ON r.id=s.record ORDER BY 1",
+            "SELECT name||'|'||vuln FROM aliases ORDER BY 1",
+    };
+    struct ks_db *db = NULL;
+    struct ks_diag d = KS_DIAG_INIT;
+
+    assert_int_equal(ks_db_open(path, KS_DB_READONLY, &db, &d), KS_OK);
+    for (size_t i = 0; i < KS_ARRAY_LEN(q); i++) {
+        struct ks_stmt *st = NULL;
+        bool row = true;
+
+        assert_int_equal(ks_db_prepare(db, q[i], &st, &d), KS_OK);
+        while (!ks_stmt_step(st, &row, &d) && row)
+            ks_buf_addf(out, "%s\n", ks_stmt_text(st, 0));
+        ks_stmt_free(st);
+    }
+    ks_db_close(db);
+}
+
+/* Large documents are read member by member (stream_min): the Debian tracker
+ * excerpt, an NVD API 2.0 response made of the real NVD records, and an
+ * array of the real OSV records give exactly the rows the whole-tree reader
+ * gives; a truncated response is one reject with nothing imported from it. */
+static void test_streamed_documents(void **state)
+{
+    (void)state;
+    struct ks_vdb_import_report rep;
+    struct ks_buf nvd = KS_BUF_INIT(0), osv = KS_BUF_INIT(0), f = KS_BUF_INIT(0);
+    struct ks_buf whole = KS_BUF_INIT(0), streamed = KS_BUF_INIT(0);
+    struct ks_diag d = KS_DIAG_INIT;
+    const char *nvds[] = {"nvd/CVE-2021-44228.json", "nvd/CVE-2024-0727.json"};
+    const char *osvs[] = {"osv/GHSA-jfh8-c2jp-5v3q.json", "osv/DLA-3623-1.json",
+                          "osv/USN-6622-1.json"};
+    char pn[400], po[400], pt[400], pdb[400];
+
+    ks_buf_addf(&nvd, "{\"resultsPerPage\":2,\"startIndex\":0,\"totalResults\":2,"
+                      "\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[");
+    for (size_t i = 0; i < KS_ARRAY_LEN(nvds); i++) {
+        ks_buf_reset(&f);
+        assert_int_equal(ks_file_read(data(nvds[i]), 1 << 20, &f, &d), KS_OK);
+        ks_buf_addf(&nvd, "%s{\"cve\":%.*s}", i ? "," : "", (int)f.len, f.ptr);
+    }
+    ks_buf_addf(&nvd, "],\"timestamp\":\"2025-01-01T00:00:00.000\"}");
+    ks_buf_addf(&osv, "[");
+    for (size_t i = 0; i < KS_ARRAY_LEN(osvs); i++) {
+        ks_buf_reset(&f);
+        assert_int_equal(ks_file_read(data(osvs[i]), 1 << 20, &f, &d), KS_OK);
+        ks_buf_addf(&osv, "%s%.*s", i ? "," : "", (int)f.len, f.ptr);
+    }
+    ks_buf_addf(&osv, "]");
+    snprintf(pn, sizeof(pn), "%s/nvd-response.json", tmpdir);
+    snprintf(po, sizeof(po), "%s/osv-array.json", tmpdir);
+    write_file(pn, ks_buf_str(&nvd));
+    write_file(po, ks_buf_str(&osv));
+    const char *in[] = {data("tracker/vunnel-debian.json"), pn, po};
+
+    stream_min = 0;
+    import_ok(in, 3, &rep);
+    uint64_t counts[3][2];
+    for (size_t i = 0; i < 3; i++) {
+        counts[i][0] = rep.sources[i].read;
+        counts[i][1] = rep.sources[i].imported;
+        assert_true(rep.sources[i].imported > 0);
+    }
+    ks_vdb_import_report_release(&rep);
+    dump_db(dbpath, &whole);
+    snprintf(pdb, sizeof(pdb), "%s", dbpath);
+    snprintf(dbpath, sizeof(dbpath), "%s/streamed.db", tmpdir);
+    stream_min = 1;
+    import_ok(in, 3, &rep);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(rep.sources[i].read, counts[i][0]);
+        assert_int_equal(rep.sources[i].imported, counts[i][1]);
+    }
+    assert_string_equal(rep.sources[1].format, "nvd");
+    assert_string_equal(rep.sources[0].format, "debian-tracker");
+    ks_vdb_import_report_release(&rep);
+    dump_db(dbpath, &streamed);
+    assert_true(whole.len > 1000);
+    assert_string_equal(ks_buf_str(&whole), ks_buf_str(&streamed));
+
+    /* truncated in the second record: one reject, no record of that file */
+    snprintf(pt, sizeof(pt), "%s/truncated.json", tmpdir);
+    nvd.ptr[nvd.len * 3 / 4] = 0;
+    write_file(pt, nvd.ptr);
+    const char *tin[] = {pt};
+    assert_int_equal(import(tin, 1, false, &rep, &d), KS_OK);
+    assert_int_equal(rep.sources[0].rejected, 1);
+    assert_int_equal(rep.sources[0].imported, 0);
+    assert_non_null(strstr(rep.sources[0].rejects[0], "truncated.json"));
+    ks_vdb_import_report_release(&rep);
+    stream_min = 0;
+    snprintf(dbpath, sizeof(dbpath), "%s", pdb);
+    ks_buf_release(&nvd);
+    ks_buf_release(&osv);
+    ks_buf_release(&f);
+    ks_buf_release(&whole);
+    ks_buf_release(&streamed);
 }
 
 /* A withdrawn advisory is kept (search finds it) but never matched. */
@@ -540,6 +654,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_alias_merge, setup, teardown),
             cmocka_unit_test_setup_teardown(test_advisories, setup, teardown),
             cmocka_unit_test_setup_teardown(test_os_feeds, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_streamed_documents, setup, teardown),
             cmocka_unit_test_setup_teardown(test_withdrawn, setup, teardown),
             cmocka_unit_test_setup_teardown(test_changes_and_atomicity, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
