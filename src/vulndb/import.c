@@ -1315,6 +1315,14 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
             ks_diag_set(diag, err, "%s", ctx.rep->rejects[ctx.rep->nrejects_kept - 1]);
         if (!err && ctx.rep->files == 0)
             err = ks_diag_set(diag, KS_ENOTFOUND, "'%s': no advisory files found", inputs[i]);
+        /* A source that yields nothing but rejects (an error page served as
+         * the feed, the wrong file) would otherwise remove every record it
+         * had: refuse it and keep the previous database. */
+        if (!err && ctx.rep->imported == 0 && ctx.rep->rejected > 0)
+            err = ks_diag_set(diag, KS_EPARSE,
+                              "'%s': no valid record (%llu rejected, first: %s)",
+                              sname, (unsigned long long)ctx.rep->rejected,
+                              ctx.rep->nrejects_kept ? ctx.rep->rejects[0] : "?");
         if (!err)
             err = end_source(&ctx, diag);
         if (ctx.digest)

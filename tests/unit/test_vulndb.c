@@ -379,7 +379,7 @@ static void test_streamed_documents(void **state)
     nvd.ptr[nvd.len * 3 / 4] = 0;
     write_file(pt, nvd.ptr);
     const char *tin[] = {pt};
-    assert_int_equal(import(tin, 1, false, &rep, &d), KS_OK);
+    assert_int_equal(import(tin, 1, false, &rep, &d), KS_EPARSE); /* nothing but rejects */
     assert_int_equal(rep.sources[0].rejected, 1);
     assert_int_equal(rep.sources[0].imported, 0);
     assert_non_null(strstr(rep.sources[0].rejects[0], "truncated.json"));
@@ -531,6 +531,11 @@ static void test_bad_input(void **state)
             {"g-bad.xml", "<?xml version=\"1.0\"?><updates><update><id>A</update>", "g-bad.xml"},
             {"h-bad-epss.csv", "cve,epss,percentile\nCVE-1-1,2.5,0.1\n", "line 2"},
             {"i-unknown.json", "{\"hello\": 1}", "unrecognised document"},
+            {"z-good.json",
+             "{\"id\":\"X-OK\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":"
+             "{\"ecosystem\":\"PyPI\",\"name\":\"okpkg\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+             "\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.0\"}]}]}]}",
+             NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         snprintf(p, sizeof(p), "%s/%s", dir, cases[i].name);
@@ -549,7 +554,7 @@ static void test_bad_input(void **state)
     const char *in[] = {dir, data("nvd/CVE-2024-0727.json")};
     assert_int_equal(import(in, 2, false, &rep, &d), KS_OK);
     assert_int_equal(rep.sources[0].rejected, 10);
-    assert_int_equal(rep.sources[0].imported, 0);
+    assert_int_equal(rep.sources[0].imported, 1); /* z-good.json */
     assert_int_equal(rep.sources[1].imported, 1);
     for (size_t i = 0; i < KS_VDB_MAX_REJECTS_KEPT; i++) {
         assert_non_null(strstr(rep.sources[0].rejects[i], cases[i].reason));
@@ -576,10 +581,23 @@ static void test_bad_input(void **state)
     char bomb[1100];
     snprintf(bomb, sizeof(bomb), "%s/tests/data/ingest/archive/bomb.gz", ks_test_srcdir());
     const char *bin[] = {trunc, bomb};
-    assert_int_equal(import(bin, 2, false, &rep, &d), KS_OK);
+    assert_int_equal(import(bin, 2, false, &rep, &d), KS_EPARSE);
     assert_int_equal(rep.sources[0].rejected, 1);
-    assert_int_equal(rep.sources[1].rejected, 1);
     ks_vdb_import_report_release(&rep);
+
+    /* a source with nothing but rejects (say an error page served as the
+     * feed) fails the import instead of removing that source's records */
+    char html[400];
+    snprintf(html, sizeof(html), "%s/ghsa.json", tmpdir);
+    write_file(html, "<html>captive portal</html>");
+    const char *hin[] = {html};
+    ks_diag_clear(&d);
+    assert_int_equal(import(hin, 1, false, &rep, &d), KS_EPARSE);
+    assert_non_null(strstr(d.msg, "no valid record"));
+    assert_non_null(strstr(d.msg, "ghsa.json"));
+    ks_vdb_import_report_release(&rep);
+    assert_non_null(search("GHSA-7rjr-3q55-vv33"));
+    assert_non_null(search("CVE-2024-0727"));
 }
 
 /* `db lookup` agrees with the `versions` lists of the PyPA sample for every

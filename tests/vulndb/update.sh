@@ -47,7 +47,8 @@ grep -q "up to date, nothing imported" "$TMP/out2" || { cat "$TMP/out2"; fail "n
 [ "$(grep -c 'not modified' "$TMP/out2")" = 3 ] || fail "expected 3 not-modified feeds"
 [ "$(sum)" = "$S1" ] || fail "DB changed on 304"
 
-# 3..6: failures leave DB and digest as they were
+# 3..6: failures leave DB and digest as they were (HTTP errors, truncation,
+# size, checksum, 404, an error page instead of the feed)
 expect_fail() { # NAME FEEDLINE [extra args]
     local name=$1 line=$2; shift 2
     printf '%s\n' "$line" > "$TMP/feeds.bad"
@@ -68,6 +69,10 @@ grep -q "larger than 1024 bytes" "$TMP/out.oversize" || fail "no size message"
 expect_fail checksum "c $U/f/kev.json sha256:$GHSA_SUM"
 grep -q "SHA-256" "$TMP/out.checksum" || fail "no checksum message"
 expect_fail notfound "n $U/f/missing.json"
+# an error page served with 200 in place of a feed must not remove that feed's records
+echo '<html><body>Please log in to the network</body></html>' > "$TMP/www/portal.json"
+expect_fail portal "kev $U/f/portal.json"
+grep -q "no valid record" "$TMP/out.portal" || { cat "$TMP/out.portal"; fail "no message for an error page"; }
 
 # 7. kill -9 during the import of a large feed
 python3 - "$TMP/www/big.zip" "$D/osv/GHSA-jfh8-c2jp-5v3q.json" <<'PY'
