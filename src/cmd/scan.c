@@ -547,7 +547,7 @@ int cmd_scan(int argc, char **argv)
         ks_cmd_progress_done();
     }
     for (size_t i = 0; !err && i < inv.notes.len; i++)
-        ks_log_info("coverage: %s%s%s", inv.notes.items[i].path ? inv.notes.items[i].path : "",
+        ks_log_warn("%s%s%s", inv.notes.items[i].path ? inv.notes.items[i].path : "",
                     inv.notes.items[i].path ? ": " : "", inv.notes.items[i].message);
     if (!err) {
         static const char *const kinds[] = {"ROOTFS", "IMAGE", "ARCHIVE", "SBOM", "HOST"};

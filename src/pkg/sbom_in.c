@@ -36,7 +36,7 @@ static enum ks_pkg_type type_of_purl(const char *purl)
  * ecosystem; deb/rpm/apk carry the release in the `distro` qualifier
  * ("debian-12", "alpine-3.19", "ubuntu-22.04") and the source package in
  * `upstream`; rpm keeps its epoch in `epoch`. */
-static void from_purl(struct ks_inventory *inv, struct ks_component *c)
+static ks_err from_purl(struct ks_inventory *inv, struct ks_component *c)
 {
     static const struct {
         const char *type, *eco;
@@ -44,10 +44,15 @@ static void from_purl(struct ks_inventory *inv, struct ks_component *c)
                  {"golang", "Go"},        {"cargo", "crates.io"}, {"gem", "RubyGems"},
                  {"composer", "Packagist"}, {"nuget", "NuGet"}};
     struct ks_purl p;
+    struct ks_diag d = KS_DIAG_INIT;
     const char *distro, *up, *epoch;
 
-    if (!c->purl || ks_purl_parse(&inv->arena, c->purl, &p, NULL))
-        return;
+    if (!c->purl)
+        return KS_OK;
+    if (ks_purl_parse(&inv->arena, c->purl, &p, &d))
+        return ks_inventory_note(inv, c->path,
+                                 "component '%s': %s; its ecosystem is unknown, so it is not matched",
+                                 c->name, d.msg);
     for (size_t i = 0; i < KS_ARRAY_LEN(langs); i++)
         if (!strcmp(p.type, langs[i].type))
             c->ecosystem = langs[i].eco;
@@ -81,6 +86,7 @@ static void from_purl(struct ks_inventory *inv, struct ks_component *c)
             c->ecosystem = ks_arena_printf(&inv->arena, "Alpine:v%.*s", len, rel);
         }
     }
+    return KS_OK;
 }
 
 struct reader {
@@ -95,8 +101,9 @@ static ks_err add(struct reader *r, const char *id, const char *group, const cha
     struct ks_inventory *inv = r->inv;
     struct ks_component *c;
 
-    if (!name)
-        return KS_OK;
+    if (!name) /* a component must have a name (CycloneDX and SPDX both require one) */
+        return ks_inventory_note(inv, r->path, "a component without a name ('%.64s') is skipped",
+                                 purl ? purl : id ? id : "no purl or id");
     c = ks_inventory_add(inv);
     if (!c)
         return KS_ENOMEM;
@@ -110,7 +117,8 @@ static ks_err add(struct reader *r, const char *id, const char *group, const cha
     c->bom_ref = ks_inventory_str(inv, id ? id : purl ? purl : name);
     if (!c->name || !c->bom_ref)
         return KS_ENOMEM;
-    from_purl(inv, c);
+    if (from_purl(inv, c))
+        return KS_ENOMEM;
     if (id && ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref))
         return KS_ENOMEM;
     return KS_OK;
