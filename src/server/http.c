@@ -373,23 +373,26 @@ ks_err ks_server_run(const struct ks_server_config *cfg, volatile int *stop,
         if (!g_limits)
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     }
+    /* The report worker runs before the first request can arrive; it also
+     * marks reports a previous run left unfinished FAILED. */
+    err = ks_reports_start(cfg, diag);
+    if (err) {
+        ks_ratelimit_free(g_limits);
+        g_limits = NULL;
+        return err;
+    }
     d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, NULL,
                          MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
                          threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
     if (!d) {
-        ks_ratelimit_free(g_limits);
-        g_limits = NULL;
-        return ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
-    }
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    err = ks_reports_start(cfg, diag);
-    if (err) {
-        MHD_stop_daemon(d);
+        err = ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
+        ks_reports_stop();
         ks_ratelimit_free(g_limits);
         g_limits = NULL;
         return err;
     }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (ready)
         ready(addr, info ? info->port : cfg->port, ctx);
     watch_vulndb(cfg, stop);

@@ -27,8 +27,8 @@ listen = 127.0.0.1:0
 store = $TMP/store.db
 db = $TMP/vuln.db
 reports = $TMP/out-reports
-rate_limit = 3
-burst = 3
+rate_limit = 500
+burst = 500
 max_body = 2K
 threads = 2
 db_poll_ms = 250
@@ -54,31 +54,36 @@ grep -q "listening on 127.0.0.1:" "$TMP/out" || { no "server from the file did n
 # The request size limit of the file.
 big=$(head -c 3000 /dev/zero | tr '\0' x)
 [ "$(call POST /api/v1/accounts "{\"name\":\"$big\"}")" = 413 ] || no "max_body from the file"
-sleep 1.1
 # The database of the file: an inventory matches against it.
 call PUT /api/v1/resources/web-1/inventory '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"}]}' >/dev/null
 grep -q '"opened":1' "$TMP/body" || no "db from the file: $(cat "$TMP/body")"
-sleep 1.1
+report() { # FORMAT -> the finished report's status in $TMP/body
+    call POST /api/v1/reports "{\"reportFormat\":\"$1\"}" >/dev/null
+    local id; id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
+    for _ in $(seq 100); do
+        call GET "/api/v1/reports/$id" >/dev/null
+        grep -q '"status":"IN_PROGRESS"' "$TMP/body" || break
+        sleep 0.05
+    done
+}
 # The reports directory of the file.
-call POST /api/v1/reports '{"reportFormat":"CSV"}' >/dev/null
-id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
-sleep 0.4
-call GET "/api/v1/reports/$id" >/dev/null
+report CSV
 grep -q "\"location\":\"$TMP/out-reports/" "$TMP/body" || no "reports dir from the file: $(cat "$TMP/body")"
-sleep 1.1
-# The rate limit and burst of the file: 3 at once, then 429.
-codes=$(for i in 1 2 3 4 5 6; do call GET /api/v1/usage; echo; done | sort | uniq -c | tr -s ' ')
-echo "$codes" | grep -q " 3 200" && echo "$codes" | grep -q " 3 429" || no "rate limit from the file: $codes"
+stop
+
+# The rate limit and burst of the file: 2 at once, then 429 (1 more a second).
+sed -e 's/^rate_limit = .*/rate_limit = 1/' -e 's/^burst = .*/burst = 2/' "$TMP/kensa.conf" >"$TMP/slow.conf"
+start --config "$TMP/slow.conf"
+codes=$(for i in 1 2 3 4 5 6; do call GET /api/v1/usage; echo; done)
+ok=$(grep -c 200 <<<"$codes"); limited=$(grep -c 429 <<<"$codes")
+[ "$ok" -ge 2 ] && [ "$ok" -le 3 ] && [ "$limited" -ge 3 ] || no "rate limit from the file: $ok OK, $limited limited"
 stop
 
 # Options on the command line win over the file.
-start --config "$TMP/kensa.conf" --rate-limit 1000 --max-body 1M --reports "$TMP/cli-reports"
+start --config "$TMP/slow.conf" --rate-limit 1000 --burst 1000 --max-body 1M --reports "$TMP/cli-reports"
 for i in 1 2 3 4 5 6; do [ "$(call GET /api/v1/usage)" = 200 ] || no "--rate-limit did not override the file"; done
 [ "$(call POST /api/v1/accounts "{\"name\":\"$big\"}")" = 400 ] || no "--max-body did not override the file: $(cat "$TMP/body")"
-call POST /api/v1/reports '{"reportFormat":"JSON"}' >/dev/null
-id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
-sleep 0.4
-call GET "/api/v1/reports/$id" >/dev/null
+report JSON
 grep -q "\"location\":\"$TMP/cli-reports/" "$TMP/body" || no "--reports did not override: $(cat "$TMP/body")"
 stop
 sed "s|^store = .*|store = $TMP/nowhere/x/store.db|" "$TMP/kensa.conf" >"$TMP/other.conf"
