@@ -19,13 +19,13 @@ cleanup() {
     wait 2>/dev/null; rm -rf "$TMP"
 }
 trap cleanup EXIT
-export KENSA_CONFIG=/dev/null
+export KENSA_CONFIG=/dev/null KENSA_WATCH_MS=200
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
 "$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || { echo "import failed"; exit 1; }
 ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
-"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" >"$TMP/out" 2>"$TMP/err" &
+"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" -v >"$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
 URL=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/out")
@@ -91,6 +91,12 @@ grep -q '"status":"CLOSED"' "$TMP/body" || no "finding of a removed resource: $(
 call GET "/api/v1/findings/$fid" "$A" >/dev/null
 grep -q '"from":"ACTIVE","to":"CLOSED","cause":"resource removed"' "$TMP/body" || no "history: $(cat "$TMP/body")"
 [ "$(call DELETE /api/v1/resources/nope "$A")" = 404 ] || no "removing an unknown resource"
+# A database change re-evaluates the fleet, but not the removed resource.
+"$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || no "re-import"
+for _ in $(seq 100); do grep -q "resources re-evaluated" "$TMP/err" && break; sleep 0.1; done
+grep -q "resources re-evaluated" "$TMP/err" || no "no re-evaluation after the import: $(cat "$TMP/err")"
+call GET "/api/v1/findings/$fid" "$A" >/dev/null
+grep -q '"status":"CLOSED"' "$TMP/body" || no "re-evaluation reopened a removed resource's finding: $(cat "$TMP/body")"
 # Back again; B's changes go nowhere (no webhook).
 call PUT /api/v1/resources/web-1/inventory "$A" "$LODASH" >/dev/null
 [ "$(coverage "$A" web-1)" = "ACTIVE SUCCESSFUL" ] || no "web-1 back: $(coverage "$A" web-1)"
