@@ -53,7 +53,8 @@ const struct ks_route ks_routes[] = {
          "write the latest inventory of each resource (resourceIds, or all) as CycloneDX 1.6 "
          "or SPDX 2.3 documents into the reports directory"},
         {"POST", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_create,
-         "add an event destination (finding created/updated/closed, inventory processed); "
+         "add an event destination (finding created/updated/closed, inventory processed, "
+         "coverage changed); "
          "deliveries are signed with HMAC-SHA256"},
         {"GET", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_list, "list webhooks"},
         {"DELETE", "/api/v1/webhooks/{id}", KS_AUTH_MEMBER, ks_api_webhook_delete,
