@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "formats/json.h"
 #include "http/http.h"
+#include "pkg/inventory.h"
+#include "pkg/scan.h"
 
 #include <getopt.h>
 #include <spawn.h>
@@ -47,9 +49,13 @@ const char cmd_push_help[] =
         "  --tag KEY=VALUE     a resource tag (repeatable)\n";
 
 const char cmd_report_help[] =
-        "usage: kensa report [--format CSV|JSON] [--filter JSON]\n\n"
+        "usage: kensa report [--format CSV|JSON] [--filter JSON] [-o FILE]\n\n"
         "Asks the kensa server at $KENSA_URL to write a findings report (default CSV)\n"
-        "of the findings matching the filterCriteria JSON, and prints where it is.\n";
+        "of the findings matching the filterCriteria JSON, waits until it is written,\n"
+        "and prints its status (location, size, row count) as JSON.\n\n"
+        "  --format F          CSV (default) or JSON\n"
+        "  --filter JSON       a filterCriteria object, as 'kensa findings list --filter'\n"
+        "  -o, --output FILE   also download the report into FILE\n";
 
 struct api {
     char base[2048];
@@ -201,6 +207,7 @@ static int findings_list(int argc, char **argv)
     struct ks_buf req = KS_BUF_INIT(0), resp = KS_BUF_INIT(256u << 20);
     char next[4096] = "";
     uint64_t shown = 0;
+    bool header = false;
     struct ks_arena ar;
     struct api a;
     int rc;
@@ -214,9 +221,6 @@ static int findings_list(int argc, char **argv)
     if (rc != KS_CMD_CONTINUE)
         return rc;
     ks_arena_init(&ar, 65536, 0);
-    if (!o.json)
-        printf("%-14s %-10s %-22s %-24s %s\n", "SEVERITY", "STATUS", "VULNERABILITY", "RESOURCE",
-               "PACKAGE");
     do {
         struct ks_value *v;
         const struct ks_value *list;
@@ -255,6 +259,13 @@ static int findings_list(int argc, char **argv)
         if (err)
             break;
         list = ks_value_get(v, "findings");
+        /* The header only once the server answered: a connection error
+         * leaves nothing half-printed on stdout. */
+        if (!o.json && !header) {
+            printf("%-14s %-10s %-22s %-24s %s\n", "SEVERITY", "STATUS", "VULNERABILITY",
+                   "RESOURCE", "PACKAGE");
+            header = true;
+        }
         for (size_t i = 0; i < ks_value_len(list) && (!o.max || shown < o.max); i++, shown++)
             print_row(ks_value_at(list, i), o.json);
         snprintf(next, sizeof(next), "%s", or(ks_value_get_str(v, "nextToken"), ""));
@@ -308,14 +319,20 @@ static int push_opt(int c, const char *arg, void *ctx)
     return 0;
 }
 
-/* True when `path` is a regular file starting with '{' (an SBOM). */
+/* True when `path` is a regular file named *.json or starting with '{' (an
+ * SBOM document, submitted as it is). */
 static bool is_json_file(const char *path)
 {
+    size_t n = strlen(path);
     struct stat st;
     FILE *f;
     int c = EOF;
 
-    if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb")))
+    if (stat(path, &st) || !S_ISREG(st.st_mode))
+        return false;
+    if (n > 5 && !strcmp(path + n - 5, ".json"))
+        return true;
+    if (!(f = fopen(path, "rb")))
         return false;
     while ((c = fgetc(f)) != EOF && strchr(" \t\r\n", c))
         ;
@@ -408,6 +425,16 @@ int cmd_push(int argc, char **argv)
     }
     if (!err)
         err = ks_file_read(doc, (size_t)ks_env.limits.max_file_size, &data, &d);
+    if (!err && doc == target) {
+        /* Checked here, as the server would: a bad document is reported
+         * with the local file's name, and nothing is sent. */
+        struct ks_inventory inv;
+
+        ks_inventory_init(&inv);
+        err = ks_pkg_read_sbom_mem(&inv, target, ks_buf_str(&data), data.len, &ks_env.limits,
+                                   &d);
+        ks_inventory_release(&inv);
+    }
     ks_buf_addf(&path, "/api/v1/resources/%s/inventory?type=%s%s", rid, o.type,
                 o.query.len ? ks_buf_str(&o.query) : "");
     if (!err)
@@ -428,7 +455,7 @@ int cmd_push(int argc, char **argv)
 /* ---- report ---- */
 
 struct report_opts {
-    const char *format, *filter;
+    const char *format, *filter, *output;
 };
 
 static int report_opt(int c, const char *arg, void *ctx)
@@ -441,50 +468,319 @@ static int report_opt(int c, const char *arg, void *ctx)
         o->format = arg;
     } else if (c == 'f') {
         o->filter = arg;
+    } else if (c == 'o') {
+        o->output = arg;
     }
     return 0;
+}
+
+/* Polls report `id` until it is no longer IN_PROGRESS (at most ten
+ * minutes); `resp` holds its last status. */
+static ks_err report_wait(const struct api *a, int64_t id, struct ks_buf *resp,
+                          struct ks_diag *d)
+{
+    struct ks_arena ar;
+    char path[64];
+    unsigned delay_ms = 50, waited_ms = 0;
+    ks_err err;
+
+    snprintf(path, sizeof(path), "/api/v1/reports/%lld", (long long)id);
+    ks_arena_init(&ar, 4096, 0);
+    for (;;) {
+        struct ks_value *v;
+        const char *status;
+
+        err = api_call(a, "GET", path, NULL, 0, resp, d);
+        if (!err)
+            err = ks_json_parse(&ar, "report status", ks_buf_str(resp), resp->len,
+                                &ks_env.limits, &v, d);
+        if (err)
+            break;
+        status = or(ks_value_get_str(v, "status"), "");
+        if (!strcmp(status, "FAILED")) {
+            err = ks_diag_set(d, KS_EIO, "report %lld failed: %s", (long long)id,
+                              or(ks_value_get_str(v, "errorMessage"), "no message"));
+            break;
+        }
+        if (strcmp(status, "IN_PROGRESS"))
+            break;
+        if (waited_ms > 600000) {
+            err = ks_diag_set(d, KS_EIO, "report %lld still IN_PROGRESS after 10 minutes",
+                              (long long)id);
+            break;
+        }
+        ks_arena_reset(&ar);
+        usleep(delay_ms * 1000);
+        waited_ms += delay_ms;
+        delay_ms = delay_ms < 1000 ? delay_ms * 2 : 1000;
+    }
+    ks_arena_release(&ar);
+    return err;
 }
 
 int cmd_report(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'F'},
                                              {"filter", required_argument, NULL, 'f'},
+                                             {"output", required_argument, NULL, 'o'},
                                              {NULL, 0, NULL, 0}};
-    struct report_opts o = {"CSV", NULL};
+    struct report_opts o = {"CSV", NULL, NULL};
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_buf body = KS_BUF_INIT(0), resp = KS_BUF_INIT(1u << 20);
+    struct ks_buf content = KS_BUF_INIT((size_t)ks_env.limits.max_file_size);
+    struct ks_arena ar;
+    struct ks_value *v;
+    int64_t id = 0;
     struct api a;
     ks_err err;
     int rc;
 
-    rc = ks_cmd_getopt(argc, argv, NULL, longopts, cmd_report_help, report_opt, &o);
+    rc = ks_cmd_getopt(argc, argv, "o:", longopts, cmd_report_help, report_opt, &o);
     if (rc == KS_CMD_CONTINUE && optind < argc)
         rc = ks_cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
     if (rc == KS_CMD_CONTINUE)
         rc = api_init(&a, "report");
     if (rc != KS_CMD_CONTINUE)
         return rc;
+    ks_arena_init(&ar, 4096, 0);
     ks_buf_addf(&body, "{\"reportFormat\":\"%s\",\"filterCriteria\":%s}", o.format,
                 o.filter ? o.filter : "{}");
     err = api_call(&a, "POST", "/api/v1/reports", body.ptr, body.len, &resp, &d);
-    if (!err) {
-        struct ks_arena ar;
-        struct ks_value *v;
-        char path[64];
-
-        ks_arena_init(&ar, 4096, 0);
+    if (!err)
         err = ks_json_parse(&ar, "reports response", ks_buf_str(&resp), resp.len,
                             &ks_env.limits, &v, &d);
-        if (!err) {
-            int64_t id = 0;
-            ks_value_int(ks_value_get(v, "reportId"), &id);
-            snprintf(path, sizeof(path), "/api/v1/reports/%lld", (long long)id);
-            err = api_call(&a, "GET", path, NULL, 0, &resp, &d);
-        }
+    if (!err && (!ks_value_int(ks_value_get(v, "reportId"), &id) || id <= 0))
+        err = ks_diag_set(&d, KS_EIO, "the server's answer has no reportId");
+    if (!err)
+        err = report_wait(&a, id, &resp, &d);
+    if (!err && o.output) {
+        char path[96];
+
+        snprintf(path, sizeof(path), "/api/v1/reports/%lld/content", (long long)id);
+        err = api_call(&a, "GET", path, NULL, 0, &content, &d);
         if (!err)
-            printf("%s\n", ks_buf_str(&resp));
-        ks_arena_release(&ar);
+            err = ks_file_write_atomic(o.output, content.ptr ? content.ptr : "", content.len, &d);
     }
+    if (!err)
+        printf("%s\n", ks_buf_str(&resp));
+    ks_arena_release(&ar);
+    ks_buf_release(&body);
+    ks_buf_release(&resp);
+    ks_buf_release(&content);
+    return err ? ks_cmd_fail(&d, err) : KS_EXIT_OK;
+}
+
+/* ---- filters ---- */
+
+const char cmd_filters_help[] =
+        "usage: kensa filters list [--json]\n"
+        "       kensa filters create NAME [--action NONE|SUPPRESS] [--reason TEXT]\n"
+        "                            [--description TEXT] [--filter JSON] [--severity S]...\n"
+        "                            [--vulnerability ID] [--resource ID] [--json]\n"
+        "       kensa filters update ID [--name NAME] [--action A] [--reason TEXT]\n"
+        "                            [--description TEXT] [--filter JSON] ...\n"
+        "       kensa filters delete ID\n\n"
+        "Manages the saved filters of the kensa server at $KENSA_URL with $KENSA_TOKEN:\n"
+        "action NONE is a saved view, SUPPRESS a suppression rule that turns matching\n"
+        "findings SUPPRESSED, now and later, until it is changed or deleted. 'create'\n"
+        "prints the new filter's id.\n\n"
+        "  --action A          NONE (default for create) or SUPPRESS\n"
+        "  --reason TEXT       why (shown with the filter)\n"
+        "  --description TEXT  what it is for\n"
+        "  --filter JSON       the filterCriteria object, as 'kensa findings list --filter'\n"
+        "  --severity S, --vulnerability ID, --resource ID\n"
+        "                      criteria built as 'kensa findings list' does (without --filter)\n"
+        "  --name NAME         a new name (update)\n"
+        "  --json              print the server's JSON answer\n";
+
+struct filter_opts {
+    const char *name, *action, *reason, *description, *filter, *vuln, *resource;
+    const char *sev[8];
+    size_t nsev;
+    bool json;
+};
+
+static int filter_opt(int c, const char *arg, void *ctx)
+{
+    struct filter_opts *o = ctx;
+
+    switch (c) {
+    case 'a':
+        if (strcmp(arg, "NONE") && strcmp(arg, "SUPPRESS"))
+            return ks_cmd_usage_error("filters", "--action must be NONE or SUPPRESS");
+        o->action = arg;
+        break;
+    case 'n':
+        o->name = arg;
+        break;
+    case 'R':
+        o->reason = arg;
+        break;
+    case 'D':
+        o->description = arg;
+        break;
+    case 'f':
+        o->filter = arg;
+        break;
+    case 's':
+        if (o->nsev == KS_ARRAY_LEN(o->sev))
+            return ks_cmd_usage_error("filters", "at most 8 --severity options");
+        o->sev[o->nsev++] = arg;
+        break;
+    case 'V':
+        o->vuln = arg;
+        break;
+    case 'r':
+        o->resource = arg;
+        break;
+    case 'j':
+        o->json = true;
+        break;
+    }
+    return 0;
+}
+
+/* The request body of create/update: only what was given. --filter is the
+ * user's own JSON, spliced in as text (the server checks it). */
+static ks_err filter_body(const struct filter_opts *o, struct ks_buf *out, struct ks_diag *d)
+{
+    struct ks_jw w;
+
+    ks_jw_init(&w, out, 0);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr_opt(&w, "name", o->name);
+    ks_jw_kstr_opt(&w, "action", o->action);
+    ks_jw_kstr_opt(&w, "reason", o->reason);
+    ks_jw_kstr_opt(&w, "description", o->description);
+    if (!o->filter && (o->nsev || o->vuln || o->resource)) {
+        ks_jw_key(&w, "filterCriteria");
+        ks_jw_obj_begin(&w);
+        criteria(&w, "severity", o->sev, o->nsev);
+        criteria(&w, "vulnerabilityId", &o->vuln, 1);
+        criteria(&w, "resourceId", &o->resource, 1);
+        ks_jw_obj_end(&w);
+    }
+    ks_jw_obj_end(&w);
+    if (ks_jw_finish(&w))
+        return ks_diag_set(d, KS_ENOMEM, "out of memory");
+    if (o->filter) {
+        /* Replace the closing brace: {..., "filterCriteria": FILTER} */
+        out->len--;
+        if (out->len > 1)
+            ks_buf_adds(out, ",");
+        ks_buf_addf(out, "\"filterCriteria\":%s}", o->filter);
+    }
+    return KS_OK;
+}
+
+static void print_filter(const struct ks_value *f)
+{
+    int64_t id = 0;
+
+    ks_value_int(ks_value_get(f, "id"), &id);
+    printf("%-6lld %-9s %-24s %s\n", (long long)id, or(ks_value_get_str(f, "action"), "-"),
+           or(ks_value_get_str(f, "name"), "-"), or(ks_value_get_str(f, "reason"), ""));
+}
+
+/* A positive decimal filter id. */
+static bool filter_id(const char *s, uint64_t *id)
+{
+    return !ks_parse_u64(s, id) && *id > 0;
+}
+
+int cmd_filters(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+            {"action", required_argument, NULL, 'a'},
+            {"name", required_argument, NULL, 'n'},
+            {"reason", required_argument, NULL, 'R'},
+            {"description", required_argument, NULL, 'D'},
+            {"filter", required_argument, NULL, 'f'},
+            {"severity", required_argument, NULL, 's'},
+            {"vulnerability", required_argument, NULL, 'V'},
+            {"resource", required_argument, NULL, 'r'},
+            {"json", no_argument, NULL, 'j'},
+            {NULL, 0, NULL, 0}};
+    struct filter_opts o;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_buf body = KS_BUF_INIT(0), resp = KS_BUF_INIT(64u << 20);
+    const char *verb;
+    char path[128];
+    uint64_t id = 0;
+    struct ks_arena ar;
+    struct ks_value *v = NULL;
+    struct api a;
+    ks_err err = KS_OK;
+    int rc;
+
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        ks_cmd_print_help(cmd_filters_help);
+        return KS_EXIT_OK;
+    }
+    if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "create") &&
+                     strcmp(argv[1], "update") && strcmp(argv[1], "delete")))
+        return ks_cmd_usage_error("filters", "expected 'list', 'create', 'update' or 'delete'");
+    /* "filters VERB ARGS" is parsed as "filters ARGS" (messages name
+     * the command). */
+    verb = argv[1];
+    argv[1] = argv[0];
+    argc--;
+    argv++;
+    memset(&o, 0, sizeof(o));
+    rc = ks_cmd_getopt(argc, argv, NULL, longopts, cmd_filters_help, filter_opt, &o);
+    if (rc != KS_CMD_CONTINUE)
+        return rc;
+    if (!strcmp(verb, "list") && optind != argc)
+        return ks_cmd_usage_error("filters", "'list' takes no arguments");
+    if (!strcmp(verb, "create")) {
+        if (optind + 1 != argc)
+            return ks_cmd_usage_error("filters", "'create' wants one NAME");
+        if (o.name)
+            return ks_cmd_usage_error("filters", "'create' takes the NAME as its argument");
+        o.name = argv[optind];
+        if (!o.action)
+            o.action = "NONE";
+        if (!o.filter && !o.nsev && !o.vuln && !o.resource)
+            o.filter = "{}";
+    }
+    if (!strcmp(verb, "update") || !strcmp(verb, "delete")) {
+        if (optind + 1 != argc || !filter_id(argv[optind], &id))
+            return ks_cmd_usage_error("filters", "'%s' wants one filter ID (a number)", verb);
+    }
+    rc = api_init(&a, "filters");
+    if (rc != KS_CMD_CONTINUE)
+        return rc;
+    ks_arena_init(&ar, 65536, 0);
+    snprintf(path, sizeof(path), "/api/v1/filters/%llu", (unsigned long long)id);
+    if (!strcmp(verb, "list")) {
+        err = api_call(&a, "GET", "/api/v1/filters", NULL, 0, &resp, &d);
+    } else if (!strcmp(verb, "delete")) {
+        err = api_call(&a, "DELETE", path, NULL, 0, &resp, &d);
+    } else {
+        err = filter_body(&o, &body, &d);
+        if (!err)
+            err = api_call(&a, !strcmp(verb, "create") ? "POST" : "PUT",
+                           !strcmp(verb, "create") ? "/api/v1/filters" : path, body.ptr,
+                           body.len, &resp, &d);
+    }
+    if (!err && resp.len)
+        err = ks_json_parse(&ar, "filters response", ks_buf_str(&resp), resp.len,
+                            &ks_env.limits, &v, &d);
+    if (!err && o.json && resp.len) {
+        printf("%s\n", ks_buf_str(&resp));
+    } else if (!err && !strcmp(verb, "list")) {
+        const struct ks_value *list = ks_value_get(v, "filters");
+
+        printf("%-6s %-9s %-24s %s\n", "ID", "ACTION", "NAME", "REASON");
+        for (size_t i = 0; i < ks_value_len(list); i++)
+            print_filter(ks_value_at(list, i));
+    } else if (!err && !strcmp(verb, "create")) {
+        int64_t nid = 0;
+
+        ks_value_int(ks_value_get(v, "id"), &nid);
+        printf("%lld\n", (long long)nid);
+    }
+    ks_arena_release(&ar);
     ks_buf_release(&body);
     ks_buf_release(&resp);
     return err ? ks_cmd_fail(&d, err) : KS_EXIT_OK;

@@ -1,5 +1,5 @@
 /* cmd/net_main.c - kensa-net: the helper executable for commands that need
- * libcurl (`kensa db update`, and the API client commands findings, push, report). `kensa` execs it with its own argv, so this
+ * libcurl (`kensa db update`, and the API client commands findings, push, report, filters). `kensa` execs it with its own argv, so this
  * main sees "db update ..." exactly as typed after the global options. */
 #include "core/ks_common.h"
 
@@ -11,6 +11,7 @@ int cmd_db_update(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_filters(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
@@ -26,6 +27,8 @@ int main(int argc, char **argv)
         return cmd_push(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "report"))
         return cmd_report(argc - 1, argv + 1);
-    fprintf(stderr, "kensa-net: run as 'kensa db update|findings|push|report ...'\n");
+    if (argc >= 2 && !strcmp(argv[1], "filters"))
+        return cmd_filters(argc - 1, argv + 1);
+    fprintf(stderr, "kensa-net: run as 'kensa db update|findings|push|report|filters ...'\n");
     return KS_EXIT_USAGE;
 }

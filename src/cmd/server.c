@@ -3,6 +3,7 @@
 
 #include "cmd/cmd.h"
 
+#include "core/conf.h"
 #include "core/log.h"
 #include "http/http.h"
 #include "notify/notify.h"
@@ -15,10 +16,12 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char help[] =
-        "usage: kensa server [--listen ADDR:PORT] [--store FILE] [--db FILE] [--threads N]\n"
-        "                    [--max-body SIZE] [--reports DIR] [--rate-limit N [--burst N]]\n"
+        "usage: kensa server [--config FILE] [--listen ADDR:PORT] [--store FILE] [--db FILE]\n"
+        "                    [--threads N] [--max-body SIZE] [--reports DIR]\n"
+        "                    [--rate-limit N [--burst N]]\n"
         "       kensa server init [--store FILE] [--name NAME]\n\n"
         "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
         "account. 'init' creates the organisation's administrator account and prints its\n"
@@ -38,7 +41,13 @@ static const char help[] =
         "  --burst N           requests an account may make at once (default: the rate)\n"
         "  --reports DIR       where findings reports and SBOM exports are written\n"
         "                      (default: 'reports' beside the store)\n"
-        "  --name NAME         administrator account name for 'init' (default admin)\n";
+        "  --name NAME         administrator account name for 'init' (default admin)\n"
+        "  --config FILE       settings from the [server] section of an INI file (default\n"
+        "                      $KENSA_CONFIG, else /etc/kensa/kensa.conf when present):\n"
+        "                      listen, store, db, reports, rate_limit, burst, max_body,\n"
+        "                      threads, db_poll_ms (how often the database file is checked\n"
+        "                      for changes, default 2000); options given here override\n"
+        "                      the file, the file overrides the environment\n";
 
 struct opts {
     const char *db;
@@ -49,6 +58,7 @@ struct opts {
     uint64_t threads;
     uint64_t max_body;
     uint64_t rate, burst;
+    uint64_t poll_ms;
 };
 
 static int opt(int c, const char *arg, void *ctx)
@@ -156,6 +166,77 @@ static bool split_listen(const char *s, char *addr, size_t n, unsigned *port)
     return true;
 }
 
+/* The settings of the [server] section of the configuration file, into
+ * `o` where the command line left them unset. Unknown keys and bad values
+ * are errors naming the file and line. Values borrow from `conf`. */
+static ks_err server_conf(struct ks_conf *conf, struct opts *o, struct ks_diag *d)
+{
+    const char *path = ks_env.config_path;
+    struct opts f;
+    ks_err err;
+
+    if (!path || !*path)
+        path = getenv("KENSA_CONFIG");
+    if (!path || !*path) {
+        path = "/etc/kensa/kensa.conf";
+        if (access(path, F_OK))
+            return KS_OK;
+    }
+    err = ks_conf_load(conf, path, d);
+    if (err)
+        return err;
+    memset(&f, 0, sizeof(f));
+    for (size_t i = 0; i < conf->len; i++) {
+        const struct ks_conf_entry *e = &conf->entries[i];
+        const char *k = e->key, *v = e->value;
+        bool bad = false;
+
+        if (strcmp(e->section, "server"))
+            continue;
+        if (!strcmp(k, "listen")) {
+            char addr[128];
+            unsigned port;
+            f.listen = v;
+            bad = !split_listen(v, addr, sizeof(addr), &port);
+        } else if (!strcmp(k, "store")) {
+            f.store = v;
+            bad = !*v;
+        } else if (!strcmp(k, "db")) {
+            f.db = v;
+            bad = !*v;
+        } else if (!strcmp(k, "reports")) {
+            f.reports = v;
+            bad = !*v;
+        } else if (!strcmp(k, "rate_limit")) {
+            bad = ks_parse_u64(v, &f.rate) || !f.rate || f.rate > 1000000;
+        } else if (!strcmp(k, "burst")) {
+            bad = ks_parse_u64(v, &f.burst) || !f.burst || f.burst > 1000000;
+        } else if (!strcmp(k, "max_body")) {
+            bad = ks_parse_size(v, &f.max_body) || !f.max_body;
+        } else if (!strcmp(k, "threads")) {
+            bad = ks_parse_u64(v, &f.threads) || !f.threads || f.threads > 256;
+        } else if (!strcmp(k, "db_poll_ms")) {
+            bad = ks_parse_u64(v, &f.poll_ms) || f.poll_ms < 100 || f.poll_ms > 86400000;
+        } else {
+            return ks_diag_set(d, KS_EINVAL, "'%s' line %u: unknown key '%s' in [server]",
+                               conf->path, e->line, k);
+        }
+        if (bad)
+            return ks_diag_set(d, KS_EINVAL, "'%s' line %u: bad value '%s' for '%s'", conf->path,
+                               e->line, v, k);
+    }
+    o->listen = o->listen ? o->listen : f.listen;
+    o->store = o->store ? o->store : f.store;
+    o->db = o->db ? o->db : f.db;
+    o->reports = o->reports ? o->reports : f.reports;
+    o->rate = o->rate ? o->rate : f.rate;
+    o->burst = o->burst ? o->burst : f.burst;
+    o->max_body = o->max_body ? o->max_body : f.max_body;
+    o->threads = o->threads ? o->threads : f.threads;
+    o->poll_ms = o->poll_ms ? o->poll_ms : f.poll_ms;
+    return KS_OK;
+}
+
 static const char *default_store(char *buf, size_t n)
 {
     const char *home = getenv("KENSA_HOME");
@@ -166,6 +247,8 @@ static const char *default_store(char *buf, size_t n)
     snprintf(buf, n, "%s/store.db", home);
     return buf;
 }
+
+static int run(const struct opts *o_in, bool init);
 
 int cmd_server(int argc, char **argv)
 {
@@ -179,10 +262,9 @@ int cmd_server(int argc, char **argv)
                                              {"rate-limit", required_argument, NULL, 'R'},
                                              {"burst", required_argument, NULL, 'B'},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {NULL, "127.0.0.1:8080", NULL, "admin", NULL, 0, 64u << 20, 0, 0};
+    struct opts o = {NULL, NULL, NULL, "admin", NULL, 0, 0, 0, 0, 0};
+    struct ks_conf conf;
     struct ks_diag d = KS_DIAG_INIT;
-    struct ks_server_config cfg;
-    char addr[128], store[4096], vulndb[4096], reports[4200];
     bool init = false;
     int rc;
     ks_err err;
@@ -198,6 +280,34 @@ int cmd_server(int argc, char **argv)
         return rc;
     if (optind < argc)
         return ks_cmd_usage_error("server", "unexpected argument '%s'", argv[optind]);
+    ks_conf_init(&conf);
+    err = server_conf(&conf, &o, &d);
+    if (err) {
+        ks_conf_release(&conf);
+        if (err != KS_EINVAL)
+            return ks_cmd_fail(&d, err);
+        ks_cmd_error(&d, err);
+        return KS_EXIT_USAGE;
+    }
+    rc = run(&o, init);
+    ks_conf_release(&conf);
+    return rc;
+}
+
+/* Runs `kensa server` (or init) with the settings merged from the command
+ * line and the configuration file. */
+static int run(const struct opts *o_in, bool init)
+{
+    struct opts o = *o_in;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_server_config cfg;
+    char addr[128], store[4096], vulndb[4096], reports[4200];
+    ks_err err;
+
+    if (!o.listen)
+        o.listen = "127.0.0.1:8080";
+    if (!o.max_body)
+        o.max_body = 64u << 20;
     if (!o.store)
         o.store = default_store(store, sizeof(store));
     if (init) {
@@ -245,7 +355,9 @@ int cmd_server(int argc, char **argv)
     cfg.rate_limit = (double)o.rate;
     cfg.rate_burst = (double)o.burst;
     cfg.version = KS_VERSION;
-    if (getenv("KENSA_WATCH_MS"))
+    if (o.poll_ms)
+        cfg.watch_ms = (unsigned)o.poll_ms;
+    else if (getenv("KENSA_WATCH_MS"))
         cfg.watch_ms = (unsigned)strtoul(getenv("KENSA_WATCH_MS"), NULL, 10);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

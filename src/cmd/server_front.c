@@ -17,7 +17,10 @@ const char cmd_findings_help[] = "usage: kensa findings list [--severity S]... [
                                  "[--vulnerability ID] [--resource ID] [--filter JSON] "
                                  "[--max N] [--json]\n";
 const char cmd_push_help[] = "usage: kensa push TARGET [--resource ID] [--type T] [--tag K=V]...\n";
-const char cmd_report_help[] = "usage: kensa report [--format CSV|JSON] [--filter JSON]\n";
+const char cmd_report_help[] = "usage: kensa report [--format CSV|JSON] [--filter JSON] [-o FILE]\n";
+const char cmd_filters_help[] = "usage: kensa filters list|create NAME|update ID|delete ID "
+                                "[--action NONE|SUPPRESS] [--reason TEXT] [--filter JSON] "
+                                "[--json]\n";
 
 int cmd_findings(int argc, char **argv)
 {
@@ -30,6 +33,11 @@ int cmd_push(int argc, char **argv)
 }
 
 int cmd_report(int argc, char **argv)
+{
+    return ks_cmd_exec_helper("kensa-net", argc, argv);
+}
+
+int cmd_filters(int argc, char **argv)
 {
     return ks_cmd_exec_helper("kensa-net", argc, argv);
 }

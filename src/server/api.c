@@ -578,19 +578,24 @@ void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
     ks_resp_json_end(resp, &w);
 }
 
-static ks_err write_coverage(int64_t account, const char *rid, const char *type, int64_t last,
-                             void *ctx)
+static ks_err write_coverage(const struct ks_coverage *c, void *ctx)
 {
     struct ks_jw *w = ctx;
+    int64_t last = c->last_inventory_at;
 
     ks_jw_obj_begin(w);
-    ks_jw_kint(w, "accountId", account);
-    ks_jw_kstr(w, "resourceId", rid);
-    ks_jw_kstr(w, "resourceType", type);
+    ks_jw_kint(w, "accountId", c->account);
+    ks_jw_kstr(w, "resourceId", c->rid);
+    ks_jw_kstr(w, "resourceType", c->type);
     ks_jw_key(w, "scanStatus");
     ks_jw_obj_begin(w);
-    ks_jw_kstr(w, "statusCode", last ? "ACTIVE" : "INACTIVE");
-    ks_jw_kstr(w, "reason", last ? "SUCCESSFUL" : "PENDING_INITIAL_SCAN");
+    /* Resources inventoried before coverage was recorded have no status:
+     * an inventory then means it was scanned. */
+    ks_jw_kstr(w, "statusCode", c->status ? c->status : last ? "ACTIVE" : "INACTIVE");
+    ks_jw_kstr(w, "reason",
+               c->status ? (c->reason ? c->reason : "")
+                         : last ? "SUCCESSFUL" : "PENDING_INITIAL_SCAN");
+    ks_jw_kstr_opt(w, "detail", c->detail);
     ks_jw_obj_end(w);
     if (last)
         ks_jw_kint(w, "lastScannedAt", last);
@@ -661,6 +666,47 @@ void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
 
 /* ---- inventories ---- */
 
+/* Whether an inventory can be scanned: it can when it is empty or when some
+ * component belongs to an ecosystem the matcher knows (an OS package of a
+ * supported release, a language package). Otherwise the resource is not
+ * scanned, with the reason and a sentence saying why in `detail`. */
+static void coverage_of(const struct ks_inventory *inv, const char **status, const char **reason,
+                        char *detail, size_t n)
+{
+    const struct ks_component *os_pkg = NULL;
+    size_t known = 0;
+
+    /* ks_pkg_finish() gave every component of a known ecosystem its OSV
+     * ecosystem name (with the release for OS packages). */
+    for (size_t i = 0; i < inv->components.len; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+
+        if (c->ecosystem)
+            known++;
+        else if (!os_pkg && (c->type == KS_PKG_DEB || c->type == KS_PKG_RPM ||
+                             c->type == KS_PKG_APK))
+            os_pkg = c;
+    }
+    detail[0] = '\0';
+    if (!inv->components.len || known) {
+        *status = "ACTIVE";
+        *reason = "SUCCESSFUL";
+        return;
+    }
+    *status = "INACTIVE";
+    if (os_pkg) {
+        *reason = "UNSUPPORTED_OS";
+        snprintf(detail, n,
+                 "none of its %zu packages can be matched: no vulnerability data for the "
+                 "release of OS packages such as '%s'",
+                 inv->components.len, os_pkg->purl ? os_pkg->purl : os_pkg->name);
+    } else {
+        *reason = "UNSUPPORTED_ECOSYSTEM";
+        snprintf(detail, n, "none of its %zu packages belongs to an ecosystem kensa matches",
+                 inv->components.len);
+    }
+}
+
 /* PUT /api/v1/resources/{id}/inventory?type=host|image|function&tag.KEY=VALUE
  * with a CycloneDX or SPDX JSON body: stored as the resource's latest
  * inventory, matched, and its findings applied. */
@@ -729,6 +775,17 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     if (!err)
         err = ks_engine_apply(req->cfg, req->store, req->account.id, rid, type, &inv, "inventory",
                               &res, counts, &d);
+    if (!err) {
+        /* Coverage changes (first inventory, unsupported, back again) are
+         * recorded and announced as coverage.changed. */
+        const char *status, *reason;
+        char detail[256];
+        bool cov_changed;
+
+        coverage_of(&inv, &status, &reason, detail, sizeof(detail));
+        err = ks_store_coverage_set(req->store, req->account.id, rid, status, reason,
+                                    detail[0] ? detail : NULL, ks_now_s(), &cov_changed, &d);
+    }
     ks_buf_release(&tags);
     if (err) {
         ks_inventory_release(&inv);
@@ -776,6 +833,44 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     ks_jw_obj_end(&w);
     ks_resp_json_end(resp, &w);
     ks_inventory_release(&inv);
+}
+
+/* DELETE /api/v1/resources/{id}[?accountId=N]: the resource leaves
+ * evaluation; its findings close with cause "resource removed". Members
+ * remove their own resources only (another account's answers 404). */
+void ks_api_resource_delete(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    const char *acct = ks_req_query(req, "accountId");
+    struct ks_apply_result res;
+    int64_t account = req->account.id;
+    uint64_t v;
+    struct ks_jw w;
+    ks_err err;
+
+    if (acct) {
+        if (ks_parse_u64(acct, &v) || v == 0 || v > INT64_MAX ||
+            (!req->account.admin && (int64_t)v != req->account.id)) {
+            ks_resp_error(resp, 404, "NotFound", "not found");
+            return;
+        }
+        account = (int64_t)v;
+    }
+    err = ks_store_resource_remove(req->store, account, req->params[0], ks_now_s(), &res, &d);
+    if (err) {
+        ks_resp_store_error(resp, err, &d);
+        return;
+    }
+    ks_resp_json_begin(resp, &w, 200);
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "resourceId", req->params[0]);
+    ks_jw_kint(&w, "accountId", account);
+    ks_jw_key(&w, "findings");
+    ks_jw_obj_begin(&w);
+    ks_jw_kint(&w, "closed", (int64_t)res.closed);
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    ks_resp_json_end(resp, &w);
 }
 
 /* ---- webhooks ---- */

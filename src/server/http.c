@@ -60,11 +60,20 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct ks_resp *resp)
     struct MHD_Response *r;
     enum MHD_Result ret;
 
-    r = MHD_create_response_from_buffer(resp->body.len, resp->body.ptr ? resp->body.ptr : (void *)"",
-                                        MHD_RESPMEM_MUST_COPY);
+    if (resp->fd >= 0) {
+        /* A file streamed from disk; libmicrohttpd closes it. */
+        r = MHD_create_response_from_fd64(resp->fd_size, resp->fd);
+        if (!r)
+            close(resp->fd);
+        resp->fd = -1;
+    } else {
+        r = MHD_create_response_from_buffer(resp->body.len,
+                                            resp->body.ptr ? resp->body.ptr : (void *)"",
+                                            MHD_RESPMEM_MUST_COPY);
+    }
     if (!r)
         return MHD_NO;
-    if (resp->body.len || resp->status != 204)
+    if (resp->body.len || resp->fd_size || resp->status != 204)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 resp->content_type ? resp->content_type : "application/json");
     if (resp->retry_after) {
@@ -157,7 +166,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               size_t *upload_size, void **req_cls)
 {
     struct conn_state *cs = *req_cls;
-    struct ks_resp resp = {500, KS_BUF_INIT(0), NULL, 0};
+    struct ks_resp resp = {500, KS_BUF_INIT(0), NULL, 0, -1, 0};
     struct ks_req req;
     const struct ks_route *route;
     char scratch[1024];
@@ -364,20 +373,31 @@ ks_err ks_server_run(const struct ks_server_config *cfg, volatile int *stop,
         if (!g_limits)
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     }
+    /* The report worker runs before the first request can arrive; it also
+     * marks reports a previous run left unfinished FAILED. */
+    err = ks_reports_start(cfg, diag);
+    if (err) {
+        ks_ratelimit_free(g_limits);
+        g_limits = NULL;
+        return err;
+    }
     d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, NULL,
                          MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
                          threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
     if (!d) {
+        err = ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
+        ks_reports_stop();
         ks_ratelimit_free(g_limits);
         g_limits = NULL;
-        return ks_diag_errno(diag, KS_EIO, "cannot listen on %s port %u", addr, cfg->port);
+        return err;
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (ready)
         ready(addr, info ? info->port : cfg->port, ctx);
     watch_vulndb(cfg, stop);
     MHD_stop_daemon(d);
+    ks_reports_stop();
     ks_ratelimit_free(g_limits);
     g_limits = NULL;
     return KS_OK;

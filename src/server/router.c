@@ -37,16 +37,24 @@ const struct ks_route ks_routes[] = {
          "resources scanned per account, resource type and day"},
         {"GET", "/api/v1/vulnerabilities/{id}", KS_AUTH_MEMBER, ks_api_vulnerability_get,
          "a CVE/GHSA/OSV id: aliases, affected packages and ranges, scores, KEV, EPSS"},
+        {"DELETE", "/api/v1/resources/{id}", KS_AUTH_MEMBER, ks_api_resource_delete,
+         "remove a resource (?accountId=N for the administrator): its findings close, its "
+         "coverage becomes RESOURCE_REMOVED; a later inventory brings it back"},
         {"POST", "/api/v1/reports", KS_AUTH_MEMBER, ks_api_report_create,
-         "write a findings report (reportFormat CSV or JSON, filterCriteria as for "
-         "findings/list) into the reports directory"},
+         "start a findings report (reportFormat CSV or JSON, filterCriteria as for "
+         "findings/list): answers 202 with its id at once, the file is written in the "
+         "background into the reports directory"},
         {"GET", "/api/v1/reports/{id}", KS_AUTH_MEMBER, ks_api_report_get,
-         "a report or SBOM export: status, location, error"},
+         "a report or SBOM export: status (IN_PROGRESS, SUCCEEDED, FAILED), location, size, "
+         "row count, error"},
+        {"GET", "/api/v1/reports/{id}/content", KS_AUTH_MEMBER, ks_api_report_content,
+         "the file of a finished findings report (text/csv or application/json)"},
         {"POST", "/api/v1/sbom-exports", KS_AUTH_MEMBER, ks_api_sbom_export_create,
          "write the latest inventory of each resource (resourceIds, or all) as CycloneDX 1.6 "
          "or SPDX 2.3 documents into the reports directory"},
         {"POST", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_create,
-         "add an event destination (finding created/updated/closed, inventory processed); "
+         "add an event destination (finding created/updated/closed, inventory processed, "
+         "coverage changed); "
          "deliveries are signed with HMAC-SHA256"},
         {"GET", "/api/v1/webhooks", KS_AUTH_MEMBER, ks_api_webhook_list, "list webhooks"},
         {"DELETE", "/api/v1/webhooks/{id}", KS_AUTH_MEMBER, ks_api_webhook_delete,

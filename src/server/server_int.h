@@ -58,6 +58,8 @@ struct ks_resp {
     struct ks_buf body;
     const char *content_type;
     unsigned retry_after; /* seconds, for a Retry-After header; 0: none */
+    int fd;               /* >= 0: the body is this file instead (closed after sending) */
+    uint64_t fd_size;     /* its size */
 };
 
 typedef void ks_handler_fn(struct ks_req *req, struct ks_resp *resp);
@@ -77,7 +79,14 @@ ks_handler_fn ks_api_healthz, ks_api_metrics, ks_api_openapi, ks_api_account_cre
         ks_api_filter_delete, ks_api_aggregations, ks_api_coverage, ks_api_usage,
         ks_api_inventory_put, ks_api_webhook_create, ks_api_webhook_list, ks_api_webhook_delete, ks_api_vulnerability_get;
 /* Handlers (reports.c). */
-ks_handler_fn ks_api_report_create, ks_api_report_get, ks_api_sbom_export_create;
+ks_handler_fn ks_api_report_create, ks_api_report_get, ks_api_report_content,
+        ks_api_sbom_export_create, ks_api_resource_delete;
+
+/* The findings report worker (reports.c): start marks reports left
+ * IN_PROGRESS by a previous run FAILED and starts the thread; stop lets it
+ * finish the report it is writing and joins it. */
+ks_err ks_reports_start(const struct ks_server_config *cfg, struct ks_diag *diag);
+void ks_reports_stop(void);
 
 extern const struct ks_route ks_routes[];
 extern const size_t ks_nroutes;

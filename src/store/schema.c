@@ -50,6 +50,14 @@ const char *const ks_store_migrations[] = {
         "CREATE TABLE reports(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
         " kind TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, location TEXT,"
         " error TEXT, created_at BIGINT NOT NULL, finished_at BIGINT);",
+        /* 4 (s5-svcapi): reports written in the background tell their size
+         * and row count; resources keep their coverage status, so that a
+         * change of it can be announced (coverage.changed). */
+        "ALTER TABLE reports ADD COLUMN size BIGINT;"
+        "ALTER TABLE reports ADD COLUMN row_count BIGINT;"
+        "ALTER TABLE resources ADD COLUMN scan_status TEXT;"
+        "ALTER TABLE resources ADD COLUMN scan_reason TEXT;"
+        "ALTER TABLE resources ADD COLUMN scan_detail TEXT;",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

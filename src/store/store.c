@@ -1293,8 +1293,10 @@ struct cov_ctx {
 static ks_err each_coverage(const struct ks_sqlrow *r, void *ctx)
 {
     struct cov_ctx *c = ctx;
+    struct ks_coverage cov = {r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->integer(r, 3),
+                              r->text(r, 4), r->text(r, 5), r->text(r, 6)};
 
-    return c->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->integer(r, 3), c->ctx);
+    return c->fn(&cov, c->ctx);
 }
 
 ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
@@ -1304,9 +1306,172 @@ ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage
     struct cov_ctx c = {fn, ctx};
 
     return Q(st,
-             "SELECT account, rid, type, COALESCE(last_inventory_at, 0) FROM resources "
+             "SELECT account, rid, type, COALESCE(last_inventory_at, 0), scan_status, "
+             "scan_reason, scan_detail FROM resources "
              "WHERE ($1 = 0 OR account = $1) ORDER BY account, rid",
              args, each_coverage, &c, diag);
+}
+
+struct cov_set {
+    int64_t account;
+    const char *rid, *status, *reason, *detail;
+    int64_t now;
+    bool *changed;
+    bool found;
+    char old[3][512]; /* status, reason, detail as recorded */
+    bool old_null[3];
+    struct ks_diag *diag;
+};
+
+static ks_err read_cov(const struct ks_sqlrow *r, void *ctx)
+{
+    struct cov_set *c = ctx;
+
+    c->found = true;
+    for (int i = 0; i < 3; i++) {
+        const char *v = r->text(r, i);
+        c->old_null[i] = !v;
+        copy(c->old[i], sizeof(c->old[i]), v ? v : "");
+    }
+    return KS_OK;
+}
+
+static bool same_text(const char *a, bool a_null, const char *b)
+{
+    return a_null ? !b : (b && !strcmp(a, b));
+}
+
+/* Within a transaction: records the coverage and queues the event. */
+static ks_err coverage_set_tx(struct ks_store *st, void *ctx)
+{
+    struct cov_set *c = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(c->account), KS_SQL_TEXT(c->rid)};
+    struct ks_sqlv upd[] = {KS_SQL_INT(c->account), KS_SQL_TEXT(c->rid), KS_SQL_TEXT(c->status),
+                            KS_SQL_TEXT(c->reason), KS_SQL_TEXT(c->detail)};
+    struct ks_buf payload = KS_BUF_INIT(64 * 1024);
+    struct ks_jw w;
+    ks_err err;
+
+    *c->changed = false;
+    c->found = false;
+    err = Q(st, "SELECT scan_status, scan_reason, scan_detail FROM resources "
+                "WHERE account = $1 AND rid = $2",
+            key, read_cov, c, c->diag);
+    if (err)
+        return err;
+    if (!c->found)
+        return ks_diag_set(c->diag, KS_ENOTFOUND, "no resource '%s'", c->rid);
+    if (same_text(c->old[0], c->old_null[0], c->status) &&
+        same_text(c->old[1], c->old_null[1], c->reason) &&
+        same_text(c->old[2], c->old_null[2], c->detail))
+        return KS_OK;
+    *c->changed = true;
+    err = Q(st, "UPDATE resources SET scan_status = $3, scan_reason = $4, scan_detail = $5 "
+                "WHERE account = $1 AND rid = $2",
+            upd, NULL, NULL, c->diag);
+    if (err)
+        return err;
+    ks_jw_init(&w, &payload, 0);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "previous");
+    if (c->old_null[0]) {
+        ks_jw_null(&w);
+    } else {
+        ks_jw_obj_begin(&w);
+        ks_jw_kstr(&w, "statusCode", c->old[0]);
+        ks_jw_kstr_opt(&w, "reason", c->old_null[1] ? NULL : c->old[1]);
+        ks_jw_obj_end(&w);
+    }
+    ks_jw_key(&w, "scanStatus");
+    ks_jw_obj_begin(&w);
+    ks_jw_kstr(&w, "statusCode", c->status);
+    ks_jw_kstr_opt(&w, "reason", c->reason);
+    ks_jw_kstr_opt(&w, "detail", c->detail);
+    ks_jw_obj_end(&w);
+    ks_jw_obj_end(&w);
+    if (ks_jw_finish(&w))
+        err = ks_diag_set(c->diag, KS_ENOMEM, "out of memory");
+    if (!err) {
+        struct ks_sqlv ev[] = {KS_SQL_INT(c->account), KS_SQL_TEXT("coverage.changed"),
+                               KS_SQL_TEXT(c->rid), KS_SQL_TEXT(ks_buf_str(&payload)),
+                               KS_SQL_INT(c->now)};
+        err = Q(st,
+                "INSERT INTO outbox(account, kind, subject, payload, created_at, next_at) "
+                "SELECT $1, $2, $3, $4, $5, $5 " NEEDS_EVENTS("$1"),
+                ev, NULL, NULL, c->diag);
+    }
+    ks_buf_release(&payload);
+    return err;
+}
+
+ks_err ks_store_coverage_set(struct ks_store *st, int64_t account, const char *rid,
+                             const char *status, const char *reason, const char *detail,
+                             int64_t now, bool *changed, struct ks_diag *diag)
+{
+    struct cov_set c;
+
+    memset(&c, 0, sizeof(c));
+    c.account = account;
+    c.rid = rid;
+    c.status = status;
+    c.reason = reason;
+    c.detail = detail;
+    c.now = now;
+    c.changed = changed;
+    c.diag = diag;
+    return in_tx(st, coverage_set_tx, &c, diag);
+}
+
+struct remove {
+    struct apply a;
+    struct cov_set c;
+};
+
+static ks_err remove_tx(struct ks_store *st, void *ctx)
+{
+    struct remove *r = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(r->a.account), KS_SQL_TEXT(r->a.rid)};
+    ks_err err = coverage_set_tx(st, &r->c);
+
+    /* No current findings: every open one closes. */
+    if (!err)
+        err = apply_tx(st, &r->a);
+    if (!err)
+        err = Q(st,
+                "UPDATE inventories SET latest = 0 WHERE account = $1 AND rid = $2 AND latest = 1",
+                key, NULL, NULL, r->a.diag);
+    return err;
+}
+
+ks_err ks_store_resource_remove(struct ks_store *st, int64_t account, const char *rid,
+                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    struct remove r;
+    bool changed;
+    ks_err err;
+
+    memset(&r, 0, sizeof(r));
+    memset(res, 0, sizeof(*res));
+    r.a.account = account;
+    r.a.rid = rid;
+    r.a.cause = "resource removed";
+    r.a.now = now;
+    r.a.res = res;
+    r.a.diag = diag;
+    ks_arena_init(&r.a.arena, 65536, 0);
+    r.c.account = account;
+    r.c.rid = rid;
+    r.c.status = "INACTIVE";
+    r.c.reason = "RESOURCE_REMOVED";
+    r.c.now = now;
+    r.c.changed = &changed;
+    r.c.diag = diag;
+    err = in_tx(st, remove_tx, &r, diag);
+    if (err)
+        memset(res, 0, sizeof(*res));
+    ks_map_release(&r.a.existing);
+    ks_arena_release(&r.a.arena);
+    return err;
 }
 
 struct usage_ctx {
@@ -1490,15 +1655,31 @@ ks_err ks_store_report_create(struct ks_store *st, int64_t account, const char *
 }
 
 ks_err ks_store_report_finish(struct ks_store *st, int64_t id, bool ok, const char *location,
-                              const char *error, int64_t now, struct ks_diag *diag)
+                              const char *error, int64_t size, int64_t rows, int64_t now,
+                              struct ks_diag *diag)
 {
-    struct ks_sqlv args[] = {KS_SQL_INT(id), KS_SQL_TEXT(ok ? "SUCCEEDED" : "FAILED"),
-                             KS_SQL_TEXT(location), KS_SQL_TEXT(error), KS_SQL_INT(now)};
+    struct ks_sqlv args[] = {KS_SQL_INT(id),        KS_SQL_TEXT(ok ? "SUCCEEDED" : "FAILED"),
+                             KS_SQL_TEXT(location), KS_SQL_TEXT(error),
+                             KS_SQL_INT(now),       KS_SQL_INT(size),
+                             KS_SQL_INT(rows)};
 
     return Q(st,
-             "UPDATE reports SET status = $2, location = $3, error = $4, finished_at = $5 "
-             "WHERE id = $1",
+             "UPDATE reports SET status = $2, location = $3, error = $4, finished_at = $5, "
+             "size = $6, row_count = $7 WHERE id = $1",
              args, NULL, NULL, diag);
+}
+
+ks_err ks_store_reports_fail_unfinished(struct ks_store *st, const char *error, int64_t now,
+                                        int64_t *n, struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(error), KS_SQL_INT(now)};
+    ks_err err = Q(st,
+                   "UPDATE reports SET status = 'FAILED', error = $1, finished_at = $2 "
+                   "WHERE status = 'IN_PROGRESS'",
+                   args, NULL, NULL, diag);
+
+    *n = err ? 0 : st->drv->changes(st->conn);
+    return err;
 }
 
 static ks_err read_report(const struct ks_sqlrow *r, void *ctx)
@@ -1514,6 +1695,8 @@ static ks_err read_report(const struct ks_sqlrow *r, void *ctx)
     copy(o->error, sizeof(o->error), r->text(r, 6));
     o->created_at = r->integer(r, 7);
     o->finished_at = r->integer(r, 8);
+    o->size = r->integer(r, 9);
+    o->rows = r->integer(r, 10);
     return KS_OK;
 }
 
@@ -1526,7 +1709,8 @@ ks_err ks_store_report_get(struct ks_store *st, int64_t account, int64_t id,
     out->id = 0;
     err = Q(st,
             "SELECT id, account, kind, format, status, location, error, created_at, "
-            "COALESCE(finished_at, 0) FROM reports WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            "COALESCE(finished_at, 0), COALESCE(size, 0), COALESCE(row_count, 0) FROM reports "
+            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
             args, read_report, out, diag);
     if (!err && !out->id)
         return ks_diag_set(diag, KS_ENOTFOUND, "no report %lld", (long long)id);

@@ -20,7 +20,7 @@
 struct ks_store;
 
 /* The schema version this build creates and expects. */
-#define KS_STORE_SCHEMA_VERSION 3
+#define KS_STORE_SCHEMA_VERSION 4
 
 /* Opens (creating if needed) the store at `location`: a file path for
  * SQLite. Runs pending migrations. KS_EDB when the store was written by a
@@ -200,12 +200,39 @@ ks_err ks_store_aggregate(struct ks_store *st, int64_t account, const char *type
                           const struct ks_value *criteria, size_t max, ks_store_agg_fn *fn,
                           void *ctx, struct ks_diag *diag);
 
-/* Coverage: every resource of `account` (all when 0) with its type and the
- * time of its last inventory (0: never scanned). */
-typedef ks_err ks_store_coverage_fn(int64_t account, const char *rid, const char *type,
-                                    int64_t last_inventory_at, void *ctx);
+/* A resource's coverage: whether its last inventory could be scanned. */
+struct ks_coverage {
+    int64_t account;
+    const char *rid, *type;
+    int64_t last_inventory_at; /* 0: never inventoried */
+    const char *status;        /* ACTIVE, INACTIVE; NULL: never evaluated */
+    const char *reason;        /* SUCCESSFUL, UNSUPPORTED_OS, RESOURCE_REMOVED, ...; or NULL */
+    const char *detail;        /* a sentence saying why, or NULL */
+};
+
+/* Coverage: every resource of `account` (all when 0). Strings are borrowed
+ * for the duration of the call. */
+typedef ks_err ks_store_coverage_fn(const struct ks_coverage *c, void *ctx);
 ks_err ks_store_coverage(struct ks_store *st, int64_t account, ks_store_coverage_fn *fn,
                          void *ctx, struct ks_diag *diag);
+
+/* Records the coverage of resource `rid` of `account` (status, reason,
+ * detail as in struct ks_coverage). When it differs from the recorded one,
+ * queues a "coverage.changed" event (for accounts with a webhook) in the
+ * same transaction and sets `*changed`. KS_ENOTFOUND for an unknown
+ * resource. */
+ks_err ks_store_coverage_set(struct ks_store *st, int64_t account, const char *rid,
+                             const char *status, const char *reason, const char *detail,
+                             int64_t now, bool *changed, struct ks_diag *diag);
+
+/* Removes resource `rid` of `account` from evaluation: its findings close
+ * (cause "resource removed"), its inventory stops being the latest (it is
+ * kept in the history, and no re-evaluation reopens its findings), and its
+ * coverage becomes INACTIVE/RESOURCE_REMOVED with a coverage.changed event,
+ * in one transaction. A later inventory brings it back. KS_ENOTFOUND for an
+ * unknown resource. */
+ks_err ks_store_resource_remove(struct ks_store *st, int64_t account, const char *rid,
+                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
 
 /* Usage: distinct resources inventoried per account, resource type and UTC
  * day (days since the epoch), oldest first. */
@@ -292,14 +319,22 @@ struct ks_report_rec {
     char status[16];  /* IN_PROGRESS, SUCCEEDED, FAILED */
     char location[1024];
     char error[KS_DIAG_MSG_MAX];
+    int64_t size, rows; /* bytes and findings written (SUCCEEDED findings reports) */
 };
 
 ks_err ks_store_report_create(struct ks_store *st, int64_t account, const char *kind,
                               const char *format, int64_t now, int64_t *id,
                               struct ks_diag *diag);
-/* Records the outcome: SUCCEEDED with `location`, or FAILED with `error`. */
+/* Records the outcome: SUCCEEDED with `location`, `size` bytes and `rows`
+ * findings, or FAILED with `error`. */
 ks_err ks_store_report_finish(struct ks_store *st, int64_t id, bool ok, const char *location,
-                              const char *error, int64_t now, struct ks_diag *diag);
+                              const char *error, int64_t size, int64_t rows, int64_t now,
+                              struct ks_diag *diag);
+/* Marks every report still IN_PROGRESS as FAILED with `error` (at start-up:
+ * whatever was being written when the server stopped will not finish).
+ * `*n` receives how many. */
+ks_err ks_store_reports_fail_unfinished(struct ks_store *st, const char *error, int64_t now,
+                                        int64_t *n, struct ks_diag *diag);
 /* Report `id` of `account` (any when 0); KS_ENOTFOUND otherwise. */
 ks_err ks_store_report_get(struct ks_store *st, int64_t account, int64_t id,
                            struct ks_report_rec *out, struct ks_diag *diag);

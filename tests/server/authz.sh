@@ -73,9 +73,20 @@ fresh_hook_id() {
     call POST /api/v1/webhooks "$A_TOK" '{"url":"http://127.0.0.1:9/hook"}' >/dev/null
     sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/body"
 }
-# A findings report of account A (for the GET row).
+# A findings report of account A (for the GET rows), once it is written.
 call POST /api/v1/reports "$A_TOK" '{"reportFormat":"CSV"}' >/dev/null
 A_REPORT=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
+for _ in $(seq 100); do
+    call GET "/api/v1/reports/$A_REPORT" "$A_TOK" >/dev/null
+    grep -q '"status":"IN_PROGRESS"' "$TMP/body" || break
+    sleep 0.05
+done
+# A fresh resource of account A (for the DELETE rows).
+fresh_resource() {
+    local r=res-$RANDOM$RANDOM
+    call PUT "/api/v1/resources/$r/inventory" "$A_TOK" '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}' >/dev/null
+    echo "$r"
+}
 
 # METHOD PATTERN PATH BODY   none bad memberA memberB admin
 matrix=(
@@ -96,8 +107,10 @@ matrix=(
 "POST /api/v1/webhooks /api/v1/webhooks {\"url\":\"http://127.0.0.1:9/x\"} 401 401 201 201 201"
 "GET /api/v1/webhooks /api/v1/webhooks -                  401 401 200 200 200"
 "DELETE /api/v1/webhooks/{id} /api/v1/webhooks/HOOKID -   401 401 204 404 204"
-"POST /api/v1/reports /api/v1/reports {\"reportFormat\":\"JSON\"} 401 401 200 200 200"
+"DELETE /api/v1/resources/{id} /api/v1/resources/RESID?accountId=$A_ID - 401 401 200 404 200"
+"POST /api/v1/reports /api/v1/reports {\"reportFormat\":\"JSON\"} 401 401 202 202 202"
 "GET /api/v1/reports/{id} /api/v1/reports/$A_REPORT -    401 401 200 404 200"
+"GET /api/v1/reports/{id}/content /api/v1/reports/$A_REPORT/content - 401 401 200 404 200"
 "POST /api/v1/sbom-exports /api/v1/sbom-exports {\"format\":\"SPDX\"} 401 401 200 200 200"
 "POST /api/v1/filters /api/v1/filters NEWFILTER           401 401 201 201 201"
 "GET /api/v1/filters /api/v1/filters -                    401 401 200 200 200"
@@ -119,6 +132,7 @@ for row in "${matrix[@]}"; do
         [[ "$p" == *FILTERID* ]] && p=${p/FILTERID/$(fresh_filter_id)}
         [[ "$p" == *HOOKID* ]] && p=${p/HOOKID/$(fresh_hook_id)}
         [[ "$p" == *TOKENID* ]] && p=${p/TOKENID/$(fresh_token_id)}
+        [[ "$p" == *RESID* ]] && p=${p/RESID/$(fresh_resource)}
         got=$(call "$method" "$p" "${tok[$i]}" "$b")
         expect "$method $pattern as ${who[$i]}" "${want[$i]}" "$got"
         n=$((n + 1))
@@ -188,10 +202,15 @@ expect "unknown vulnerability" 404 "$(call GET /api/v1/vulnerabilities/CVE-1999-
 
 # Reports: written under the reports directory beside the store, scoped to
 # the caller's account; bad formats and criteria are refused.
-report() { # TOKEN BODY -> the report's file (or directory) once it succeeded
-    call POST /api/v1/reports "$1" "$2" >/dev/null
+report() { # TOKEN BODY -> the report's file once it succeeded (it is written in the background)
+    [ "$(call POST /api/v1/reports "$1" "$2")" = 202 ] || { echo "FAIL POST report $2: $(cat "$TMP/body")" >&2; fail=1; }
+    grep -q '"status":"IN_PROGRESS"' "$TMP/body" || { echo "FAIL report not IN_PROGRESS at first: $(cat "$TMP/body")" >&2; fail=1; }
     local id; id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
-    call GET "/api/v1/reports/$id" "$1" >/dev/null
+    for _ in $(seq 100); do
+        call GET "/api/v1/reports/$id" "$1" >/dev/null
+        grep -q '"status":"IN_PROGRESS"' "$TMP/body" || break
+        sleep 0.05
+    done
     grep -q '"status":"SUCCEEDED"' "$TMP/body" || { echo "FAIL report $2: $(cat "$TMP/body")" >&2; fail=1; }
     sed -n 's/.*"location":"\([^"]*\)".*/\1/p' "$TMP/body"
 }
@@ -199,12 +218,28 @@ f=$(report "$A_TOK" '{"reportFormat":"CSV"}')
 [ "$(head -1 "$f" | tr -d '\r' | cut -d, -f1-3)" = findingId,accountId,status ] || { echo "FAIL CSV header: $(head -1 "$f")"; fail=1; }
 grep -q "^fa1,$A_ID,ACTIVE," "$f" || { echo "FAIL CSV row: $(cat "$f")"; fail=1; }
 [ "$(dirname "$f")" = "$TMP/reports/$A_ID" ] || { echo "FAIL report location $f"; fail=1; }
+# Its content over the API: the same bytes, typed; scoped like the report.
+[ "$(call GET "/api/v1/reports/$A_REPORT/content" "$B_TOK")" = 404 ] || { echo "FAIL B reads A's report content"; fail=1; }
+f2=$(report "$A_TOK" '{"reportFormat":"CSV"}')
+id=$(basename "$f2" .csv); id=${id#report-}
+ct=$(curl -s -o "$TMP/content" -w '%{content_type}' -H "Authorization: Bearer $A_TOK" "$URL/api/v1/reports/$id/content")
+[ "$ct" = "text/csv; charset=utf-8" ] && cmp -s "$TMP/content" "$f2" || { echo "FAIL CSV content ($ct) differs from $f2"; fail=1; }
+call GET "/api/v1/reports/$id" "$A_TOK" >/dev/null
+python3 - "$TMP/body" "$f2" <<'PY' || { echo "FAIL report size/rowCount: $(cat "$TMP/body")"; fail=1; }
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+rows = sum(1 for _ in open(sys.argv[2])) - 1
+sys.exit(not (r["size"] == os.path.getsize(sys.argv[2]) and r["rowCount"] == rows == 1))
+PY
 f=$(report "$B_TOK" '{"reportFormat":"JSON"}')
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["findings"]) != 0)' "$f" \
     || { echo "FAIL B sees A's findings in a report: $(cat "$f")"; fail=1; }
 f=$(report "$A_TOK" '{"reportFormat":"JSON","filterCriteria":{"findingStatus":[{"comparison":"EQUALS","value":"ACTIVE"}]}}')
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["findings"][0]["findingId"] != "fa1")' "$f" \
     || { echo "FAIL A JSON report: $(cat "$f")"; fail=1; }
+id=$(basename "$f" .json); id=${id#report-}
+ct=$(curl -s -o "$TMP/content" -w '%{content_type}' -H "Authorization: Bearer $ADMIN" "$URL/api/v1/reports/$id/content")
+[ "$ct" = application/json ] && cmp -s "$TMP/content" "$f" || { echo "FAIL JSON content ($ct)"; fail=1; }
 expect "bad report format" 400 "$(call POST /api/v1/reports "$A_TOK" '{"reportFormat":"XLS"}')"
 expect "bad report criteria" 400 "$(call POST /api/v1/reports "$A_TOK" '{"reportFormat":"CSV","filterCriteria":{"colour":[]}}')"
 expect "bad sbom format" 400 "$(call POST /api/v1/sbom-exports "$A_TOK" '{"format":"SWID"}')"
@@ -218,6 +253,7 @@ d=$(sed -n 's/.*"location":"\([^"]*\)".*/\1/p' "$TMP/body")
 [ "$(ls "$d" | wc -l)" = 1 ] || { echo "FAIL sbom export files: $(ls "$d")"; fail=1; }
 python3 -c 'import json,sys,glob; d=json.load(open(glob.glob(sys.argv[1]+"/*web-1.cdx.json")[0])); sys.exit(not (d["bomFormat"]=="CycloneDX" and any(c.get("purl")=="pkg:npm/lodash@4.17.20" for c in d["components"])))' "$d" \
     || { echo "FAIL CycloneDX export: $(cat "$d"/*)"; fail=1; }
+expect "content of an SBOM export" 409 "$(call GET "/api/v1/reports/$id/content" "$A_TOK")"
 call POST /api/v1/sbom-exports "$B_TOK" '{"format":"SPDX"}' >/dev/null
 id=$(sed -n 's/.*"reportId":\([0-9]*\).*/\1/p' "$TMP/body")
 call GET "/api/v1/reports/$id" "$B_TOK" >/dev/null

@@ -50,6 +50,8 @@ for w in 1 2 3 4; do
     done) &
 done
 sleep 1.5
+# A report asked for just before the kill may be left unfinished.
+curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" -d '{"reportFormat":"JSON"}' "$URL/api/v1/reports"
 kill -9 "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null
 SERVER_PID=
@@ -58,6 +60,9 @@ acked=$(cat "$TMP"/acked-* 2>/dev/null | wc -l)
 [ "$acked" -gt 0 ] || no "no inventory was acknowledged before the kill"
 
 [ "$(sqlite3 "$TMP/store.db" 'PRAGMA integrity_check')" = ok ] || no "integrity check failed"
+# And one certainly is: a report the killed server had accepted but not written.
+sqlite3 "$TMP/store.db" "INSERT INTO reports(account, kind, format, status, created_at) VALUES (1, 'findings', 'CSV', 'IN_PROGRESS', 1)" \
+    || no "cannot seed an unfinished report"
 start
 grep -q listening "$TMP/out" || { no "server does not restart: $(cat "$TMP/err")"; exit 1; }
 per_resource >"$TMP/counts"
@@ -68,6 +73,12 @@ for rid in $(cat "$TMP"/acked-*); do
 done
 # Nothing half-applied either: every resource with findings has all of them.
 while read -r line; do no "partial resource: $line"; done < <(awk -v ref="$REF" '$2 != ref' "$TMP/counts")
+# No report stays IN_PROGRESS across the restart: unfinished ones are FAILED.
+[ "$(sqlite3 "$TMP/store.db" "SELECT count(*) FROM reports WHERE status = 'IN_PROGRESS'")" = 0 ] \
+    || no "reports left IN_PROGRESS after the restart"
+id=$(sqlite3 "$TMP/store.db" "SELECT max(id) FROM reports WHERE created_at = 1")
+curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/reports/$id" | grep -q '"status":"FAILED".*"errorMessage":"the server stopped' \
+    || no "unfinished report $id: $(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/reports/$id")"
 # And the restarted server still accepts work.
 [ "$(put after)" = 200 ] || no "submit after restart failed"
 echo "$acked inventories acknowledged before kill -9; $lost lost"

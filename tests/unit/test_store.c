@@ -436,14 +436,13 @@ static ks_err collect_agg(const char *key, const struct ks_severity_counts *c, v
     return KS_OK;
 }
 
-static ks_err collect_cov(int64_t account, const char *rid, const char *type, int64_t last,
-                          void *ctx)
+static ks_err collect_cov(const struct ks_coverage *c, void *ctx)
 {
     char *out = ctx;
     size_t n = strlen(out);
 
-    snprintf(out + n, 256 - n, "%lld:%s:%s:%lld;", (long long)account, rid, type,
-             (long long)last);
+    snprintf(out + n, 256 - n, "%lld:%s:%s:%lld;", (long long)c->account, c->rid, c->type,
+             (long long)c->last_inventory_at);
     return KS_OK;
 }
 
@@ -595,6 +594,111 @@ static void test_suppression(void **state)
     ks_arena_release(&list_arena);
 }
 
+struct cov_find {
+    const char *rid;
+    char status[32], reason[32];
+};
+
+static ks_err find_cov(const struct ks_coverage *c, void *ctx)
+{
+    struct cov_find *f = ctx;
+
+    if (!strcmp(c->rid, f->rid)) {
+        snprintf(f->status, sizeof(f->status), "%s", c->status ? c->status : "-");
+        snprintf(f->reason, sizeof(f->reason), "%s", c->reason ? c->reason : "-");
+    }
+    return KS_OK;
+}
+
+static ks_err count_latest(int64_t account, const char *rid, const char *type, const char *body,
+                           void *ctx)
+{
+    (void)account;
+    (void)type;
+    (void)body;
+    if (!strcmp(rid, "cov-1"))
+        ++*(int *)ctx;
+    return KS_OK;
+}
+
+/* Coverage changes are recorded once and announced; a removed resource's
+ * findings close and it leaves re-evaluation; unfinished reports fail. */
+static void test_coverage_reports(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_store *st = open_store();
+    struct ks_finding_row rows[1] = {row("cv1", "CVE-2024-0727", "MEDIUM", 5.5, "openssl")};
+    struct cov_find cf = {"cov-1", "", ""};
+    struct ks_apply_result r;
+    struct ks_finding_state fs;
+    struct ks_report_rec rep;
+    int64_t acct = 0, hook = 0, before, after, rep1 = 0, rep2 = 0, n = 0;
+    bool changed = false;
+    int latest = 0;
+
+    (void)state;
+    assert_int_equal(ks_store_account_create(st, "coverage", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(ks_store_webhook_create(st, acct, "http://127.0.0.1:9/h", "0123456789abcdef0",
+                                             1, &hook, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_coverage_set(st, acct, "nope", "ACTIVE", "SUCCESSFUL", NULL, 5,
+                                           &changed, &d),
+                     KS_ENOTFOUND);
+    assert_int_equal(ks_store_resource_put(st, acct, "cov-1", "host", NULL, 10, &d), KS_OK);
+    assert_int_equal(ks_store_inventory_put(st, acct, "cov-1", "sha256:bb", "{}", 2, 10, &changed,
+                                            &d),
+                     KS_OK);
+    assert_int_equal(ks_store_outbox_count(st, &before, &d), KS_OK);
+    assert_int_equal(ks_store_coverage_set(st, acct, "cov-1", "ACTIVE", "SUCCESSFUL", NULL, 11,
+                                           &changed, &d),
+                     KS_OK);
+    assert_true(changed);
+    assert_int_equal(ks_store_coverage_set(st, acct, "cov-1", "ACTIVE", "SUCCESSFUL", NULL, 12,
+                                           &changed, &d),
+                     KS_OK);
+    assert_false(changed);
+    assert_int_equal(ks_store_coverage_set(st, acct, "cov-1", "INACTIVE", "UNSUPPORTED_OS",
+                                           "no ecosystem", 13, &changed, &d),
+                     KS_OK);
+    assert_true(changed);
+    assert_int_equal(ks_store_outbox_count(st, &after, &d), KS_OK);
+    assert_int_equal(after - before, 2);
+    assert_int_equal(ks_store_coverage(st, acct, find_cov, &cf, &d), KS_OK);
+    assert_string_equal(cf.status, "INACTIVE");
+    assert_string_equal(cf.reason, "UNSUPPORTED_OS");
+
+    assert_int_equal(ks_store_findings_apply(st, acct, "cov-1", rows, 1, "inventory", 20, &r, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_inventories_latest(st, count_latest, &latest, &d), KS_OK);
+    assert_int_equal(latest, 1);
+    assert_int_equal(ks_store_resource_remove(st, acct, "cov-1", 30, &r, &d), KS_OK);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(ks_store_finding_state(st, acct, "cv1", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "CLOSED");
+    latest = 0;
+    assert_int_equal(ks_store_inventories_latest(st, count_latest, &latest, &d), KS_OK);
+    assert_int_equal(latest, 0);
+    assert_int_equal(ks_store_coverage(st, acct, find_cov, &cf, &d), KS_OK);
+    assert_string_equal(cf.reason, "RESOURCE_REMOVED");
+    assert_int_equal(ks_store_resource_remove(st, acct, "nope", 30, &r, &d), KS_ENOTFOUND);
+
+    assert_int_equal(ks_store_report_create(st, acct, "findings", "CSV", 40, &rep1, &d), KS_OK);
+    assert_int_equal(ks_store_report_create(st, acct, "findings", "JSON", 40, &rep2, &d), KS_OK);
+    assert_int_equal(ks_store_report_finish(st, rep1, true, "/r/1.csv", NULL, 1234, 7, 41, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_reports_fail_unfinished(st, "server stopped", 50, &n, &d), KS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ks_store_report_get(st, acct, rep1, &rep, &d), KS_OK);
+    assert_string_equal(rep.status, "SUCCEEDED");
+    assert_int_equal(rep.size, 1234);
+    assert_int_equal(rep.rows, 7);
+    assert_int_equal(ks_store_report_get(st, acct, rep2, &rep, &d), KS_OK);
+    assert_string_equal(rep.status, "FAILED");
+    assert_string_equal(rep.error, "server stopped");
+    assert_int_equal(ks_store_report_get(st, acct + 1000, rep2, &rep, &d), KS_ENOTFOUND);
+    ks_store_close(st);
+}
+
 static void test_bad_store(void **state)
 {
     struct ks_diag d = KS_DIAG_INIT;
@@ -646,6 +750,7 @@ int main(void)
             cmocka_unit_test(test_pagination),
             cmocka_unit_test(test_aggregate),
             cmocka_unit_test(test_suppression),
+            cmocka_unit_test(test_coverage_reports),
             cmocka_unit_test(test_bad_store),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
