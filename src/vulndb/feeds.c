@@ -514,12 +514,13 @@ ks_err vdb_read_secdb(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks
         const struct ks_value *p = ks_value_get(ks_value_at(pkgs, i), "pkg");
         const char *name = ks_value_get_str(p, "name");
         const struct ks_value *fixes = ks_value_get(p, "secfixes");
+        bool valid = name && looks_like_id(name) && (!fixes || ks_value_is(fixes, KS_VOBJECT));
         ks_err err = KS_OK;
-        if (!name || !looks_like_id(name) || (fixes && !ks_value_is(fixes, KS_VOBJECT))) {
+        if (!valid) { /* rejected as a whole: its secfixes are not read */
             vdb_count_read(ctx);
             err = vdb_reject(ctx, "packages[%zu]: no valid 'pkg.name' or 'secfixes'", i);
         }
-        for (size_t j = 0; !err && fixes && j < fixes->u.o.len; j++) {
+        for (size_t j = 0; valid && !err && fixes && j < fixes->u.o.len; j++) {
             const char *ver = fixes->u.o.items[j].key;
             const struct ks_value *list = fixes->u.o.items[j].value;
             for (size_t k = 0; !err && k < ks_value_len(list); k++) {
