@@ -315,7 +315,7 @@ int cmd_db_update(int argc, char **argv)
                 inputs[k] = feeds[i].part;
                 names[k++] = feeds[i].name;
             }
-        struct ks_vdb_import_opts io = {o.db, NULL, NULL, false, &ks_env.limits, false, names};
+        struct ks_vdb_import_opts io = {o.db, NULL, NULL, false, &ks_env.limits, false, names, NULL};
         err = ks_vdb_import(&io, inputs, k, &rep, &diag);
         for (size_t i = 0; i < rep.nsources && !ks_env.quiet; i++)
             printf("%s: %s, %llu read, %llu imported, %llu rejected\n", rep.sources[i].name,

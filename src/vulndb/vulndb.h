@@ -32,6 +32,7 @@
 
 #define KS_VDB_SCHEMA_VERSION 1
 #define KS_VDB_MAX_REJECTS_KEPT 5
+#define KS_VDB_MAX_NOTES 4
 
 /* ---- import ---- */
 
@@ -44,17 +45,23 @@ struct ks_vdb_source_report {
     uint64_t files;
     char rejects[KS_VDB_MAX_REJECTS_KEPT][KS_DIAG_MSG_MAX]; /* first reasons, with file */
     size_t nrejects_kept;
+    uint64_t skipped; /* entries left out on purpose, not rejects (apt: not mirrored) */
+    char notes[KS_VDB_MAX_NOTES][KS_DIAG_MSG_MAX]; /* what the reader wants shown (apt:
+                                                     the Release used, what was skipped) */
+    size_t nnotes;
 };
 
 struct ks_vdb_import_opts {
     const char *db_path;
     const char *format;    /* NULL: detect per file; else osv, nvd, kev, epss,
-                              debian-tracker, alpine-secdb, updateinfo */
-    const char *ecosystem; /* updateinfo: ecosystem when the ids do not tell */
+                              debian-tracker, alpine-secdb, updateinfo, apt */
+    const char *ecosystem; /* updateinfo, apt: ecosystem when the input does not tell */
     bool strict;           /* any reject fails the import */
     const struct ks_limits *lim;
     bool dry_run;          /* parse and validate only: no database is touched */
     const char *const *names; /* source names, one per input; NULL: the inputs */
+    const char *apt_base;     /* apt: the base suite's dists/SUITE directory or Packages
+                                 file; changelog entries newer than its version count */
 };
 
 struct ks_vdb_import_report {

@@ -56,7 +56,7 @@ static int teardown(void **state)
 static ks_err import(const char *const *in, size_t n, bool strict, struct ks_vdb_import_report *rep,
                      struct ks_diag *d)
 {
-    struct ks_vdb_import_opts o = {dbpath, NULL, NULL, strict, &lim, false, NULL};
+    struct ks_vdb_import_opts o = {dbpath, NULL, NULL, strict, &lim, false, NULL, NULL};
     return ks_vdb_import(&o, in, n, rep, d);
 }
 
