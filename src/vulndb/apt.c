@@ -622,7 +622,7 @@ static ks_err deb_changelog(struct vdb_ctx *ctx, const char *name, const char *d
 
 struct apt_id {
     const char *id;
-    const char *fixed_in; /* the oldest new entry naming it */
+    const char *fixed_in; /* the newest entry naming it */
     const char *urgency;
     const char *published;
     struct ks_str text; /* that entry's changes */
@@ -635,8 +635,10 @@ static bool id_char(char c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* CVE-YYYY-NNNN+ and GHSA-xxxx-xxxx-xxxx in `t`, in order, appended (new
- * ids only) to `ids`; an id already there moves to this (older) entry. */
+/* CVE-YYYY-NNNN+ and GHSA-xxxx-xxxx-xxxx in `t`, in order, appended to
+ * `ids` unless a newer entry named them already: an id is fixed by the
+ * newest entry naming it (a version below it has an entry newer than
+ * itself naming the id). */
 static ks_err find_ids(struct ks_arena *a, struct ks_str t, const struct ks_changelog_entry *e,
                        const char *version, apt_id_vec *ids, struct ks_diag *diag)
 {
@@ -679,9 +681,7 @@ static ks_err find_ids(struct ks_arena *a, struct ks_str t, const struct ks_chan
             if (!strcmp(ids->items[k].id, id))
                 hit = &ids->items[k];
         struct apt_id x = {id, version, dup_str(a, e->urgency), rfc3339(a, e->date), e->changes};
-        if (hit)
-            *hit = x;
-        else if (KS_VEC_PUSH(ids, x))
+        if (!hit && KS_VEC_PUSH(ids, x))
             return OOM(diag);
         i += n - 1;
     }
@@ -728,8 +728,8 @@ static ks_err emit(struct apt_state *s, const struct apt_src *src, const char *i
     ev[0] = (struct vdb_event){VDB_INTRODUCED, "0"};
     ev[1] = (struct vdb_event){VDB_FIXED, fixed_in};
     *rg = (struct vdb_range){"ECOSYSTEM", ev, 2};
-    /* `fixed` is what the archive holds now (what apt can install); the
-     * range ends at the first version that fixed this id */
+    /* the range ends at the newest entry naming this id; `fixed` is what
+     * the archive holds now (lookup reports the range's fix) */
     r.aff[r.naff++] = (struct vdb_affected){
             .ecosystem = s->ecosystem, .package = src->name, .state = "fixed",
             .fixed = src->version, .detail = ks_arena_printf(a, "%s%s%s", suite,
