@@ -10,7 +10,8 @@
 #     the same real indexes and, for EVERY source package of the suite, its
 #     smallest .deb that carries the changelog, up to CAP_BYTES (default 1 MB)
 #     per file (~350 of the ~395 sources, ~50 MB of downloads).
-# Prints hyperfine medians and the peak RSS of one run of each.
+# Prints hyperfine medians (wall) and mean CPU time (user+system: the machine
+# may be shared) and the peak RSS of one run of each.
 set -euo pipefail
 KENSA=$(realpath "$1")
 cap=${2:-1000000}
@@ -68,16 +69,17 @@ run() { # NAME ARGS...
     hyperfine -N -w 1 -r 5 --prepare "rm -f $tmp/b.db" --export-json "$tmp/h.json" \
         "$KENSA db import --db $tmp/b.db -q $*" >/dev/null
     local med
-    med=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$tmp/h.json")
+    med=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.1f ms wall, %.1f ms CPU" % (r["median"]*1000, (r["user"]+r["system"])*1000))' "$tmp/h.json")
     rm -f "$tmp/b.db"
     local rss
-    rss=$( { /usr/bin/time -f '%M' "$KENSA" db import --db "$tmp/b.db" -q "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tmp/rss" -f '%M' "$KENSA" db import --db "$tmp/b.db" -q "$@" >/dev/null 2>&1
+    rss=$(tail -1 "$tmp/rss")
     rm -f "$tmp/b.db"
     "$KENSA" db import --db "$tmp/b.db" "$@" >"$tmp/out" 2>&1 || true
     local recs
     recs=$(grep -oE '[0-9]+ imported' "$tmp/out" | head -1)
     rm -f "$tmp/b.db"
-    printf '%-44s %8s ms  peak RSS %6s KB  %s\n' "$name" "$med" "$rss" "$recs"
+    printf '%-44s %s, peak RSS %s KB, %s\n' "$name" "$med" "$rss" "$recs"
 }
 run "partial, --apt-base bookworm" --apt-base "$part/dists/bookworm" "$part/dists/bookworm-security"
 run "partial, no base" "$part/dists/bookworm-security"
