@@ -563,13 +563,9 @@ static ks_err deb_data(const char *name, const char *deb, size_t len, const char
     return ks_diag_set(diag, KS_EPARSE, "'%s': no data.tar member", name);
 }
 
-/* The changelog of binary `pkg` inside `deb`: usr/share/doc/PKG/
- * changelog.Debian.gz, or changelog.gz for a native package (no Debian
- * revision). KS_ENOTFOUND when the package does not carry it (its doc
- * directory is a link to another package's). */
-static ks_err deb_changelog(struct vdb_ctx *ctx, const char *name, const char *deb, size_t len,
-                            const char *pkg, bool native, struct ks_buf *out,
-                            struct ks_diag *diag)
+ks_err ks_vdb_deb_changelog(const char *name, const char *deb, size_t len, const char *pkg,
+                           bool native, const struct ks_limits *lim, struct ks_buf *out,
+                           struct ks_diag *diag)
 {
     const char *data = NULL;
     size_t dlen = 0;
@@ -581,7 +577,7 @@ static ks_err deb_changelog(struct vdb_ctx *ctx, const char *name, const char *d
         return err;
     ks_buf_addf(&want, "usr/share/doc/%s/changelog.Debian.gz", pkg);
     ks_buf_addf(&want2, "usr/share/doc/%s/changelog.gz", pkg);
-    err = ks_archive_open_memory(&ar, data, dlen, name, KS_ARCHIVE_ANY, ctx->lim, NULL, diag);
+    err = ks_archive_open_memory(&ar, data, dlen, name, KS_ARCHIVE_ANY, lim, NULL, diag);
     while (!err) {
         err = ks_archive_next(ar, &e, diag);
         if (err == KS_ENOTFOUND)
@@ -597,9 +593,9 @@ static ks_err deb_changelog(struct vdb_ctx *ctx, const char *name, const char *d
             continue;
         if (strcmp(e->name, ks_buf_str(&want)) && !(native && !strcmp(e->name, ks_buf_str(&want2))))
             continue;
-        err = ks_archive_read_all(ar, ctx->lim->max_file_size, &gz, diag);
+        err = ks_archive_read_all(ar, lim->max_file_size, &gz, diag);
         if (!err)
-            err = ks_decompress_memory(gz.ptr ? gz.ptr : "", gz.len, e->name, ctx->lim, out, diag);
+            err = ks_decompress_memory(gz.ptr ? gz.ptr : "", gz.len, e->name, lim, out, diag);
         if (!err && !strcmp(e->name, ks_buf_str(&want)))
             break; /* the Debian changelog wins over a native one */
         if (!err) {
@@ -872,8 +868,8 @@ static ks_err one_source(struct apt_state *s, struct apt_src *src, struct ks_dia
                                   path);
         }
         if (!err)
-            err = deb_changelog(ctx, path, deb.ptr ? deb.ptr : "", deb.len, b->package, native,
-                                &cl, &d);
+            err = ks_vdb_deb_changelog(path, deb.ptr ? deb.ptr : "", deb.len, b->package, native,
+                                       ctx->lim, &cl, &d);
         if (err == KS_ENOTFOUND || (!err && !cl.len)) {
             err = KS_OK;
             continue; /* doc directory linked to another binary's: try the next */

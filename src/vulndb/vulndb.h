@@ -87,6 +87,20 @@ ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data,
                          const struct ks_limits *lim, struct ks_vdb_source_report *rep,
                          struct ks_diag *diag);
 
+/* The changelog of binary package `pkg` in the .deb held at `deb` (named
+ * `name` in messages): usr/share/doc/PKG/changelog.Debian.gz, or, when
+ * `native` (a version without Debian revision), changelog.gz; decompressed
+ * and appended to `out`. The .deb's ar members are bounded by its size,
+ * its data.tar.* is read with the ingest archive reader under `lim`;
+ * nothing is written to disk. KS_ENOTFOUND when the package does not carry
+ * the file (its doc directory is a link to another binary's); KS_EPARSE
+ * (naming the file) for a file that is no Debian 2.x binary package or a
+ * corrupt one; KS_ELIMIT beyond the limits. For the apt-mirror importer
+ * and its fuzz target. */
+ks_err ks_vdb_deb_changelog(const char *name, const char *deb, size_t len, const char *pkg,
+                           bool native, const struct ks_limits *lim, struct ks_buf *out,
+                           struct ks_diag *diag);
+
 /* The formats ks_vdb_import() accepts for --format, NULL-terminated. */
 extern const char *const ks_vdb_formats[];
 
