@@ -193,5 +193,24 @@ cp -a "$m/dists/bookworm-security" "$m/dists/other-security"
 "$KENSA" db import --db "$tmp/e.db" "$m" >"$tmp/out" 2>&1 && no "two-suite mirror imported"
 grep -q "the mirror has several suites (.*); name the suite's directory" "$tmp/out" || no "two suites message: $(cat "$tmp/out")"
 
+# ---- the release: Ubuntu, an unknown origin, --ecosystem ----
+u=$tmp/ubuntu; cp -a "$m" "$u"; rm -rf "$u/dists/other-security"
+sed -i 's/^Origin: Debian/Origin: Ubuntu/; s/^Version: 12/Version: 22.04/; s/^Codename: .*/Codename: jammy-security/' \
+    "$u/dists/bookworm-security/Release"
+"$KENSA" db import --db "$tmp/u.db" "$u/dists/bookworm-security" >"$tmp/out" 2>&1 || { no "Ubuntu import"; cat "$tmp/out"; }
+got=$("$KENSA" db lookup --db "$tmp/u.db" --ecosystem Ubuntu:22.04 --package bar --version 2.0-1 --format json |
+    python3 -c 'import json,sys; print(" ".join(m["vulnerability"] for m in json.load(sys.stdin)))')
+[ "$got" = "UBUNTU-UPDATE-bar-2.0-1+deb12u1" ] || no "Ubuntu suite: got '$got'"
+"$KENSA" db search --db "$tmp/u.db" CVE-2024-0002 --format json | grep -q 'ubuntu.com/security/CVE-2024-0002' ||
+    no "Ubuntu CVE reference"
+sed -i 's/^Origin: Ubuntu/Origin: Example/' "$u/dists/bookworm-security/Release"
+"$KENSA" db import --db "$tmp/u2.db" "$u/dists/bookworm-security" >"$tmp/out" 2>&1 && no "unknown origin imported"
+grep -q "cannot tell the release from Origin 'Example' Version '22.04'; give --ecosystem" "$tmp/out" ||
+    no "unknown origin message: $(cat "$tmp/out")"
+"$KENSA" db import --db "$tmp/u2.db" --ecosystem Debian:13 "$u/dists/bookworm-security" >"$tmp/out" 2>&1 ||
+    no "--ecosystem import"
+[ "$("$KENSA" db lookup --db "$tmp/u2.db" --ecosystem Debian:13 --package bar --version 2.0-1 --format json |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] || no "--ecosystem Debian:13 not used"
+
 [ $fail = 0 ] && echo "ok: apt importer on synthetic mirrors"
 exit $fail
