@@ -28,13 +28,17 @@ printf 'APT::Get::Assume-Yes "true";\nAcquire::Languages "none";\n' >"$root/etc/
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
 "$KENSA" scan rootfs "$root" --db "$tmp/v.db" -f json -o "$tmp/before.json"
-# One finding: the package with the fewest findings that has a fix command,
-# so the upgrade is one small package.
-read -r pkg vuln cmd < <(python3 - "$tmp/before.json" <<'PY'
-import json, sys
-fs = [f for f in json.load(open(sys.argv[1]))["findings"] if f["package"].get("remediation")]
+# One finding: the package with the fewest findings that has a fix command
+# naming the version the archive holds now (a fix superseded by a later
+# upload is no longer installable by version), so the upgrade is small.
+read -r pkg vuln cmd < <(python3 - "$tmp/before.json" "$mirror/dists/bookworm-security/main/binary-amd64/Packages.xz" <<'PY'
+import json, lzma, re, sys
+now = dict(re.findall(r"^Package: (\S+)\n(?:.*\n)*?Version: (\S+)$",
+                      lzma.open(sys.argv[2]).read().decode(), re.M))
+fs = [f for f in json.load(open(sys.argv[1]))["findings"] if f["package"].get("remediation")
+      and now.get(f["package"]["name"]) == f["package"].get("fixedInVersion")]
 if not fs:
-    sys.exit("no finding with a fix command")
+    sys.exit("no finding whose fix is the suite's current version")
 count = {}
 for f in fs:
     count[f["package"]["name"]] = count.get(f["package"]["name"], 0) + 1

@@ -11,8 +11,9 @@
 # the ids from the changelog text that dpkg-deb extracts from each .deb.
 # Every installed package whose source version is lower than the suite's
 # must be flagged with exactly the CVE/GHSA ids of the changelog entries
-# newer than it, or, when those name none, with the "security update, no
-# CVE" advisory; nothing else may be flagged. The import must report the
+# newer than it, each fixed in the newest entry naming it, or, when those
+# name none, with the "security update, no CVE" advisory fixed in the
+# suite's version; nothing else may be flagged. The import must report the
 # suite's packages whose .deb is not in the partial mirror as skipped.
 set -euo pipefail
 KENSA=$(realpath "$1")
@@ -107,16 +108,18 @@ for path in glob.glob(os.path.join(tmp, "x", "*", "usr/share/doc/*/changelog*.gz
 
 ID = re.compile(r"(?<![A-Za-z0-9])(CVE-\d{4}-\d{4,}|GHSA-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})(?![A-Za-z0-9])")
 def ids_newer_than(text, version):
-    ids, cur, keep = set(), None, False
+    """id -> the newest entry (above `version`) naming it: the fix"""
+    ids, cur = {}, None
     for line in text.splitlines():
         m = re.match(r"^([a-z0-9][a-z0-9+.-]*) \(([^ ()]+)\) [^;]+;", line)
         if m:
-            keep = cmp(m.group(2), "gt", version)
-            if not keep:
+            if not cmp(m.group(2), "gt", version):
                 break
+            cur = m.group(2)
             continue
-        if keep:
-            ids.update(ID.findall(line))
+        if cur:
+            for i in ID.findall(line):
+                ids.setdefault(i, cur)
     return ids
 
 want, bad = {}, 0
@@ -127,7 +130,7 @@ for pkg, src, srcver in installed:
         print(f"FAIL: {pkg} (source {src}) is behind the suite ({srcver} < {suite[src]}) "
               "but its .deb is not in the fixture mirror"); bad = 1; continue
     ids = ids_newer_than(changelogs[src], srcver)
-    want[pkg] = (src, suite[src], ids or {f"DEBIAN-UPDATE-{src}-{suite[src]}"}, not ids)
+    want[pkg] = (src, suite[src], ids or {f"DEBIAN-UPDATE-{src}-{suite[src]}": suite[src]}, not ids)
 
 doc = json.load(open(os.path.join(tmp, "scan.json")))
 got = {}
@@ -140,12 +143,14 @@ for pkg in sorted(set(want) | set(got)):
         print("FAIL: unexpected findings for", pkg, sorted(x["vulnerability"]["id"] for x in got[pkg])); bad = 1; continue
     src, ver, ids, no_cve = want[pkg]
     have = {x["vulnerability"]["id"] for x in got.get(pkg, [])}
-    if have != ids:
+    if have != set(ids):
         print(f"FAIL: {pkg}: kensa reports {sorted(have)}, the changelog names {sorted(ids)}"); bad = 1
     for x in got.get(pkg, []):
-        if x["package"].get("fixedInVersion") != ver:
-            print(f"FAIL: {pkg} {x['vulnerability']['id']}: fixed in {x['package'].get('fixedInVersion')}, suite has {ver}"); bad = 1
-        if x["package"].get("remediation") != f"apt-get install --only-upgrade {pkg}={ver}":
+        fix = ids.get(x["vulnerability"]["id"])
+        if x["package"].get("fixedInVersion") != fix:
+            print(f"FAIL: {pkg} {x['vulnerability']['id']}: fixed in {x['package'].get('fixedInVersion')}, "
+                  f"the changelog says {fix} (suite has {ver})"); bad = 1
+        if x["package"].get("remediation") != f"apt-get install --only-upgrade {pkg}={fix}":
             print(f"FAIL: {pkg}: fix command {x['package'].get('remediation')!r}"); bad = 1
         if no_cve and not (x.get("description") or "").startswith("security update, no CVE"):
             print(f"FAIL: {pkg}: no-CVE update described as {x.get('description')!r}"); bad = 1
