@@ -19,6 +19,7 @@ enum {
     OPT_PACKAGE,
     OPT_VERSION,
     OPT_DRY_RUN,
+    OPT_APT_BASE,
 };
 
 struct db_opts {
@@ -28,6 +29,7 @@ struct db_opts {
     const char *ecosystem;
     const char *package;
     const char *version;
+    const char *apt_base;
     bool strict;
     bool dry_run;
 };
@@ -56,6 +58,9 @@ static int db_opt(int c, const char *arg, void *ctx)
         break;
     case OPT_DRY_RUN:
         o->dry_run = true;
+        break;
+    case OPT_APT_BASE:
+        o->apt_base = arg;
         break;
     default:
         return ks_cmd_usage_error(o->sub, "unknown option");
@@ -92,7 +97,8 @@ static int do_import(struct db_opts *o, int n, char **inputs)
                                     .ecosystem = o->ecosystem,
                                     .strict = o->strict,
                                     .lim = &ks_env.limits,
-                                    .dry_run = o->dry_run};
+                                    .dry_run = o->dry_run,
+                                    .apt_base = o->apt_base};
     struct ks_vdb_import_report rep;
     struct ks_diag diag = KS_DIAG_INIT;
 
@@ -108,6 +114,11 @@ static int do_import(struct db_opts *o, int n, char **inputs)
                    s->format[0] ? s->format : "-", (unsigned long long)s->files,
                    (unsigned long long)s->read, (unsigned long long)s->imported,
                    (unsigned long long)s->rejected);
+        for (size_t j = 0; !ks_env.quiet && j < s->nnotes; j++)
+            printf("  %s\n", s->notes[j]);
+        if (s->skipped)
+            fprintf(stderr, "kensa: '%s': %llu skipped (see above)\n", s->name,
+                    (unsigned long long)s->skipped);
         for (size_t j = 0; j < s->nrejects_kept; j++)
             fprintf(stderr, "kensa: rejected: %s\n", s->rejects[j]);
         if (s->rejected > s->nrejects_kept)
@@ -256,6 +267,7 @@ int cmd_db(int argc, char **argv)
             {"package", required_argument, NULL, OPT_PACKAGE},
             {"version", required_argument, NULL, OPT_VERSION},
             {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+            {"apt-base", required_argument, NULL, OPT_APT_BASE},
             {NULL, 0, NULL, 0},
     };
     struct db_opts o = {0};

@@ -6,7 +6,7 @@
 
 const char cmd_db_help[] =
         "usage: kensa db import [--db FILE] [--strict] [--dry-run] [--format F] [--ecosystem E]\n"
-        "                      SOURCE...\n"
+        "                      [--apt-base DIR|FILE] SOURCE...\n"
         "       kensa db update [--db FILE] --feeds FILE [--max-size SIZE] [--timeout SECONDS]\n"
         "       kensa db status [--db FILE] [--format table|json]\n"
         "       kensa db search ID [--db FILE] [--format json]\n"
@@ -15,8 +15,9 @@ const char cmd_db_help[] =
         "Builds and queries the local vulnerability database, one SQLite file.\n\n"
         "  import   reads advisory files, directories, .zip, .gz and .xz (OSV JSON/YAML,\n"
         "           NVD CVE API 2.0, CISA KEV, FIRST EPSS CSV, Debian security tracker\n"
-        "           JSON, Alpine secdb, yum updateinfo.xml; detected per file, or --format:\n"
-        "           osv, nvd, kev, epss, debian-tracker, alpine-secdb, updateinfo) into a\n"
+        "           JSON, Alpine secdb, yum updateinfo.xml, a Debian/Ubuntu security suite\n"
+        "           of an apt mirror given as MIRROR/dists/SUITE; detected, or --format:\n"
+        "           osv, nvd, kev, epss, debian-tracker, alpine-secdb, updateinfo, apt) into a\n"
         "           new file renamed over the old one; prints per source the records\n"
         "           read, imported and rejected, and the first rejects\n"
         "  update   downloads the feeds listed in --feeds (lines 'NAME URL [sha256:HEX]')\n"
@@ -32,5 +33,8 @@ const char cmd_db_help[] =
         "  --format F         import: the input format; status/search/lookup: output\n"
         "  --ecosystem E      import: ecosystem of updateinfo data whose ids do not tell it;\n"
         "                     lookup: an OSV ecosystem name such as PyPI or Debian:12\n"
+        "  --apt-base D|F     import, apt: the base suite (MIRROR/dists/bookworm or its\n"
+        "                     Packages file): changelog entries newer than its versions\n"
+        "                     name the fixed CVEs (default: the suite's own uploads)\n"
         "  --package N        lookup: package name (Debian/Ubuntu: source package)\n"
         "  --version V        lookup: the installed version\n";

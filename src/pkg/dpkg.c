@@ -6,6 +6,7 @@
 
 #include "core/map.h"
 #include "core/vec.h"
+#include "formats/debian.h"
 #include "pkg/inventory.h"
 #include "pkg/text.h"
 
@@ -19,6 +20,8 @@ static bool dpkg_wants(const char *path, unsigned mode)
     return ks_starts_with(path, d) && !strchr(path + strlen(d), '/') &&
            !ks_ends_with(path, ".md5sums") && path[strlen(d)] != '.';
 }
+
+#define KS_DPKG_MAX_FIELDS 256 /* fields of one stanza (dpkg writes about 20) */
 
 struct para {
     struct ks_str package, version, arch, source, status, depends, predepends, provides;
@@ -162,37 +165,38 @@ static ks_err add_package(struct ks_collect_ctx *ctx, const struct para *p, bool
 static ks_err dpkg_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                          struct ks_diag *diag)
 {
-    struct ks_lines it = {data, data + len};
-    struct ks_str line, k, v;
+    struct ks_deb822 r;
+    struct ks_deb822_field f[KS_DPKG_MAX_FIELDS];
+    size_t n;
+    unsigned line;
     struct para p;
     pend_vec pend = KS_VEC_INIT;
     ref_vec refs = KS_VEC_INIT;
     struct ks_map names = KS_MAP_INIT;
     bool status_d = !ks_ends_with(ctx->path, "/status");
-    unsigned lineno = 0;
     ks_err err = KS_OK;
 
-    memset(&p, 0, sizeof(p));
+    ks_deb822_init(&r, ctx->path, data, len);
     for (;;) {
-        bool more = ks_lines_next(&it, &line);
-        lineno++;
-        if (!more || ks_str_trim(line).len == 0) {
-            err = add_package(ctx, &p, status_d, &pend, &names);
-            if (err)
-                goto done;
-            memset(&p, 0, sizeof(p));
-            if (!more)
-                break;
-            continue;
+        err = ks_deb822_next(&r, f, KS_DPKG_MAX_FIELDS, &n, &line, diag);
+        if (err == KS_ENOTFOUND) {
+            err = KS_OK;
+            break;
         }
-        if (line.ptr[0] == ' ' || line.ptr[0] == '\t')
-            continue; /* continuation of a multi-line field we do not use */
-        if (!ks_str_split(line, ':', &k, &v)) {
-            err = ks_diag_set(diag, KS_EPARSE, "'%s': line %u: expected 'Field: value'",
-                              ctx->path, lineno);
+        if (err)
             goto done;
+        memset(&p, 0, sizeof(p));
+        for (size_t i = 0; i < n; i++) {
+            /* the fields read here are one line; continuations are not theirs */
+            struct ks_str v = f[i].value;
+            const char *nl = v.len ? memchr(v.ptr, '\n', v.len) : NULL;
+            if (nl)
+                v.len = (size_t)(nl - v.ptr);
+            field(&p, f[i].name, v);
         }
-        field(&p, k, v);
+        err = add_package(ctx, &p, status_d, &pend, &names);
+        if (err)
+            goto done;
     }
     /* Relationships, now that every package of the file is known. */
     for (size_t i = 0; i < pend.len; i++) {

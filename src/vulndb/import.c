@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 const char *const ks_vdb_formats[] = {"osv",          "nvd",        "kev", "epss", "debian-tracker",
-                                      "alpine-secdb", "updateinfo", NULL};
+                                      "alpine-secdb", "updateinfo", "apt",  NULL};
 
 struct vdb_stmts {
     struct ks_stmt *find, *ins_rec, *upd_rec, *touch_rec, *del_children[5], *ins_blob, *get_blob,
@@ -775,6 +775,9 @@ static ks_err import_path(struct vdb_ctx *ctx, const char *path, unsigned depth,
     struct stat sb;
     if (stat(path, &sb))
         return ks_diag_errno(diag, KS_EIO, "cannot read '%s'", path);
+    if (depth == 0 && ((ctx->format && !strcmp(ctx->format, "apt")) ||
+                       (!ctx->format && S_ISDIR(sb.st_mode) && vdb_is_apt_dir(path))))
+        return vdb_read_apt(ctx, path, diag);
     if (!S_ISDIR(sb.st_mode))
         return import_file(ctx, path, diag);
     if (depth > 32)
@@ -1184,6 +1187,7 @@ static ks_err dry_import(const struct ks_vdb_import_opts *opts, const char *cons
         ctx.lim = opts->lim;
         ctx.format = opts->format;
         ctx.ecosystem = opts->ecosystem;
+        ctx.apt_base = opts->apt_base;
         ctx.rep = &rep->sources[i];
         ctx.strict = opts->strict;
         ctx.stream_min = opts->stream_min;
@@ -1296,6 +1300,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
         ctx.lim = opts->lim;
         ctx.format = opts->format;
         ctx.ecosystem = opts->ecosystem;
+        ctx.apt_base = opts->apt_base;
         ctx.import_id = rep->import_id;
         ctx.rep = &rep->sources[i];
         ctx.strict = opts->strict;

@@ -81,6 +81,7 @@ struct vdb_ctx {
     const struct ks_limits *lim;
     const char *format; /* forced format, or NULL to detect */
     const char *ecosystem; /* forced ecosystem for updateinfo/apt, or NULL */
+    const char *apt_base;  /* apt: the base suite (dists/SUITE dir or Packages file), or NULL */
     const char *cur_file;  /* file being read, for rejects */
     int64_t source_id;
     int64_t import_id;
@@ -123,6 +124,10 @@ ks_err vdb_read_tracker_package(struct vdb_ctx *ctx, const char *pkg, const stru
                                 struct ks_diag *diag);
 ks_err vdb_read_secdb(struct vdb_ctx *ctx, const struct ks_value *doc, struct ks_diag *diag);
 ks_err vdb_read_epss(struct vdb_ctx *ctx, const char *text, size_t len, struct ks_diag *diag);
+/* apt mirror (vulndb/apt.c): `path` is ROOT/dists/SUITE or a mirror root
+ * with one suite. */
+bool vdb_is_apt_dir(const char *path);
+ks_err vdb_read_apt(struct vdb_ctx *ctx, const char *path, struct ks_diag *diag);
 ks_err vdb_read_updateinfo(struct vdb_ctx *ctx, const char *text, size_t len,
                            struct ks_diag *diag);
 

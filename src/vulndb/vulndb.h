@@ -32,6 +32,7 @@
 
 #define KS_VDB_SCHEMA_VERSION 1
 #define KS_VDB_MAX_REJECTS_KEPT 5
+#define KS_VDB_MAX_NOTES 4
 
 /* ---- import ---- */
 
@@ -44,17 +45,23 @@ struct ks_vdb_source_report {
     uint64_t files;
     char rejects[KS_VDB_MAX_REJECTS_KEPT][KS_DIAG_MSG_MAX]; /* first reasons, with file */
     size_t nrejects_kept;
+    uint64_t skipped; /* entries left out on purpose, not rejects (apt: not mirrored) */
+    char notes[KS_VDB_MAX_NOTES][KS_DIAG_MSG_MAX]; /* what the reader wants shown (apt:
+                                                     the Release used, what was skipped) */
+    size_t nnotes;
 };
 
 struct ks_vdb_import_opts {
     const char *db_path;
     const char *format;    /* NULL: detect per file; else osv, nvd, kev, epss,
-                              debian-tracker, alpine-secdb, updateinfo */
-    const char *ecosystem; /* updateinfo: ecosystem when the ids do not tell */
+                              debian-tracker, alpine-secdb, updateinfo, apt */
+    const char *ecosystem; /* updateinfo, apt: ecosystem when the input does not tell */
     bool strict;           /* any reject fails the import */
     const struct ks_limits *lim;
     bool dry_run;          /* parse and validate only: no database is touched */
     const char *const *names; /* source names, one per input; NULL: the inputs */
+    const char *apt_base;     /* apt: the base suite's dists/SUITE directory or Packages
+                                 file; changelog entries newer than its version count */
     size_t stream_min;        /* JSON documents of at least this many bytes are read one
                                  member at a time (tracker, NVD responses, arrays);
                                  0: 8 MiB */
@@ -83,6 +90,20 @@ void ks_vdb_import_report_release(struct ks_vdb_import_report *rep);
 ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data, size_t len,
                          const struct ks_limits *lim, size_t stream_min,
                          struct ks_vdb_source_report *rep, struct ks_diag *diag);
+
+/* The changelog of binary package `pkg` in the .deb held at `deb` (named
+ * `name` in messages): usr/share/doc/PKG/changelog.Debian.gz, or, when
+ * `native` (a version without Debian revision), changelog.gz; decompressed
+ * and appended to `out`. The .deb's ar members are bounded by its size,
+ * its data.tar.* is read with the ingest archive reader under `lim`;
+ * nothing is written to disk. KS_ENOTFOUND when the package does not carry
+ * the file (its doc directory is a link to another binary's); KS_EPARSE
+ * (naming the file) for a file that is no Debian 2.x binary package or a
+ * corrupt one; KS_ELIMIT beyond the limits. For the apt-mirror importer
+ * and its fuzz target. */
+ks_err ks_vdb_deb_changelog(const char *name, const char *deb, size_t len, const char *pkg,
+                           bool native, const struct ks_limits *lim, struct ks_buf *out,
+                           struct ks_diag *diag);
 
 /* The formats ks_vdb_import() accepts for --format, NULL-terminated. */
 extern const char *const ks_vdb_formats[];

@@ -602,6 +602,46 @@ static void test_bad_input(void **state)
 
 /* `db lookup` agrees with the `versions` lists of the PyPA sample for every
  * listed version; ranges alone agree wherever they can be evaluated. */
+/* The .deb reader of the apt importer on the fuzz seeds (made with dpkg-deb). */
+static void test_deb_changelog(void **state)
+{
+    (void)state;
+    struct ks_limits dl;
+    struct ks_buf deb = KS_BUF_INIT(0), out = KS_BUF_INIT(0);
+    struct ks_diag d = KS_DIAG_INIT;
+    char path[512];
+    static const char *const good[] = {"bar-xz.deb", "bar-gz.deb"};
+
+    ks_limits_init(&dl);
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/fuzz/corpus/deb/%s", ks_test_srcdir(), good[i]);
+        ks_buf_reset(&deb);
+        ks_buf_reset(&out);
+        assert_int_equal(ks_file_read(path, 1 << 20, &deb, &d), KS_OK);
+        assert_int_equal(ks_vdb_deb_changelog(path, deb.ptr, deb.len, "bar", false, &dl, &out, &d),
+                         KS_OK);
+        assert_true(out.len > 20 && !memcmp(out.ptr, "bar (2.0-1+deb12u1) bookworm-security", 37));
+        ks_buf_reset(&out);
+        /* another binary's name: its doc directory is not in this .deb */
+        assert_int_equal(ks_vdb_deb_changelog(path, deb.ptr, deb.len, "foo", false, &dl, &out, &d),
+                         KS_ENOTFOUND);
+    }
+    snprintf(path, sizeof(path), "%s/fuzz/corpus/deb/truncated.deb", ks_test_srcdir());
+    ks_buf_reset(&deb);
+    assert_int_equal(ks_file_read(path, 1 << 20, &deb, &d), KS_OK);
+    assert_int_equal(ks_vdb_deb_changelog("t.deb", deb.ptr, deb.len, "bar", false, &dl, &out, &d),
+                     KS_EPARSE);
+    assert_string_equal(d.msg, "'t.deb': ar member 'data.tar.xz' has a bad size");
+    assert_int_equal(ks_vdb_deb_changelog("x.deb", "!<arch>\n", 8, "bar", false, &dl, &out, &d),
+                     KS_EPARSE);
+    assert_string_equal(d.msg, "'x.deb': no data.tar member");
+    assert_int_equal(ks_vdb_deb_changelog("y.deb", "PK\3\4", 4, "bar", false, &dl, &out, &d),
+                     KS_EPARSE);
+    assert_string_equal(d.msg, "'y.deb': not a .deb (no ar header)");
+    ks_buf_release(&deb);
+    ks_buf_release(&out);
+}
+
 static void test_pypa_versions(void **state)
 {
     (void)state;
@@ -677,6 +717,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_changes_and_atomicity, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pypa_versions, setup, teardown),
+            cmocka_unit_test(test_deb_changelog),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
