@@ -593,11 +593,12 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                                              "%zu language packages were installed by OS "
                                              "packages (e.g. %s) and are left to those "
                                              "packages' advisories, which know the "
-                                             "distribution's backports: %zu upstream matches "
+                                             "distribution's backports: %zu upstream match%s "
                                              "not reported (--explain ID shows each; "
                                              "--no-os-owned-filter matches them upstream)",
                                              res->os_owned, owned_example,
-                                             res->os_owned_matches),
+                                             res->os_owned_matches,
+                                             res->os_owned_matches == 1 ? "" : "es"),
                    diag);
     ks_map_release(&seen);
     ks_map_release(&os_refs);
