@@ -70,7 +70,8 @@ struct ks_owned_files {
     KS_VEC(struct ks_owned_file) files; /* sorted by (hash, owner) once resolved */
     KS_VEC(struct ks_file_owner) owners;
     bool truncated; /* more files than the limits allow: ownership incomplete */
-    bool noted;     /* coverage notes about the table were added */
+    bool noted;     /* coverage notes about the table were added, or do not apply (an
+                       inventory read from an SBOM has no file lists to miss) */
 };
 
 struct ks_inventory {

@@ -248,7 +248,7 @@ ks_err ks_owned_resolve(struct ks_inventory *inv)
         if (ref)
             c->owner = ref; /* else keep what an SBOM read as input said */
     }
-    if (!t->noted && inv->target.kind != KS_TARGET_SBOM) {
+    if (!t->noted) {
         t->noted = true;
         err = notes(inv, nlang);
     }

@@ -237,6 +237,8 @@ ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *path, const ch
     err = ks_json_parse(&arena, path, data, len, lim, &doc, diag);
     if (err)
         goto done;
+    /* Owners come from the document itself (set_owner), not file lists. */
+    inv->owned.noted = true;
     if (ks_value_get_str(doc, "bomFormat") &&
         !strcmp(ks_value_get_str(doc, "bomFormat"), "CycloneDX")) {
         const struct ks_value *deps = ks_value_get(doc, "dependencies");
