@@ -66,7 +66,7 @@ static ks_err file_tag(struct ks_rpm_header *out, const unsigned char *data, uin
                        struct ks_diag *diag)
 {
     if (tag == TAG_DIRINDEXES) {
-        if (type != TYPE_INT32 || off > dl || off % 4 || count > (dl - off) / 4)
+        if (type != TYPE_INT32 || off > dl || count > (dl - off) / 4)
             return ks_diag_set(diag, KS_EPARSE, "rpm header: bad DIRINDEXES entry");
         out->dirindexes = data + off;
         out->ndirindexes = count;
