@@ -241,6 +241,14 @@ scan sbom "$tmp/owned.cyclonedx" -o "$tmp/s-sbom.json" 2>"$tmp/s-sbom.err" -v
 cp -a "$owned" "$tmp/old"
 sed -i 's/^Version: 3\.3-1+deb12u1$/Version: 3.3-1/' "$tmp/old/var/lib/dpkg/status"
 scan rootfs "$tmp/old" -o "$tmp/s-old.json" 2>"$tmp/s-old.err" -v
+# The owner at another upstream version: idna 3.3 is a bundled copy, matched
+# upstream. With an epoch and a repack suffix, the same upstream version.
+cp -a "$owned" "$tmp/bundled"
+sed -i 's/^Version: 3\.3-1+deb12u1$/Version: 2.10-1/' "$tmp/bundled/var/lib/dpkg/status"
+scan rootfs "$tmp/bundled" -o "$tmp/s-bundled.json" 2>/dev/null
+cp -a "$owned" "$tmp/epoch"
+sed -i 's/^Version: 3\.3-1+deb12u1$/Version: 1:3.3+dfsg-2/' "$tmp/epoch/var/lib/dpkg/status"
+scan rootfs "$tmp/epoch" -o "$tmp/s-epoch.json" 2>/dev/null
 python3 - "$tmp" <<'PY'
 import json, sys
 t = sys.argv[1]
@@ -269,6 +277,11 @@ o = found("s-old.json")
 f = o.get(("python3-idna", "CVE-2024-3651"))
 expect(f and f["package"]["fixedInVersion"] == "3.3-1+deb12u1", "old tree: %s" % list(o))
 expect(set(o) == {("python3-idna", "CVE-2024-3651")}, "old tree: %s" % list(o))
+b = found("s-bundled.json")
+expect(set(b) == {("python3-idna", "CVE-2024-3651"), ("idna", "CVE-2024-3651")},
+       "bundled copy: %s" % list(b))
+e = found("s-epoch.json")
+expect(e == {}, "epoch and repack suffix: %s" % list(e))
 ex = open(t + "/explain.txt").read()
 expect("installed: idna 3.3" in ex and "not reported: installed by OS package 'python3-idna'" in ex,
        "explain:\n" + ex)
