@@ -224,10 +224,50 @@ if "OWNER" not in tab[1] or not any(l.startswith("idna ") and "python3-idna" in 
     print("FAIL table:\n" + "\n".join(tab)); bad = 1
 sys.exit(bad)
 PY
+# Other producers' ways of saying it: Syft's SPDX "ownership-by-file-overlap"
+# (OTHER), CONTAINED_BY, and CycloneDX components nested in the OS package.
+python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+s = json.load(open(t + "/owned.spdx"))
+for r in s["relationships"]:
+    if r["relationshipType"] == "CONTAINS" and r["spdxElementId"] != "SPDXRef-Target":
+        if "idna" in r["relatedSpdxElement"]:
+            r["relationshipType"] = "OTHER"
+            r["comment"] = ("ownership-by-file-overlap: indicates that the parent package claims "
+                            "ownership of a child package since the parent metadata indicates "
+                            "overlap with a location that a cataloger found the child package by")
+        else:
+            r["relationshipType"] = "CONTAINED_BY"
+            r["spdxElementId"], r["relatedSpdxElement"] = r["relatedSpdxElement"], r["spdxElementId"]
+json.dump(s, open(t + "/syft.spdx", "w"))
+c = json.load(open(t + "/owned.cyclonedx"))
+comps = c["components"]
+for x in comps:
+    x["properties"] = [p for p in x.get("properties", []) if p["name"] != "kensa:owner"]
+by = {x["name"]: x for x in comps}
+by["python3-idna"]["components"] = [by["idna"]]
+by["libcommons-lang3-java"]["components"] = [by["commons-lang3"]]
+c["components"] = [x for x in comps if x["name"] not in ("idna", "commons-lang3")]
+json.dump(c, open(t + "/nested.cdx", "w"))
+PY
+"$KENSA" sbom sbom "$tmp/syft.spdx" -f json -o "$tmp/back-syft.json"
+"$KENSA" sbom sbom "$tmp/nested.cdx" -f json -o "$tmp/back-nested.json"
+python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+for name in ("back-syft.json", "back-nested.json"):
+    d = json.load(open("%s/%s" % (t, name)))
+    refs = {c.get("bom_ref"): c["name"] for c in d["components"]}
+    got = {c["name"]: refs.get(c.get("owner")) for c in d["components"] if c["type"] in ("pypi", "maven")}
+    want = {"idna": "python3-idna", "org.apache.commons:commons-lang3": "libcommons-lang3-java"}
+    if got != want:
+        print("FAIL %s: owners %s" % (name, got)); sys.exit(1)
+PY
 cp "$tmp/owned.cyclonedx" "$tmp/owned.cdx.json"; cp "$tmp/owned.spdx" "$tmp/owned.spdx.json"
 NODE_PATH=$npmdir/node_modules node "$src/tests/sbom/validate.js" cyclonedx "$tmp/owned.cdx.json"
 NODE_PATH=$npmdir/node_modules node "$src/tests/sbom/validate.js" spdx "$tmp/owned.spdx.json"
-echo "ok: owners in json, table, CycloneDX and SPDX (schemas valid), distroless, read back"
+echo "ok: owners in json, table, CycloneDX and SPDX (schemas valid), distroless, read back (also Syft's SPDX and nested CycloneDX)"
 
 # ---- 3. scan --------------------------------------------------------------
 
