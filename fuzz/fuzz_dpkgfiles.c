@@ -20,9 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ks_inventory_init(&inv);
     ks_pkg_collect(&inv, md5 ? "/var/lib/dpkg/status.d/x" : "/var/lib/dpkg/status", S_IFREG | 0644,
                    NULL, status, strlen(status), &ks_limits_default, &d);
-    ks_pkg_collect(&inv, "/usr/lib/python3/dist-packages/x-1.0.dist-info/METADATA",
-                   S_IFREG | 0644, NULL, meta, strlen(meta), &ks_limits_default, &d);
-    ks_pkg_collect(&inv, md5 ? "/var/lib/dpkg/status.d/x.md5sums" : "/var/lib/dpkg/info/x:amd64.list",
+    ks_pkg_collect(&inv, "/usr/lib/python3/dist-packages/x-1.0.dist-info/METADATA", S_IFREG | 0644,
+                   NULL, meta, strlen(meta), &ks_limits_default, &d);
+    ks_pkg_collect(&inv,
+                   md5 ? "/var/lib/dpkg/status.d/x.md5sums" : "/var/lib/dpkg/info/x:amd64.list",
                    S_IFREG | 0644, NULL, (const char *)data, size, &ks_limits_default, &d);
     if (ks_pkg_finish(&inv) == KS_OK) {
         for (size_t i = 0; i < inv.components.len; i++) {

@@ -15,7 +15,7 @@
 enum { PATH_MAX_BYTES = 4096 };
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
+#define FNV_PRIME  0x100000001b3ULL
 
 /* FNV-1a, continued over several pieces of one path. */
 static uint64_t fnv(uint64_t h, const char *p, size_t n)
@@ -60,8 +60,8 @@ ks_err ks_owned_add(struct ks_inventory *inv, uint32_t owner, const char *dir, s
         lim = &ks_limits_default;
     /* A directory of its own ("usr/lib/" with no base name), "/" and
      * "/." are not files a component could come from. */
-    if (!baselen || (!dirlen && baselen <= 2 && (base[baselen - 1] == '.' ||
-                                                 base[baselen - 1] == '/')))
+    if (!baselen ||
+        (!dirlen && baselen <= 2 && (base[baselen - 1] == '.' || base[baselen - 1] == '/')))
         return KS_OK;
     total = slash_first + dirlen + slash_mid + baselen;
     if (total > lim->max_path_len || total > PATH_MAX_BYTES)
@@ -187,8 +187,9 @@ static ks_err notes(struct ks_inventory *inv, size_t nlang)
         enum ks_pkg_type type;
         const char *name, *what;
     } dbs[] = {
-            {KS_PKG_DEB, "dpkg", "dpkg keeps them in info/*.list (a distroless status.d/ in "
-                         "*.md5sums, when its builder kept them)"},
+            {KS_PKG_DEB, "dpkg",
+             "dpkg keeps them in info/*.list (a distroless status.d/ in "
+             "*.md5sums, when its builder kept them)"},
             {KS_PKG_RPM, "rpm", "the rpm headers list none"},
             {KS_PKG_APK, "apk", "apk's database lists none (R: lines)"},
     };
@@ -315,8 +316,8 @@ static ks_err files_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
             continue;
         }
         if (more && line.len && line.ptr[0] != '/')
-            return ks_diag_set(diag, KS_EPARSE, "'%s': line %u: not an absolute path",
-                               ctx->path, lineno);
+            return ks_diag_set(diag, KS_EPARSE, "'%s': line %u: not an absolute path", ctx->path,
+                               lineno);
         /* The previous entry was a directory when this one lies inside it:
          * directories are not files a component could come from. */
         if (prev.len && !(more && line.len > prev.len && line.ptr[prev.len] == '/' &&

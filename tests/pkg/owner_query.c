@@ -28,8 +28,8 @@ int main(int argc, char **argv)
     ks_inventory_init(&inv);
     memset(&so, 0, sizeof(so));
     so.lim = &ks_limits_default;
-    if (ks_pkg_scan(&inv, !strcmp(argv[1], "image") ? KS_TARGET_IMAGE : KS_TARGET_ROOTFS,
-                    argv[2], &so, &d)) {
+    if (ks_pkg_scan(&inv, !strcmp(argv[1], "image") ? KS_TARGET_IMAGE : KS_TARGET_ROOTFS, argv[2],
+                    &so, &d)) {
         fprintf(stderr, "owner_query: %s\n", d.msg);
         ks_inventory_release(&inv);
         return 1;

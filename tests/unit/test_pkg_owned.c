@@ -14,8 +14,8 @@
 static ks_err collect(struct ks_inventory *inv, const char *path, const char *text)
 {
     struct ks_diag d = KS_DIAG_INIT;
-    return ks_pkg_collect(inv, path, S_IFREG | 0644, NULL, text, strlen(text),
-                          &ks_limits_default, &d);
+    return ks_pkg_collect(inv, path, S_IFREG | 0644, NULL, text, strlen(text), &ks_limits_default,
+                          &d);
 }
 
 static const struct ks_component *find(const struct ks_inventory *inv, const char *name)
@@ -66,8 +66,9 @@ static void test_dpkg_list(void **state)
     assert_int_equal(collect(&inv, "/usr/lib/python3/dist-packages/idna-3.3.egg-info/PKG-INFO",
                              "Metadata-Version: 2.1\nName: idna\nVersion: 3.3\n"),
                      KS_OK);
-    assert_int_equal(collect(&inv, "/usr/local/lib/python3.11/dist-packages/six-1.16.0.dist-info/"
-                                   "METADATA",
+    assert_int_equal(collect(&inv,
+                             "/usr/local/lib/python3.11/dist-packages/six-1.16.0.dist-info/"
+                             "METADATA",
                              "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n"),
                      KS_OK);
     assert_int_equal(ks_pkg_finish(&inv), KS_OK);
@@ -110,10 +111,9 @@ static void test_dpkg_distroless(void **state)
         if (with_md5)
             assert_int_equal(collect(&inv, "/var/lib/dpkg/status.d/python3-idna.md5sums", md5),
                              KS_OK);
-        assert_int_equal(
-                collect(&inv, "/usr/lib/python3/dist-packages/idna-3.3.egg-info/PKG-INFO",
-                        "Metadata-Version: 2.1\nName: idna\nVersion: 3.3\n"),
-                KS_OK);
+        assert_int_equal(collect(&inv, "/usr/lib/python3/dist-packages/idna-3.3.egg-info/PKG-INFO",
+                                 "Metadata-Version: 2.1\nName: idna\nVersion: 3.3\n"),
+                         KS_OK);
         assert_int_equal(ks_pkg_finish(&inv), KS_OK);
         if (with_md5) {
             assert_string_equal(find(&inv, "idna")->owner, "deb:python3-idna@3.3-1:all");
@@ -128,19 +128,18 @@ static void test_dpkg_distroless(void **state)
     /* Malformed lists are parse errors of that file (a coverage note). */
     ks_inventory_init(&inv);
     assert_int_equal(collect(&inv, "/var/lib/dpkg/status.d/x.md5sums", "abc usr/bin/x\n"), KS_OK);
-    assert_int_equal(collect(&inv, "/var/lib/dpkg/info/x.list", "/usr\nusr/bin/relative\n"),
-                     KS_OK);
+    assert_int_equal(collect(&inv, "/var/lib/dpkg/info/x.list", "/usr\nusr/bin/relative\n"), KS_OK);
     assert_int_equal(inv.notes.len, 2);
     assert_non_null(strstr(inv.notes.items[0].message, "expected '<md5>  <path>'"));
     assert_non_null(strstr(inv.notes.items[1].message, "line 2: not an absolute path"));
     ks_inventory_release(&inv);
     /* Only the package database's own lists are wanted. */
     ks_inventory_init(&inv);
-    assert_int_equal(ks_pkg_collect(&inv, "/var/lib/dpkg/info/sub/x.list", S_IFREG, NULL,
-                                    "bad", 3, &ks_limits_default, &d),
+    assert_int_equal(ks_pkg_collect(&inv, "/var/lib/dpkg/info/sub/x.list", S_IFREG, NULL, "bad", 3,
+                                    &ks_limits_default, &d),
                      KS_OK);
-    assert_int_equal(ks_pkg_collect(&inv, "/var/lib/dpkg/info/x.md5sums", S_IFREG, NULL, "bad",
-                                    3, &ks_limits_default, &d),
+    assert_int_equal(ks_pkg_collect(&inv, "/var/lib/dpkg/info/x.md5sums", S_IFREG, NULL, "bad", 3,
+                                    &ks_limits_default, &d),
                      KS_OK);
     assert_int_equal(inv.notes.len, 0);
     assert_int_equal(ks_owned_count(&inv, KS_PKG_UNKNOWN), 0);
@@ -187,11 +186,15 @@ static void put32(unsigned char *p, uint32_t v)
 /* An rpm header with name, version, release and the three file tags. */
 static size_t rpm_blob(unsigned char *blob, uint32_t dirindex1)
 {
-    static const char data[] = "py\0" "1\0" "1.el9\0"
-                               "/usr/bin/\0" "/usr/lib/python3.9/site-packages/six.dist-info/\0"
-                               "py\0" "METADATA\0";
+    static const char data[] = "py\0"
+                               "1\0"
+                               "1.el9\0"
+                               "/usr/bin/\0"
+                               "/usr/lib/python3.9/site-packages/six.dist-info/\0"
+                               "py\0"
+                               "METADATA\0";
     size_t doff = 8 + 6 * 16, dl;
-    uint32_t tags[][4] = {{1000, 6, 0, 1},  {1001, 6, 3, 1},    {1002, 6, 5, 1},
+    uint32_t tags[][4] = {{1000, 6, 0, 1},  {1001, 6, 3, 1},  {1002, 6, 5, 1},
                           {1118, 8, 11, 2}, {1117, 8, 69, 2}, {1116, 4, 0, 2}};
 
     memset(blob, 0, 512);
@@ -214,8 +217,7 @@ struct paths {
     int n;
 };
 
-static ks_err add_path(void *arg, const char *dir, size_t dirlen, const char *base,
-                       size_t baselen)
+static ks_err add_path(void *arg, const char *dir, size_t dirlen, const char *base, size_t baselen)
 {
     struct paths *p = arg;
     if (p->n < 4)
