@@ -112,9 +112,10 @@ static ks_err add(struct reader *r, const char *id, const char *group, const cha
     if (!c->name || !c->bom_ref)
         return KS_ENOMEM;
     from_purl(inv, c);
-    if (id && (ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref) ||
-               ks_map_put(&r->index, c->bom_ref, strlen(c->bom_ref),
-                          (void *)(uintptr_t)inv->components.len)))
+    if (id &&
+        (ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref) ||
+         ks_map_put(&r->index, c->bom_ref, strlen(c->bom_ref),
+                    (void *)(uintptr_t)inv->components.len)))
         return KS_ENOMEM;
     return KS_OK;
 }
