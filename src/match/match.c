@@ -546,7 +546,7 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         }
         if (!dup_of)
             res->components++;
-        if (c->owner) {
+        if (c->owner && !dup_of) {
             err = os_owned(res, o, &os_refs, inv, c, &owned, &owned_example, diag);
             if (err)
                 break;

@@ -253,6 +253,40 @@ static void test_rpm_files(void **state)
     assert_int_equal(ks_rpm_header_parse(blob, n, &h, &d), KS_EPARSE);
 }
 
+/* rpm < 4.1 headers: OLDFILENAMES, whole paths. */
+static void test_rpm_oldfilenames(void **state)
+{
+    static const char data[] = "old\0"
+                               "1\0"
+                               "2\0"
+                               "/usr/bin/old\0"
+                               "/etc/old.conf\0";
+    uint32_t tags[][4] = {{1000, 6, 0, 1}, {1001, 6, 4, 1}, {1002, 6, 6, 1}, {1027, 8, 8, 2}};
+    unsigned char blob[256];
+    struct ks_rpm_header h;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct paths p = {{{0}}, 0};
+    size_t n = 8 + 4 * 16 + sizeof(data);
+
+    (void)state;
+    memset(blob, 0, sizeof(blob));
+    put32(blob, 4);
+    put32(blob + 4, sizeof(data));
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 4; k++)
+            put32(blob + 8 + i * 16 + k * 4, tags[i][k]);
+    memcpy(blob + 8 + 4 * 16, data, sizeof(data));
+    assert_int_equal(ks_rpm_header_parse(blob, n, &h, &d), KS_OK);
+    assert_int_equal(h.noldfilenames, 2);
+    assert_int_equal(ks_rpm_header_files(&h, add_path, &p), KS_OK);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.list[0], "/usr/bin/old");
+    assert_string_equal(p.list[1], "/etc/old.conf");
+    /* Four names promised, three in the data (the last one empty): rejected. */
+    put32(blob + 8 + 3 * 16 + 12, 4);
+    assert_int_equal(ks_rpm_header_parse(blob, n, &h, &d), KS_EPARSE);
+}
+
 /* The table is bounded by max_entries: the rest is dropped, and noted. */
 static void test_limits(void **state)
 {
@@ -280,9 +314,9 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_dpkg_list), cmocka_unit_test(test_dpkg_distroless),
-            cmocka_unit_test(test_apk_files), cmocka_unit_test(test_rpm_files),
-            cmocka_unit_test(test_limits),
+            cmocka_unit_test(test_dpkg_list),        cmocka_unit_test(test_dpkg_distroless),
+            cmocka_unit_test(test_apk_files),        cmocka_unit_test(test_rpm_files),
+            cmocka_unit_test(test_rpm_oldfilenames), cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
