@@ -38,6 +38,7 @@ enum {
     OPT_EOL_DATA,
     OPT_NETWORK,
     OPT_INSTANCE,
+    OPT_NO_OS_OWNED_FILTER,
 };
 
 #define MAX_VEX 16
@@ -61,6 +62,7 @@ struct opts {
     const char *eol_data;
     const char *network;  /* AWS describe-* directory */
     const char *instance; /* the scanned resource's instance id in it */
+    bool no_os_owned_filter;
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -125,6 +127,9 @@ static int scan_opt(int c, const char *arg, void *ctx)
         break;
     case OPT_NETWORK:
         o->network = arg;
+        break;
+    case OPT_NO_OS_OWNED_FILTER:
+        o->no_os_owned_filter = true;
         break;
     case OPT_INSTANCE:
         o->instance = arg;
@@ -445,6 +450,7 @@ int cmd_scan(int argc, char **argv)
             {"eol-data", required_argument, NULL, OPT_EOL_DATA},
             {"network", required_argument, NULL, OPT_NETWORK},
             {"instance", required_argument, NULL, OPT_INSTANCE},
+            {"no-os-owned-filter", no_argument, NULL, OPT_NO_OS_OWNED_FILTER},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -559,6 +565,7 @@ int cmd_scan(int argc, char **argv)
         mo.ignore = o.ignore_file ? &ignore : NULL;
         mo.vex = o.nvex ? &vex : NULL;
         mo.ignore_unfixed = o.ignore_unfixed;
+        mo.os_owned_upstream = o.no_os_owned_filter;
         mo.severities = o.severity_filter ? o.severities : NULL;
         mo.eol = eol_path ? &eol : NULL;
         mo.today = today;

@@ -6,7 +6,8 @@
  * namespace derived from a hash of the content, and no timestamp unless one
  * is given (SPDX requires `created`: without a timestamp it is the epoch,
  * 1970-01-01T00:00:00Z). Extra facts without a standard field (file path,
- * image layer, source package) are `kensa:*` properties (CycloneDX) or
+ * image layer, source package, the OS package that installed a language
+ * package) are `kensa:*` properties (CycloneDX) or
  * comments (SPDX). Thread-safe (no shared state). */
 #ifndef KS_EXPORT_SBOM_H
 #define KS_EXPORT_SBOM_H

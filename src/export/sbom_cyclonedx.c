@@ -360,6 +360,7 @@ ks_err ks_sbom_write_cyclonedx_vulns(const struct ks_inventory *inv, const struc
         prop(&w, "kensa:source_version", c->source_version);
         prop(&w, "kensa:path", c->path);
         prop(&w, "kensa:layer", c->layer);
+        prop(&w, "kensa:owner", c->owner);
         if (c->scope == KS_SCOPE_DEV)
             prop(&w, "kensa:scope", "dev");
         if (c->direct >= 0)

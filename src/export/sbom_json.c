@@ -4,6 +4,7 @@
 
 #include "export/sbom.h"
 
+#include "core/map.h"
 #include "formats/json.h"
 
 static const char *scope_name(enum ks_dep_scope s)
@@ -75,6 +76,7 @@ ks_err ks_sbom_write_json(const struct ks_inventory *inv, const struct ks_sbom_o
         ks_jw_kstr_opt(&w, "path", c->path);
         ks_jw_kstr_opt(&w, "layer", c->layer);
         ks_jw_kstr_opt(&w, "bom_ref", c->bom_ref);
+        ks_jw_kstr_opt(&w, "owner", c->owner);
         ks_jw_kstr_opt(&w, "scope", scope_name(c->scope));
         if (c->direct >= 0)
             ks_jw_kbool(&w, "direct", c->direct != 0);
@@ -106,9 +108,17 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
+/* The name of the OS package with bom-ref `ref` (an owner), or "-". */
+static const char *owner_name(const struct ks_map *names, const char *ref)
+{
+    const char *n = ref ? ks_map_get(names, ref, strlen(ref)) : NULL;
+    return n ? n : "-";
+}
+
 ks_err ks_sbom_write_table(const struct ks_inventory *inv, struct ks_buf *out)
 {
-    size_t wn = 4, wv = 7, wt = 4;
+    size_t wn = 4, wv = 7, wt = 4, wo = 0;
+    struct ks_map names = KS_MAP_INIT; /* bom-ref → name, when a component has an owner */
     ks_err err = KS_OK;
 
     for (size_t i = 0; i < inv->components.len; i++) {
@@ -116,23 +126,37 @@ ks_err ks_sbom_write_table(const struct ks_inventory *inv, struct ks_buf *out)
         wn = KS_MAX(wn, strlen(or_dash(c->name)));
         wv = KS_MAX(wv, strlen(or_dash(c->version)));
         wt = KS_MAX(wt, strlen(ks_sbom_type_name(c->type)));
+        wo |= c->owner != NULL;
     }
+    /* An OWNER column (the OS package that installed a language package)
+     * only when there is one. */
+    for (size_t i = 0; wo && !err && i < inv->components.len; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        if (c->bom_ref && c->name && !ks_map_get(&names, c->bom_ref, strlen(c->bom_ref)))
+            err = ks_map_put(&names, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->name);
+    }
+    for (size_t i = 0; wo && i < inv->components.len; i++)
+        wo = KS_MAX(wo, strlen(owner_name(&names, inv->components.items[i].owner)));
+    wo = wo ? KS_MAX(KS_MIN(wo, (size_t)32), (size_t)5) : 0;
     wn = KS_MIN(wn, (size_t)48);
     wv = KS_MIN(wv, (size_t)40);
-    if (inv->distro.id)
+    if (!err && inv->distro.id)
         err = ks_buf_addf(out, "OS: %s %s\n", inv->distro.id, or_dash(inv->distro.version_id));
     if (!err)
-        err = ks_buf_addf(out, "%-*s  %-*s  %-*s  %s\n", (int)wn, "NAME", (int)wv, "VERSION",
-                          (int)wt, "TYPE", inv->target.nlayers ? "LAYER" : "PATH");
+        err = ks_buf_addf(out, "%-*s  %-*s  %-*s  %-*s%s%s\n", (int)wn, "NAME", (int)wv,
+                          "VERSION", (int)wt, "TYPE", (int)wo, wo ? "OWNER" : "",
+                          wo ? "  " : "", inv->target.nlayers ? "LAYER" : "PATH");
     for (size_t i = 0; !err && i < inv->components.len; i++) {
         const struct ks_component *c = &inv->components.items[i];
         const char *where = inv->target.nlayers ? or_dash(c->layer) : or_dash(c->path);
         if (inv->target.nlayers && !strncmp(where, "sha256:", 7))
             where += 7;
-        err = ks_buf_addf(out, "%-*s  %-*s  %-*s  %.*s\n", (int)wn, or_dash(c->name), (int)wv,
-                          or_dash(c->version), (int)wt, ks_sbom_type_name(c->type),
-                          inv->target.nlayers ? 12 : 200, where);
+        err = ks_buf_addf(out, "%-*s  %-*s  %-*s  %-*.*s%s%.*s\n", (int)wn, or_dash(c->name),
+                          (int)wv, or_dash(c->version), (int)wt, ks_sbom_type_name(c->type),
+                          (int)wo, (int)wo, wo ? owner_name(&names, c->owner) : "",
+                          wo ? "  " : "", inv->target.nlayers ? 12 : 200, where);
     }
+    ks_map_release(&names);
     if (!err)
         err = ks_buf_addf(out, "%zu components", inv->components.len);
     if (!err && inv->notes.len)

@@ -190,6 +190,26 @@ ks_err ks_sbom_write_spdx(const struct ks_inventory *inv, const struct ks_sbom_o
         ks_jw_kstr(&w, "relatedSpdxElement", ids[i]);
         ks_jw_obj_end(&w);
     }
+    /* A language package installed by an OS package (pkg/owned.h): the OS
+     * package CONTAINS it. */
+    for (size_t i = 0; i < inv->components.len; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        const char *owner = c->owner ? ks_map_get(&byref, c->owner, strlen(c->owner)) : NULL;
+        const char *bang = c->path ? strstr(c->path, "!/") : NULL;
+        if (!owner)
+            continue;
+        ks_jw_obj_begin(&w);
+        ks_jw_kstr(&w, "spdxElementId", owner);
+        ks_jw_kstr(&w, "relationshipType", "CONTAINS");
+        ks_jw_kstr(&w, "relatedSpdxElement", ids[i]);
+        ks_buf_reset(&tmp);
+        /* the installed file: for a member of an archive, the archive */
+        ks_buf_addf(&tmp, "installed by this OS package: its file list includes %.*s",
+                    (int)(bang ? (size_t)(bang - c->path) : strlen(c->path ? c->path : "?")),
+                    c->path ? c->path : "?");
+        ks_jw_kstr(&w, "comment", ks_buf_str(&tmp));
+        ks_jw_obj_end(&w);
+    }
     for (size_t i = 0; i < inv->components.len; i++) {
         const struct ks_component *c = &inv->components.items[i];
         for (size_t k = 0; k < c->ndepends; k++) {

@@ -153,8 +153,9 @@ static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size
  * for this instance only fills a missing fixed version. */
 static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opts *o,
                           const struct ks_component *c, size_t ci,
-                          const struct ks_component *dup_of, const struct ks_vdb_match *m,
-                          size_t first_of_component, size_t first_skip)
+                          const struct ks_component *dup_of, const char *os_owned,
+                          const struct ks_vdb_match *m, size_t first_of_component,
+                          size_t first_skip)
 {
     struct ks_arena *a = &res->arena;
     struct ks_score_input in;
@@ -255,6 +256,10 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
                     "kernel headers: a Linux kernel flaw is not in the userspace headers this "
                     "package installs; it concerns the running kernel");
     }
+    if (os_owned) {
+        res->os_owned_matches++;
+        return skip(res, &f, ci, os_owned);
+    }
     if (c->purl && !ks_purl_parse(a, c->purl, &purl, NULL))
         have_purl = true;
     if (o->vex && have_purl) {
@@ -284,6 +289,54 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
                     ks_arena_printf(a, "severity %s not selected (--severity)",
                                     ks_severity_name(f.severity)));
     return KS_VEC_PUSH(&res->findings, f);
+}
+
+/* True when the OS package version `osv` ("1:2.28.1+dfsg-1", rpm "E:V-R",
+ * apk "V-rN") is upstream version `v` (a leading Go "v" ignored), possibly
+ * repacked ("+dfsg", "+ds", "~"): then the OS package *is* that software
+ * and its advisories speak for it. Another version is a bundled copy. */
+static bool same_upstream(const char *osv, const char *v)
+{
+    const char *colon = strchr(osv, ':'), *dash;
+    size_t n, vn;
+
+    if (colon && colon > osv && strspn(osv, "0123456789") == (size_t)(colon - osv))
+        osv = colon + 1;
+    dash = strrchr(osv, '-');
+    n = dash ? (size_t)(dash - osv) : strlen(osv);
+    if (v[0] == 'v' && v[1] >= '0' && v[1] <= '9')
+        v++;
+    vn = strlen(v);
+    if (!vn || vn > n || strncmp(osv, v, vn))
+        return false;
+    return vn == n || osv[vn] == '+' || osv[vn] == '~';
+}
+
+/* Sets *reason when component `c`, installed by an OS package, is left to
+ * that package's advisories (counted), and the note's first example. */
+static ks_err os_owned(struct ks_match_result *res, const struct ks_match_opts *o,
+                       const struct ks_map *os_refs, const struct ks_inventory *inv,
+                       const struct ks_component *c, const char **reason, const char **example,
+                       struct ks_diag *diag)
+{
+    uintptr_t k = (uintptr_t)ks_map_get(os_refs, c->owner, strlen(c->owner));
+    const struct ks_component *oc = k ? &inv->components.items[k - 1] : NULL;
+
+    if (!oc || !oc->version || !c->version || !same_upstream(oc->version, c->version))
+        return KS_OK;
+    res->os_owned++;
+    if (!*example)
+        *example = ks_arena_printf(&res->arena, "%s %s %s from %s %s",
+                                   c->ecosystem ? c->ecosystem : package_manager(c->type),
+                                   c->name, c->version, oc->name, oc->version);
+    if (o->os_owned_upstream)
+        return *example ? KS_OK : ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    *reason = ks_arena_printf(&res->arena,
+                              "installed by OS package '%s' %s, whose advisories decide (they "
+                              "know the distribution's backports); --no-os-owned-filter "
+                              "matches it upstream",
+                              oc->name, oc->version);
+    return *reason && *example ? KS_OK : ks_diag_set(diag, KS_ENOMEM, "out of memory");
 }
 
 /* A coverage note that is also the end-of-life check's outcome. */
@@ -425,13 +478,23 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
 {
     bool noted[KS_PKG_KERNEL + 1] = {false};
     struct ks_map seen = KS_MAP_INIT; /* purl → component index + 1 */
+    struct ks_map os_refs = KS_MAP_INIT; /* OS package bom_ref → component index + 1 */
     const struct ks_component *dup_example = NULL, *dup_first = NULL;
+    const char *owned_example = NULL;
     ks_err err = KS_OK;
+
+    for (size_t i = 0; !err && i < inv->components.len; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        if ((c->type == KS_PKG_DEB || c->type == KS_PKG_RPM || c->type == KS_PKG_APK) &&
+            c->bom_ref && !ks_map_get(&os_refs, c->bom_ref, strlen(c->bom_ref)) &&
+            ks_map_put(&os_refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)(i + 1)))
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
 
     for (size_t i = 0; i < inv->components.len && !err; i++) {
         const struct ks_component *c = &inv->components.items[i];
         const struct ks_component *dup_of = NULL;
-        const char *eco, *name, *version;
+        const char *eco, *name, *version, *owned = NULL;
         struct ks_vdb_match *m = NULL;
         size_t n = 0, first = res->findings.len, first_skip = res->skipped.len;
 
@@ -483,10 +546,15 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         }
         if (!dup_of)
             res->components++;
+        if (c->owner && !dup_of) {
+            err = os_owned(res, o, &os_refs, inv, c, &owned, &owned_example, diag);
+            if (err)
+                break;
+        }
         /* Lookup strings go to the result's arena: findings point to them. */
         err = ks_vdb_lookup(db, &res->arena, eco, name, version, &m, &n, diag);
         for (size_t k = 0; !err && k < n; k++) {
-            err = add_finding(res, o, c, i, dup_of, &m[k], first, first_skip);
+            err = add_finding(res, o, c, i, dup_of, owned, &m[k], first, first_skip);
             if (err == KS_ENOMEM)
                 err = ks_diag_set(diag, err, "out of memory");
         }
@@ -512,7 +580,28 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                                    "each)",
                                    res->kernel_headers),
                    diag);
+    if (!err && res->os_owned)
+        err = note(res,
+                   o->os_owned_upstream
+                           ? ks_arena_printf(&res->arena,
+                                             "%zu language packages were installed by OS "
+                                             "packages (e.g. %s) and were matched upstream too "
+                                             "(--no-os-owned-filter): those findings ignore the "
+                                             "distribution's backports",
+                                             res->os_owned, owned_example)
+                           : ks_arena_printf(&res->arena,
+                                             "%zu language packages were installed by OS "
+                                             "packages (e.g. %s) and are left to those "
+                                             "packages' advisories, which know the "
+                                             "distribution's backports: %zu upstream match%s "
+                                             "not reported (--explain ID shows each; "
+                                             "--no-os-owned-filter matches them upstream)",
+                                             res->os_owned, owned_example,
+                                             res->os_owned_matches,
+                                             res->os_owned_matches == 1 ? "" : "es"),
+                   diag);
     ks_map_release(&seen);
+    ks_map_release(&os_refs);
     if (!err)
         err = check_eol(res, o, inv, diag);
     if (!err && res->findings.len > 1)

@@ -11,6 +11,13 @@
  * user's VEX statements and ignore rules; what those remove is listed in
  * `skipped` with the reason, never dropped silently.
  *
+ * A language package installed by an OS package (component->owner, see
+ * pkg/owned.h) at the OS package's own upstream version (python3-idna
+ * 3.3-1+deb12u1 ships idna 3.3) is decided by the distribution's advisories,
+ * which know its backports: its upstream matches are skipped with that
+ * reason and counted in a coverage note, unless `os_owned_upstream`. One at
+ * another version (a bundled copy) is matched upstream as usual.
+ *
  * All strings of a result live in its arena. Not thread-safe per result. */
 #ifndef KS_MATCH_MATCH_H
 #define KS_MATCH_MATCH_H
@@ -36,6 +43,8 @@ struct ks_match_opts {
     const char *today;              /* YYYY-MM-DD (UTC) for end-of-life checks */
     const char *resource_type;      /* "ROOTFS", "IMAGE", ... */
     const char *resource_id;        /* what was scanned */
+    bool os_owned_upstream;         /* --no-os-owned-filter: match language packages that an
+                                       OS package installed against upstream advisories too */
 };
 
 /* A (vulnerability, component) pair that matched but is not reported. */
@@ -57,6 +66,8 @@ struct ks_match_result {
     size_t components;          /* package instances looked up */
     size_t duplicates;          /* components skipped as the same purl found again */
     size_t kernel_headers;      /* kernel findings skipped on kernel-header packages */
+    size_t os_owned;            /* language packages left to their OS package's advisories */
+    size_t os_owned_matches;    /* upstream matches skipped on them */
     const char *eol_note;       /* outcome of the end-of-life check when not a finding */
 };
 

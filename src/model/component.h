@@ -48,6 +48,8 @@ struct ks_component {
     const char *path;           /* file it was found in, absolute inside the target */
     const char *layer;          /* image layer diff id that introduced it */
     const char *bom_ref;        /* stable id inside the inventory (for dependencies) */
+    const char *owner; /* language packages: bom_ref of the OS package whose installed files
+                          include `path` (pkg/owned.h), or NULL */
     enum ks_dep_scope scope;
     int direct; /* 1 direct, 0 transitive, -1 unknown */
     const char **depends; /* bom_refs of direct dependencies, `ndepends` of them */

@@ -49,12 +49,38 @@ struct ks_note {
     const char *message;
 };
 
+/* Files installed by OS packages (dpkg info/ *.list and status.d/ *.md5sums,
+ * apk R:/F: lines, rpm file tags), kept only as far as needed to answer
+ * "which OS package owns path P": a 64-bit hash of each path and the index
+ * of its owner, 16 bytes per file whatever the path's length. Built and
+ * queried by pkg/owned.h; not written to SBOMs. */
+struct ks_owned_file {
+    uint64_t hash;  /* FNV-1a of the absolute path */
+    uint32_t owner; /* index into owners */
+};
+
+struct ks_file_owner {
+    enum ks_pkg_type type;
+    const char *name;    /* package name */
+    const char *arch;    /* dpkg "name:arch.list": the arch; else NULL */
+    const char *bom_ref; /* the owning component, once known */
+};
+
+struct ks_owned_files {
+    KS_VEC(struct ks_owned_file) files; /* sorted by (hash, owner) once resolved */
+    KS_VEC(struct ks_file_owner) owners;
+    bool truncated; /* more files than the limits allow: ownership incomplete */
+    bool noted;     /* coverage notes about the table were added, or do not apply (an
+                       inventory read from an SBOM has no file lists to miss) */
+};
+
 struct ks_inventory {
     struct ks_arena arena;
     struct ks_target target;
     struct ks_distro distro;
     KS_VEC(struct ks_component) components;
     KS_VEC(struct ks_note) notes;
+    struct ks_owned_files owned;
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* pkg/apk.c - Alpine packages from apk's database, lib/apk/db/installed:
  * paragraphs of "K:value" lines (P name, V version, A arch, o origin, L
- * licence, D depends, p provides). */
+ * licence, D depends, p provides; F a directory and R the files in it, which
+ * go to the installed-file table of pkg/owned.h). */
 #include "core/ks_common.h"
 
 #include "pkg/registry.h"
@@ -8,6 +9,7 @@
 #include "core/map.h"
 #include "core/vec.h"
 #include "pkg/inventory.h"
+#include "pkg/owned.h"
 #include "pkg/text.h"
 
 static bool apk_wants(const char *path, unsigned mode)
@@ -18,6 +20,7 @@ static bool apk_wants(const char *path, unsigned mode)
 
 struct para {
     struct ks_str name, version, arch, origin, license, depends, provides;
+    const char *begin, *end; /* the paragraph's bytes, for its F:/R: lines */
 };
 
 typedef KS_VEC(const char *) ref_vec;
@@ -38,6 +41,35 @@ static struct ks_str dep_name(struct ks_str tok)
     while (n < tok.len && !strchr("=<>~", tok.ptr[n]))
         n++;
     return (struct ks_str){tok.ptr, n};
+}
+
+/* "F:usr/lib/python3.11/site-packages/idna-3.4.dist-info" then its files
+ * "R:METADATA", … (an R: before any F: is in the root directory). */
+static ks_err add_files(struct ks_collect_ctx *ctx, const struct para *p,
+                        const struct ks_component *c)
+{
+    struct ks_lines it = {p->begin, p->end};
+    struct ks_str line, dir = {"", 0};
+    uint32_t owner;
+    bool registered = false;
+    ks_err err = KS_OK;
+
+    while (!err && p->begin && ks_lines_next(&it, &line)) {
+        if (line.len < 2 || line.ptr[1] != ':')
+            continue;
+        if (line.ptr[0] == 'F')
+            dir = (struct ks_str){line.ptr + 2, line.len - 2};
+        if (line.ptr[0] != 'R' || line.len == 2)
+            continue;
+        if (!registered) {
+            err = ks_owned_owner(ctx->inv, KS_PKG_APK, c->name, c->arch, c->bom_ref, &owner);
+            registered = true;
+        }
+        if (!err)
+            err = ks_owned_add(ctx->inv, owner, dir.ptr, dir.len, line.ptr + 2, line.len - 2,
+                               ctx->lim);
+    }
+    return err;
 }
 
 static ks_err add_package(struct ks_collect_ctx *ctx, const struct para *p,
@@ -68,6 +100,8 @@ static ks_err add_package(struct ks_collect_ctx *ctx, const struct para *p,
     pd.index = inv->components.len - 1;
     pd.depends = p->depends;
     if (KS_VEC_PUSH(pend, pd) || ks_map_put(names, c->name, strlen(c->name), (void *)(uintptr_t)c->bom_ref))
+        return KS_ENOMEM;
+    if (add_files(ctx, p, c) != KS_OK)
         return KS_ENOMEM;
     for (size_t pos = 0; pos < p->provides.len;) {
         struct ks_str name = dep_name(ks_str_token(p->provides, &pos, " "));
@@ -113,6 +147,9 @@ static ks_err apk_parse(struct ks_collect_ctx *ctx, const char *data, size_t len
             goto done;
         }
         v = (struct ks_str){line.ptr + 2, line.len - 2};
+        if (!p.begin)
+            p.begin = line.ptr;
+        p.end = line.ptr + line.len;
         switch (line.ptr[0]) {
         case 'P': p.name = v; break;
         case 'V': p.version = v; break;

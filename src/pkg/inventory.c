@@ -12,6 +12,8 @@ void ks_inventory_release(struct ks_inventory *inv)
 {
     KS_VEC_RELEASE(&inv->components);
     KS_VEC_RELEASE(&inv->notes);
+    KS_VEC_RELEASE(&inv->owned.files);
+    KS_VEC_RELEASE(&inv->owned.owners);
     ks_arena_release(&inv->arena);
     memset(inv, 0, sizeof(*inv));
 }

@@ -11,6 +11,7 @@
 #include "core/str.h"
 
 #include "pkg/inventory.h"
+#include "pkg/owned.h"
 #include "pkg/registry.h"
 #include "sqlite/sqlite.h"
 
@@ -23,8 +24,13 @@ enum {
     TAG_LICENSE = 1014,
     TAG_ARCH = 1022,
     TAG_SOURCERPM = 1044,
+    TAG_OLDFILENAMES = 1027,
+    TAG_DIRINDEXES = 1116,
+    TAG_BASENAMES = 1117,
+    TAG_DIRNAMES = 1118,
     TYPE_INT32 = 4,
     TYPE_STRING = 6,
+    TYPE_STRING_ARRAY = 8,
     TYPE_I18NSTRING = 9,
     MAX_INDEX = 0xffff,       /* rpm's own sanity limits (hdrchkTags/hdrchkData) */
     MAX_DATA = 256u << 20,
@@ -33,6 +39,52 @@ enum {
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Checks that `count` NUL-terminated strings start at `off` inside the
+ * `dl` data bytes. */
+static bool string_array(const unsigned char *data, uint32_t dl, uint32_t off, uint32_t count)
+{
+    size_t pos = off;
+
+    if (off >= dl || count > dl - off)
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        const unsigned char *z = memchr(data + pos, '\0', dl - pos);
+        if (!z)
+            return false;
+        pos = (size_t)(z - data) + 1;
+        if (i + 1 < count && pos >= dl)
+            return false;
+    }
+    return true;
+}
+
+/* File tags: string arrays (or the INT32 array of DIRINDEXES), checked. */
+static ks_err file_tag(struct ks_rpm_header *out, const unsigned char *data, uint32_t dl,
+                       uint32_t tag, uint32_t type, uint32_t off, uint32_t count,
+                       struct ks_diag *diag)
+{
+    if (tag == TAG_DIRINDEXES) {
+        if (type != TYPE_INT32 || off > dl || count > (dl - off) / 4)
+            return ks_diag_set(diag, KS_EPARSE, "rpm header: bad DIRINDEXES entry");
+        out->dirindexes = data + off;
+        out->ndirindexes = count;
+        return KS_OK;
+    }
+    if (type != TYPE_STRING_ARRAY || !string_array(data, dl, off, count))
+        return ks_diag_set(diag, KS_EPARSE, "rpm header: bad file name list (tag %u)", tag);
+    if (tag == TAG_BASENAMES) {
+        out->basenames = (const char *)data + off;
+        out->nbasenames = count;
+    } else if (tag == TAG_DIRNAMES) {
+        out->dirnames = (const char *)data + off;
+        out->ndirnames = count;
+    } else {
+        out->oldfilenames = (const char *)data + off;
+        out->noldfilenames = count;
+    }
+    return KS_OK;
 }
 
 ks_err ks_rpm_header_parse(const void *blob, size_t len, struct ks_rpm_header *out,
@@ -69,6 +121,13 @@ ks_err ks_rpm_header_parse(const void *blob, size_t len, struct ks_rpm_header *o
             out->has_epoch = true;
             out->epoch = be32(data + off);
             continue;
+        case TAG_OLDFILENAMES:
+        case TAG_DIRINDEXES:
+        case TAG_BASENAMES:
+        case TAG_DIRNAMES:
+            if (file_tag(out, data, dl, tag, type, off, count, diag))
+                return KS_EPARSE;
+            continue;
         default:
             continue;
         }
@@ -83,7 +142,52 @@ ks_err ks_rpm_header_parse(const void *blob, size_t len, struct ks_rpm_header *o
     }
     if (!out->name || !out->version || !out->release)
         return ks_diag_set(diag, KS_EPARSE, "rpm header lacks name, version or release");
+    if (out->nbasenames != out->ndirindexes || (out->nbasenames && !out->ndirnames))
+        return ks_diag_set(diag, KS_EPARSE,
+                           "rpm header: %u file names but %u directory indexes",
+                           out->nbasenames, out->ndirindexes);
+    for (uint32_t i = 0; i < out->ndirindexes; i++)
+        if (be32(out->dirindexes + (size_t)i * 4) >= out->ndirnames)
+            return ks_diag_set(diag, KS_EPARSE, "rpm header: directory index %u out of range",
+                               be32(out->dirindexes + (size_t)i * 4));
     return KS_OK;
+}
+
+ks_err ks_rpm_header_files(const struct ks_rpm_header *h,
+                           ks_err (*fn)(void *arg, const char *dir, size_t dirlen,
+                                        const char *base, size_t baselen),
+                           void *arg)
+{
+    const char **dirs = NULL;
+    const char *p;
+    ks_err err = KS_OK;
+
+    /* Strings were checked by ks_rpm_header_parse: strlen stays inside. */
+    p = h->oldfilenames;
+    for (uint32_t i = 0; !err && i < h->noldfilenames; i++) {
+        size_t n = strlen(p);
+        err = fn(arg, "", 0, p, n);
+        p += n + 1;
+    }
+    if (err || !h->nbasenames)
+        return err;
+    dirs = malloc((size_t)h->ndirnames * sizeof(*dirs));
+    if (!dirs)
+        return KS_ENOMEM;
+    p = h->dirnames;
+    for (uint32_t i = 0; i < h->ndirnames; i++) {
+        dirs[i] = p;
+        p += strlen(p) + 1;
+    }
+    p = h->basenames;
+    for (uint32_t i = 0; !err && i < h->nbasenames; i++) {
+        const char *d = dirs[be32(h->dirindexes + (size_t)i * 4)];
+        size_t n = strlen(p);
+        err = fn(arg, d, strlen(d), p, n);
+        p += n + 1;
+    }
+    free(dirs);
+    return err;
 }
 
 /* The source package name and version from "openssl-3.0.7-24.el9.src.rpm". */
@@ -110,6 +214,18 @@ static void split_srpm(struct ks_inventory *inv, const char *srpm, struct ks_com
         return;
     c->source_name = ks_inventory_strn(inv, srpm, (size_t)(ver - 1 - srpm));
     c->source_version = ks_inventory_strn(inv, ver, (size_t)(end - ver));
+}
+
+struct files {
+    struct ks_collect_ctx *ctx;
+    uint32_t owner;
+};
+
+static ks_err add_file(void *arg, const char *dir, size_t dirlen, const char *base,
+                       size_t baselen)
+{
+    struct files *f = arg;
+    return ks_owned_add(f->ctx->inv, f->owner, dir, dirlen, base, baselen, f->ctx->lim);
 }
 
 static ks_err add_header(struct ks_collect_ctx *ctx, const void *blob, size_t len,
@@ -143,6 +259,12 @@ static ks_err add_header(struct ks_collect_ctx *ctx, const void *blob, size_t le
                                  h.arch ? h.arch : "");
     if (!c->name || !c->version || !c->bom_ref)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    if (h.nbasenames || h.noldfilenames) {
+        struct files f = {ctx, 0};
+        if (ks_owned_owner(inv, KS_PKG_RPM, c->name, c->arch, c->bom_ref, &f.owner) ||
+            ks_rpm_header_files(&h, add_file, &f))
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
     return KS_OK;
 }
 

@@ -92,6 +92,7 @@ static ks_err from_purl(struct ks_inventory *inv, struct ks_component *c)
 struct reader {
     struct ks_inventory *inv;
     struct ks_map refs; /* document id -> bom_ref string in inv */
+    struct ks_map index; /* document id -> component index + 1 */
     const char *path;
 };
 
@@ -119,12 +120,52 @@ static ks_err add(struct reader *r, const char *id, const char *group, const cha
         return KS_ENOMEM;
     if (from_purl(inv, c))
         return KS_ENOMEM;
-    if (id && ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref))
+    if (id &&
+        (ks_map_put(&r->refs, c->bom_ref, strlen(c->bom_ref), (void *)(uintptr_t)c->bom_ref) ||
+         ks_map_put(&r->index, c->bom_ref, strlen(c->bom_ref),
+                    (void *)(uintptr_t)inv->components.len)))
         return KS_ENOMEM;
     return KS_OK;
 }
 
-static ks_err cdx_components(struct reader *r, const struct ks_value *list, unsigned depth)
+static bool is_os(enum ks_pkg_type t)
+{
+    return t == KS_PKG_DEB || t == KS_PKG_RPM || t == KS_PKG_APK;
+}
+
+/* The OS package `parent` installed the language package `child` (pkg/owned.h):
+ * kensa's "kensa:owner" property, an SPDX CONTAINS between packages, Syft's
+ * "ownership-by-file-overlap", a CycloneDX component nested in an OS package. */
+static void set_owner(struct reader *r, const char *parent, const char *child)
+{
+    uintptr_t p = parent ? (uintptr_t)ks_map_get(&r->index, parent, strlen(parent)) : 0;
+    uintptr_t c = child ? (uintptr_t)ks_map_get(&r->index, child, strlen(child)) : 0;
+    struct ks_component *pc, *cc;
+
+    if (!p || !c)
+        return;
+    pc = &r->inv->components.items[p - 1];
+    cc = &r->inv->components.items[c - 1];
+    if (is_os(pc->type) && !is_os(cc->type) && cc->type != KS_PKG_UNKNOWN &&
+        cc->type != KS_PKG_KERNEL && !cc->owner)
+        cc->owner = pc->bom_ref;
+}
+
+/* The value of CycloneDX property `name` of component `c`, or NULL. */
+static const char *cdx_prop(const struct ks_value *c, const char *name)
+{
+    const struct ks_value *props = ks_value_get(c, "properties");
+
+    for (size_t i = 0; i < ks_value_len(props); i++) {
+        const char *n = ks_value_get_str(ks_value_at(props, i), "name");
+        if (n && !strcmp(n, name))
+            return ks_value_get_str(ks_value_at(props, i), "value");
+    }
+    return NULL;
+}
+
+static ks_err cdx_components(struct reader *r, const struct ks_value *list, unsigned depth,
+                             const char *parent)
 {
     if (depth > 32)
         return KS_EPARSE;
@@ -140,8 +181,12 @@ static ks_err cdx_components(struct reader *r, const struct ks_value *list, unsi
         err = add(r, ks_value_get_str(c, "bom-ref"), ks_value_get_str(c, "group"),
                   ks_value_get_str(c, "name"), ks_value_get_str(c, "version"),
                   ks_value_get_str(c, "purl"), license);
-        if (!err)
-            err = cdx_components(r, ks_value_get(c, "components"), depth + 1);
+        if (err)
+            return err;
+        if (parent)
+            set_owner(r, parent, ks_value_get_str(c, "bom-ref"));
+        err = cdx_components(r, ks_value_get(c, "components"), depth + 1,
+                             ks_value_get_str(c, "bom-ref"));
         if (err)
             return err;
     }
@@ -194,17 +239,24 @@ ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *path, const ch
 {
     struct ks_arena arena = KS_ARENA_INIT(0, 0);
     struct ks_value *doc;
-    struct reader r = {inv, KS_MAP_INIT, path};
+    struct reader r = {inv, KS_MAP_INIT, KS_MAP_INIT, path};
     KS_VEC(const char *) to = KS_VEC_INIT;
     ks_err err;
 
     err = ks_json_parse(&arena, path, data, len, lim, &doc, diag);
     if (err)
         goto done;
+    /* Owners come from the document itself (set_owner), not file lists. */
+    inv->owned.noted = true;
     if (ks_value_get_str(doc, "bomFormat") &&
         !strcmp(ks_value_get_str(doc, "bomFormat"), "CycloneDX")) {
         const struct ks_value *deps = ks_value_get(doc, "dependencies");
-        err = cdx_components(&r, ks_value_get(doc, "components"), 0);
+        const struct ks_value *comps = ks_value_get(doc, "components");
+        err = cdx_components(&r, comps, 0, NULL);
+        /* "kensa:owner" once every component is known (nested ones too). */
+        for (size_t i = 0; !err && i < ks_value_len(comps); i++)
+            set_owner(&r, cdx_prop(ks_value_at(comps, i), "kensa:owner"),
+                      ks_value_get_str(ks_value_at(comps, i), "bom-ref"));
         for (size_t i = 0; !err && i < ks_value_len(deps); i++) {
             const struct ks_value *dep = ks_value_at(deps, i), *on = ks_value_get(dep, "dependsOn");
             to.len = 0;
@@ -240,8 +292,16 @@ ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *path, const ch
             const struct ks_value *x = ks_value_at(rels, i);
             const char *t = ks_value_get_str(x, "relationshipType");
             const char *b = ks_value_get_str(x, "relatedSpdxElement");
+            const char *note = ks_value_get_str(x, "comment");
             if (t && b && !strcmp(t, "DEPENDS_ON"))
                 err = set_deps(&r, ks_value_get_str(x, "spdxElementId"), &b, 1);
+            else if (t && b &&
+                     (!strcmp(t, "CONTAINS") ||
+                      (!strcmp(t, "OTHER") && note &&
+                       !strncmp(note, "ownership-by-file-overlap", 25))))
+                set_owner(&r, ks_value_get_str(x, "spdxElementId"), b);
+            else if (t && b && !strcmp(t, "CONTAINED_BY"))
+                set_owner(&r, b, ks_value_get_str(x, "spdxElementId"));
         }
     } else {
         err = ks_diag_set(diag, KS_EPARSE, "'%s' is neither CycloneDX nor SPDX JSON", path);
@@ -254,6 +314,7 @@ ks_err ks_pkg_read_sbom_mem(struct ks_inventory *inv, const char *path, const ch
 done:
     KS_VEC_RELEASE(&to);
     ks_map_release(&r.refs);
+    ks_map_release(&r.index);
     ks_arena_release(&arena);
     return err;
 }

@@ -11,6 +11,7 @@
 #include "pkg/inventory.h"
 #include "formats/purl.h"
 #include "pkg/lang/lang.h"
+#include "pkg/owned.h"
 #include "pkg/registry.h"
 
 struct scan {
@@ -270,7 +271,7 @@ ks_err ks_pkg_finish(struct ks_inventory *inv)
             break;
         }
     }
-    if (ks_lang_finish(inv))
+    if (ks_lang_finish(inv) || ks_owned_resolve(inv))
         return KS_ENOMEM;
     ks_inventory_sort(inv);
     return KS_OK;

@@ -37,7 +37,8 @@ ks_err ks_pkg_collect(struct ks_inventory *inv, const char *path, unsigned mode,
                       const struct ks_limits *lim, struct ks_diag *diag);
 
 /* Completes OS package components from the distro (purl with distro and
- * arch qualifiers, OSV ecosystem such as "Debian:12") and sorts the
+ * arch qualifiers, OSV ecosystem such as "Debian:12"), sets the owner of
+ * language packages that OS packages installed (pkg/owned.h) and sorts the
  * inventory. Idempotent. */
 ks_err ks_pkg_finish(struct ks_inventory *inv);
 
