@@ -1,0 +1,108 @@
+/* cmd/registry_target.c - the `registry` target kind of `kensa scan` and
+ * `kensa sbom` (in kensa-scan): the pull runs in the kensa-net helper (the
+ * only executable with libcurl) as a child process, which leaves an OCI
+ * image layout in the cache; the scan then reads that layout like any
+ * `image` target. */
+#include "core/ks_common.h"
+
+#include "cmd/cmd.h"
+
+#include "core/buf.h"
+#include "core/log.h"
+
+#include "ks_build.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int ks_cmd_registry_pull(const struct ks_cmd_registry *r, char *layout, size_t n)
+{
+    static const char *const levels[] = {"error", "warn", "info", "debug", "trace"};
+    const char *args[16];
+    size_t na = 0;
+    char path[4200], chunk[4096];
+    struct ks_buf out = KS_BUF_INIT(1u << 20);
+    int fds[2], status = 0, rc = KS_EXIT_OK;
+    const char *line;
+    pid_t pid;
+
+    args[na++] = "kensa-net";
+    args[na++] = "pull";
+    args[na++] = "--log-level";
+    args[na++] = levels[ks_log_get_level()];
+    if (ks_env.config_path) {
+        args[na++] = "--config";
+        args[na++] = ks_env.config_path;
+    }
+    if (r->cache) {
+        args[na++] = "--cache";
+        args[na++] = r->cache;
+    }
+    if (r->platform) {
+        args[na++] = "--platform";
+        args[na++] = r->platform;
+    }
+    if (r->insecure)
+        args[na++] = "--insecure";
+    if (ks_env.quiet)
+        args[na++] = "-q";
+    args[na++] = "--";
+    args[na++] = r->ref;
+    args[na] = NULL;
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        ks_log_error("cannot create a pipe: %s", strerror(errno));
+        return KS_EXIT_INTERNAL;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        ks_log_error("cannot fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return KS_EXIT_INTERNAL;
+    }
+    if (pid == 0) {
+        if (dup2(fds[1], STDOUT_FILENO) < 0)
+            _exit(KS_EXIT_INTERNAL);
+        if (ks_cmd_sibling("kensa-net", path, sizeof(path)))
+            execv(path, (char *const *)(uintptr_t)args);
+        snprintf(path, sizeof(path), "%s/kensa-net", KS_LIBEXECDIR);
+        execv(path, (char *const *)(uintptr_t)args);
+        ks_log_error("cannot run '%s' (needed to pull '%s'): %s", path, r->ref, strerror(errno));
+        _exit(KS_EXIT_INTERNAL);
+    }
+    close(fds[1]);
+    for (;;) {
+        ssize_t k = read(fds[0], chunk, sizeof(chunk));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        if (ks_buf_add(&out, chunk, (size_t)k))
+            rc = KS_EXIT_INTERNAL;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status))
+        rc = KS_EXIT_INTERNAL;
+    else if (WEXITSTATUS(status))
+        rc = WEXITSTATUS(status); /* kensa-net printed the error */
+    line = rc ? NULL : strstr(ks_buf_str(&out), "layout\t");
+    if (!rc && (!line || (line != out.ptr && line[-1] != '\n'))) {
+        ks_log_error("'kensa-net pull' gave no layout for '%s'", r->ref);
+        rc = KS_EXIT_INTERNAL;
+    } else if (!rc) {
+        size_t k = strcspn(line + 7, "\n");
+        if (k >= n) {
+            rc = KS_EXIT_INTERNAL;
+        } else {
+            memcpy(layout, line + 7, k);
+            layout[k] = '\0';
+        }
+    }
+    ks_buf_release(&out);
+    return rc;
+}
