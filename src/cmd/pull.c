@@ -118,8 +118,10 @@ int cmd_pull(int argc, char **argv)
         err = ks_reg_pull(argv[optind], &po, &res, &diag);
     ks_cmd_progress_done();
     if (!err) {
-        ks_log_info("pull '%s': %u blobs downloaded (%llu bytes), %u from the cache",
-                    argv[optind], res.fetched, (unsigned long long)res.bytes, res.cached);
+        ks_log_info("pull '%s': %u blobs downloaded, %u manifests downloaded (%llu bytes in "
+                    "all), %u from the cache",
+                    argv[optind], res.fetched, res.manifests, (unsigned long long)res.bytes,
+                    res.cached);
         printf("digest\t%s\n", res.digest);
         if (res.index[0])
             printf("index\t%s\n", res.index);

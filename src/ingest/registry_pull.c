@@ -300,6 +300,18 @@ static ks_err get_manifest(struct pull *p, const char *what, struct ks_buf *out,
     if (err)
         return err;
     ks_reg_header(p->headers.ptr ? p->headers.ptr : "", "Content-Type", ctype, ctcap);
+    {
+        /* Schema 1 says so before any digest check: its digest covers the
+         * payload without the signatures, which we do not verify. */
+        struct ks_reg_manifest m;
+        struct ks_diag d = KS_DIAG_INIT;
+        if (ks_reg_manifest_parse(&p->arena, p->ref, ctype[0] ? ctype : NULL,
+                                  out->ptr ? out->ptr : "", out->len, p->o->lim, &m,
+                                  &d) == KS_EUNSUPPORTED) {
+            *diag = d;
+            return KS_EUNSUPPORTED;
+        }
+    }
     ks_sha256(out->ptr ? out->ptr : "", out->len, sum);
     ks_hex(sum, sizeof(sum), hex);
     snprintf(digest, 72, "sha256:%s", hex);
@@ -314,7 +326,7 @@ static ks_err get_manifest(struct pull *p, const char *what, struct ks_buf *out,
         return ks_diag_set(diag, KS_EPARSE,
                            "'%s': digest mismatch: the registry says %s, the manifest is %s",
                            p->ref, claimed, digest);
-    p->res->fetched++;
+    p->res->manifests++;
     p->res->bytes += out->len;
     return ks_reg_cache_put(p->o->cache, digest, out->ptr ? out->ptr : "", out->len, diag);
 }

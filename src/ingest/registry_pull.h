@@ -44,9 +44,10 @@ struct ks_reg_pull_result {
     char layout[4096];  /* the OCI layout directory of the image */
     char digest[72];    /* the image manifest's digest */
     char index[72];     /* the index's digest when the reference named one, else "" */
-    unsigned fetched;   /* blobs (and manifests) downloaded */
-    unsigned cached;    /* blobs (and manifests) taken from the cache */
-    uint64_t bytes;     /* bytes downloaded */
+    unsigned fetched;   /* blobs (config, layers) downloaded */
+    unsigned cached;    /* blobs and manifests taken from the cache */
+    unsigned manifests; /* manifests and indexes downloaded */
+    uint64_t bytes;     /* bytes downloaded, manifests included */
 };
 
 ks_err ks_reg_pull(const char *ref, const struct ks_reg_pull_opts *o,
