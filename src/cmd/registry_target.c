@@ -86,8 +86,11 @@ int ks_cmd_registry_pull(const struct ks_cmd_registry *r, char *layout, size_t n
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (!WIFEXITED(status))
+    if (!WIFEXITED(status)) {
+        ks_log_error("'kensa-net pull' for '%s' was killed by signal %d", r->ref,
+                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
         rc = KS_EXIT_INTERNAL;
+    }
     else if (WEXITSTATUS(status))
         rc = WEXITSTATUS(status); /* kensa-net printed the error */
     line = rc ? NULL : strstr(ks_buf_str(&out), "layout\t");

@@ -31,6 +31,7 @@ struct pull {
     bool tried_auth;
     struct ks_arena arena;
     struct ks_buf headers;
+    uint64_t streamed, to_fetch; /* blob bytes, for progress */
 };
 
 static ks_err url_escape(struct ks_buf *b, const char *s)
@@ -343,7 +344,10 @@ struct bsink {
 static bool blob_body(void *ctx, const void *data, size_t len)
 {
     struct bsink *b = ctx;
-    ks_progress_update(b->p->o->progress, "pull", 0, 0);
+
+    b->p->streamed += len;
+    ks_progress_update(b->p->o->progress, "downloading (bytes)", b->p->streamed,
+                       b->p->to_fetch > b->p->streamed ? b->p->to_fetch : b->p->streamed);
     return ks_reg_cache_write(b->w, data, len);
 }
 
@@ -483,11 +487,12 @@ ks_err ks_reg_pull(const char *ref, const struct ks_reg_pull_opts *o,
             goto done;
         }
     }
+    for (size_t i = 0; i < man.ndescs; i++)
+        if (!ks_reg_cache_has(o->cache, man.descs[i].digest, man.descs[i].size))
+            p.to_fetch += man.descs[i].size;
     err = get_blob(&p, &man.config, o->lim->max_file_size, diag);
-    for (size_t i = 0; !err && i < man.ndescs; i++) {
-        ks_progress_update(o->progress, "layers", i, man.ndescs);
+    for (size_t i = 0; !err && i < man.ndescs; i++)
         err = get_blob(&p, &man.descs[i], o->lim->max_expanded, diag);
-    }
     if (err)
         goto done;
     top.media_type = man.media_type;
