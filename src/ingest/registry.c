@@ -58,7 +58,13 @@ static bool repo_valid(const char *r)
         }
         if (*p != '.' && *p != '_' && *p != '-')
             return false;
-        if (!is_lower_alnum(p[1]) && p[1] != *p && !(*p == '-' && p[1] == '-'))
+        /* Separators: ".", "_", "__", or a run of "-", then a letter/digit. */
+        if (*p == '_' && p[1] == '_')
+            p++;
+        else
+            while (*p == '-' && p[1] == '-')
+                p++;
+        if (!is_lower_alnum(p[1]))
             return false;
     }
     return !start;

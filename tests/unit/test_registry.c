@@ -25,6 +25,7 @@ static void test_ref(void **state)
             {"user/app:v1.2-rc_3", "registry-1.docker.io", "user/app", "v1.2-rc_3", ""},
             {"127.0.0.1:5000/library/debian:12", "127.0.0.1:5000", "library/debian", "12", ""},
             {"localhost/a/b/c", "localhost", "a/b/c", "latest", ""},
+            {"h.io/a--b__c.d-e", "h.io", "a--b__c.d-e", "latest", ""},
             {"ghcr.io/o/r@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
              "ghcr.io", "o/r", "", "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
             {"h.example:443/x__y.z-w:t@sha256:"
@@ -34,7 +35,7 @@ static void test_ref(void **state)
     };
     static const char *const bad[] = {
             "", "UPPER/case", "host:5000/", "repo:", "repo:-x", "repo@sha256:abc",
-            "a//b", "a/-b", "repo:tag:more", "/abs", "h.io/re po", "x@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+            "a//b", "a/-b", "a..b", "a___b", "a_-b", "a-", "a/b/", "a/../b", "repo:tag:more", "/abs", "h.io/re po", "x@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
     };
     struct ks_reg_ref r;
     struct ks_diag d = KS_DIAG_INIT;
