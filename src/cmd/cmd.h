@@ -126,6 +126,11 @@ struct ks_cmd_registry {
 };
 int ks_cmd_registry_pull(const struct ks_cmd_registry *r, char *layout, size_t n);
 
+/* Names a scanned registry image by `ref` (not the cache path) and gives it
+ * the purl of purl-spec's oci type (pkg:oci/NAME@DIGEST?arch=…&
+ * repository_url=HOST/REPO&tag=…). KS_ENOMEM only. */
+ks_err ks_cmd_registry_name(struct ks_inventory *inv, const char *ref);
+
 /* Colour helpers: return the escape sequence, or "" when colour is off. */
 const char *ks_color(bool on, const char *code);
 #define KS_C_RED    "\033[31m"

@@ -9,6 +9,9 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "formats/purl.h"
+#include "ingest/registry.h"
+#include "pkg/inventory.h"
 
 #include "ks_build.h"
 
@@ -108,4 +111,32 @@ int ks_cmd_registry_pull(const struct ks_cmd_registry *r, char *layout, size_t n
     }
     ks_buf_release(&out);
     return rc;
+}
+
+ks_err ks_cmd_registry_name(struct ks_inventory *inv, const char *ref)
+{
+    struct ks_purl_qualifier q[3];
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_reg_ref r;
+    const char *name, *slash, *plat = inv->target.platform;
+    char url[600], arch[64] = "";
+
+    inv->target.name = ks_inventory_str(inv, ref);
+    if (!inv->target.name)
+        return KS_ENOMEM;
+    if (ks_reg_ref_parse(ref, &r, &d) || !inv->target.digest)
+        return KS_OK; /* the pull parsed it already; nothing more to say */
+    slash = strrchr(r.repo, '/');
+    name = slash ? slash + 1 : r.repo;
+    /* purl-spec's oci type: Docker Hub is "docker.io". */
+    snprintf(url, sizeof(url), "%s/%s",
+             strcmp(r.host, "registry-1.docker.io") ? r.host : "docker.io", r.repo);
+    if (plat && strchr(plat, '/'))
+        snprintf(arch, sizeof(arch), "%.*s", (int)strcspn(strchr(plat, '/') + 1, "/"),
+                 strchr(plat, '/') + 1);
+    q[0] = (struct ks_purl_qualifier){"arch", arch};
+    q[1] = (struct ks_purl_qualifier){"repository_url", url};
+    q[2] = (struct ks_purl_qualifier){"tag", r.tag};
+    inv->target.purl = ks_purl_make(&inv->arena, "oci", NULL, name, inv->target.digest, q, 3);
+    return inv->target.purl ? KS_OK : KS_ENOMEM;
 }

@@ -130,8 +130,8 @@ int cmd_sbom(int argc, char **argv)
     ks_inventory_init(&inv);
     err = ks_pkg_scan(&inv, kind, target, &so, &diag);
     ks_cmd_progress_done();
-    if (!err && registry) /* the reference, not the cache path, names the target */
-        inv.target.name = ks_inventory_str(&inv, argv[optind + 1]);
+    if (!err && registry)
+        err = ks_cmd_registry_name(&inv, argv[optind + 1]);
     if (!err)
         err = ks_sbom_write(&inv, &eo, &out, &diag);
     if (!err)

@@ -566,8 +566,8 @@ int cmd_scan(int argc, char **argv)
             target = layout;
         }
         err = ks_pkg_scan(&inv, kind, target, &so, &diag);
-        if (!err && registry) /* the reference, not the cache path, names the target */
-            inv.target.name = ks_inventory_str(&inv, argv[optind + 1]);
+        if (!err && registry)
+            err = ks_cmd_registry_name(&inv, argv[optind + 1]);
         t_inv = mono_ms() - t_inv;
         ks_cmd_progress_done();
     }

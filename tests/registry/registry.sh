@@ -3,7 +3,11 @@
 # real docker-registry (distribution 2.8) on 127.0.0.1, filled with skopeo:
 #  1. an OCI image (umoci, 2 layers) pulled by tag: its SBOMs (CycloneDX,
 #     SPDX, inventory JSON) equal those of the same OCI layout read locally,
-#     apart from the target name and what is derived from it;
+#     apart from the target name and what is derived from it (the serial
+#     number, and the image's pkg:oci purl, which only a reference gives);
+#     they validate against the official schemas;
+#  1b. kensa scan registry: the scan sample tree as an image finds what the
+#     tree itself gives (tests/data/scan), as an IMAGE resource named by digest;
 #  2. a second pull downloads no blob (registry access log and kensa's count);
 #     a digest reference whose blobs are cached needs no request at all;
 #  3. a docker-save archive pushed as Docker v2 schema 2: same components as
@@ -21,7 +25,7 @@
 set -euo pipefail
 KENSA=$(realpath "$1")
 SRC=$(realpath "$2")
-for t in docker-registry skopeo umoci htpasswd openssl python3 curl; do
+for t in docker-registry skopeo umoci htpasswd openssl python3 curl node; do
     command -v $t >/dev/null || { echo "$t is missing (.ci/packages)"; exit 1; }
 done
 # The token issuer needs Debian's python3-jwt: use Debian's python3 (a
@@ -29,6 +33,7 @@ done
 SYSPY=/usr/bin/python3
 $SYSPY -c 'import jwt, cryptography' 2>/dev/null ||
     { echo "python3-jwt and python3-cryptography are missing (.ci/packages)"; exit 1; }
+npmdir=$("$SRC/tests/fixtures/npm-tools.sh")   # the schema validator (ajv)
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -120,6 +125,14 @@ start_registry main
 MAIN=127.0.0.1:$PORT
 skopeo copy -q --dest-tls-verify=false oci:img:t docker://$MAIN/test/layers:t
 skopeo copy -q --all --dest-tls-verify=false oci:mimg:multi docker://$MAIN/test/multi:t
+# The scan sample tree as an image.
+umoci init --layout simg >/dev/null
+umoci new --image simg:scan
+umoci unpack --image simg:scan sbundle >/dev/null
+cp -a "$SRC/tests/data/scan/rootfs/." sbundle/rootfs/
+umoci repack --image simg:scan sbundle
+rm -rf sbundle
+skopeo copy -q --dest-tls-verify=false oci:simg:scan docker://$MAIN/test/scan:1
 gunzip -c "$SRC/tests/data/images/alpine-310.docker.tar.gz" >alpine.tar
 skopeo copy -q --dest-tls-verify=false docker-archive:alpine.tar docker://$MAIN/test/alpine:3.10
 
@@ -132,13 +145,16 @@ def norm(d):
     if fmt == "cyclonedx":
         d["serialNumber"] = None            # a hash of the content, name included
         d["metadata"]["component"]["name"] = None
+        d["metadata"]["component"].pop("purl", None)
     elif fmt == "spdx":
         d["name"] = d["documentNamespace"] = None
         for p in d["packages"]:
             if p["SPDXID"] == "SPDXRef-Target":
                 p["name"] = None
+                p.pop("externalRefs", None)
     else:
         d["target"]["name"] = None
+        d["target"].pop("purl", None)
     return d
 assert norm(a) == norm(b), "registry and local SBOMs differ (%s)" % fmt
 PY
@@ -147,12 +163,39 @@ for f in cyclonedx spdx json; do
     "$KENSA" sbom registry $MAIN/test/layers:t --cache cache -f $f -o reg.out
     "$KENSA" sbom image img -f $f -o local.out
     same_but_name $f
+    [ $f = json ] || cp reg.out "reg.$f.json"
 done
-# The inventory JSON has no name-derived fields: byte-identical once the
-# name is put back.
-sed "s#\"$MAIN/test/layers:t\"#\"img\"#" reg.out | cmp -s - local.out ||
-    fail "inventory JSON not byte-identical apart from the name"
+# The inventory JSON: byte-identical once the name is put back and the purl
+# line dropped.
+sed "s#\"$MAIN/test/layers:t\"#\"img\"#" reg.out | grep -v '^    "purl": "pkg:oci/' |
+    cmp -s - local.out || fail "inventory JSON not byte-identical apart from the name"
+digest=$(python3 -c 'import json; print(json.load(open("reg.out"))["target"]["digest"])')
+arch=$(python3 -c 'import json; print(json.load(open("reg.out"))["target"]["platform"].split("/")[1])')
+want="pkg:oci/layers@$digest?arch=$arch&repository_url=$MAIN/test/layers&tag=t"
+got=$(python3 -c 'import json; print(json.load(open("reg.out"))["target"]["purl"])')
+[ "$got" = "$want" ] || fail "image purl '$got', expected '$want'"
+export NODE_PATH=$npmdir/node_modules
+node "$SRC/tests/sbom/validate.js" cyclonedx reg.cyclonedx.json
+node "$SRC/tests/sbom/validate.js" spdx reg.spdx.json
 echo "ok: registry SBOMs equal the local layout's (cyclonedx, spdx, json)"
+
+# 1b. scan registry.
+export SOURCE_DATE_EPOCH=$(date -u -d 2026-11-26 +%s)
+"$KENSA" db import --db v.db "$SRC/tests/data/scan/advisories" >/dev/null
+"$KENSA" scan registry $MAIN/test/scan:1 --cache cache --db v.db -f json -o scan-reg.json
+"$KENSA" scan rootfs "$SRC/tests/data/scan/rootfs" --db v.db -f json -o scan-tree.json
+python3 - <<'PY'
+import json
+a, b = json.load(open("scan-reg.json")), json.load(open("scan-tree.json"))
+key = lambda f: (f["vulnerability"]["id"] if isinstance(f["vulnerability"], dict) else f["vulnerability"],
+                 json.dumps(f["package"].get("name")), json.dumps(f["package"].get("version")))
+ka, kb = sorted(map(key, a["findings"])), sorted(map(key, b["findings"]))
+assert ka and ka == kb, (ka, kb)
+for f in a["findings"]:
+    assert f["resource"]["type"] == "IMAGE" and f["resource"]["id"].startswith("sha256:"), f["resource"]
+print("scan registry: %d findings, as for the tree" % len(ka))
+PY
+echo "ok: scan registry finds what the tree gives"
 
 # 2. a second pull downloads no blob; a cached digest reference needs nothing.
 blob_gets() { grep -c "GET /v2/$1/blobs/" main.log || true; }
