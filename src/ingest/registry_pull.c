@@ -396,7 +396,7 @@ ks_err ks_reg_pull(const char *ref, const struct ks_reg_pull_opts *o,
     struct ks_buf body = KS_BUF_INIT(MAX_MANIFEST), layout = KS_BUF_INIT(0);
     struct ks_reg_manifest man;
     struct ks_reg_desc top;
-    char digest[72], ctype[160];
+    char digest[72] = "", ctype[160] = "";
     const char *what;
     uint64_t total = 0;
     ks_err err;
@@ -404,6 +404,7 @@ ks_err ks_reg_pull(const char *ref, const struct ks_reg_pull_opts *o,
     memset(res, 0, sizeof(*res));
     memset(&p, 0, sizeof(p));
     memset(&top, 0, sizeof(top));
+    memset(&man, 0, sizeof(man));
     ks_arena_init(&p.arena, 0, 0);
     ks_buf_init(&p.headers, MAX_HEADERS);
     p.ref = ref;
@@ -422,8 +423,10 @@ ks_err ks_reg_pull(const char *ref, const struct ks_reg_pull_opts *o,
     if (!err)
         err = ks_reg_manifest_parse(&p.arena, ref, ctype[0] ? ctype : NULL,
                                     body.ptr ? body.ptr : "", body.len, o->lim, &man, diag);
-    top.digest = ks_arena_strdup(&p.arena, digest);
-    top.size = body.len;
+    if (!err) {
+        top.digest = ks_arena_strdup(&p.arena, digest);
+        top.size = body.len;
+    }
     /* An index: pick the platform's manifest (indexes may nest). */
     for (unsigned depth = 0; !err && man.is_index; depth++) {
         const char **plats;
