@@ -114,6 +114,23 @@ int ks_cmd_exec_helper(const char *helper, int argc, char **argv);
  * `*out` (an enum ks_target_kind, model/inventory.h). False when unknown. */
 bool ks_cmd_target_kind(const char *word, enum ks_target_kind *out);
 
+/* The `registry` target of scan and sbom (kensa-scan): runs `kensa-net pull`
+ * as a child process and copies the OCI layout directory it printed into
+ * `layout`. Returns KS_EXIT_OK, or the exit code to use (the error has been
+ * printed). */
+struct ks_cmd_registry {
+    const char *ref;
+    const char *cache;    /* NULL: kensa-net's default */
+    const char *platform; /* NULL: the host's */
+    bool insecure;
+};
+int ks_cmd_registry_pull(const struct ks_cmd_registry *r, char *layout, size_t n);
+
+/* Names a scanned registry image by `ref` (not the cache path) and gives it
+ * the purl of purl-spec's oci type (pkg:oci/NAME@DIGEST?arch=…&
+ * repository_url=HOST/REPO&tag=…). KS_ENOMEM only. */
+ks_err ks_cmd_registry_name(struct ks_inventory *inv, const char *ref);
+
 /* Colour helpers: return the escape sequence, or "" when colour is off. */
 const char *ks_color(bool on, const char *code);
 #define KS_C_RED    "\033[31m"

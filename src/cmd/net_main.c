@@ -25,6 +25,8 @@ int main(int argc, char **argv)
         return cmd_findings(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "push"))
         return cmd_push(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "pull"))
+        return cmd_pull(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "report"))
         return cmd_report(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "filters"))

@@ -13,7 +13,7 @@
 
 #include <time.h>
 
-enum { OPT_PLATFORM = KS_OPT_FIRST_CMD, OPT_TIMESTAMP, OPT_CROSS_FS };
+enum { OPT_PLATFORM = KS_OPT_FIRST_CMD, OPT_TIMESTAMP, OPT_CROSS_FS, OPT_CACHE, OPT_INSECURE };
 
 struct opts {
     const char *format;
@@ -21,6 +21,8 @@ struct opts {
     const char *platform;
     bool timestamp;
     bool cross_fs;
+    const char *cache;
+    bool insecure;
 };
 
 static int sbom_opt(int c, const char *arg, void *ctx)
@@ -42,6 +44,12 @@ static int sbom_opt(int c, const char *arg, void *ctx)
         break;
     case OPT_CROSS_FS:
         o->cross_fs = true;
+        break;
+    case OPT_CACHE:
+        o->cache = arg;
+        break;
+    case OPT_INSECURE:
+        o->insecure = true;
         break;
     default:
         return KS_EXIT_USAGE;
@@ -69,16 +77,19 @@ int cmd_sbom(int argc, char **argv)
                                              {"platform", required_argument, NULL, OPT_PLATFORM},
                                              {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
                                              {"cross-fs", no_argument, NULL, OPT_CROSS_FS},
+                                             {"cache", required_argument, NULL, OPT_CACHE},
+                                             {"insecure", no_argument, NULL, OPT_INSECURE},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {"cyclonedx", NULL, NULL, false, false};
+    struct opts o = {"cyclonedx", NULL, NULL, false, false, NULL, false};
     struct ks_inventory inv;
     struct ks_diag diag = KS_DIAG_INIT;
     struct ks_buf out = KS_BUF_INIT(0);
     struct ks_scan_opts so;
     struct ks_sbom_opts eo;
     enum ks_target_kind kind;
-    char stamp[32];
-    const char *what;
+    char stamp[32], layout[4096];
+    const char *what, *target;
+    bool registry;
     int rc = ks_cmd_getopt(argc, argv, "f:o:", longopts, cmd_sbom_help, sbom_opt, &o);
     ks_err err;
 
@@ -87,7 +98,10 @@ int cmd_sbom(int argc, char **argv)
     if (argc - optind != 2)
         return ks_cmd_usage_error("sbom", "expected a target kind and a target");
     what = argv[optind];
-    if (!ks_cmd_target_kind(what, &kind))
+    target = argv[optind + 1];
+    registry = !strcmp(what, "registry");
+    kind = KS_TARGET_IMAGE;
+    if (!registry && !ks_cmd_target_kind(what, &kind))
         return ks_cmd_usage_error("sbom", "unknown target kind '%s'", what);
     memset(&eo, 0, sizeof(eo));
     if (ks_sbom_format_parse(o.format, &eo.format))
@@ -106,9 +120,18 @@ int cmd_sbom(int argc, char **argv)
     so.platform = o.platform;
     so.xdev = !o.cross_fs;
 
+    if (registry) {
+        struct ks_cmd_registry r = {target, o.cache, o.platform, o.insecure};
+        rc = ks_cmd_registry_pull(&r, layout, sizeof(layout));
+        if (rc)
+            return rc;
+        target = layout;
+    }
     ks_inventory_init(&inv);
-    err = ks_pkg_scan(&inv, kind, argv[optind + 1], &so, &diag);
+    err = ks_pkg_scan(&inv, kind, target, &so, &diag);
     ks_cmd_progress_done();
+    if (!err && registry)
+        err = ks_cmd_registry_name(&inv, argv[optind + 1]);
     if (!err)
         err = ks_sbom_write(&inv, &eo, &out, &diag);
     if (!err)

@@ -39,6 +39,8 @@ enum {
     OPT_NETWORK,
     OPT_INSTANCE,
     OPT_NO_OS_OWNED_FILTER,
+    OPT_CACHE,
+    OPT_INSECURE,
 };
 
 #define MAX_VEX 16
@@ -63,6 +65,8 @@ struct opts {
     const char *network;  /* AWS describe-* directory */
     const char *instance; /* the scanned resource's instance id in it */
     bool no_os_owned_filter;
+    const char *cache;    /* registry targets: the blob cache */
+    bool insecure;        /* registry targets: plain http allowed */
 };
 
 static int scan_opt(int c, const char *arg, void *ctx)
@@ -133,6 +137,12 @@ static int scan_opt(int c, const char *arg, void *ctx)
         break;
     case OPT_INSTANCE:
         o->instance = arg;
+        break;
+    case OPT_CACHE:
+        o->cache = arg;
+        break;
+    case OPT_INSECURE:
+        o->insecure = true;
         break;
     }
     return 0;
@@ -451,6 +461,8 @@ int cmd_scan(int argc, char **argv)
             {"network", required_argument, NULL, OPT_NETWORK},
             {"instance", required_argument, NULL, OPT_INSTANCE},
             {"no-os-owned-filter", no_argument, NULL, OPT_NO_OS_OWNED_FILTER},
+            {"cache", required_argument, NULL, OPT_CACHE},
+            {"insecure", no_argument, NULL, OPT_INSECURE},
             {NULL, 0, NULL, 0}};
     struct opts o;
     struct ks_diag diag = KS_DIAG_INIT;
@@ -464,8 +476,9 @@ int cmd_scan(int argc, char **argv)
     struct ks_buf file = KS_BUF_INIT(0), out = KS_BUF_INIT(0);
     struct ks_vdb *db = NULL;
     enum ks_target_kind kind;
-    const char *kind_name;
-    char dbpath[4096], now[32];
+    const char *kind_name, *target;
+    char dbpath[4096], now[32], layout[4096];
+    bool registry;
     struct ks_match_explanation ex;
     struct ks_eol eol;
     const char *eol_path, *sde;
@@ -489,7 +502,10 @@ int cmd_scan(int argc, char **argv)
     if (argc - optind != 2)
         return ks_cmd_usage_error("scan", "expected a target kind and a target");
     kind_name = argv[optind];
-    if (!ks_cmd_target_kind(kind_name, &kind))
+    target = argv[optind + 1];
+    registry = !strcmp(kind_name, "registry");
+    kind = KS_TARGET_IMAGE;
+    if (!registry && !ks_cmd_target_kind(kind_name, &kind))
         return ks_cmd_usage_error("scan", "unknown target kind '%s'", kind_name);
     if (strcmp(o.format, "table") && strcmp(o.format, "json") && strcmp(o.format, "sarif") &&
         strcmp(o.format, "asff") && strcmp(o.format, "csv") && strcmp(o.format, "cyclonedx"))
@@ -548,7 +564,16 @@ int cmd_scan(int argc, char **argv)
         so.platform = o.platform;
         so.xdev = true;
         t_inv = mono_ms();
-        err = ks_pkg_scan(&inv, kind, argv[optind + 1], &so, &diag);
+        if (registry) {
+            struct ks_cmd_registry r = {argv[optind + 1], o.cache, o.platform, o.insecure};
+            rc = ks_cmd_registry_pull(&r, layout, sizeof(layout));
+            if (rc)
+                goto done;
+            target = layout;
+        }
+        err = ks_pkg_scan(&inv, kind, target, &so, &diag);
+        if (!err && registry)
+            err = ks_cmd_registry_name(&inv, argv[optind + 1]);
         t_inv = mono_ms() - t_inv;
         ks_cmd_progress_done();
     }
@@ -623,6 +648,7 @@ int cmd_scan(int argc, char **argv)
                     res.findings.len, res.skipped.len);
     rc = err ? ks_cmd_fail(&diag, err)
              : (res.findings.len && o.exit_code && !o.explain ? (int)o.exit_code : KS_EXIT_OK);
+done:
     ks_match_explanation_release(&ex);
     ks_eol_release(&eol);
     ks_vdb_close(db);

@@ -5,9 +5,10 @@
 #include "cmd/cmd.h"
 
 const char cmd_scan_help[] =
-        "usage: kensa scan rootfs|image|archive|sbom TARGET [OPTIONS]\n\n"
+        "usage: kensa scan rootfs|image|archive|sbom|registry TARGET [OPTIONS]\n\n"
         "Inventories TARGET (a root filesystem directory, a docker-save/OCI image, a\n"
-        "function archive, or a CycloneDX/SPDX SBOM), matches every package against\n"
+        "function archive, a CycloneDX/SPDX SBOM, or an image reference pulled from a\n"
+        "registry as by 'kensa pull'), matches every package against\n"
         "the vulnerability database and reports the findings.\n\n"
         "  --db FILE              the vulnerability database (default $KENSA_DB, else\n"
         "                         $KENSA_HOME/vuln.db, KENSA_HOME defaulting to /var/lib/kensa)\n"
@@ -31,6 +32,8 @@ const char cmd_scan_help[] =
         "                         by default the OS package's advisories decide\n"
         "  --db-max-age DUR       refuse a database whose newest data is older than DUR (7d, 12h)\n"
         "  --platform OS/ARCH     image platform to scan in a multi-platform index\n"
+        "  --cache DIR            registry: blob cache (default $KENSA_HOME/cache)\n"
+        "  --insecure             registry: allow plain http for any host\n"
         "  --eol-data DIR         distro-info-data CSVs (debian.csv, ubuntu.csv) for the OS\n"
         "                         end-of-life check (default: the installed copy)\n"
         "  --explain ID           instead of the report: why vulnerability ID (or an alias)\n"

@@ -291,6 +291,7 @@ ks_err ks_sbom_write_cyclonedx_vulns(const struct ks_inventory *inv, const struc
     ks_jw_kstr(&w, "bom-ref", "kensa:target");
     ks_jw_kstr(&w, "type", inv->target.kind == KS_TARGET_IMAGE ? "container" : "file");
     ks_jw_kstr(&w, "name", inv->target.name ? inv->target.name : "unknown");
+    ks_jw_kstr_opt(&w, "purl", inv->target.purl);
     if (inv->target.digest && !strncmp(inv->target.digest, "sha256:", 7)) {
         ks_jw_key(&w, "hashes");
         ks_jw_arr_begin(&w);

@@ -32,6 +32,7 @@ ks_err ks_sbom_write_json(const struct ks_inventory *inv, const struct ks_sbom_o
     ks_jw_kstr_opt(&w, "name", inv->target.name);
     ks_jw_kstr_opt(&w, "digest", inv->target.digest);
     ks_jw_kstr_opt(&w, "platform", inv->target.platform);
+    ks_jw_kstr_opt(&w, "purl", inv->target.purl);
     if (inv->target.nlayers) {
         ks_jw_key(&w, "layers");
         ks_jw_arr_begin(&w);

@@ -121,6 +121,16 @@ ks_err ks_sbom_write_spdx(const struct ks_inventory *inv, const struct ks_sbom_o
                     inv->distro.version_id ? inv->distro.version_id : "");
         ks_jw_kstr(&w, "comment", ks_buf_str(&tmp));
     }
+    if (inv->target.purl) {
+        ks_jw_key(&w, "externalRefs");
+        ks_jw_arr_begin(&w);
+        ks_jw_obj_begin(&w);
+        ks_jw_kstr(&w, "referenceCategory", "PACKAGE-MANAGER");
+        ks_jw_kstr(&w, "referenceType", "purl");
+        ks_jw_kstr(&w, "referenceLocator", inv->target.purl);
+        ks_jw_obj_end(&w);
+        ks_jw_arr_end(&w);
+    }
     ks_jw_obj_end(&w);
     for (size_t i = 0; i < inv->components.len; i++) {
         const struct ks_component *c = &inv->components.items[i];

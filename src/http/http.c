@@ -229,3 +229,111 @@ ks_err ks_http_post_json(const char *url, const char *const *headers, size_t nhe
     return ks_http_request("POST", url, headers, nheaders, body, len, timeout_ms, status, NULL,
                            diag);
 }
+
+/* ---- ks_http_get ---- */
+
+struct get_sink {
+    const struct ks_http_get_opts *o;
+    CURL *c;
+    uint64_t seen;
+    bool over;
+    struct ks_buf *headers;
+};
+
+static size_t get_body(char *p, size_t size, size_t n, void *ctx)
+{
+    struct get_sink *s = ctx;
+    size_t len = size * n;
+
+    if (s->seen + len > s->o->max_size) {
+        s->over = true;
+        return 0;
+    }
+    s->seen += len;
+    if (s->o->body) {
+        long status = 0;
+        curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300 && !s->o->body(s->o->ctx, p, len))
+            return 0;
+    }
+    return len;
+}
+
+static size_t get_header(char *p, size_t size, size_t n, void *ctx)
+{
+    struct get_sink *s = ctx;
+    size_t len = size * n, l = len;
+
+    if (!s->headers)
+        return len;
+    if (len >= 5 && !strncmp(p, "HTTP/", 5)) /* a new response (redirect): start over */
+        ks_buf_reset(s->headers);
+    while (l && (p[l - 1] == '\r' || p[l - 1] == '\n'))
+        l--;
+    if (l && (ks_buf_add(s->headers, p, l) || ks_buf_addc(s->headers, '\n')))
+        return 0;
+    return len;
+}
+
+ks_err ks_http_get(const char *url, const struct ks_http_get_opts *o, long *status,
+                   struct ks_buf *headers, struct ks_diag *diag)
+{
+    struct curl_slist *hdrs = NULL, *h;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct get_sink sink = {o, NULL, 0, false, headers};
+    const char *protos = o->allow_http ? "http,https" : "https";
+    CURLcode rc;
+    CURL *c;
+
+    *status = 0;
+    if (!ks_starts_with(url, "https://") && !(o->allow_http && ks_starts_with(url, "http://")))
+        return ks_diag_set(diag, KS_EINVAL, "'%s': only %s URLs are allowed here", url,
+                           o->allow_http ? "http and https" : "https");
+    if (!o->max_size)
+        return ks_diag_set(diag, KS_EINVAL, "'%s': no size limit given", url);
+    c = curl_easy_init();
+    if (!c)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < o->nheaders; i++) {
+        h = curl_slist_append(hdrs, o->headers[i]);
+        if (!h) {
+            curl_slist_free_all(hdrs);
+            curl_easy_cleanup(c);
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        }
+        hdrs = h;
+    }
+    if (headers)
+        ks_buf_reset(headers);
+    sink.c = c;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protos);
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, o->follow ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    if (o->head)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                     o->connect_timeout_s > 0 ? o->connect_timeout_s : 30L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 600L);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, get_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    if (sink.over || rc == CURLE_FILESIZE_EXCEEDED)
+        return ks_diag_set(diag, KS_ELIMIT, "'%s': response larger than %llu bytes", url,
+                           (unsigned long long)o->max_size);
+    if (rc != CURLE_OK)
+        return ks_diag_set(diag, KS_EIO, "'%s': %s", url,
+                           errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    return KS_OK;
+}

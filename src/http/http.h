@@ -58,4 +58,31 @@ ks_err ks_http_request(const char *method, const char *url, const char *const *h
                        size_t nheaders, const char *body, size_t len, long timeout_ms,
                        long *status, struct ks_buf *out, struct ks_diag *diag);
 
+/* A GET (or HEAD) for protocols that need request headers and look at
+ * response headers (container registries). The body is handed to `body` as
+ * it arrives when the status is 2xx (other bodies are read and dropped,
+ * within `max_size`); `body` returning false aborts the
+ * transfer with KS_EIO unless the callback set its own error. The final
+ * response's header lines ("Name: value", CRLF stripped, one per line) are
+ * appended to `headers` when it is not NULL. Redirects are followed (at most
+ * 5) when `follow` is set; libcurl drops an Authorization header when a
+ * redirect leaves the host. `allow_http` permits plain http, also after a
+ * redirect; otherwise only https. KS_OK with the status for any HTTP answer;
+ * KS_ELIMIT when the body passes `max_size`; KS_EIO when there is no answer. */
+struct ks_http_get_opts {
+    const char *const *headers; /* "Name: value" request headers */
+    size_t nheaders;
+    bool head;       /* HEAD instead of GET */
+    bool follow;     /* follow redirects */
+    bool allow_http; /* plain http allowed (else https only) */
+    uint64_t max_size;
+    long connect_timeout_s;
+    long timeout_s;
+    bool (*body)(void *ctx, const void *data, size_t len);
+    void *ctx;
+};
+
+ks_err ks_http_get(const char *url, const struct ks_http_get_opts *o, long *status,
+                   struct ks_buf *headers, struct ks_diag *diag);
+
 #endif

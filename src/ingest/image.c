@@ -356,6 +356,35 @@ static bool platform_matches(const char *have, const char *want)
     return !strncmp(have, want, n) && have[n] == '/';
 }
 
+ks_err ks_image_pick_platform(const char *what, const char *const *platforms, size_t n,
+                              const char *want, size_t *pick, struct ks_diag *diag)
+{
+    struct ks_buf choices = KS_BUF_INIT(0);
+    size_t matches = 0;
+    ks_err err = KS_OK;
+
+    if (n == 1 && !want) {
+        *pick = 0;
+        return KS_OK;
+    }
+    if (!want)
+        want = ks_image_host_platform();
+    for (size_t i = 0; i < n; i++) {
+        if (ks_buf_addf(&choices, "%s%s", i ? ", " : "", platforms[i] ? platforms[i] : "?")) {
+            ks_buf_release(&choices);
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        }
+        if (platform_matches(platforms[i], want) && !matches++)
+            *pick = i;
+    }
+    if (matches != 1)
+        err = ks_diag_set(diag, KS_ENOTFOUND, "'%s': %s platform '%s'; choose with --platform: %s",
+                          what, matches ? "more than one image for" : "no image for", want,
+                          ks_buf_str(&choices));
+    ks_buf_release(&choices);
+    return err;
+}
+
 struct cand {
     const char *manifest_digest; /* OCI; NULL for docker save */
     const char *platform;
@@ -753,7 +782,6 @@ ks_err ks_image_walk(const char *path, const char *platform, const struct ks_lim
     struct ks_value *top = NULL;
     const struct cand *pick = NULL;
     struct layer **order = NULL;
-    const char *want = platform ? platform : ks_image_host_platform();
     ks_err err;
 
     memset(info, 0, sizeof(*info));
@@ -806,11 +834,13 @@ ks_err ks_image_walk(const char *path, const char *platform, const struct ks_lim
         err = ks_diag_set(diag, KS_EPARSE, "'%s' holds no image", path);
         goto done;
     }
-    if (cands.len == 1 && !platform) {
-        pick = &cands.items[0];
-    } else {
-        struct ks_buf choices = KS_BUF_INIT(0);
-        size_t matches = 0;
+    if (cands.len > 1 || platform) {
+        const char **plats = calloc(cands.len, sizeof(*plats));
+        size_t at = 0;
+        if (!plats) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            goto done;
+        }
         for (size_t i = 0; i < cands.len; i++) {
             struct cand *c = &cands.items[i];
             if (!c->platform) {
@@ -822,20 +852,15 @@ ks_err ks_image_walk(const char *path, const char *platform, const struct ks_lim
                 KS_VEC_RELEASE(&tmp.layer_keys);
                 KS_VEC_RELEASE(&tmp.layer_digests);
             }
-            ks_buf_addf(&choices, "%s%s", i ? ", " : "", c->platform ? c->platform : "?");
-            if (platform_matches(c->platform, want)) {
-                if (!matches++)
-                    pick = c;
-            }
+            plats[i] = c->platform;
         }
-        if (matches != 1) {
-            err = ks_diag_set(diag, KS_ENOTFOUND, "'%s': %s platform '%s'; choose with --platform: %s",
-                              path, matches ? "more than one image for" : "no image for", want,
-                              ks_buf_str(&choices));
-            ks_buf_release(&choices);
+        err = ks_image_pick_platform(path, plats, cands.len, platform, &at, diag);
+        free(plats);
+        if (err)
             goto done;
-        }
-        ks_buf_release(&choices);
+        pick = &cands.items[at];
+    } else {
+        pick = &cands.items[0];
     }
     err = load_candidate(&im, pick, &ch, diag);
     if (err)

@@ -52,4 +52,12 @@ void ks_image_info_release(struct ks_image_info *info);
 /* The host's platform ("linux/amd64", "linux/arm64", …), static. */
 const char *ks_image_host_platform(void);
 
+/* The --platform rule, shared with registry pulls: among the `n` candidates'
+ * platforms ("os/arch[/variant]", NULL when unknown), `want` (NULL: the
+ * host's; "linux/arm64" also matches "linux/arm64/v8") must match exactly
+ * one, whose index goes to *pick; a lone candidate is taken when `want` is
+ * NULL. Otherwise KS_ENOTFOUND naming `what` and listing the choices. */
+ks_err ks_image_pick_platform(const char *what, const char *const *platforms, size_t n,
+                              const char *want, size_t *pick, struct ks_diag *diag);
+
 #endif

@@ -30,6 +30,7 @@ struct ks_target {
     const char *name;     /* path or image reference as the user gave it */
     const char *digest;   /* image manifest digest or archive sha256, when known */
     const char *platform; /* "linux/amd64" for images */
+    const char *purl;     /* images pulled from a registry: pkg:oci/…, else NULL */
     struct ks_layer *layers;
     size_t nlayers;
 };
