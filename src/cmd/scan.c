@@ -187,6 +187,8 @@ static ks_err add_code_findings(struct ks_match_result *res, const char *archive
         f.type = KS_FINDING_CODE_VULNERABILITY;
         f.status = KS_STATUS_ACTIVE;
         f.severity = sev_of[c->det->severity];
+        f.score.basis = KS_BASIS_RULE;
+        f.score.basis_reason = "code finding: the detector's severity";
         if (severities && !severities[f.severity])
             continue;
         f.resource_type = rtype;

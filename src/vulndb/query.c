@@ -14,13 +14,63 @@
 #include <unistd.h>
 
 struct lookup_stmts {
-    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *kev, *epss;
+    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *sevs, *kev, *epss;
 };
 
 struct ks_vdb {
     struct ks_db *db;
     struct lookup_stmts q; /* prepared on first lookup, reused */
+    ks_vdb_scorer scorer;
 };
+
+void ks_vdb_set_scorer(struct ks_vdb *v, ks_vdb_scorer fn)
+{
+    v->scorer = fn;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
+
+const char *ks_vdb_source_of(const char *feed, const char *rid, const char *ecosystem)
+{
+    static const struct {
+        const char *prefix, *source;
+    } ecos[] = {
+            {"Ubuntu", "UBUNTU"},       {"Debian", "DEBIAN"}, {"Alpine", "ALPINE"},
+            {"AlmaLinux", "ALMALINUX"}, {"Rocky", "ROCKY"},   {"Red Hat", "REDHAT"},
+            {"SUSE", "SUSE"},           {"openSUSE", "SUSE"}, {"Amazon", "AMAZON"},
+    };
+    static const struct {
+        const char *prefix, *source;
+    } ids[] = {
+            {"GHSA-", "GHSA"},       {"GO-", "GO"},          {"PYSEC-", "PYSEC"},
+            {"RUSTSEC-", "RUSTSEC"}, {"DSA-", "DEBIAN"},     {"DLA-", "DEBIAN"},
+            {"DTSA-", "DEBIAN"},     {"DEBIAN-", "DEBIAN"},  {"USN-", "UBUNTU"},
+            {"UBUNTU-", "UBUNTU"},   {"ALPINE-", "ALPINE"},  {"ALAS", "AMAZON"},
+            {"ALSA-", "ALMALINUX"},  {"ALBA-", "ALMALINUX"}, {"RLSA-", "ROCKY"},
+            {"RHSA-", "REDHAT"},     {"SUSE-", "SUSE"},      {"openSUSE-", "SUSE"},
+            {"MAL-", "OSSF"},        {"BIT-", "BITNAMI"},
+    };
+    if (!feed || !rid)
+        return "OSV";
+    if (!strcmp(feed, "nvd"))
+        return "NVD";
+    if (!strcmp(feed, "debian-tracker") || !strcmp(feed, "apt"))
+        return "DEBIAN";
+    if (!strcmp(feed, "alpine-secdb"))
+        return "ALPINE";
+    if (!strcmp(feed, "updateinfo"))
+        return has_prefix(rid, "ALAS") ? "AMAZON" : "VENDOR";
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        if (has_prefix(rid, ids[i].prefix))
+            return ids[i].source;
+    for (size_t i = 0; ecosystem && i < sizeof(ecos) / sizeof(ecos[0]); i++)
+        if (has_prefix(ecosystem, ecos[i].prefix))
+            return ecos[i].source;
+    return "OSV";
+}
 
 ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
 {
@@ -350,6 +400,78 @@ done:
     return err;
 }
 
+/* "CVSS:3.1/..." -> "3.1", "CVSS:4.0/..." -> "4.0", "CVSS:3.0/..." -> "3.0",
+ * a bare vector -> "2.0". */
+static const char *vector_version(const char *vec)
+{
+    if (has_prefix(vec, "CVSS:3.1/"))
+        return "3.1";
+    if (has_prefix(vec, "CVSS:3.0/"))
+        return "3.0";
+    if (has_prefix(vec, "CVSS:4.0/"))
+        return "4.0";
+    return "2.0";
+}
+
+/* "cvss" and "labels": what each source publishes for the vulnerability,
+ * records and advisories alike (withdrawn records excluded). */
+static ks_err write_per_source(struct ks_vdb *v, struct ks_jw *jw, const char *vuln,
+                               struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    bool row;
+    ks_err err = KS_OK;
+
+    for (int labels = 0; labels < 2 && !err; labels++) {
+        err = ks_db_prepare(v->db,
+                            "SELECT DISTINCT s.rowid, r.feed, r.rid, s.type, s.vector, s.score,"
+                            " s.source, (SELECT ecosystem FROM affected WHERE record=r.id"
+                            " LIMIT 1) FROM aliases al JOIN record_ids ri ON ri.name=al.name"
+                            " JOIN records r ON r.id=ri.record JOIN severities s"
+                            " ON s.record=r.id WHERE al.vuln=?1 AND r.withdrawn IS NULL"
+                            " AND s.vector IS NOT NULL AND (s.type LIKE 'CVSS%')=?2"
+                            " ORDER BY r.feed, r.rid, s.rowid",
+                            &st, diag);
+        if (err)
+            break;
+        ks_stmt_bind_text(st, 1, vuln);
+        ks_stmt_bind_int(st, 2, !labels);
+        ks_jw_key(jw, labels ? "labels" : "cvss");
+        ks_jw_arr_begin(jw);
+        while (!(err = ks_stmt_step(st, &row, diag)) && row) {
+            const char *vec = ks_stmt_text(st, 4);
+            ks_jw_obj_begin(jw);
+            ks_jw_kstr(jw, "source", ks_vdb_source_of(ks_stmt_text(st, 1), ks_stmt_text(st, 2),
+                                                      ks_stmt_text(st, 7)));
+            ks_jw_kstr(jw, "record", ks_stmt_text(st, 2));
+            if (labels) {
+                ks_jw_kstr(jw, "type", ks_stmt_text(st, 3));
+                ks_jw_kstr(jw, "label", vec);
+                /* a Debian urgency names the release it applies to */
+                ks_jw_kstr_opt(jw, "release", ks_stmt_text(st, 6));
+            } else {
+                ks_jw_kstr(jw, "version", vector_version(vec));
+                ks_jw_kstr(jw, "vector", vec);
+                int b = v->scorer ? v->scorer(vec) : -1;
+                if (b >= 0) {
+                    ks_jw_key(jw, "base_score");
+                    ks_jw_fixed(jw, b / 10.0, 1);
+                }
+                if (!ks_stmt_is_null(st, 5) && ks_stmt_real(st, 5) >= 0) {
+                    ks_jw_key(jw, "published_score");
+                    ks_jw_real(jw, ks_stmt_real(st, 5));
+                }
+                ks_jw_kstr_opt(jw, "scored_by", ks_stmt_text(st, 6));
+            }
+            ks_jw_obj_end(jw);
+        }
+        ks_jw_arr_end(jw);
+        ks_stmt_free(st);
+        st = NULL;
+    }
+    return err;
+}
+
 ks_err ks_vdb_search_json(struct ks_vdb *v, const char *id, int indent, struct ks_buf *out,
                           struct ks_diag *diag)
 {
@@ -414,7 +536,7 @@ ks_err ks_vdb_search_json(struct ks_vdb *v, const char *id, int indent, struct k
         st = NULL;
         ks_jw_arr_end(&jw);
     }
-    if (err)
+    if (err || (err = write_per_source(v, &jw, ks_buf_str(&canon), diag)))
         goto done;
     if ((err = ks_db_prepare(v->db,
                              "SELECT k.cve, k.vendor, k.product, k.name, k.date_added, k.due_date,"
@@ -577,6 +699,51 @@ done:
     return err;
 }
 
+/* Fills m->sevs: the scores and labels published for m->vuln (see the
+ * `sevs` statement). */
+static ks_err severities_of(struct lookup_stmts *q, struct ks_arena *a, struct ks_vdb_match *m,
+                            const char *ecosystem, const char *pkg, int64_t record,
+                            struct ks_diag *diag)
+{
+    KS_VEC(struct ks_vdb_severity) v = KS_VEC_INIT;
+    bool row;
+    ks_err err;
+
+    ks_stmt_bind_text(q->sevs, 1, m->vuln);
+    ks_stmt_bind_text(q->sevs, 2, ecosystem);
+    ks_stmt_bind_text(q->sevs, 3, pkg);
+    ks_stmt_bind_int(q->sevs, 4, record);
+    while (!(err = ks_stmt_step(q->sevs, &row, diag)) && row) {
+        const char *type = ks_stmt_text(q->sevs, 2);
+        struct ks_vdb_severity s = {
+                .source = ks_vdb_source_of(ks_stmt_text(q->sevs, 0), ks_stmt_text(q->sevs, 1),
+                                           ks_stmt_text(q->sevs, 5)),
+                .record = ks_arena_strdup(a, ks_stmt_text(q->sevs, 1)),
+                .type = ks_arena_strdup(a, type),
+                .value = ks_arena_strdup(a, ks_stmt_text(q->sevs, 3)),
+                .cvss = type && !strncmp(type, "CVSS_", 5),
+                .vendor = ks_stmt_int(q->sevs, 4) != 0,
+        };
+        if (!s.record || !s.type || !s.value || KS_VEC_PUSH(&v, s)) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    ks_stmt_reset(q->sevs);
+    if (!err && v.len) {
+        struct ks_vdb_severity *copy = ks_arena_alloc(a, v.len * sizeof(*copy));
+        if (!copy)
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        else {
+            memcpy(copy, v.items, v.len * sizeof(*copy));
+            m->sevs = copy;
+            m->nsevs = v.len;
+        }
+    }
+    KS_VEC_RELEASE(&v);
+    return err;
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const struct ks_vdb_match *x = a, *y = b;
@@ -620,6 +787,20 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
     P(sev, "SELECT s.vector FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
            " JOIN severities s ON s.record=ri.record WHERE al.vuln=?1 AND s.type LIKE 'CVSS%'"
            " ORDER BY s.score DESC, s.type DESC LIMIT 1")
+    /* Every score and label of the vulnerability's own records plus the
+     * matched advisory's (an ALAS severity is on the advisory); "vendor":
+     * the record advises on this very package. A Debian urgency is per
+     * release (its `source` names the release's ecosystem). */
+    P(sevs, "SELECT r.feed, r.rid, s.type, s.vector,"
+            " r.id=?4 OR EXISTS(SELECT 1 FROM affected a WHERE a.record=r.id"
+            " AND a.ecosystem=?2 AND a.package=?3),"
+            " (SELECT ecosystem FROM affected WHERE record=r.id LIMIT 1)"
+            " FROM records r JOIN severities s ON s.record=r.id"
+            " WHERE r.id IN (SELECT ri.record FROM aliases al JOIN record_ids ri"
+            " ON ri.name=al.name AND ri.about=0 WHERE al.vuln=?1 UNION SELECT ?4)"
+            " AND r.withdrawn IS NULL AND s.vector IS NOT NULL"
+            " AND (s.type<>'debian-urgency' OR s.source IS NULL OR s.source=?2)"
+            " ORDER BY r.feed, r.rid, s.rowid")
     P(kev, "SELECT 1 FROM aliases al JOIN kev k ON k.cve=al.name WHERE al.vuln=?1 LIMIT 1")
     P(epss, "SELECT max(e.epss) FROM aliases al JOIN epss e ON e.cve=al.name WHERE al.vuln=?1")
 #undef P
@@ -662,6 +843,9 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
             if (!ks_stmt_step(q->sev, &r2, NULL) && r2)
                 mm.severity = ks_arena_strdup(arena, ks_stmt_text(q->sev, 0));
             ks_stmt_reset(q->sev);
+            if ((err = severities_of(q, arena, &mm, ecosystem, pkg, ks_stmt_int(q->aff, 3),
+                                     diag)))
+                break;
             ks_stmt_bind_text(q->kev, 1, mm.vuln);
             mm.kev = !ks_stmt_step(q->kev, &r2, NULL) && r2;
             ks_stmt_reset(q->kev);
@@ -707,6 +891,19 @@ ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent, s
         ks_jw_kstr_opt(&jw, "state", m[i].state);
         ks_jw_kstr_opt(&jw, "fixed", m[i].fixed);
         ks_jw_kstr_opt(&jw, "severity", m[i].severity);
+        ks_jw_key(&jw, "severities");
+        ks_jw_arr_begin(&jw);
+        for (size_t k = 0; k < m[i].nsevs; k++) {
+            const struct ks_vdb_severity *s = &m[i].sevs[k];
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "source", s->source);
+            ks_jw_kstr(&jw, "record", s->record);
+            ks_jw_kstr(&jw, "type", s->type);
+            ks_jw_kstr(&jw, s->cvss ? "vector" : "label", s->value);
+            ks_jw_kbool(&jw, "vendor", s->vendor);
+            ks_jw_obj_end(&jw);
+        }
+        ks_jw_arr_end(&jw);
         ks_jw_kbool(&jw, "kev", m[i].kev);
         if (m[i].epss >= 0) {
             ks_jw_key(&jw, "epss");
