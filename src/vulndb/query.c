@@ -612,15 +612,18 @@ static ks_err fix_for(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff
     *fixed = NULL;
     ks_stmt_bind_int(q->ev, 1, aff_id);
     while (!(err = ks_stmt_step(q->ev, &row, diag)) && row) {
-        const char *v = ks_stmt_text(q->ev, 3);
+        const char *v = ks_stmt_text(q->ev, 3), *rtype = ks_stmt_text(q->ev, 1);
         int c1 = 0, c2 = 0;
+        /* SEMVER ranges compare as SemVer, as ks_osv_affects() does: the Go
+         * vulndb writes "1.19.9" where Go's own scheme wants "v1.19.9". */
+        enum ks_scheme sc = rtype && !strcmp(rtype, "SEMVER") ? KS_SCHEME_SEMVER : scheme;
 
         if (ks_stmt_int(q->ev, 2) != KS_OSV_FIXED || !v)
             continue;
         *found = true;
-        if (ks_version_cmp(scheme, v, version, &c1, NULL) || c1 <= 0)
+        if (ks_version_cmp(sc, v, version, &c1, NULL) || c1 <= 0)
             continue;
-        if (best && (ks_version_cmp(scheme, v, best, &c2, NULL) || c2 >= 0))
+        if (best && (ks_version_cmp(sc, v, best, &c2, NULL) || c2 >= 0))
             continue;
         best = ks_arena_strdup(a, v);
         if (!best) {
