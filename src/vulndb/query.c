@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 struct lookup_stmts {
-    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *sevs, *kev, *epss;
+    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sevs, *kev, *epss;
 };
 
 struct ks_vdb {
@@ -702,13 +702,30 @@ done:
     return err;
 }
 
-/* Fills m->sevs: the scores and labels published for m->vuln (see the
- * `sevs` statement). */
+struct sev_row {
+    struct ks_vdb_severity s;
+    const char *feed;
+    int64_t rowid;
+    double score; /* published score, -1 when none */
+};
+
+static int cmp_sev_row(const void *a, const void *b)
+{
+    const struct sev_row *x = a, *y = b;
+    int c = strcmp(x->feed, y->feed);
+    if (!c)
+        c = strcmp(x->s.record, y->s.record);
+    return c ? c : (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+/* Fills m->sevs (the scores and labels published for m->vuln, see the
+ * `sevs` statement) in (feed, record) order, and m->severity: the
+ * highest-scored CVSS vector (by published score, then CVSS version). */
 static ks_err severities_of(struct lookup_stmts *q, struct ks_arena *a, struct ks_vdb_match *m,
                             const char *ecosystem, const char *pkg, int64_t record,
                             struct ks_diag *diag)
 {
-    KS_VEC(struct ks_vdb_severity) v = KS_VEC_INIT;
+    KS_VEC(struct sev_row) v = KS_VEC_INIT;
     bool row;
     ks_err err;
 
@@ -717,17 +734,27 @@ static ks_err severities_of(struct lookup_stmts *q, struct ks_arena *a, struct k
     ks_stmt_bind_text(q->sevs, 3, pkg);
     ks_stmt_bind_int(q->sevs, 4, record);
     while (!(err = ks_stmt_step(q->sevs, &row, diag)) && row) {
+        int64_t rowid = ks_stmt_int(q->sevs, 7);
+        bool dup = false;
+        for (size_t k = 0; k < v.len && !dup; k++)
+            dup = v.items[k].rowid == rowid;
+        if (dup)
+            continue; /* a record reached under two of its names */
         const char *type = ks_stmt_text(q->sevs, 2);
-        struct ks_vdb_severity s = {
-                .source = ks_vdb_source_of(ks_stmt_text(q->sevs, 0), ks_stmt_text(q->sevs, 1),
-                                           ks_stmt_text(q->sevs, 5)),
-                .record = ks_arena_strdup(a, ks_stmt_text(q->sevs, 1)),
-                .type = ks_arena_strdup(a, type),
-                .value = ks_arena_strdup(a, ks_stmt_text(q->sevs, 3)),
-                .cvss = type && !strncmp(type, "CVSS_", 5),
-                .vendor = ks_stmt_int(q->sevs, 4) != 0,
+        struct sev_row r = {
+                .s = {.source = ks_vdb_source_of(ks_stmt_text(q->sevs, 0),
+                                                 ks_stmt_text(q->sevs, 1),
+                                                 ks_stmt_text(q->sevs, 5)),
+                      .record = ks_arena_strdup(a, ks_stmt_text(q->sevs, 1)),
+                      .type = ks_arena_strdup(a, type),
+                      .value = ks_arena_strdup(a, ks_stmt_text(q->sevs, 3)),
+                      .cvss = type && !strncmp(type, "CVSS_", 5),
+                      .vendor = ks_stmt_int(q->sevs, 4) != 0},
+                .feed = ks_arena_strdup(a, ks_stmt_text(q->sevs, 0)),
+                .rowid = rowid,
+                .score = ks_stmt_is_null(q->sevs, 6) ? -1 : ks_stmt_real(q->sevs, 6),
         };
-        if (!s.record || !s.type || !s.value || KS_VEC_PUSH(&v, s)) {
+        if (!r.s.record || !r.s.type || !r.s.value || !r.feed || KS_VEC_PUSH(&v, r)) {
             err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
             break;
         }
@@ -735,14 +762,24 @@ static ks_err severities_of(struct lookup_stmts *q, struct ks_arena *a, struct k
     ks_stmt_reset(q->sevs);
     if (!err && v.len) {
         struct ks_vdb_severity *copy = ks_arena_alloc(a, v.len * sizeof(*copy));
-        if (!copy)
+        const struct sev_row *best = NULL;
+        if (!copy) {
             err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
-        else {
-            memcpy(copy, v.items, v.len * sizeof(*copy));
-            m->sevs = copy;
-            m->nsevs = v.len;
+            goto done;
         }
+        qsort(v.items, v.len, sizeof(*v.items), cmp_sev_row);
+        for (size_t k = 0; k < v.len; k++) {
+            const struct sev_row *r = &v.items[k];
+            copy[k] = r->s;
+            if (r->s.cvss && (!best || r->score > best->score ||
+                              (r->score == best->score && strcmp(r->s.type, best->s.type) > 0)))
+                best = r;
+        }
+        m->sevs = copy;
+        m->nsevs = v.len;
+        m->severity = best ? best->s.value : NULL;
     }
+done:
     KS_VEC_RELEASE(&v);
     return err;
 }
@@ -784,26 +821,30 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
            " WHERE a.ecosystem=?1 AND a.package=?2")
     P(ev, "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 ORDER BY rng, seq")
     P(has_ver, "SELECT 1 FROM versions WHERE affected=?1 AND version=?2")
-    P(vulns, "SELECT DISTINCT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
+    /* No DISTINCT / UNION / ORDER BY in the per-match statements: each
+     * would build a temporary B-tree per execution, which cost more than
+     * the lookups themselves; duplicates are dropped and rows ordered in C. */
+    P(vulns, "SELECT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
              " WHERE ri.record=?1 AND ri.about=(SELECT max(about) FROM record_ids"
              " WHERE record=?1)")
-    P(sev, "SELECT s.vector FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
-           " JOIN severities s ON s.record=ri.record WHERE al.vuln=?1 AND s.type LIKE 'CVSS%'"
-           " ORDER BY s.score DESC, s.type DESC LIMIT 1")
     /* Every score and label of the vulnerability's own records plus the
      * matched advisory's (an ALAS severity is on the advisory); "vendor":
      * the record advises on this very package. A Debian urgency is per
      * release (its `source` names the release's ecosystem). */
-    P(sevs, "SELECT r.feed, r.rid, s.type, s.vector,"
-            " r.id=?4 OR EXISTS(SELECT 1 FROM affected a WHERE a.record=r.id"
-            " AND a.ecosystem=?2 AND a.package=?3),"
-            " (SELECT ecosystem FROM affected WHERE record=r.id LIMIT 1)"
-            " FROM records r JOIN severities s ON s.record=r.id"
-            " WHERE r.id IN (SELECT ri.record FROM aliases al JOIN record_ids ri"
-            " ON ri.name=al.name AND ri.about=0 WHERE al.vuln=?1 UNION SELECT ?4)"
-            " AND r.withdrawn IS NULL AND s.vector IS NOT NULL"
-            " AND (s.type<>'debian-urgency' OR s.source IS NULL OR s.source=?2)"
-            " ORDER BY r.feed, r.rid, s.rowid")
+#define SEV_COLS                                                                                   \
+    "SELECT r.feed, r.rid, s.type, s.vector, r.id=?4 OR EXISTS(SELECT 1 FROM affected a"          \
+    " WHERE a.record=r.id AND a.ecosystem=?2 AND a.package=?3),"                                   \
+    " (SELECT ecosystem FROM affected WHERE record=r.id LIMIT 1), s.score, s.rowid"
+#define SEV_FILTER                                                                                 \
+    " AND r.withdrawn IS NULL AND s.vector IS NOT NULL"                                            \
+    " AND (s.type<>'debian-urgency' OR s.source IS NULL OR s.source=?2)"
+    P(sevs, SEV_COLS " FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
+                     " JOIN records r ON r.id=ri.record JOIN severities s ON s.record=r.id"
+                     " WHERE al.vuln=?1" SEV_FILTER
+                     " UNION ALL " SEV_COLS " FROM records r JOIN severities s ON s.record=r.id"
+                     " WHERE r.id=?4" SEV_FILTER)
+#undef SEV_COLS
+#undef SEV_FILTER
     P(kev, "SELECT 1 FROM aliases al JOIN kev k ON k.cve=al.name WHERE al.vuln=?1 LIMIT 1")
     P(epss, "SELECT max(e.epss) FROM aliases al JOIN epss e ON e.cve=al.name WHERE al.vuln=?1")
 #undef P
@@ -839,13 +880,19 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
         }
         ks_stmt_bind_int(q->vulns, 1, ks_stmt_int(q->aff, 3));
         bool r2;
+        size_t first = res.len;
         while (!(err = ks_stmt_step(q->vulns, &r2, diag)) && r2) {
             struct ks_vdb_match mm = m;
+            bool dup = false;
+            for (size_t k = first; k < res.len && !dup; k++)
+                dup = !strcmp(res.items[k].vuln, ks_stmt_text(q->vulns, 0));
+            if (dup)
+                continue; /* a record with several names of one vulnerability */
             mm.vuln = ks_arena_strdup(arena, ks_stmt_text(q->vulns, 0));
-            ks_stmt_bind_text(q->sev, 1, mm.vuln);
-            if (!ks_stmt_step(q->sev, &r2, NULL) && r2)
-                mm.severity = ks_arena_strdup(arena, ks_stmt_text(q->sev, 0));
-            ks_stmt_reset(q->sev);
+            if (!mm.vuln) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
             if ((err = severities_of(q, arena, &mm, ecosystem, pkg, ks_stmt_int(q->aff, 3),
                                      diag)))
                 break;
