@@ -57,7 +57,9 @@ const char *ks_vdb_source_of(const char *feed, const char *rid, const char *ecos
         return "OSV";
     if (!strcmp(feed, "nvd"))
         return "NVD";
-    if (!strcmp(feed, "debian-tracker") || !strcmp(feed, "apt"))
+    if (!strcmp(feed, "apt")) /* an apt suite: Debian's or Ubuntu's archive */
+        return ecosystem && has_prefix(ecosystem, "Ubuntu") ? "UBUNTU" : "DEBIAN";
+    if (!strcmp(feed, "debian-tracker"))
         return "DEBIAN";
     if (!strcmp(feed, "alpine-secdb"))
         return "ALPINE";

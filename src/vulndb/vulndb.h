@@ -111,7 +111,8 @@ ks_err ks_vdb_search_json(struct ks_vdb *db, const char *id, int indent, struct 
                           struct ks_diag *diag);
 
 /* Who published a record, from its feed and id: "NVD", "GHSA", "GO",
- * "PYSEC", "RUSTSEC", "DEBIAN" (tracker, DSA/DLA/DTSA, DEBIAN-CVE),
+ * "PYSEC", "RUSTSEC", "DEBIAN" (tracker, DSA/DLA/DTSA, DEBIAN-CVE; an apt
+ * suite's records by their ecosystem: Debian or Ubuntu),
  * "UBUNTU" (USN, UBUNTU-CVE), "ALPINE" (secdb), "AMAZON" (updateinfo/ALAS),
  * "ALMALINUX", "ROCKY", "REDHAT", "SUSE", "OSSF" (MAL-); an OSV record
  * with another id (Ubuntu publishes "CVE-…" records) by the ecosystem of

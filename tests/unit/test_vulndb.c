@@ -572,12 +572,31 @@ static void test_pypa_versions(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* Who published a record: by feed, id prefix, else the affected ecosystem. */
+static void test_source_of(void **state)
+{
+    (void)state;
+    assert_string_equal(ks_vdb_source_of("nvd", "CVE-2021-44228", NULL), "NVD");
+    assert_string_equal(ks_vdb_source_of("osv", "GHSA-jfh8-c2jp-5v3q", "Maven"), "GHSA");
+    assert_string_equal(ks_vdb_source_of("osv", "GO-2023-1840", "Go"), "GO");
+    assert_string_equal(ks_vdb_source_of("osv", "DLA-3623-1", "Debian:10"), "DEBIAN");
+    assert_string_equal(ks_vdb_source_of("osv", "CVE-2024-0727", "Ubuntu:22.04:LTS"), "UBUNTU");
+    assert_string_equal(ks_vdb_source_of("osv", "CVE-2024-1", "GIT"), "OSV");
+    assert_string_equal(ks_vdb_source_of("debian-tracker", "CVE-2022-0456/chromium", "Debian:12"),
+                        "DEBIAN");
+    assert_string_equal(ks_vdb_source_of("apt", "x", "Ubuntu:22.04:LTS"), "UBUNTU");
+    assert_string_equal(ks_vdb_source_of("updateinfo", "ALAS2-2018-1002", NULL), "AMAZON");
+    assert_string_equal(ks_vdb_source_of("alpine-secdb", "v3.11/x", NULL), "ALPINE");
+    assert_string_equal(ks_vdb_source_of(NULL, NULL, NULL), "OSV");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_alias_merge, setup, teardown),
             cmocka_unit_test_setup_teardown(test_advisories, setup, teardown),
             cmocka_unit_test_setup_teardown(test_os_feeds, setup, teardown),
+            cmocka_unit_test(test_source_of),
             cmocka_unit_test_setup_teardown(test_withdrawn, setup, teardown),
             cmocka_unit_test_setup_teardown(test_changes_and_atomicity, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
