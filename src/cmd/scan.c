@@ -373,6 +373,8 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
                                    e->affected ? "affected" : "not affected",
                                    e->fixed ? e->fixed : "(none)") != KS_OK;
             bad |= ks_buf_addf(out, "  result:    %s\n", e->decision) != KS_OK;
+            if (e->severity_basis)
+                bad |= ks_buf_addf(out, "  severity:  %s\n", e->severity_basis) != KS_OK;
         }
         return bad ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
     }
@@ -421,6 +423,7 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
         ks_jw_key(&jw, "reported");
         ks_jw_bool(&jw, e->reported);
         ks_jw_kstr(&jw, "decision", e->decision);
+        ks_jw_kstr_opt(&jw, "severity_basis", e->severity_basis);
         ks_jw_obj_end(&jw);
     }
     ks_jw_arr_end(&jw);

@@ -203,5 +203,12 @@ else:
         no(f"ubuntu basis {f['severityBasis']}")
 sys.exit(bad)
 PY
+# --explain names the rule's choice (the urgency comes from the tracker file)
+urg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["txt2man"]["CVE-2013-1444"]["releases"]["buster"]["urgency"])' "$DATA/tracker/vunnel-debian.json")
+"$KENSA" scan rootfs "$TMP/deb10" --db "$TMP/v.db" --explain CVE-2013-1444 > "$TMP/x.txt" 2>&1
+grep -qF "severity:  no CVSS; DEBIAN label '$urg' -> LOW" "$TMP/x.txt" ||
+    { echo "FAIL: explain does not name the label rule: $(cat "$TMP/x.txt")"; fail=1; }
+grep -q "reported: LOW, no kensa score (no CVSS), finding" "$TMP/x.txt" ||
+    { echo "FAIL: explain decision: $(cat "$TMP/x.txt")"; fail=1; }
 [ $fail = 0 ] && echo "ok: CVSS per source, vendor rule and labels"
 exit $fail
