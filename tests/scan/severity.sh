@@ -11,6 +11,7 @@
 # - the Ubuntu OSV record CVE-2024-0727 (its own CVSS) beside an NVD record
 #   without metrics: the vendor's CVSS.
 #
+# The JSON outputs validate against docs/findings-schema.json (ajv).
 # Every expectation is computed here from the advisory files themselves
 # (vectors, urgencies, fixed versions), never from kensa's output.
 set -u
@@ -203,6 +204,16 @@ else:
         no(f"ubuntu basis {f['severityBasis']}")
 sys.exit(bad)
 PY
+# The real outputs (label-based, untriaged, end-of-life and vendor-CVSS
+# findings) validate against the documented schema (ajv, strict).
+SRC=$(realpath "$(dirname "$0")/../..")
+npm_dir=$(KENSA_FIXTURES=$(realpath "${KENSA_FIXTURES:-$SRC/.fixtures}") "$SRC/tests/fixtures/npm-tools.sh") ||
+    { echo "FAIL: cannot install the npm tools (ajv)"; exit 1; }
+for t in java deb10 jammy; do
+    node "$SRC/tests/score/validate-json.js" "$npm_dir/node_modules" "$SRC/docs/findings-schema.json" \
+        "$TMP/$t.json" > "$TMP/ajv.out" 2>&1 || { echo "FAIL: $t.json against the schema:"; cat "$TMP/ajv.out"; fail=1; }
+done
+
 # --explain names the rule's choice (the urgency comes from the tracker file)
 urg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["txt2man"]["CVE-2013-1444"]["releases"]["buster"]["urgency"])' "$DATA/tracker/vunnel-debian.json")
 "$KENSA" scan rootfs "$TMP/deb10" --db "$TMP/v.db" --explain CVE-2013-1444 > "$TMP/x.txt" 2>&1
