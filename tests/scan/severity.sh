@@ -55,6 +55,10 @@ for t in java deb10 jammy; do
     "$KENSA" scan rootfs "$TMP/$t" --db "$TMP/v.db" -f json -o "$TMP/$t.json" ||
         { echo "FAIL: scan $t"; fail=1; }
 done
+# the same Ubuntu tree through an SBOM: the purl's distro gives the release
+"$KENSA" sbom rootfs "$TMP/jammy" -o "$TMP/jammy.cdx" || { echo "FAIL: sbom jammy"; fail=1; }
+"$KENSA" scan sbom "$TMP/jammy.cdx" --db "$TMP/v.db" -f json -o "$TMP/jammy-sbom.json" ||
+    { echo "FAIL: scan sbom jammy"; fail=1; }
 "$KENSA" db search --db "$TMP/v.db" CVE-2021-44228 > "$TMP/search.json" || { echo "FAIL: search"; fail=1; }
 "$KENSA" scan rootfs "$TMP/java" --db "$TMP/v.db" -f cyclonedx -o "$TMP/java.cdx.json" ||
     { echo "FAIL: cyclonedx"; fail=1; }
@@ -202,6 +206,9 @@ else:
         no(f"ubuntu cvss {f['cvss']}")
     if f["severityBasis"]["basis"] != "VENDOR_CVSS" or f["kensaScoreDetails"]["baseVector"] != ub_vec:
         no(f"ubuntu basis {f['severityBasis']}")
+doc = json.load(open(f"{t}/jammy-sbom.json"))
+if [f["vulnerability"]["id"] for f in doc["findings"] if f["type"] == "PACKAGE_VULNERABILITY"] != ["CVE-2024-0727"]:
+    no(f"ubuntu via SBOM: {[f['vulnerability']['id'] for f in doc['findings']]}, want CVE-2024-0727")
 sys.exit(bad)
 PY
 # The real outputs (label-based, untriaged, end-of-life and vendor-CVSS
@@ -209,7 +216,7 @@ PY
 SRC=$(realpath "$(dirname "$0")/../..")
 npm_dir=$(KENSA_FIXTURES=$(realpath "${KENSA_FIXTURES:-$SRC/.fixtures}") "$SRC/tests/fixtures/npm-tools.sh") ||
     { echo "FAIL: cannot install the npm tools (ajv)"; exit 1; }
-for t in java deb10 jammy; do
+for t in java deb10 jammy jammy-sbom; do
     node "$SRC/tests/score/validate-json.js" "$npm_dir/node_modules" "$SRC/docs/findings-schema.json" \
         "$TMP/$t.json" > "$TMP/ajv.out" 2>&1 || { echo "FAIL: $t.json against the schema:"; cat "$TMP/ajv.out"; fail=1; }
 done
