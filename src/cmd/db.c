@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "formats/json.h"
+#include "score/cvss.h"
 #include "vulndb/vulndb.h"
 
 #include <time.h>
@@ -198,6 +199,13 @@ static int do_status(struct db_opts *o)
     return err ? ks_cmd_fail(&diag, err) : KS_EXIT_OK;
 }
 
+/* Base score of a vector in tenths for search results, -1 if invalid. */
+static int base_score10(const char *vector)
+{
+    struct ks_cvss c;
+    return vector && !ks_cvss_parse(vector, strlen(vector), &c, NULL) ? c.base10 : -1;
+}
+
 static int do_search(struct db_opts *o, int n, char **args)
 {
     struct ks_vdb *v = NULL;
@@ -210,8 +218,10 @@ static int do_search(struct db_opts *o, int n, char **args)
     if (n != 1)
         return ks_cmd_usage_error(o->sub, "expected one ID");
     ks_err err = ks_vdb_open(o->db, &v, &diag);
-    if (!err)
+    if (!err) {
+        ks_vdb_set_scorer(v, base_score10);
         err = ks_vdb_search_json(v, args[0], 2, &out, &diag);
+    }
     if (!err)
         fputs(ks_buf_str(&out), stdout);
     ks_vdb_close(v);

@@ -202,6 +202,8 @@ static ks_err add_code_findings(struct ks_match_result *res, const char *archive
         f.type = KS_FINDING_CODE_VULNERABILITY;
         f.status = KS_STATUS_ACTIVE;
         f.severity = sev_of[c->det->severity];
+        f.score.basis = KS_BASIS_RULE;
+        f.score.basis_reason = "code finding: the detector's severity";
         if (severities && !severities[f.severity])
             continue;
         f.resource_type = rtype;
@@ -386,6 +388,8 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
                                    e->affected ? "affected" : "not affected",
                                    e->fixed ? e->fixed : "(none)") != KS_OK;
             bad |= ks_buf_addf(out, "  result:    %s\n", e->decision) != KS_OK;
+            if (e->severity_basis)
+                bad |= ks_buf_addf(out, "  severity:  %s\n", e->severity_basis) != KS_OK;
         }
         return bad ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : KS_OK;
     }
@@ -434,6 +438,7 @@ static ks_err write_explanation(const struct ks_match_explanation *ex, bool json
         ks_jw_key(&jw, "reported");
         ks_jw_bool(&jw, e->reported);
         ks_jw_kstr(&jw, "decision", e->decision);
+        ks_jw_kstr_opt(&jw, "severity_basis", e->severity_basis);
         ks_jw_obj_end(&jw);
     }
     ks_jw_arr_end(&jw);

@@ -20,7 +20,7 @@
 #include "model/finding.h"
 
 /* Version of the kensa findings JSON schema (docs/findings-schema.md). */
-#define KS_FINDINGS_SCHEMA_VERSION "1.0"
+#define KS_FINDINGS_SCHEMA_VERSION "1.1"
 
 struct ks_export_opts {
     const char *tool_version; /* kensa version; NULL: "unknown" */

@@ -178,6 +178,8 @@ static void write_finding(struct ks_jw *w, const struct ks_finding *f,
     ks_jw_kstr(w, "kensa/findingId", f->id);
     ks_jw_kstr(w, "kensa/type", ks_finding_type_name(f->type));
     ks_jw_kstr(w, "kensa/severity", ks_severity_name(f->severity));
+    ks_jw_kstr(w, "kensa/severityBasis", ks_score_basis_name(f->score.basis));
+    ks_jw_kstr_opt(w, "kensa/severityReason", f->score.basis_reason);
     if (f->score.scored) {
         ks_jw_kstr(w, "kensa/score", ks_score10_str(f->score.score10, s, sizeof(s)));
         ks_jw_kstr(w, "kensa/scoreSource", f->score.source);

@@ -38,6 +38,7 @@ static void write_score(struct ks_jw *w, const struct ks_kensa_score *s)
     ks_jw_key(w, "kensaScoreDetails");
     ks_jw_obj_begin(w);
     ks_jw_kstr(w, "scoreSource", s->source);
+    ks_jw_kstr(w, "selection", s->basis_reason ? s->basis_reason : "CVSS");
     ks_jw_kstr(w, "cvssVersion", s->version);
     kreal10(w, "baseScore", s->base10);
     ks_jw_kstr(w, "baseVector", s->base_vector);
@@ -89,6 +90,12 @@ static void write_finding(struct ks_jw *w, const struct ks_finding *f)
     ks_jw_kstr_opt(w, "id", f->resource_id);
     ks_jw_obj_end(w);
     write_score(w, &f->score);
+    ks_jw_key(w, "severityBasis");
+    ks_jw_obj_begin(w);
+    ks_jw_kstr(w, "basis", ks_score_basis_name(f->score.basis));
+    ks_jw_kstr_opt(w, "source", f->score.basis_source);
+    ks_jw_kstr_opt(w, "reason", f->score.basis_reason);
+    ks_jw_obj_end(w);
 
     ks_jw_key(w, "vulnerability");
     ks_jw_obj_begin(w);
@@ -97,6 +104,7 @@ static void write_finding(struct ks_jw *w, const struct ks_finding *f)
     ks_jw_kstr_opt(w, "source", f->source);
     ks_jw_kstr_opt(w, "sourceUrl", f->source_url);
     ks_jw_kstr_opt(w, "vendorSeverity", f->vendor_severity);
+    ks_jw_kstr_opt(w, "vendorSeveritySource", f->vendor_severity_source);
     ks_jw_obj_end(w);
 
     write_package(w, &f->package);
@@ -110,6 +118,7 @@ static void write_finding(struct ks_jw *w, const struct ks_finding *f)
         ks_jw_kstr(w, "source", c->source);
         ks_jw_kstr(w, "version", c->version);
         ks_jw_kstr(w, "scoringVector", c->vector);
+        ks_jw_kbool(w, "vendor", c->vendor);
         ks_jw_key(w, "baseScore");
         if (c->base10 >= 0)
             ks_jw_fixed(w, c->base10 / 10.0, 1);

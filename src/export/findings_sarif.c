@@ -175,6 +175,25 @@ static ks_err write_result(struct ks_jw *w, const struct ks_finding *f, size_t r
     ks_jw_kstr_opt(w, "purl", f->package.purl);
     ks_jw_kstr_opt(w, "fixedInVersion", f->package.fixed_version);
     ks_jw_kstr(w, "fixAvailable", ks_fix_available_name(f->fix_available));
+    ks_jw_kstr(w, "severityBasis", ks_score_basis_name(f->score.basis));
+    ks_jw_kstr_opt(w, "severityReason", f->score.basis_reason);
+    ks_jw_kstr_opt(w, "vendorSeverity", f->vendor_severity);
+    ks_jw_kstr_opt(w, "vendorSeveritySource", f->vendor_severity_source);
+    /* CVSS per source, as in the JSON report */
+    ks_jw_key(w, "cvss");
+    ks_jw_arr_begin(w);
+    for (size_t i = 0; i < f->ncvss; i++) {
+        const struct ks_cvss_score *c = &f->cvss[i];
+        ks_jw_obj_begin(w);
+        ks_jw_kstr_opt(w, "source", c->source);
+        ks_jw_kstr_opt(w, "version", c->version);
+        ks_jw_kstr_opt(w, "vector", c->vector);
+        ks_jw_kbool(w, "vendor", c->vendor);
+        if (c->base10 >= 0)
+            ks_jw_kstr(w, "baseScore", ks_score10_str(c->base10, s, sizeof(s)));
+        ks_jw_obj_end(w);
+    }
+    ks_jw_arr_end(w);
     ks_jw_obj_end(w);
     ks_jw_obj_end(w);
     return KS_OK;

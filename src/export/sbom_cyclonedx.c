@@ -177,6 +177,23 @@ static void write_vuln(struct ks_jw *w, const struct ks_inventory *inv, const ch
         ks_jw_kstr(w, "severity", band10(c->base10));
         ks_jw_kstr(w, "method", cdx_method(c->version));
         ks_jw_kstr_opt(w, "vector", c->vector);
+        if (c->vendor)
+            ks_jw_kstr(w, "justification", "vendor of the package: its score is used");
+        ks_jw_obj_end(w);
+    }
+    if (!f->ncvss && f->vendor_severity) {
+        /* no CVSS: the vendor's own label, as published */
+        ks_jw_obj_begin(w);
+        ks_jw_key(w, "source");
+        ks_jw_obj_begin(w);
+        ks_jw_kstr_opt(w, "name", f->vendor_severity_source ? f->vendor_severity_source
+                                                            : f->source);
+        ks_jw_obj_end(w);
+        ks_jw_kstr(w, "severity", f->score.basis == KS_BASIS_VENDOR_LABEL
+                                          ? cdx_severity(f->severity)
+                                          : "unknown");
+        ks_jw_kstr(w, "method", "other");
+        ks_jw_kstr(w, "justification", f->vendor_severity);
         ks_jw_obj_end(w);
     }
     ks_jw_obj_begin(w);
@@ -192,6 +209,7 @@ static void write_vuln(struct ks_jw *w, const struct ks_inventory *inv, const ch
     ks_jw_kstr(w, "method", f->score.scored ? cdx_method(f->score.version) : "other");
     if (f->score.scored)
         ks_jw_kstr_opt(w, "vector", f->score.vector);
+    ks_jw_kstr_opt(w, "justification", f->score.basis_reason);
     ks_jw_obj_end(w);
     ks_jw_arr_end(w);
     ks_jw_kstr_opt(w, "description", f->title);

@@ -141,9 +141,14 @@ static ks_err decide(struct ks_vdb *db, struct ks_match_result *res, const char 
                                           e->installed);
     } else if ((f = find_finding(res, vuln, e->component))) {
         e->reported = true;
+        e->severity_basis = f->score.basis_reason;
         e->decision =
-                ks_arena_printf(a, "reported: %s, kensa score %.1f, finding %s",
-                                ks_severity_name(f->severity), f->score.score10 / 10.0, f->id);
+                f->score.scored
+                        ? ks_arena_printf(a, "reported: %s, kensa score %.1f, finding %s",
+                                          ks_severity_name(f->severity), f->score.score10 / 10.0,
+                                          f->id)
+                        : ks_arena_printf(a, "reported: %s, no kensa score (no CVSS), finding %s",
+                                          ks_severity_name(f->severity), f->id);
     } else if ((s = find_skip(res, vuln, ci))) {
         e->decision = ks_arena_printf(a, "not reported: %s", s->reason);
     } else {

@@ -146,6 +146,40 @@ static ks_err skip(struct ks_match_result *res, const struct ks_finding *f, size
     return KS_VEC_PUSH(&res->skipped, s);
 }
 
+/* f->cvss: each source's CVSS vectors (one entry per source and vector),
+ * marked `vendor` when the source advises on the package itself. */
+static ks_err cvss_per_source(struct ks_arena *a, const struct ks_vdb_match *m,
+                              struct ks_finding *f)
+{
+    struct ks_cvss_score *cvss;
+    size_t n = 0, max = 0;
+
+    for (size_t k = 0; k < m->nsevs; k++)
+        max += m->sevs[k].cvss;
+    if (!max)
+        return KS_OK;
+    cvss = ks_arena_calloc(a, max, sizeof(*cvss));
+    if (!cvss)
+        return KS_ENOMEM;
+    for (size_t k = 0; k < m->nsevs; k++) {
+        const struct ks_vdb_severity *s = &m->sevs[k];
+        size_t j = 0;
+        if (!s->cvss)
+            continue;
+        while (j < n && !(!strcmp(cvss[j].source, s->source) && !strcmp(cvss[j].vector, s->value)))
+            j++;
+        if (j == n)
+            cvss[n++] = (struct ks_cvss_score){s->source, cvss_version(s->value), s->value, 0,
+                                               s->vendor};
+        else
+            cvss[j].vendor |= s->vendor;
+    }
+    ks_score_fill_bases(cvss, n);
+    f->cvss = cvss;
+    f->ncvss = n;
+    return KS_OK;
+}
+
 /* Builds the finding for one (component, match) and files it, unless it
  * is a duplicate of `dup_of` (same purl), a kernel flaw on kernel headers,
  * or VEX, the ignore rules, --ignore-unfixed or --severity remove it (a
@@ -159,7 +193,6 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
 {
     struct ks_arena *a = &res->arena;
     struct ks_score_input in;
-    struct ks_cvss_score *cvss = NULL;
     struct ks_finding f;
     const struct ks_vex_statement *vs;
     const struct ks_ignore_rule *ir;
@@ -216,23 +249,30 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
         f.package.fix_command = ks_fix_command(a, c->type, c->name, m->fixed, NULL);
     }
     f.fix_available = ks_fix_available_of(1, f.package.fixed_version && f.package.fix_command);
-    if (m->severity) {
-        cvss = ks_arena_calloc(a, 1, sizeof(*cvss));
-        if (!cvss)
-            return KS_ENOMEM;
-        /* The highest-scoring vector any source in the database gives. */
-        cvss->source = "VULNDB";
-        cvss->vector = m->severity;
-        cvss->version = cvss_version(m->severity);
-        ks_score_fill_bases(cvss, 1);
-        f.cvss = cvss;
-        f.ncvss = 1;
-    }
+    if ((err = cvss_per_source(a, m, &f)))
+        return err;
     memset(&in, 0, sizeof(in));
     in.cvss = f.cvss;
     in.ncvss = f.ncvss;
     in.vendor_scale = KS_SCALE_GENERIC;
     in.netpath = o->netpath;
+    /* The vendor's own label: the first one that names a band (a Debian
+     * urgency "not yet assigned" does not), else the first one. */
+    for (int pass = 0; pass < 2 && !f.vendor_severity; pass++)
+        for (size_t k = 0; k < m->nsevs; k++) {
+            const struct ks_vdb_severity *s = &m->sevs[k];
+            enum ks_severity band;
+            if (s->cvss || !s->vendor ||
+                (!pass && !ks_score_vendor_severity(ks_score_scale_of(s->source, s->type),
+                                                    s->value, &band)))
+                continue;
+            f.vendor_severity = s->value;
+            f.vendor_severity_source = s->source;
+            in.vendor_scale = ks_score_scale_of(s->source, s->type);
+            break;
+        }
+    in.vendor_severity = f.vendor_severity;
+    in.vendor_source = f.vendor_severity_source;
     err = ks_score_compute(a, &in, &f.score, &f.severity);
     if (err)
         return err;
@@ -449,6 +489,8 @@ static ks_err check_eol(struct ks_match_result *res, const struct ks_match_opts 
     f.source_url =
             debian ? "https://wiki.debian.org/DebianReleases" : "https://wiki.ubuntu.com/Releases";
     f.severity = KS_SEV_HIGH;
+    f.score.basis = KS_BASIS_RULE;
+    f.score.basis_reason = "end of life: HIGH by kensa's rule (no CVSS applies to a release)";
     f.package.name = d->id;
     f.package.version = d->version_id ? d->version_id : r->series;
     f.package.epoch = -1;

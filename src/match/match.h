@@ -105,6 +105,8 @@ struct ks_match_explain_entry {
     const char *fixed;     /* fixed version chosen for `installed`, or NULL */
     bool reported;         /* a finding exists for the pair */
     const char *decision;  /* one line: "reported (HIGH 7.4)", "not reported: …" */
+    const char *severity_basis; /* reported: what the severity rests on ("vendor (GHSA)
+                                   CVSS 3.1 chosen over NVD"), else NULL */
 };
 
 struct ks_match_explanation {

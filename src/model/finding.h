@@ -51,10 +51,22 @@ enum ks_fix_available {
 /* One published CVSS score: who scored it, which version, the vector as
  * published and the base score kensa computed from it (tenths, 0..100). */
 struct ks_cvss_score {
-    const char *source;  /* "NVD", "DEBIAN_CVE", "GHSA", "UBUNTU_CVE", "AMAZON_CVE", ... */
+    const char *source;  /* "NVD", "GHSA", "DEBIAN", "UBUNTU", "GO", ... (vulndb source names) */
     const char *version; /* "2.0", "3.0", "3.1", "4.0" */
     const char *vector;
-    int base10; /* base score × 10 */
+    int base10;  /* base score × 10 */
+    bool vendor; /* the source is the vendor of the package (the distribution's or
+                    ecosystem's own advisory): its score wins over NVD's */
+};
+
+/* What the severity of a finding rests on (ks_score_compute's rule). */
+enum ks_score_basis {
+    KS_BASIS_NONE = 0,     /* neither CVSS nor a vendor label: UNTRIAGED */
+    KS_BASIS_VENDOR_CVSS,  /* the vendor's CVSS */
+    KS_BASIS_NVD_CVSS,     /* no vendor CVSS: NVD's */
+    KS_BASIS_OTHER_CVSS,   /* neither: another source's CVSS */
+    KS_BASIS_VENDOR_LABEL, /* no CVSS at all: the vendor's own label */
+    KS_BASIS_RULE,         /* a kensa rule sets it (end of life, code and network findings) */
 };
 
 /* One change the environment made to the chosen vector. */
@@ -74,6 +86,9 @@ struct ks_kensa_score {
     const char *vector;      /* after the adjustments (== base_vector when there are none) */
     const struct ks_score_adjustment *adjustments;
     size_t nadjustments;
+    enum ks_score_basis basis;  /* set for every finding, scored or not */
+    const char *basis_source;   /* source of the CVSS or label used; NULL for NONE */
+    const char *basis_reason;   /* one sentence: what was chosen over what */
 };
 
 /* The package instance a package finding is about. */
@@ -125,6 +140,7 @@ struct ks_finding {
     const char *source;          /* advisory source: "DEBIAN_CVE", "OSV", "GHSA", ... */
     const char *source_url;
     const char *vendor_severity; /* the vendor's own label, verbatim */
+    const char *vendor_severity_source; /* who gives it ("DEBIAN", "GHSA", ...), or NULL */
 
     struct ks_finding_package package;
     enum ks_fix_available fix_available;

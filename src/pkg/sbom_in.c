@@ -76,8 +76,13 @@ static ks_err from_purl(struct ks_inventory *inv, struct ks_component *c)
         if (!strncmp(distro, "debian", n) && n == 6 && rel)
             c->ecosystem = ks_arena_printf(&inv->arena, "Debian:%.*s",
                                            (int)strcspn(rel, "."), rel);
-        else if (!strncmp(distro, "ubuntu", n) && n == 6 && rel)
-            c->ecosystem = ks_arena_printf(&inv->arena, "Ubuntu:%s", rel);
+        else if (!strncmp(distro, "ubuntu", n) && n == 6 && rel) {
+            /* OSV names LTS releases (even year, April) "Ubuntu:22.04:LTS" */
+            int yy = 0, mm = 0, end = 0;
+            bool lts = sscanf(rel, "%2d.%2d%n", &yy, &mm, &end) == 2 && !rel[end] && mm == 4 &&
+                       yy % 2 == 0;
+            c->ecosystem = ks_arena_printf(&inv->arena, "Ubuntu:%s%s", rel, lts ? ":LTS" : "");
+        }
         else if (!strncmp(distro, "alpine", n) && n == 6 && rel) {
             /* "3.19.1" -> "Alpine:v3.19": secdb releases are major.minor. */
             const char *dot = strchr(rel, '.');

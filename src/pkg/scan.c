@@ -208,6 +208,11 @@ static const char *os_ecosystem(struct ks_inventory *inv)
     }
     if (!d->version_id)
         return name;
+    /* OSV names Ubuntu LTS releases (even year, April) "Ubuntu:22.04:LTS" */
+    int yy = 0, mm = 0, end = 0;
+    if (!strcmp(d->id, "ubuntu") && sscanf(d->version_id, "%2d.%2d%n", &yy, &mm, &end) == 2 &&
+        !d->version_id[end] && mm == 4 && yy % 2 == 0)
+        return ks_arena_printf(&inv->arena, "Ubuntu:%s:LTS", d->version_id);
     return ks_arena_printf(&inv->arena, "%s:%s", name, d->version_id);
 }
 

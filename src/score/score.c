@@ -32,6 +32,19 @@ const char *ks_severity_name(enum ks_severity s)
     return severity_names[s];
 }
 
+const char *ks_score_basis_name(enum ks_score_basis b)
+{
+    switch (b) {
+    case KS_BASIS_VENDOR_CVSS: return "VENDOR_CVSS";
+    case KS_BASIS_NVD_CVSS: return "NVD_CVSS";
+    case KS_BASIS_OTHER_CVSS: return "OTHER_CVSS";
+    case KS_BASIS_VENDOR_LABEL: return "VENDOR_LABEL";
+    case KS_BASIS_RULE: return "KENSA_RULE";
+    case KS_BASIS_NONE: break;
+    }
+    return "NONE";
+}
+
 bool ks_severity_parse(const char *s, enum ks_severity *out)
 {
     for (size_t i = 0; i < KS_ARRAY_LEN(severity_names); i++) {
@@ -135,6 +148,25 @@ static bool is_nvd(const char *source)
     return source && !ks_strcasecmp_ascii(source, "NVD");
 }
 
+enum ks_vendor_scale ks_score_scale_of(const char *source, const char *type)
+{
+    if (type && !strcmp(type, "debian-urgency"))
+        return KS_SCALE_DEBIAN;
+    if (type && !strcmp(type, "Ubuntu"))
+        return KS_SCALE_UBUNTU;
+    if (source && !strcmp(source, "AMAZON"))
+        return KS_SCALE_ALAS;
+    if (source && !strcmp(source, "GHSA"))
+        return KS_SCALE_GHSA;
+    return KS_SCALE_GENERIC;
+}
+
+/* The rank of a CVSS entry's source under the rule. */
+static int source_rank(const struct ks_cvss_score *c)
+{
+    return c->vendor ? 30 : is_nvd(c->source) ? 20 : 10;
+}
+
 int ks_score_select(const struct ks_cvss_score *cvss, size_t n)
 {
     int best = -1, best_rank = 0;
@@ -143,7 +175,7 @@ int ks_score_select(const struct ks_cvss_score *cvss, size_t n)
         struct ks_cvss c;
         if (!cvss[i].vector || ks_cvss_parse(cvss[i].vector, strlen(cvss[i].vector), &c, NULL))
             continue;
-        int rank = (is_nvd(cvss[i].source) ? 0 : 10) + version_rank(c.version);
+        int rank = source_rank(&cvss[i]) + version_rank(c.version);
         if (rank > best_rank) {
             best = (int)i;
             best_rank = rank;
@@ -176,6 +208,38 @@ static const char *av_metric(const struct ks_cvss *c)
     return "AV";
 }
 
+/* "vendor (GHSA) CVSS 3.1, over NVD 3.1" / "no vendor CVSS: NVD 3.1" /
+ * "no vendor or NVD CVSS: GHSA 3.1". */
+static const char *basis_reason(struct ks_arena *a, const struct ks_score_input *in,
+                                const struct ks_cvss_score *e, const char *version)
+{
+    char others[160] = "";
+    size_t len = 0;
+
+    /* the sources passed over, each named once */
+    for (size_t k = 0; k < in->ncvss && len < sizeof(others) - 40; k++) {
+        const struct ks_cvss_score *o = &in->cvss[k];
+        bool seen = !o->source || (e->source && !strcmp(o->source, e->source));
+        for (size_t j = 0; !seen && j < k; j++)
+            seen = in->cvss[j].source && !strcmp(in->cvss[j].source, o->source);
+        if (!seen) {
+            int w = snprintf(others + len, sizeof(others) - len, "%s%s", len ? ", " : "",
+                             o->source);
+            if (w > 0)
+                len += (size_t)w;
+        }
+    }
+    const char *src = e->source ? e->source : "?";
+    if (e->vendor)
+        return ks_arena_printf(a, "vendor (%s) CVSS %s%s%s", src, version,
+                               len ? " chosen over " : "", others);
+    if (is_nvd(e->source))
+        return ks_arena_printf(a, "no vendor CVSS: NVD CVSS %s%s%s", version,
+                               len ? "; also published by " : "", others);
+    return ks_arena_printf(a, "no vendor or NVD CVSS: %s CVSS %s%s%s", src, version,
+                           len ? "; also published by " : "", others);
+}
+
 ks_err ks_score_compute(struct ks_arena *arena, const struct ks_score_input *in,
                         struct ks_kensa_score *score, enum ks_severity *severity)
 {
@@ -186,14 +250,35 @@ ks_err ks_score_compute(struct ks_arena *arena, const struct ks_score_input *in,
 
     memset(score, 0, sizeof(*score));
     if (i < 0) {
-        if (!ks_score_vendor_severity(in->vendor_scale, in->vendor_severity, severity))
+        const char *who = in->vendor_source ? in->vendor_source : "vendor";
+        if (ks_score_vendor_severity(in->vendor_scale, in->vendor_severity, severity)) {
+            score->basis = KS_BASIS_VENDOR_LABEL;
+            score->basis_source = in->vendor_source;
+            score->basis_reason = ks_arena_printf(arena, "no CVSS; %s label '%s' -> %s", who,
+                                                  in->vendor_severity, ks_severity_name(*severity));
+        } else {
             *severity = KS_SEV_UNTRIAGED;
-        return KS_OK;
+            score->basis = KS_BASIS_NONE;
+            score->basis_reason =
+                    in->vendor_severity
+                            ? ks_arena_printf(arena,
+                                              "no CVSS; %s label '%s' names no severity: UNTRIAGED",
+                                              who, in->vendor_severity)
+                            : "no CVSS and no vendor label: UNTRIAGED";
+        }
+        return score->basis_reason ? KS_OK : KS_ENOMEM;
     }
 
     const struct ks_cvss_score *e = &in->cvss[i];
     if (ks_cvss_parse(e->vector, strlen(e->vector), &c, NULL))
         KS_BUG("selected cvss vector does not parse");
+    score->basis = e->vendor ? KS_BASIS_VENDOR_CVSS
+                   : is_nvd(e->source) ? KS_BASIS_NVD_CVSS
+                                       : KS_BASIS_OTHER_CVSS;
+    score->basis_source = e->source;
+    score->basis_reason = basis_reason(arena, in, e, ks_cvss_version_str(c.version));
+    if (!score->basis_reason)
+        return KS_ENOMEM;
     score->scored = true;
     score->source = e->source;
     score->version = ks_cvss_version_str(c.version);

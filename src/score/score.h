@@ -24,6 +24,9 @@ enum ks_severity ks_severity_from_score10(int score10);
 /* "CRITICAL", "HIGH", ..., "UNTRIAGED". */
 const char *ks_severity_name(enum ks_severity s);
 
+/* "VENDOR_CVSS", "NVD_CVSS", "OTHER_CVSS", "VENDOR_LABEL", "KENSA_RULE", "NONE". */
+const char *ks_score_basis_name(enum ks_score_basis b);
+
 /* Parses a band name (case-insensitive). */
 bool ks_severity_parse(const char *s, enum ks_severity *out);
 
@@ -56,16 +59,25 @@ struct ks_score_input {
     enum ks_vendor_scale vendor_scale;
     const char *vendor_severity; /* may be NULL */
     enum ks_netpath netpath;
+    const char *vendor_source;   /* who gives vendor_severity ("DEBIAN"), may be NULL */
 };
 
+/* The scale of a vendor label of `type` (vulndb severity types:
+ * "debian-urgency", "Ubuntu", "vendor" = updateinfo/ALAS, "label" = OSV
+ * database_specific.severity) from `source` ("GHSA", ...). */
+enum ks_vendor_scale ks_score_scale_of(const char *source, const char *type);
+
 /* Index of the CVSS entry the kensa score starts from, or -1: entries whose
- * vector does not parse are skipped; a non-NVD (vendor) source wins over NVD;
- * within a source v3.1 > v3.0 > v4.0 > v2.0 (v3.1 is the default score, as in
- * the original service); ties keep the first. */
+ * vector does not parse are skipped; the vendor's CVSS (`vendor` set) wins,
+ * else NVD's, else any other source's; within that, v3.1 > v3.0 > v4.0 >
+ * v2.0 (v3.1 is the default score, as in the original service); ties keep
+ * the first. */
 int ks_score_select(const struct ks_cvss_score *cvss, size_t n);
 
 /* Computes the kensa score and severity: fills `score` (strings and the
- * adjustment array allocated in `arena`) and `*severity`. Entries' `base10`
+ * adjustment array allocated in `arena`; `basis`, `basis_source` and
+ * `basis_reason` name the rule that decided: vendor CVSS, else NVD CVSS,
+ * else another CVSS, else the vendor label, else UNTRIAGED) and `*severity`. Entries' `base10`
  * fields are not trusted: the score is recomputed from the vector.
  * KS_ENOMEM when the arena is exhausted; never fails on bad vectors (they are
  * skipped, see ks_score_select()). */

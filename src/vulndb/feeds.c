@@ -326,7 +326,7 @@ static ks_err tracker_one(struct vdb_ctx *ctx, const char *pkg, const char *cve,
     r.names = ks_arena_calloc(ctx->arena, 1, sizeof(char *));
     size_t nrel = rel ? rel->u.o.len : 0;
     r.aff = ks_arena_calloc(ctx->arena, nrel + 1, sizeof(*r.aff));
-    r.sev = ks_arena_calloc(ctx->arena, 1, sizeof(*r.sev));
+    r.sev = ks_arena_calloc(ctx->arena, nrel + 1, sizeof(*r.sev));
     if (!r.rid || !r.names || !r.aff || !r.sev)
         return OOM(diag);
     r.names[r.nnames++] = cve;
@@ -385,8 +385,10 @@ static ks_err tracker_one(struct vdb_ctx *ctx, const char *pkg, const char *cve,
                                         nodsa ? "no-dsa: " : "", nodsa ? nodsa : "",
                                         nodsa_reason && *nodsa_reason ? " / " : "",
                                         nodsa_reason ? nodsa_reason : "");
-        if (urgency && r.nsev == 0)
-            r.sev[r.nsev++] = (struct vdb_severity){"debian-urgency", urgency, -1, NULL};
+        /* The urgency is per release (chromium: "end-of-life" for buster,
+         * "not yet assigned" for bookworm): `source` names the release. */
+        if (urgency)
+            r.sev[r.nsev++] = (struct vdb_severity){"debian-urgency", urgency, -1, a->ecosystem};
         r.naff++;
     }
     ks_jw_init(&jw, &b, 0);

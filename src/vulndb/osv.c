@@ -217,13 +217,18 @@ static ks_err read_one(struct vdb_ctx *ctx, const struct ks_value *v, struct ks_
     }
 
     const struct ks_value *sev = ks_value_get(v, "severity");
-    r.sev = ks_arena_calloc(ctx->arena, ks_value_len(sev) + 1, sizeof(*r.sev));
+    r.sev = ks_arena_calloc(ctx->arena, ks_value_len(sev) + 2, sizeof(*r.sev));
     for (size_t i = 0; r.sev && i < ks_value_len(sev); i++) {
         const struct ks_value *s = ks_value_at(sev, i);
         const char *t = ks_value_get_str(s, "type"), *sc = ks_value_get_str(s, "score");
         if (t && sc)
             r.sev[r.nsev++] = (struct vdb_severity){t, sc, -1, NULL};
     }
+    /* The publisher's own label (GHSA: LOW, MODERATE, HIGH, CRITICAL): the
+     * severity when no CVSS exists. */
+    const char *label = ks_value_str(ks_value_path(v, "database_specific.severity"));
+    if (r.sev && label && *label)
+        r.sev[r.nsev++] = (struct vdb_severity){"label", label, -1, NULL};
 
     const struct ks_value *aff = ks_value_get(v, "affected");
     if (aff && !ks_value_is(aff, KS_VARRAY))

@@ -14,13 +14,65 @@
 #include <unistd.h>
 
 struct lookup_stmts {
-    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sev, *kev, *epss;
+    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sevs, *kev, *epss;
 };
 
 struct ks_vdb {
     struct ks_db *db;
     struct lookup_stmts q; /* prepared on first lookup, reused */
+    ks_vdb_scorer scorer;
 };
+
+void ks_vdb_set_scorer(struct ks_vdb *v, ks_vdb_scorer fn)
+{
+    v->scorer = fn;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
+
+const char *ks_vdb_source_of(const char *feed, const char *rid, const char *ecosystem)
+{
+    static const struct {
+        const char *prefix, *source;
+    } ecos[] = {
+            {"Ubuntu", "UBUNTU"},       {"Debian", "DEBIAN"}, {"Alpine", "ALPINE"},
+            {"AlmaLinux", "ALMALINUX"}, {"Rocky", "ROCKY"},   {"Red Hat", "REDHAT"},
+            {"SUSE", "SUSE"},           {"openSUSE", "SUSE"}, {"Amazon", "AMAZON"},
+    };
+    static const struct {
+        const char *prefix, *source;
+    } ids[] = {
+            {"GHSA-", "GHSA"},       {"GO-", "GO"},          {"PYSEC-", "PYSEC"},
+            {"RUSTSEC-", "RUSTSEC"}, {"DSA-", "DEBIAN"},     {"DLA-", "DEBIAN"},
+            {"DTSA-", "DEBIAN"},     {"DEBIAN-", "DEBIAN"},  {"USN-", "UBUNTU"},
+            {"UBUNTU-", "UBUNTU"},   {"ALPINE-", "ALPINE"},  {"ALAS", "AMAZON"},
+            {"ALSA-", "ALMALINUX"},  {"ALBA-", "ALMALINUX"}, {"RLSA-", "ROCKY"},
+            {"RHSA-", "REDHAT"},     {"SUSE-", "SUSE"},      {"openSUSE-", "SUSE"},
+            {"MAL-", "OSSF"},        {"BIT-", "BITNAMI"},
+    };
+    if (!feed || !rid)
+        return "OSV";
+    if (!strcmp(feed, "nvd"))
+        return "NVD";
+    if (!strcmp(feed, "apt")) /* an apt suite: Debian's or Ubuntu's archive */
+        return ecosystem && has_prefix(ecosystem, "Ubuntu") ? "UBUNTU" : "DEBIAN";
+    if (!strcmp(feed, "debian-tracker"))
+        return "DEBIAN";
+    if (!strcmp(feed, "alpine-secdb"))
+        return "ALPINE";
+    if (!strcmp(feed, "updateinfo"))
+        return has_prefix(rid, "ALAS") ? "AMAZON" : "VENDOR";
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        if (has_prefix(rid, ids[i].prefix))
+            return ids[i].source;
+    for (size_t i = 0; ecosystem && i < sizeof(ecos) / sizeof(ecos[0]); i++)
+        if (has_prefix(ecosystem, ecos[i].prefix))
+            return ecos[i].source;
+    return "OSV";
+}
 
 ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
 {
@@ -350,6 +402,78 @@ done:
     return err;
 }
 
+/* "CVSS:3.1/..." -> "3.1", "CVSS:4.0/..." -> "4.0", "CVSS:3.0/..." -> "3.0",
+ * a bare vector -> "2.0". */
+static const char *vector_version(const char *vec)
+{
+    if (has_prefix(vec, "CVSS:3.1/"))
+        return "3.1";
+    if (has_prefix(vec, "CVSS:3.0/"))
+        return "3.0";
+    if (has_prefix(vec, "CVSS:4.0/"))
+        return "4.0";
+    return "2.0";
+}
+
+/* "cvss" and "labels": what each source publishes for the vulnerability,
+ * records and advisories alike (withdrawn records excluded). */
+static ks_err write_per_source(struct ks_vdb *v, struct ks_jw *jw, const char *vuln,
+                               struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    bool row;
+    ks_err err = KS_OK;
+
+    for (int labels = 0; labels < 2 && !err; labels++) {
+        err = ks_db_prepare(v->db,
+                            "SELECT DISTINCT s.rowid, r.feed, r.rid, s.type, s.vector, s.score,"
+                            " s.source, (SELECT ecosystem FROM affected WHERE record=r.id"
+                            " LIMIT 1) FROM aliases al JOIN record_ids ri ON ri.name=al.name"
+                            " JOIN records r ON r.id=ri.record JOIN severities s"
+                            " ON s.record=r.id WHERE al.vuln=?1 AND r.withdrawn IS NULL"
+                            " AND s.vector IS NOT NULL AND (s.type LIKE 'CVSS%')=?2"
+                            " ORDER BY r.feed, r.rid, s.rowid",
+                            &st, diag);
+        if (err)
+            break;
+        ks_stmt_bind_text(st, 1, vuln);
+        ks_stmt_bind_int(st, 2, !labels);
+        ks_jw_key(jw, labels ? "labels" : "cvss");
+        ks_jw_arr_begin(jw);
+        while (!(err = ks_stmt_step(st, &row, diag)) && row) {
+            const char *vec = ks_stmt_text(st, 4);
+            ks_jw_obj_begin(jw);
+            ks_jw_kstr(jw, "source", ks_vdb_source_of(ks_stmt_text(st, 1), ks_stmt_text(st, 2),
+                                                      ks_stmt_text(st, 7)));
+            ks_jw_kstr(jw, "record", ks_stmt_text(st, 2));
+            if (labels) {
+                ks_jw_kstr(jw, "type", ks_stmt_text(st, 3));
+                ks_jw_kstr(jw, "label", vec);
+                /* a Debian urgency names the release it applies to */
+                ks_jw_kstr_opt(jw, "release", ks_stmt_text(st, 6));
+            } else {
+                ks_jw_kstr(jw, "version", vector_version(vec));
+                ks_jw_kstr(jw, "vector", vec);
+                int b = v->scorer ? v->scorer(vec) : -1;
+                if (b >= 0) {
+                    ks_jw_key(jw, "base_score");
+                    ks_jw_fixed(jw, b / 10.0, 1);
+                }
+                if (!ks_stmt_is_null(st, 5) && ks_stmt_real(st, 5) >= 0) {
+                    ks_jw_key(jw, "published_score");
+                    ks_jw_real(jw, ks_stmt_real(st, 5));
+                }
+                ks_jw_kstr_opt(jw, "scored_by", ks_stmt_text(st, 6));
+            }
+            ks_jw_obj_end(jw);
+        }
+        ks_jw_arr_end(jw);
+        ks_stmt_free(st);
+        st = NULL;
+    }
+    return err;
+}
+
 ks_err ks_vdb_search_json(struct ks_vdb *v, const char *id, int indent, struct ks_buf *out,
                           struct ks_diag *diag)
 {
@@ -414,7 +538,7 @@ ks_err ks_vdb_search_json(struct ks_vdb *v, const char *id, int indent, struct k
         st = NULL;
         ks_jw_arr_end(&jw);
     }
-    if (err)
+    if (err || (err = write_per_source(v, &jw, ks_buf_str(&canon), diag)))
         goto done;
     if ((err = ks_db_prepare(v->db,
                              "SELECT k.cve, k.vendor, k.product, k.name, k.date_added, k.due_date,"
@@ -490,15 +614,18 @@ static ks_err fix_for(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff
     *fixed = NULL;
     ks_stmt_bind_int(q->ev, 1, aff_id);
     while (!(err = ks_stmt_step(q->ev, &row, diag)) && row) {
-        const char *v = ks_stmt_text(q->ev, 3);
+        const char *v = ks_stmt_text(q->ev, 3), *rtype = ks_stmt_text(q->ev, 1);
         int c1 = 0, c2 = 0;
+        /* SEMVER ranges compare as SemVer, as ks_osv_affects() does: the Go
+         * vulndb writes "1.19.9" where Go's own scheme wants "v1.19.9". */
+        enum ks_scheme sc = rtype && !strcmp(rtype, "SEMVER") ? KS_SCHEME_SEMVER : scheme;
 
         if (ks_stmt_int(q->ev, 2) != KS_OSV_FIXED || !v)
             continue;
         *found = true;
-        if (ks_version_cmp(scheme, v, version, &c1, NULL) || c1 <= 0)
+        if (ks_version_cmp(sc, v, version, &c1, NULL) || c1 <= 0)
             continue;
-        if (best && (ks_version_cmp(scheme, v, best, &c2, NULL) || c2 >= 0))
+        if (best && (ks_version_cmp(sc, v, best, &c2, NULL) || c2 >= 0))
             continue;
         best = ks_arena_strdup(a, v);
         if (!best) {
@@ -577,6 +704,88 @@ done:
     return err;
 }
 
+struct sev_row {
+    struct ks_vdb_severity s;
+    const char *feed;
+    int64_t rowid;
+    double score; /* published score, -1 when none */
+};
+
+static int cmp_sev_row(const void *a, const void *b)
+{
+    const struct sev_row *x = a, *y = b;
+    int c = strcmp(x->feed, y->feed);
+    if (!c)
+        c = strcmp(x->s.record, y->s.record);
+    return c ? c : (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+/* Fills m->sevs (the scores and labels published for m->vuln, see the
+ * `sevs` statement) in (feed, record) order, and m->severity: the
+ * highest-scored CVSS vector (by published score, then CVSS version). */
+static ks_err severities_of(struct lookup_stmts *q, struct ks_arena *a, struct ks_vdb_match *m,
+                            const char *ecosystem, const char *pkg, int64_t record,
+                            struct ks_diag *diag)
+{
+    KS_VEC(struct sev_row) v = KS_VEC_INIT;
+    bool row;
+    ks_err err;
+
+    ks_stmt_bind_text(q->sevs, 1, m->vuln);
+    ks_stmt_bind_text(q->sevs, 2, ecosystem);
+    ks_stmt_bind_text(q->sevs, 3, pkg);
+    ks_stmt_bind_int(q->sevs, 4, record);
+    while (!(err = ks_stmt_step(q->sevs, &row, diag)) && row) {
+        int64_t rowid = ks_stmt_int(q->sevs, 7);
+        bool dup = false;
+        for (size_t k = 0; k < v.len && !dup; k++)
+            dup = v.items[k].rowid == rowid;
+        if (dup)
+            continue; /* a record reached under two of its names */
+        const char *type = ks_stmt_text(q->sevs, 2);
+        struct sev_row r = {
+                .s = {.source = ks_vdb_source_of(ks_stmt_text(q->sevs, 0),
+                                                 ks_stmt_text(q->sevs, 1),
+                                                 ks_stmt_text(q->sevs, 5)),
+                      .record = ks_arena_strdup(a, ks_stmt_text(q->sevs, 1)),
+                      .type = ks_arena_strdup(a, type),
+                      .value = ks_arena_strdup(a, ks_stmt_text(q->sevs, 3)),
+                      .cvss = type && !strncmp(type, "CVSS_", 5),
+                      .vendor = ks_stmt_int(q->sevs, 4) != 0},
+                .feed = ks_arena_strdup(a, ks_stmt_text(q->sevs, 0)),
+                .rowid = rowid,
+                .score = ks_stmt_is_null(q->sevs, 6) ? -1 : ks_stmt_real(q->sevs, 6),
+        };
+        if (!r.s.record || !r.s.type || !r.s.value || !r.feed || KS_VEC_PUSH(&v, r)) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    ks_stmt_reset(q->sevs);
+    if (!err && v.len) {
+        struct ks_vdb_severity *copy = ks_arena_alloc(a, v.len * sizeof(*copy));
+        const struct sev_row *best = NULL;
+        if (!copy) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            goto done;
+        }
+        qsort(v.items, v.len, sizeof(*v.items), cmp_sev_row);
+        for (size_t k = 0; k < v.len; k++) {
+            const struct sev_row *r = &v.items[k];
+            copy[k] = r->s;
+            if (r->s.cvss && (!best || r->score > best->score ||
+                              (r->score == best->score && strcmp(r->s.type, best->s.type) > 0)))
+                best = r;
+        }
+        m->sevs = copy;
+        m->nsevs = v.len;
+        m->severity = best ? best->s.value : NULL;
+    }
+done:
+    KS_VEC_RELEASE(&v);
+    return err;
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const struct ks_vdb_match *x = a, *y = b;
@@ -614,12 +823,30 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
            " WHERE a.ecosystem=?1 AND a.package=?2")
     P(ev, "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 ORDER BY rng, seq")
     P(has_ver, "SELECT 1 FROM versions WHERE affected=?1 AND version=?2")
-    P(vulns, "SELECT DISTINCT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
+    /* No DISTINCT / UNION / ORDER BY in the per-match statements: each
+     * would build a temporary B-tree per execution, which cost more than
+     * the lookups themselves; duplicates are dropped and rows ordered in C. */
+    P(vulns, "SELECT al.vuln FROM record_ids ri JOIN aliases al ON al.name=ri.name"
              " WHERE ri.record=?1 AND ri.about=(SELECT max(about) FROM record_ids"
              " WHERE record=?1)")
-    P(sev, "SELECT s.vector FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
-           " JOIN severities s ON s.record=ri.record WHERE al.vuln=?1 AND s.type LIKE 'CVSS%'"
-           " ORDER BY s.score DESC, s.type DESC LIMIT 1")
+    /* Every score and label of the vulnerability's own records plus the
+     * matched advisory's (an ALAS severity is on the advisory); "vendor":
+     * the record advises on this very package. A Debian urgency is per
+     * release (its `source` names the release's ecosystem). */
+#define SEV_COLS                                                                                   \
+    "SELECT r.feed, r.rid, s.type, s.vector, r.id=?4 OR EXISTS(SELECT 1 FROM affected a"          \
+    " WHERE a.record=r.id AND a.ecosystem=?2 AND a.package=?3),"                                   \
+    " (SELECT ecosystem FROM affected WHERE record=r.id LIMIT 1), s.score, s.rowid"
+#define SEV_FILTER                                                                                 \
+    " AND r.withdrawn IS NULL AND s.vector IS NOT NULL"                                            \
+    " AND (s.type<>'debian-urgency' OR s.source IS NULL OR s.source=?2)"
+    P(sevs, SEV_COLS " FROM aliases al JOIN record_ids ri ON ri.name=al.name AND ri.about=0"
+                     " JOIN records r ON r.id=ri.record JOIN severities s ON s.record=r.id"
+                     " WHERE al.vuln=?1" SEV_FILTER
+                     " UNION ALL " SEV_COLS " FROM records r JOIN severities s ON s.record=r.id"
+                     " WHERE r.id=?4" SEV_FILTER)
+#undef SEV_COLS
+#undef SEV_FILTER
     P(kev, "SELECT 1 FROM aliases al JOIN kev k ON k.cve=al.name WHERE al.vuln=?1 LIMIT 1")
     P(epss, "SELECT max(e.epss) FROM aliases al JOIN epss e ON e.cve=al.name WHERE al.vuln=?1")
 #undef P
@@ -655,13 +882,22 @@ ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
         }
         ks_stmt_bind_int(q->vulns, 1, ks_stmt_int(q->aff, 3));
         bool r2;
+        size_t first = res.len;
         while (!(err = ks_stmt_step(q->vulns, &r2, diag)) && r2) {
             struct ks_vdb_match mm = m;
+            bool dup = false;
+            for (size_t k = first; k < res.len && !dup; k++)
+                dup = !strcmp(res.items[k].vuln, ks_stmt_text(q->vulns, 0));
+            if (dup)
+                continue; /* a record with several names of one vulnerability */
             mm.vuln = ks_arena_strdup(arena, ks_stmt_text(q->vulns, 0));
-            ks_stmt_bind_text(q->sev, 1, mm.vuln);
-            if (!ks_stmt_step(q->sev, &r2, NULL) && r2)
-                mm.severity = ks_arena_strdup(arena, ks_stmt_text(q->sev, 0));
-            ks_stmt_reset(q->sev);
+            if (!mm.vuln) {
+                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+                break;
+            }
+            if ((err = severities_of(q, arena, &mm, ecosystem, pkg, ks_stmt_int(q->aff, 3),
+                                     diag)))
+                break;
             ks_stmt_bind_text(q->kev, 1, mm.vuln);
             mm.kev = !ks_stmt_step(q->kev, &r2, NULL) && r2;
             ks_stmt_reset(q->kev);
@@ -707,6 +943,19 @@ ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent, s
         ks_jw_kstr_opt(&jw, "state", m[i].state);
         ks_jw_kstr_opt(&jw, "fixed", m[i].fixed);
         ks_jw_kstr_opt(&jw, "severity", m[i].severity);
+        ks_jw_key(&jw, "severities");
+        ks_jw_arr_begin(&jw);
+        for (size_t k = 0; k < m[i].nsevs; k++) {
+            const struct ks_vdb_severity *s = &m[i].sevs[k];
+            ks_jw_obj_begin(&jw);
+            ks_jw_kstr(&jw, "source", s->source);
+            ks_jw_kstr(&jw, "record", s->record);
+            ks_jw_kstr(&jw, "type", s->type);
+            ks_jw_kstr(&jw, s->cvss ? "vector" : "label", s->value);
+            ks_jw_kbool(&jw, "vendor", s->vendor);
+            ks_jw_obj_end(&jw);
+        }
+        ks_jw_arr_end(&jw);
         ks_jw_kbool(&jw, "kev", m[i].kev);
         if (m[i].epss >= 0) {
             ks_jw_key(&jw, "epss");

@@ -128,10 +128,37 @@ ks_err ks_vdb_max_age(struct ks_vdb *db, int64_t now, int64_t *age, struct ks_di
 
 /* Everything the database holds about vulnerability `id` (any alias) as
  * JSON: canonical id, aliases, per record (feed, id, summary, severities,
- * affected packages with ranges, references), KEV and EPSS. KS_ENOTFOUND
- * when no source knows `id`. */
+ * affected packages with ranges, references), the CVSS vectors per source
+ * ("cvss": source, record, version, vector, published score, base score
+ * when a scorer is set) and the labels per source ("labels"), KEV and EPSS.
+ * KS_ENOTFOUND when no source knows `id`. */
 ks_err ks_vdb_search_json(struct ks_vdb *db, const char *id, int indent, struct ks_buf *out,
                           struct ks_diag *diag);
+
+/* Who published a record, from its feed and id: "NVD", "GHSA", "GO",
+ * "PYSEC", "RUSTSEC", "DEBIAN" (tracker, DSA/DLA/DTSA, DEBIAN-CVE; an apt
+ * suite's records by their ecosystem: Debian or Ubuntu),
+ * "UBUNTU" (USN, UBUNTU-CVE), "ALPINE" (secdb), "AMAZON" (updateinfo/ALAS),
+ * "ALMALINUX", "ROCKY", "REDHAT", "SUSE", "OSSF" (MAL-); an OSV record
+ * with another id (Ubuntu publishes "CVE-…" records) by the ecosystem of
+ * its affected packages (`ecosystem`, may be NULL: "Ubuntu:22.04:LTS" ->
+ * "UBUNTU"); else "OSV". Static strings; never NULL. */
+const char *ks_vdb_source_of(const char *feed, const char *rid, const char *ecosystem);
+
+/* One CVSS vector or qualitative label a source publishes for a
+ * vulnerability. Strings are owned by the lookup's arena. */
+struct ks_vdb_severity {
+    const char *source; /* ks_vdb_source_of() of the record */
+    const char *record; /* the record that carries it */
+    const char *type;   /* "CVSS_V2", "CVSS_V3", "CVSS_V4"; labels: "label" (OSV
+                           database_specific.severity, e.g. GHSA), "Ubuntu" (priority),
+                           "debian-urgency", "vendor" (updateinfo severity) */
+    const char *value;  /* the vector, or the label as published */
+    bool cvss;          /* `value` is a CVSS vector */
+    bool vendor;        /* the source advises on the looked-up package itself: the
+                           record matched, or has an affected entry for the same
+                           ecosystem and package (NVD never does) */
+};
 
 /* One advisory that affects a looked-up version. Strings are owned by the
  * arena passed to ks_vdb_lookup(). */
@@ -144,10 +171,22 @@ struct ks_vdb_match {
     const char *state;     /* "affected", ... */
     const char *fixed;     /* fixed version or NULL */
     const char *summary;   /* or NULL */
-    const char *severity;  /* highest CVSS vector known for the vulnerability, or NULL */
+    const char *severity;  /* highest-scored CVSS vector stored for the vulnerability, or NULL */
+    /* Every score and label the sources publish for the vulnerability (its
+     * records and the matched advisory; withdrawn records excluded; Debian
+     * urgencies only of the looked-up release), in (feed, record) order. */
+    const struct ks_vdb_severity *sevs;
+    size_t nsevs;
     double epss;           /* -1 when unknown */
     bool kev;
 };
+
+/* Base score (tenths) of a CVSS vector, or -1 when it does not parse:
+ * vulndb stores vectors, the score module computes them; a caller that may
+ * use both sets this so that search results carry computed base scores.
+ * NULL (the default): no "base_score" in search results. */
+typedef int (*ks_vdb_scorer)(const char *vector);
+void ks_vdb_set_scorer(struct ks_vdb *db, ks_vdb_scorer fn);
 
 /* The advisories affecting `version` of `package` in `ecosystem` (an OSV
  * ecosystem name, e.g. "PyPI", "Debian:12"; the package name is normalised

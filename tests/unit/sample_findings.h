@@ -34,7 +34,7 @@ static const struct sample_spec sample_specs[] = {
      "ldap JNDI parser.",
      "GHSA", "https://github.com/advisories/GHSA-jfh8-c2jp-5v3q", "CRITICAL", KS_SCALE_GHSA,
      {"CVE-2021-44228"},
-     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 0}},
+     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 0, true}},
      KS_NETPATH_UNKNOWN,
      {"org.apache.logging.log4j:log4j-core", "2.14.1", -1, NULL, NULL, "MAVEN",
       "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "/app/lib/log4j-core-2.14.1.jar",
@@ -50,8 +50,8 @@ static const struct sample_spec sample_specs[] = {
      "argument that ends with a single backslash character.",
      "NVD", "https://nvd.nist.gov/vuln/detail/CVE-2021-3156", NULL, KS_SCALE_DEBIAN,
      {NULL},
-     {{"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 0},
-      {"NVD", "2.0", "AV:L/AC:L/Au:N/C:C/I:C/A:C", 0}},
+     {{"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 0, false},
+      {"NVD", "2.0", "AV:L/AC:L/Au:N/C:C/I:C/A:C", 0, false}},
      KS_NETPATH_NO,
      {"sudo", "1.8.27", 0, "1+deb10u2", "amd64", "DPKG",
       "pkg:deb/debian/sudo@1.8.27-1%2Bdeb10u2?arch=amd64&distro=debian-10", NULL, NULL,
@@ -64,7 +64,7 @@ static const struct sample_spec sample_specs[] = {
      "cause excessive server resource consumption.",
      "GHSA", "https://github.com/advisories/GHSA-4374-p667-p6c8", "HIGH", KS_SCALE_GHSA,
      {"CVE-2023-39325"},
-     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0}},
+     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0, true}},
      KS_NETPATH_NO,
      {"golang.org/x/net", "v0.15.0", -1, NULL, NULL, "GOBINARY",
       "pkg:golang/golang.org/x/net@v0.15.0", "/usr/local/bin/api-server", NULL, "0.17.0", NULL},
@@ -76,7 +76,7 @@ static const struct sample_spec sample_specs[] = {
      "leading to a potential Denial of Service attack",
      "UBUNTU_CVE", "https://ubuntu.com/security/CVE-2024-0727", "low", KS_SCALE_UBUNTU,
      {NULL},
-     {{"UBUNTU_CVE", "3.1", "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H", 0}},
+     {{"UBUNTU", "3.1", "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H", 0, true}},
      KS_NETPATH_UNKNOWN,
      {"openssl", "1.0.2g", 0, "1ubuntu4.20+esm10", "amd64", "DPKG",
       "pkg:deb/ubuntu/openssl@1.0.2g-1ubuntu4.20%2Besm10?arch=amd64", NULL, NULL,
@@ -89,7 +89,7 @@ static const struct sample_spec sample_specs[] = {
      "users who aren\xe2\x80\x99t able to upgrade immediately we have provided patches",
      "GHSA", "https://github.com/advisories/GHSA-8xww-x3g3-6jcv", "LOW", KS_SCALE_GHSA,
      {"CVE-2023-22795"},
-     {{NULL, NULL, NULL, 0}},
+     {{NULL, NULL, NULL, 0, false}},
      KS_NETPATH_UNKNOWN,
      {"actionpack", "6.1.7", -1, NULL, NULL, "BUNDLER", "pkg:gem/actionpack@6.1.7",
       "/srv/app/Gemfile.lock", NULL, "6.1.7.1", NULL},
@@ -101,7 +101,7 @@ static const struct sample_spec sample_specs[] = {
      "(\xe3\x81\xaa\xe3\x81\xaa\xe3\x81\x8a\xe3\x81\x8f), see \"Credit\", 2022",
      "GHSA", "https://github.com/advisories/GHSA-crjr-9rc5-ghw8", "HIGH", KS_SCALE_GHSA,
      {"CVE-2022-24836"},
-     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0}},
+     {{"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0, true}},
      KS_NETPATH_UNKNOWN,
      {"nokogiri", "1.13.3", -1, NULL, NULL, "BUNDLER", "pkg:gem/nokogiri@1.13.3",
       "/srv/app/Gemfile.lock", NULL, "1.13.4", NULL},
@@ -112,7 +112,7 @@ static const struct sample_spec sample_specs[] = {
      "https://security-tracker.debian.org/tracker/CVE-2022-0456", "not yet assigned",
      KS_SCALE_DEBIAN,
      {NULL},
-     {{NULL, NULL, NULL, 0}},
+     {{NULL, NULL, NULL, 0, false}},
      KS_NETPATH_UNKNOWN,
      {"chromium", "97.0.4692.99", 0, "1", "amd64", "DPKG",
       "pkg:deb/debian/chromium@97.0.4692.99-1?arch=amd64", NULL, NULL, NULL, NULL},
@@ -162,6 +162,7 @@ static inline size_t sample_findings(struct ks_arena *a, struct ks_finding **out
         f[i].source = s->source;
         f[i].source_url = s->source_url;
         f[i].vendor_severity = s->vendor_severity;
+        f[i].vendor_severity_source = s->vendor_severity ? s->source : NULL;
         f[i].package = s->pkg;
         f[i].package.fix_command =
                 ks_fix_command(a, s->ptype, s->pkg.name, s->pkg.fixed_version, NULL);
@@ -174,7 +175,8 @@ static inline size_t sample_findings(struct ks_arena *a, struct ks_finding **out
         f[i].references = s->refs;
         f[i].nreferences = count_until_null((const void *const *)s->refs, 3);
 
-        struct ks_score_input in = {cv, ncvss, s->scale, s->vendor_severity, s->netpath};
+        struct ks_score_input in = {cv, ncvss, s->scale, s->vendor_severity, s->netpath,
+                                    s->vendor_severity ? s->source : NULL};
         if (ks_score_compute(a, &in, &f[i].score, &f[i].severity))
             return 0;
         ks_finding_make_id(&f[i]);

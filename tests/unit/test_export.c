@@ -160,9 +160,16 @@ static void test_json_fields(void **state)
     (void)state;
     assert_non_null(strstr(j, "\"kensaScore\": 10.0"));
     assert_non_null(strstr(j, "\"reason\": \"no network path to the resource: AV:N -> AV:A\""));
-    assert_non_null(strstr(j, "\"schemaVersion\": \"1.0\""));
+    assert_non_null(strstr(j, "\"schemaVersion\": \"1.1\""));
     assert_non_null(strstr(j, "\"kensaScore\": null"));
     assert_non_null(strstr(j, "\"UNTRIAGED\": 1"));
+    /* the severity rule, named per finding */
+    assert_non_null(strstr(j, "\"basis\": \"VENDOR_CVSS\""));
+    assert_non_null(strstr(j, "\"selection\": \"vendor (GHSA) CVSS 3.1\""));
+    assert_non_null(strstr(j, "\"reason\": \"no CVSS; GHSA label 'LOW' -> LOW\""));
+    assert_non_null(strstr(j, "\"reason\": \"no CVSS; DEBIAN_CVE label 'not yet assigned' "
+                              "names no severity: UNTRIAGED\""));
+    assert_non_null(strstr(j, "\"vendor\": true"));
     free(j);
     j = run(ks_export_findings_json, NULL, 0, NULL);
     assert_non_null(strstr(j, "\"findings\": []"));

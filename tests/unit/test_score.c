@@ -274,11 +274,17 @@ static void test_vendor_labels(void **state)
 static void test_select(void **state)
 {
     struct ks_cvss_score c[] = {
-        {"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:H/I:H/A:H", 0},
-        {"UBUNTU_CVE", "4.0", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-         0},
-        {"UBUNTU_CVE", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:L/A:L", 0},
-        {"DEBIAN_CVE", "3.1", "CVSS:3.1/garbage", 0},
+        {"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:H/I:H/A:H", 0, false},
+        {"UBUNTU", "4.0", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 0,
+         true},
+        {"UBUNTU", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:L/A:L", 0, true},
+        {"DEBIAN", "3.1", "CVSS:3.1/garbage", 0, true},
+    };
+    struct ks_cvss_score other[] = {
+        {"GHSA", "4.0", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 0,
+         false},
+        {"NVD", "2.0", "AV:N/AC:L/Au:N/C:P/I:P/A:P", 0, false},
+        {"GHSA", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:L/A:L", 0, false},
     };
 
     (void)state;
@@ -288,6 +294,12 @@ static void test_select(void **state)
     assert_int_equal(ks_score_select(c, 1), 0);
     assert_int_equal(ks_score_select(c + 3, 1), -1);
     assert_int_equal(ks_score_select(NULL, 0), -1);
+    /* no vendor score: NVD (even v2.0) wins over a non-vendor source */
+    assert_int_equal(ks_score_select(other, 3), 1);
+    /* neither vendor nor NVD: the other source's, v3.1 first */
+    assert_int_equal(ks_score_select(other + 2, 1), 0);
+    other[1].vector = NULL;
+    assert_int_equal(ks_score_select(other, 3), 2);
     ks_score_fill_bases(c, 4);
     assert_int_equal(c[0].base10, 73);
     assert_int_equal(c[2].base10, 48);
@@ -298,16 +310,16 @@ static void test_compute(void **state)
 {
     struct ks_arena arena = KS_ARENA_INIT(4096, 0);
     struct ks_cvss_score nvd[] = {
-        {"NVD", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 98},
+        {"NVD", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 98, false},
     };
     struct ks_cvss_score v4[] = {
-        {"GHSA", "4.0", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 93},
+        {"GHSA", "4.0", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 93, false},
     };
     struct ks_cvss_score local[] = {
-        {"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 78},
+        {"NVD", "3.1", "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 78, false},
     };
-    struct ks_cvss_score v2[] = {{"NVD", "2.0", "AV:N/AC:L/Au:N/C:P/I:P/A:P", 75}};
-    struct ks_score_input in = {nvd, 1, KS_SCALE_GHSA, "LOW", KS_NETPATH_UNKNOWN};
+    struct ks_cvss_score v2[] = {{"NVD", "2.0", "AV:N/AC:L/Au:N/C:P/I:P/A:P", 75, false}};
+    struct ks_score_input in = {nvd, 1, KS_SCALE_GHSA, "LOW", KS_NETPATH_UNKNOWN, "GHSA"};
     struct ks_kensa_score s;
     enum ks_severity sev;
 
@@ -340,30 +352,62 @@ static void test_compute(void **state)
     assert_int_equal(s.nadjustments, 0);
 
     /* local flaw without network path: nothing to lower */
-    in = (struct ks_score_input){local, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO};
+    in = (struct ks_score_input){local, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO, NULL};
     assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
     assert_int_equal(s.score10, 78);
     assert_int_equal(s.nadjustments, 0);
 
     /* v4.0 and v2 are adjusted the same way */
-    in = (struct ks_score_input){v4, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO};
+    in = (struct ks_score_input){v4, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO, NULL};
     assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
     assert_string_equal(s.vector,
                         "CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
     assert_int_equal(s.score10, 87); /* MacroVector 100200: 8.7, already its highest vector */
-    in = (struct ks_score_input){v2, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO};
+    in = (struct ks_score_input){v2, 1, KS_SCALE_GHSA, NULL, KS_NETPATH_NO, NULL};
     assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
     assert_string_equal(s.vector, "AV:A/AC:L/Au:N/C:P/I:P/A:P");
     assert_int_equal(s.score10, 58);
 
     /* no CVSS: the vendor label; nothing: UNTRIAGED */
-    in = (struct ks_score_input){NULL, 0, KS_SCALE_DEBIAN, "medium**", KS_NETPATH_NO};
+    in = (struct ks_score_input){NULL, 0, KS_SCALE_DEBIAN, "medium**", KS_NETPATH_NO, NULL};
     assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
     assert_false(s.scored);
     assert_int_equal(sev, KS_SEV_MEDIUM);
+    assert_int_equal(s.basis, KS_BASIS_VENDOR_LABEL);
+    assert_string_equal(s.basis_reason, "no CVSS; vendor label 'medium**' -> MEDIUM");
+    in.vendor_source = "DEBIAN";
+    assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
+    assert_string_equal(s.basis_source, "DEBIAN");
+    assert_string_equal(s.basis_reason, "no CVSS; DEBIAN label 'medium**' -> MEDIUM");
     in.vendor_severity = "not yet assigned";
     assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
     assert_int_equal(sev, KS_SEV_UNTRIAGED);
+    assert_int_equal(s.basis, KS_BASIS_NONE);
+    in.vendor_severity = NULL;
+    assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
+    assert_string_equal(s.basis_reason, "no CVSS and no vendor label: UNTRIAGED");
+
+    /* the rule, named: vendor over NVD, NVD over another source */
+    struct ks_cvss_score mix[] = {
+        {"NVD", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 0, false},
+        {"GHSA", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0, true},
+        {"OSV", "3.1", "CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 0, false},
+    };
+    in = (struct ks_score_input){mix, 3, KS_SCALE_GHSA, "HIGH", KS_NETPATH_UNKNOWN, "GHSA"};
+    assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
+    assert_int_equal(s.basis, KS_BASIS_VENDOR_CVSS);
+    assert_int_equal(s.score10, 75);
+    assert_string_equal(s.basis_reason, "vendor (GHSA) CVSS 3.1 chosen over NVD, OSV");
+    mix[1].vendor = false;
+    assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
+    assert_int_equal(s.basis, KS_BASIS_NVD_CVSS);
+    assert_int_equal(s.score10, 98);
+    assert_string_equal(s.basis_reason, "no vendor CVSS: NVD CVSS 3.1; also published by GHSA, OSV");
+    in.cvss = mix + 1;
+    in.ncvss = 2;
+    assert_int_equal(ks_score_compute(&arena, &in, &s, &sev), KS_OK);
+    assert_int_equal(s.basis, KS_BASIS_OTHER_CVSS);
+    assert_string_equal(s.basis_source, "GHSA");
     ks_arena_release(&arena);
 }
 

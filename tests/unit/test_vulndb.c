@@ -117,6 +117,32 @@ static size_t lookup(const char *eco, const char *pkg, const char *ver, const ch
     return hits;
 }
 
+/* The labels (";"-joined "SOURCE:type:label:vendor") and CVSS sources
+ * of the first match of `vuln`, into `out`. */
+static void lookup_sevs(const char *eco, const char *pkg, const char *ver, const char *vuln,
+                        char *out, size_t cap)
+{
+    struct ks_vdb *v = NULL;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_vdb_match *m = NULL;
+    size_t n = 0, len = 0;
+    out[0] = '\0';
+    assert_int_equal(ks_vdb_open(dbpath, &v, &d), KS_OK);
+    assert_int_equal(ks_vdb_lookup(v, &arena, eco, pkg, ver, &m, &n, &d), KS_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(m[i].vuln, vuln))
+            continue;
+        for (size_t k = 0; k < m[i].nsevs && len < cap; k++)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s:%s:%s:%d", k ? ";" : "",
+                                    m[i].sevs[k].source, m[i].sevs[k].type,
+                                    m[i].sevs[k].cvss ? "cvss" : m[i].sevs[k].value,
+                                    m[i].sevs[k].vendor);
+        break;
+    }
+    free(m);
+    ks_vdb_close(v);
+}
+
 static bool has_str(const struct ks_value *arr, const char *s)
 {
     for (size_t i = 0; i < ks_value_len(arr); i++) {
@@ -267,6 +293,18 @@ static void test_os_feeds(void **state)
                      0);
     const struct ks_value *a = search("CVE-2022-37434");
     assert_non_null(find_record(a, "advisories", "ALAS2023-2023-002"));
+
+    /* labels per source: the tracker's urgency of the looked-up release
+     * only (chromium CVE-2022-0456: "end-of-life" in buster, "not yet
+     * assigned" in bookworm); the ALAS severity sits on the advisory */
+    char sv[512];
+    lookup_sevs("Debian:10", "chromium", "90.0-1", "CVE-2022-0456", sv, sizeof(sv));
+    assert_string_equal(sv, "DEBIAN:debian-urgency:end-of-life:1");
+    lookup_sevs("Debian:12", "chromium", "97.0-1", "CVE-2022-0456", sv, sizeof(sv));
+    assert_string_equal(sv, "DEBIAN:debian-urgency:not yet assigned:1");
+    lookup_sevs("Amazon Linux:2", "java-1.8.0-openjdk", "1:1.8.0.161-0.b14.amzn2",
+                "CVE-2018-2790", sv, sizeof(sv));
+    assert_string_equal(sv, "AMAZON:vendor:critical:1"); /* <severity> of ALAS2-2018-1002 */
 
     /* secdb: binutils-avr in v3.11 community, fixed in 2.32-r0 */
     const struct ks_value *s = search("CVE-2018-19931");
@@ -706,6 +744,24 @@ static void test_pypa_versions(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* Who published a record: by feed, id prefix, else the affected ecosystem. */
+static void test_source_of(void **state)
+{
+    (void)state;
+    assert_string_equal(ks_vdb_source_of("nvd", "CVE-2021-44228", NULL), "NVD");
+    assert_string_equal(ks_vdb_source_of("osv", "GHSA-jfh8-c2jp-5v3q", "Maven"), "GHSA");
+    assert_string_equal(ks_vdb_source_of("osv", "GO-2023-1840", "Go"), "GO");
+    assert_string_equal(ks_vdb_source_of("osv", "DLA-3623-1", "Debian:10"), "DEBIAN");
+    assert_string_equal(ks_vdb_source_of("osv", "CVE-2024-0727", "Ubuntu:22.04:LTS"), "UBUNTU");
+    assert_string_equal(ks_vdb_source_of("osv", "CVE-2024-1", "GIT"), "OSV");
+    assert_string_equal(ks_vdb_source_of("debian-tracker", "CVE-2022-0456/chromium", "Debian:12"),
+                        "DEBIAN");
+    assert_string_equal(ks_vdb_source_of("apt", "x", "Ubuntu:22.04:LTS"), "UBUNTU");
+    assert_string_equal(ks_vdb_source_of("updateinfo", "ALAS2-2018-1002", NULL), "AMAZON");
+    assert_string_equal(ks_vdb_source_of("alpine-secdb", "v3.11/x", NULL), "ALPINE");
+    assert_string_equal(ks_vdb_source_of(NULL, NULL, NULL), "OSV");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +769,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_advisories, setup, teardown),
             cmocka_unit_test_setup_teardown(test_os_feeds, setup, teardown),
             cmocka_unit_test_setup_teardown(test_streamed_documents, setup, teardown),
+            cmocka_unit_test(test_source_of),
             cmocka_unit_test_setup_teardown(test_withdrawn, setup, teardown),
             cmocka_unit_test_setup_teardown(test_changes_and_atomicity, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
