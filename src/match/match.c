@@ -71,6 +71,19 @@ static const char *source_of(const char *feed, const char *ecosystem)
     return "OSV";
 }
 
+/* The apt suite a fix was read from ("bookworm-security/openssl/CVE-…" →
+ * "bookworm-security"), or NULL for other feeds and for a Release file that
+ * named no suite (the importer's placeholder "apt"). */
+static const char *apt_suite(struct ks_arena *a, const struct ks_vdb_match *m)
+{
+    const char *slash = m->feed && m->record && !strcmp(m->feed, "apt") ? strchr(m->record, '/')
+                                                                        : NULL;
+
+    if (!slash || (slash - m->record == 3 && !strncmp(m->record, "apt", 3)))
+        return NULL;
+    return ks_arena_strndup(a, m->record, (size_t)(slash - m->record));
+}
+
 /* "CVSS:3.1/…" → "3.1", "CVSS:4.0/…" → "4.0", a bare v2 vector → "2.0". */
 static const char *cvss_version(const char *vector)
 {
@@ -246,7 +259,7 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     f.package.layer = c->layer;
     if (m->fixed && *m->fixed && strcmp(m->fixed, "0")) {
         f.package.fixed_version = m->fixed;
-        f.package.fix_command = ks_fix_command(a, c->type, c->name, m->fixed, NULL);
+        f.package.fix_command = ks_fix_command(a, c->type, c->name, m->fixed, apt_suite(a, m));
     }
     f.fix_available = ks_fix_available_of(1, f.package.fixed_version && f.package.fix_command);
     if ((err = cvss_per_source(a, m, &f)))

@@ -78,9 +78,12 @@ const char *ks_fix_command(struct ks_arena *arena, enum ks_pkg_type type, const 
 
     switch (type) {
     case KS_PKG_DEB:
+        /* from a known suite: its current version, which later uploads to
+         * the suite keep installable (a superseded "=VERSION" is not) */
         err = ks_buf_adds(&b, "apt-get install --only-upgrade ");
         if (!err)
-            err = shell_wordf(&b, "%s=%s", name, fixed);
+            err = advisory && *advisory ? shell_wordf(&b, "%s/%s", name, advisory)
+                                        : shell_wordf(&b, "%s=%s", name, fixed);
         break;
     case KS_PKG_RPM:
         if (advisory && *advisory) {

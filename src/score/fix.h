@@ -12,6 +12,7 @@
 /* The command that upgrades `name` to `fixed` (or later) with the package
  * manager of `type`, e.g.
  *     DEB    apt-get install --only-upgrade 'openssl=3.0.13-1~deb12u1'
+ *            apt-get install --only-upgrade openssl/bookworm-security  (suite known)
  *     RPM    dnf upgrade-minimal --advisory ALAS2023-2023-002   (yum for ALAS2-)
  *            dnf upgrade-minimal 'rsync-3.2.6-1.amzn2023.0.3'     (no advisory)
  *     APK    apk add --upgrade 'musl>=1.1.22-r4'
@@ -25,7 +26,9 @@
  *     NUGET  dotnet add package Newtonsoft.Json --version 13.0.1
  * Every argument taken from advisory data is single-quoted for the shell when
  * it holds anything but [A-Za-z0-9._+:@/=,-]. `advisory` (may be NULL) is
- * used for RPM errata. Returns NULL when there is no command: no fixed
+ * the RPM erratum, or for DEB the apt suite the fix was read from (its
+ * current version is installed: a fixed version that later uploads
+ * superseded is no longer in the archive, so "=VERSION" would fail). Returns NULL when there is no command: no fixed
  * version, an ecosystem without one (Go standard library, kernel, unknown),
  * a name, version or advisory with control characters (never printed into a
  * terminal command) or starting with '-' (it would read as an option), or

@@ -709,7 +709,7 @@ static ks_err emit(struct apt_state *s, const struct apt_src *src, const char *i
 
     vdb_count_read(ctx);
     r.feed = "apt";
-    r.rid = is_vuln ? ks_arena_printf(a, "%s/%s/%s", suite, src->name, id) : id;
+    r.rid = ks_arena_printf(a, "%s/%s/%s", suite, src->name, id);
     r.modified = s->modified;
     r.published = published;
     r.summary = summary;

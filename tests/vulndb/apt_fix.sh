@@ -28,17 +28,19 @@ printf 'APT::Get::Assume-Yes "true";\nAcquire::Languages "none";\n' >"$root/etc/
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
 "$KENSA" scan rootfs "$root" --db "$tmp/v.db" -f json -o "$tmp/before.json"
-# One finding: the package with the fewest findings that has a fix command
-# naming the version the archive holds now (a fix superseded by a later
-# upload is no longer installable by version), so the upgrade is small.
+# One finding: the package with the fewest findings that has a fix command,
+# preferring one whose fixed version a later upload superseded (the command
+# installs the suite's current version, so it must work for those too).
 read -r pkg vuln cmd < <(python3 - "$tmp/before.json" "$mirror/dists/bookworm-security/main/binary-amd64/Packages.xz" <<'PY'
 import json, lzma, re, sys
 now = dict(re.findall(r"^Package: (\S+)\n(?:.*\n)*?Version: (\S+)$",
                       lzma.open(sys.argv[2]).read().decode(), re.M))
-fs = [f for f in json.load(open(sys.argv[1]))["findings"] if f["package"].get("remediation")
-      and now.get(f["package"]["name"]) == f["package"].get("fixedInVersion")]
+fs = [f for f in json.load(open(sys.argv[1]))["findings"] if f["package"].get("remediation")]
 if not fs:
-    sys.exit("no finding whose fix is the suite's current version")
+    sys.exit("no finding with a fix command")
+superseded = [f for f in fs if now.get(f["package"]["name"]) != f["package"].get("fixedInVersion")]
+print("findings whose fixed version was superseded:", len(superseded), file=sys.stderr)
+fs = superseded or fs
 count = {}
 for f in fs:
     count[f["package"]["name"]] = count.get(f["package"]["name"], 0) + 1
@@ -48,7 +50,7 @@ PY
 ) || { echo "FAIL: the scan has no finding with a fix command"; exit 1; }
 echo "fixing $vuln in $pkg with: $cmd"
 case $cmd in
-"apt-get install --only-upgrade $pkg="*) ;;
+"apt-get install --only-upgrade $pkg/bookworm-security") ;;
 *) echo "FAIL: unexpected fix command '$cmd'"; exit 1 ;;
 esac
 chroot "$root" apt-get -qq update >"$tmp/apt.log" 2>&1 || {

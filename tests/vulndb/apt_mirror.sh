@@ -150,7 +150,8 @@ for pkg in sorted(set(want) | set(got)):
         if x["package"].get("fixedInVersion") != fix:
             print(f"FAIL: {pkg} {x['vulnerability']['id']}: fixed in {x['package'].get('fixedInVersion')}, "
                   f"the changelog says {fix} (suite has {ver})"); bad = 1
-        if x["package"].get("remediation") != f"apt-get install --only-upgrade {pkg}={fix}":
+        # the suite's current version: a fix superseded by a later upload stays installable
+        if x["package"].get("remediation") != f"apt-get install --only-upgrade {pkg}/bookworm-security":
             print(f"FAIL: {pkg}: fix command {x['package'].get('remediation')!r}"); bad = 1
         if no_cve and not (x.get("description") or "").startswith("security update, no CVE"):
             print(f"FAIL: {pkg}: no-CVE update described as {x.get('description')!r}"); bad = 1
