@@ -206,6 +206,107 @@ static int base_score10(const char *vector)
     return vector && !ks_cvss_parse(vector, strlen(vector), &c, NULL) ? c.base10 : -1;
 }
 
+/* A JSON number as a double; `dflt` for anything else. */
+static double number(const struct ks_value *v, double dflt)
+{
+    return ks_value_is(v, KS_VREAL)  ? v->u.d
+           : ks_value_is(v, KS_VINT) ? (double)v->u.i
+                                      : dflt;
+}
+
+/* One search record (or advisory) for people: id, feed and file, summary,
+ * the packages it affects with their fixed versions, CWEs and references. */
+static void print_search_record(const struct ks_value *r)
+{
+    const char *summary = ks_value_get_str(r, "summary");
+    const struct ks_value *aff = ks_value_get(r, "affected"), *cwes = ks_value_get(r, "cwes");
+    const struct ks_value *refs = ks_value_get(r, "references");
+
+    printf("  %s  (%s, %s)\n", ks_value_get_str(r, "id"), ks_value_get_str(r, "feed"),
+           ks_value_get_str(r, "source") ? ks_value_get_str(r, "source") : "-");
+    if (summary)
+        printf("    %.100s%s\n", summary, strlen(summary) > 100 ? "…" : "");
+    for (size_t i = 0; i < ks_value_len(aff); i++) {
+        const struct ks_value *a = ks_value_at(aff, i);
+        const char *fixed = ks_value_get_str(a, "fixed");
+
+        printf("    %-16s %-36s %-12s %s%s\n", ks_value_get_str(a, "ecosystem"),
+               ks_value_get_str(a, "package"),
+               ks_value_get_str(a, "state") ? ks_value_get_str(a, "state") : "-",
+               fixed ? "fixed in " : "no fix", fixed ? fixed : "");
+    }
+    if (ks_value_len(cwes)) {
+        printf("    CWE:");
+        for (size_t i = 0; i < ks_value_len(cwes); i++)
+            printf(" %s", ks_value_str(ks_value_at(cwes, i)));
+        printf("\n");
+    }
+    if (ks_value_len(refs))
+        printf("    %zu references, first %s%s\n", ks_value_len(refs),
+               ks_value_get_str(ks_value_at(refs, 0), "url"),
+               ks_value_bool(ks_value_get(r, "exploit"), false) ? " (an exploit is referenced)"
+                                                              : "");
+}
+
+/* `db search` for people, from its JSON document (the same data). */
+static void print_table_search(const char *json_text)
+{
+    struct ks_arena a = KS_ARENA_INIT(1 << 16, 0);
+    struct ks_value *v = NULL;
+    struct ks_limits lim;
+
+    ks_limits_init(&lim);
+    if (ks_json_parse(&a, "search", json_text, strlen(json_text), &lim, &v, NULL)) {
+        fputs(json_text, stdout);
+        ks_arena_release(&a);
+        return;
+    }
+    const struct ks_value *al = ks_value_get(v, "aliases"), *kev = ks_value_get(v, "kev");
+    const struct ks_value *cvss = ks_value_get(v, "cvss"), *labels = ks_value_get(v, "labels");
+    const struct ks_value *epss = ks_value_get(v, "epss");
+    printf("%s", ks_value_get_str(v, "id"));
+    for (size_t i = 0; i < ks_value_len(al); i++)
+        printf("%s%s", i ? ", " : "  (aliases: ", ks_value_str(ks_value_at(al, i)));
+    printf("%s\n", ks_value_len(al) ? ")" : "");
+    if (kev)
+        printf("known exploited (CISA KEV): added %s, due %s, ransomware use %s\n",
+               ks_value_get_str(kev, "date_added"), ks_value_get_str(kev, "due_date"),
+               ks_value_get_str(kev, "ransomware") ? ks_value_get_str(kev, "ransomware") : "-");
+    if (epss)
+        printf("EPSS: %.5f (percentile %.5f)\n", number(ks_value_get(epss, "score"), 0),
+               number(ks_value_get(epss, "percentile"), 0));
+    if (ks_value_len(cvss) || ks_value_len(labels)) {
+        printf("\n%-8s %-28s %-7s %5s  %s\n", "SOURCE", "RECORD", "CVSS", "SCORE", "VECTOR / LABEL");
+        for (size_t i = 0; i < ks_value_len(cvss); i++) {
+            const struct ks_value *c = ks_value_at(cvss, i);
+            double base = number(ks_value_get(c, "base_score"), -1);
+
+            printf("%-8s %-28s %-7s %5.1f  %s\n", ks_value_get_str(c, "source"),
+                   ks_value_get_str(c, "record"), ks_value_get_str(c, "version"), base,
+                   ks_value_get_str(c, "vector"));
+        }
+        for (size_t i = 0; i < ks_value_len(labels); i++) {
+            const struct ks_value *l = ks_value_at(labels, i);
+
+            printf("%-8s %-28s %-7s %5s  %s\n", ks_value_get_str(l, "source"),
+                   ks_value_get_str(l, "record"), ks_value_get_str(l, "type"), "-",
+                   ks_value_get_str(l, "label"));
+        }
+    }
+    static const char *const parts[][2] = {{"records", "RECORDS"},
+                                           {"advisories", "ADVISORIES ABOUT IT"}};
+    for (size_t p = 0; p < KS_ARRAY_LEN(parts); p++) {
+        const struct ks_value *list = ks_value_get(v, parts[p][0]);
+
+        if (!ks_value_len(list))
+            continue;
+        printf("\n%s\n", parts[p][1]);
+        for (size_t i = 0; i < ks_value_len(list); i++)
+            print_search_record(ks_value_at(list, i));
+    }
+    ks_arena_release(&a);
+}
+
 static int do_search(struct db_opts *o, int n, char **args)
 {
     struct ks_vdb *v = NULL;
@@ -222,8 +323,10 @@ static int do_search(struct db_opts *o, int n, char **args)
         ks_vdb_set_scorer(v, base_score10);
         err = ks_vdb_search_json(v, args[0], 2, &out, &diag);
     }
-    if (!err)
+    if (!err && json)
         fputs(ks_buf_str(&out), stdout);
+    else if (!err)
+        print_table_search(ks_buf_str(&out));
     ks_vdb_close(v);
     ks_buf_release(&out);
     if (err == KS_ENOTFOUND) {

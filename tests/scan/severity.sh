@@ -59,7 +59,7 @@ done
 "$KENSA" sbom rootfs "$TMP/jammy" -o "$TMP/jammy.cdx" || { echo "FAIL: sbom jammy"; fail=1; }
 "$KENSA" scan sbom "$TMP/jammy.cdx" --db "$TMP/v.db" -f json -o "$TMP/jammy-sbom.json" ||
     { echo "FAIL: scan sbom jammy"; fail=1; }
-"$KENSA" db search --db "$TMP/v.db" CVE-2021-44228 > "$TMP/search.json" || { echo "FAIL: search"; fail=1; }
+"$KENSA" db search --db "$TMP/v.db" CVE-2021-44228 --format json > "$TMP/search.json" || { echo "FAIL: search"; fail=1; }
 "$KENSA" scan rootfs "$TMP/java" --db "$TMP/v.db" -f cyclonedx -o "$TMP/java.cdx.json" ||
     { echo "FAIL: cyclonedx"; fail=1; }
 "$KENSA" scan rootfs "$TMP/java" --db "$TMP/v.db" -f sarif -o "$TMP/java.sarif" ||

@@ -38,7 +38,7 @@ EOT
 # 1. first update imports everything
 "$KENSA" db update --db "$DB" --feeds "$TMP/feeds" > "$TMP/out1" || { cat "$TMP/out1"; fail "first update"; }
 grep -q "3 added" "$TMP/out1" || { cat "$TMP/out1"; fail "first update did not import"; }
-"$KENSA" db search --db "$DB" CVE-2021-44228 | grep -q '"date_added": "2021-12-10"' || fail "KEV not imported"
+"$KENSA" db search --db "$DB" CVE-2021-44228 --format json | grep -q '"date_added": "2021-12-10"' || fail "KEV not imported"
 S1=$(sum); G1=$(digest)
 
 # 2. unchanged feeds: 304 everywhere, nothing imported, file untouched
