@@ -9,7 +9,7 @@ const char cmd_db_help[] =
         "                      [--apt-base DIR|FILE] SOURCE...\n"
         "       kensa db update [--db FILE] --feeds FILE [--max-size SIZE] [--timeout SECONDS]\n"
         "       kensa db status [--db FILE] [--format table|json]\n"
-        "       kensa db search ID [--db FILE] [--format json]\n"
+        "       kensa db search ID [--db FILE] [--format table|json]\n"
         "       kensa db lookup --ecosystem E --package N --version V [--db FILE]"
         " [--format table|json]\n\n"
         "Builds and queries the local vulnerability database, one SQLite file.\n\n"
