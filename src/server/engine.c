@@ -12,6 +12,7 @@
 #include "pkg/scan.h"
 #include "score/score.h"
 
+#include <stdatomic.h>
 #include <time.h>
 
 static const char *resource_type_name(const char *rtype)
@@ -23,27 +24,57 @@ static const char *resource_type_name(const char *rtype)
     return "HOST";
 }
 
-ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
-                       const char *rid, const char *rtype, const struct ks_inventory *inv,
-                       const char *cause, struct ks_apply_result *res, size_t counts[6],
-                       struct ks_diag *diag)
+/* The package keys the matcher would look `inv` up by (see
+ * ks_match_lookup_key), normalised as the database stores them. */
+static ks_err inventory_keys(const struct ks_inventory *inv, struct ks_arena *arena,
+                             struct ks_pkg_key **out, size_t *n, struct ks_diag *diag)
+{
+    struct ks_pkg_key *keys = NULL;
+    size_t len = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (inv->components.len) {
+        keys = ks_arena_calloc(arena, inv->components.len, sizeof(*keys));
+        if (!keys)
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < inv->components.len; i++) {
+        const char *eco, *name, *version;
+
+        if (!ks_match_lookup_key(&inv->components.items[i], &eco, &name, &version))
+            continue;
+        keys[len].ecosystem = eco;
+        keys[len].name = ks_vdb_normalise_name(arena, eco, name);
+        if (!keys[len].name)
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        len++;
+    }
+    *out = keys;
+    *n = len;
+    return KS_OK;
+}
+
+/* Matches `inv` against `db` and applies the findings; with `keys`, also
+ * records the inventory's package keys (not needed when only the database
+ * changed: the inventory, hence its keys, did not). */
+static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account, const char *rid,
+                         const char *rtype, const struct ks_inventory *inv, const char *cause,
+                         bool keys, struct ks_apply_result *res, size_t counts[6],
+                         struct ks_diag *diag)
 {
     struct ks_match_result mr;
     struct ks_match_opts mo;
     struct ks_finding_row *rows = NULL;
     struct ks_buf body = KS_BUF_INIT(0);
-    struct ks_vdb *db = NULL;
     char **bodies = NULL;
     ks_err err;
 
     ks_match_result_init(&mr);
-    err = ks_vdb_open(cfg->vulndb, &db, diag);
-    if (!err) {
-        memset(&mo, 0, sizeof(mo));
-        mo.resource_type = resource_type_name(rtype);
-        mo.resource_id = rid;
-        err = ks_match_inventory(db, inv, &mo, &mr, diag);
-    }
+    memset(&mo, 0, sizeof(mo));
+    mo.resource_type = resource_type_name(rtype);
+    mo.resource_id = rid;
+    err = ks_match_inventory(db, inv, &mo, &mr, diag);
     if (!err && mr.findings.len) {
         rows = calloc(mr.findings.len, sizeof(*rows));
         bodies = calloc(mr.findings.len, sizeof(*bodies));
@@ -79,6 +110,14 @@ ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, 
         if (counts)
             counts[f->severity <= KS_SEV_CRITICAL ? f->severity : 0]++;
     }
+    if (!err && keys) {
+        struct ks_pkg_key *k;
+        size_t nk;
+
+        err = inventory_keys(inv, &mr.arena, &k, &nk, diag);
+        if (!err)
+            err = ks_store_inventory_keys_put(st, account, rid, k, nk, diag);
+    }
     if (!err)
         err = ks_store_findings_apply(st, account, rid, rows, mr.findings.len, cause,
                                       (int64_t)time(NULL), res, diag);
@@ -87,15 +126,83 @@ ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, 
     free(bodies);
     free(rows);
     ks_buf_release(&body);
-    ks_vdb_close(db);
     ks_match_result_release(&mr);
     return err;
 }
 
+ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
+                       const char *rid, const char *rtype, const struct ks_inventory *inv,
+                       const char *cause, struct ks_apply_result *res, size_t counts[6],
+                       struct ks_diag *diag)
+{
+    struct ks_vdb *db = NULL;
+    ks_err err = ks_vdb_open(cfg->vulndb, &db, diag);
+
+    if (!err)
+        err = apply_with(db, st, account, rid, rtype, inv, cause, true, res, counts, diag);
+    ks_vdb_close(db);
+    return err;
+}
+
+/* ---- re-evaluation ---- */
+
+static atomic_ullong m_runs_changes, m_runs_full, m_fallbacks, m_inventories;
+static _Atomic double m_last_seconds;
+static atomic_ullong m_last_keys, m_last_inventories;
+
+void ks_engine_metrics_write(struct ks_buf *out)
+{
+    ks_buf_addf(out,
+                "# HELP kensa_reevaluations_total Re-evaluations after a vulnerability database "
+                "change, by kind: only the changed advisories, or everything.\n"
+                "# TYPE kensa_reevaluations_total counter\n"
+                "kensa_reevaluations_total{mode=\"changes\"} %llu\n"
+                "kensa_reevaluations_total{mode=\"full\"} %llu\n"
+                "# HELP kensa_reevaluation_fallbacks_total Full re-evaluations because the "
+                "database's change set could not be used.\n"
+                "# TYPE kensa_reevaluation_fallbacks_total counter\n"
+                "kensa_reevaluation_fallbacks_total %llu\n"
+                "# HELP kensa_reevaluated_inventories_total Stored inventories re-matched after "
+                "database changes.\n"
+                "# TYPE kensa_reevaluated_inventories_total counter\n"
+                "kensa_reevaluated_inventories_total %llu\n"
+                "# HELP kensa_reevaluation_last_seconds Duration of the last re-evaluation.\n"
+                "# TYPE kensa_reevaluation_last_seconds gauge\n"
+                "kensa_reevaluation_last_seconds %.6f\n"
+                "# HELP kensa_reevaluation_last_packages Changed packages in the last "
+                "re-evaluation (0 for a full one).\n"
+                "# TYPE kensa_reevaluation_last_packages gauge\n"
+                "kensa_reevaluation_last_packages %llu\n"
+                "# HELP kensa_reevaluation_last_inventories Inventories re-matched by the last "
+                "re-evaluation.\n"
+                "# TYPE kensa_reevaluation_last_inventories gauge\n"
+                "kensa_reevaluation_last_inventories %llu\n",
+                atomic_load(&m_runs_changes), atomic_load(&m_runs_full),
+                atomic_load(&m_fallbacks), atomic_load(&m_inventories),
+                atomic_load(&m_last_seconds), atomic_load(&m_last_keys),
+                atomic_load(&m_last_inventories));
+}
+
+/* Re-matches the latest inventory of one resource against `db`. */
+static ks_err rematch_one(const struct ks_server_config *cfg, struct ks_vdb *db,
+                          struct ks_store *st, int64_t account, const char *rid,
+                          const char *type, const char *body, bool keys, struct ks_diag *diag)
+{
+    struct ks_inventory inv;
+    struct ks_apply_result res;
+    ks_err err;
+
+    ks_inventory_init(&inv);
+    err = ks_pkg_read_sbom_mem(&inv, rid, body, strlen(body), &cfg->limits, diag);
+    if (!err)
+        err = ks_pkg_finish(&inv);
+    if (!err)
+        err = apply_with(db, st, account, rid, type, &inv, "vulndb", keys, &res, NULL, diag);
+    ks_inventory_release(&inv);
+    return err;
+}
+
 struct rematch {
-    const struct ks_server_config *cfg;
-    struct ks_store *st;
-    size_t n;
     /* Inventories are collected first: the store cannot be written while
      * its query is still being read. */
     struct item {
@@ -109,9 +216,9 @@ static ks_err collect_inventory(int64_t account, const char *rid, const char *ty
                                 const char *body, void *ctx)
 {
     struct rematch *r = ctx;
-    struct item it = {account, strdup(rid), strdup(type), strdup(body)};
+    struct item it = {account, strdup(rid), strdup(type), body ? strdup(body) : NULL};
 
-    if (!it.rid || !it.type || !it.body ||
+    if (!it.rid || !it.type || (body && !it.body) ||
         ks_vec_reserve((void **)&r->items, &r->cap, sizeof(*r->items), r->len + 1)) {
         free(it.rid);
         free(it.type);
@@ -122,34 +229,177 @@ static ks_err collect_inventory(int64_t account, const char *rid, const char *ty
     return KS_OK;
 }
 
-ks_err ks_engine_rematch_all(const struct ks_server_config *cfg, struct ks_store *st, size_t *n,
-                             struct ks_diag *diag)
+static ks_err collect_resource(int64_t account, const char *rid, void *ctx)
 {
-    struct rematch r = {cfg, st, 0, NULL, 0, 0};
+    return collect_inventory(account, rid, "", NULL, ctx);
+}
+
+static void rematch_release(struct rematch *r)
+{
+    for (size_t i = 0; i < r->len; i++) {
+        free(r->items[i].rid);
+        free(r->items[i].type);
+        free(r->items[i].body);
+    }
+    free(r->items);
+}
+
+/* Every stored inventory (and its package keys, which a store from before
+ * they existed lacks). */
+static ks_err rematch_all(const struct ks_server_config *cfg, struct ks_vdb *db,
+                          struct ks_store *st, size_t *n, struct ks_diag *diag)
+{
+    struct rematch r = {NULL, 0, 0};
     ks_err err = ks_store_inventories_latest(st, collect_inventory, &r, diag);
 
+    if (err == KS_ENOMEM)
+        err = ks_diag_set(diag, err, "out of memory");
     for (size_t i = 0; !err && i < r.len; i++) {
-        struct ks_inventory inv;
-        struct ks_apply_result res;
+        err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, r.items[i].type,
+                          r.items[i].body, true, diag);
+        if (!err)
+            (*n)++;
+    }
+    rematch_release(&r);
+    return err;
+}
 
-        ks_inventory_init(&inv);
-        err = ks_pkg_read_sbom_mem(&inv, r.items[i].rid, r.items[i].body,
-                                   strlen(r.items[i].body), &cfg->limits, diag);
+struct keyset {
+    struct ks_arena arena;
+    struct ks_pkg_key *items;
+    size_t len, cap;
+};
+
+static ks_err add_key(const char *ecosystem, const char *package, void *ctx)
+{
+    struct keyset *k = ctx;
+    const char *e = ks_arena_strdup(&k->arena, ecosystem), *p = ks_arena_strdup(&k->arena, package);
+
+    if (!e || !p || ks_vec_reserve((void **)&k->items, &k->cap, sizeof(*k->items), k->len + 1))
+        return KS_ENOMEM;
+    k->items[k->len].ecosystem = e;
+    k->items[k->len].name = p;
+    k->len++;
+    return KS_OK;
+}
+
+/* Only the inventories holding a changed package. */
+static ks_err rematch_keys(const struct ks_server_config *cfg, struct ks_vdb *db,
+                           struct ks_store *st, const struct keyset *k, size_t *n,
+                           struct ks_diag *diag)
+{
+    struct rematch r = {NULL, 0, 0};
+    struct ks_arena arena = KS_ARENA_INIT(65536, 0);
+    ks_err err = ks_store_resources_with(st, k->items, k->len, collect_resource, &r, diag);
+
+    if (err == KS_ENOMEM)
+        err = ks_diag_set(diag, err, "out of memory");
+    for (size_t i = 0; !err && i < r.len; i++) {
+        const char *type, *body;
+
+        ks_arena_reset(&arena);
+        err = ks_store_inventory_latest(st, r.items[i].account, r.items[i].rid, &arena, &type,
+                                        &body, diag);
+        if (err == KS_ENOTFOUND) { /* removed since: nothing to re-match */
+            err = KS_OK;
+            continue;
+        }
         if (!err)
-            err = ks_pkg_finish(&inv);
+            err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, type, body, false,
+                              diag);
         if (!err)
-            err = ks_engine_apply(cfg, st, r.items[i].account, r.items[i].rid, r.items[i].type,
-                                  &inv, "vulndb", &res, NULL, diag);
-        ks_inventory_release(&inv);
-        if (!err)
-            r.n++;
+            (*n)++;
     }
-    for (size_t i = 0; i < r.len; i++) {
-        free(r.items[i].rid);
-        free(r.items[i].type);
-        free(r.items[i].body);
+    ks_arena_release(&arena);
+    rematch_release(&r);
+    return err;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define SEEN_KEY "vulndb_digest"
+
+ks_err ks_engine_reevaluate(const struct ks_server_config *cfg, struct ks_store *st,
+                            struct ks_reeval *out, struct ks_diag *diag)
+{
+    struct keyset k;
+    struct ks_vdb *db = NULL;
+    struct ks_diag why = KS_DIAG_INIT;
+    char seen[KS_VDB_DIGEST_SIZE], now[KS_VDB_DIGEST_SIZE];
+    double t0 = now_seconds();
+    size_t nimports = 0;
+    ks_err err;
+
+    memset(out, 0, sizeof(*out));
+    memset(&k, 0, sizeof(k));
+    ks_arena_init(&k.arena, 65536, 0);
+    err = ks_vdb_open(cfg->vulndb, &db, diag);
+    if (!err)
+        err = ks_vdb_digest(db, now, diag);
+    if (!err)
+        err = ks_store_meta_get(st, SEEN_KEY, seen, sizeof(seen), diag);
+    if (err || !strcmp(seen, now))
+        goto done; /* the findings already reflect this database */
+    if (!seen[0]) {
+        int64_t ninv = 0;
+
+        /* Never evaluated against any database: a new store needs nothing;
+         * a store from before the digest was kept gets everything once
+         * (which also records its inventories' package keys). */
+        err = ks_store_inventory_count(st, &ninv, diag);
+        if (err)
+            goto done;
+        if (!ninv) {
+            err = ks_store_meta_set(st, SEEN_KEY, now, diag);
+            goto done;
+        }
+        out->full = true;
+        snprintf(out->why, sizeof(out->why), "the findings were never evaluated against a "
+                                             "known database");
+    } else {
+        err = ks_vdb_changes_since(db, seen, add_key, &k, &nimports, &why);
+        if (err == KS_ENOMEM) {
+            err = ks_diag_set(diag, err, "out of memory");
+            goto done;
+        }
+        if (err == KS_ENOTFOUND) {
+            out->full = true;
+            snprintf(out->why, sizeof(out->why), "%s", why.msg);
+            err = KS_OK;
+        } else if (err) {
+            err = ks_diag_set(diag, err, "%s", why.msg);
+            goto done;
+        }
     }
-    free(r.items);
-    *n = r.n;
-    return err == KS_ENOMEM ? ks_diag_set(diag, err, "out of memory") : err;
+    if (out->full) {
+        err = rematch_all(cfg, db, st, &out->inventories, diag);
+        atomic_fetch_add(&m_runs_full, 1);
+        if (seen[0])
+            atomic_fetch_add(&m_fallbacks, 1);
+    } else {
+        out->packages = k.len;
+        out->imports = nimports;
+        if (k.len)
+            err = rematch_keys(cfg, db, st, &k, &out->inventories, diag);
+        atomic_fetch_add(&m_runs_changes, 1);
+    }
+    out->ran = true;
+    if (!err)
+        err = ks_store_meta_set(st, SEEN_KEY, now, diag);
+    out->seconds = now_seconds() - t0;
+    atomic_fetch_add(&m_inventories, out->inventories);
+    atomic_store(&m_last_seconds, out->seconds);
+    atomic_store(&m_last_keys, (unsigned long long)out->packages);
+    atomic_store(&m_last_inventories, (unsigned long long)out->inventories);
+done:
+    ks_vdb_close(db);
+    free(k.items);
+    ks_arena_release(&k.arena);
+    return err;
 }

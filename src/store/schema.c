@@ -50,6 +50,13 @@ const char *const ks_store_migrations[] = {
         "CREATE TABLE reports(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
         " kind TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, location TEXT,"
         " error TEXT, created_at BIGINT NOT NULL, finished_at BIGINT);",
+        /* 4: the packages of each resource's latest inventory, by the
+         * (ecosystem, normalised name) the matcher looks up: after a
+         * vulnerability database change only the inventories holding a
+         * changed package are re-matched. */
+        "CREATE TABLE inventory_packages(account BIGINT NOT NULL, rid TEXT NOT NULL,"
+        " ecosystem TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(account, rid, ecosystem, name));"
+        "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

@@ -5,6 +5,7 @@
 
 #include "core/hash.h"
 #include "core/map.h"
+#include "core/vec.h"
 #include "store/driver.h"
 #include "store/filter.h"
 #include "formats/json.h"
@@ -425,6 +426,184 @@ ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *f
                           "resources r ON r.account = i.account AND r.rid = i.rid "
                           "WHERE i.latest = 1 ORDER BY i.account, i.rid",
                           NULL, 0, each_inventory, &e, diag);
+}
+
+struct keys_put {
+    int64_t account;
+    const char *rid;
+    const struct ks_pkg_key *keys;
+    size_t n;
+    struct ks_diag *diag;
+};
+
+static ks_err keys_put_tx(struct ks_store *st, void *ctx)
+{
+    struct keys_put *p = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    ks_err err = Q(st, "DELETE FROM inventory_packages WHERE account = $1 AND rid = $2", key,
+                   NULL, NULL, p->diag);
+
+    for (size_t i = 0; !err && i < p->n; i++) {
+        struct ks_sqlv row[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid),
+                                KS_SQL_TEXT(p->keys[i].ecosystem), KS_SQL_TEXT(p->keys[i].name)};
+
+        err = Q(st,
+                "INSERT INTO inventory_packages(account, rid, ecosystem, name) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                row, NULL, NULL, p->diag);
+    }
+    return err;
+}
+
+ks_err ks_store_inventory_keys_put(struct ks_store *st, int64_t account, const char *rid,
+                                   const struct ks_pkg_key *keys, size_t n,
+                                   struct ks_diag *diag)
+{
+    struct keys_put p = {account, rid, keys, n, diag};
+
+    for (size_t i = 0; i < n; i++)
+        if (!keys[i].ecosystem || !keys[i].name)
+            return ks_diag_set(diag, KS_EINVAL, "a package key needs an ecosystem and a name");
+    return in_tx(st, keys_put_tx, &p, diag);
+}
+
+struct with_ctx {
+    struct ks_arena arena;
+    struct ks_map seen; /* "account:rid" -> 1 */
+    struct {
+        int64_t account;
+        const char *rid;
+    } *items;
+    size_t len, cap;
+};
+
+static ks_err collect_resource(const struct ks_sqlrow *r, void *ctx)
+{
+    struct with_ctx *w = ctx;
+    const char *rid = r->text(r, 1);
+    const char *k = ks_arena_printf(&w->arena, "%lld:%s", (long long)r->integer(r, 0), rid);
+
+    if (!k)
+        return KS_ENOMEM;
+    if (ks_map_get(&w->seen, k, strlen(k)))
+        return KS_OK;
+    if (ks_map_put(&w->seen, k, strlen(k), (void *)1) ||
+        ks_vec_reserve((void **)&w->items, &w->cap, sizeof(*w->items), w->len + 1))
+        return KS_ENOMEM;
+    w->items[w->len].account = r->integer(r, 0);
+    w->items[w->len].rid = strchr(k, ':') + 1;
+    w->len++;
+    return KS_OK;
+}
+
+ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *keys, size_t n,
+                               ks_store_resource_fn *fn, void *ctx, struct ks_diag *diag)
+{
+    struct with_ctx w;
+    ks_err err = KS_OK;
+
+    memset(&w, 0, sizeof(w));
+    ks_arena_init(&w.arena, 65536, 0);
+    /* One index probe per key; the resources are collected first so that
+     * `fn` runs outside any statement. */
+    for (size_t i = 0; !err && i < n; i++) {
+        struct ks_sqlv args[] = {KS_SQL_TEXT(keys[i].ecosystem), KS_SQL_TEXT(keys[i].name)};
+
+        err = Q(st, "SELECT account, rid FROM inventory_packages WHERE ecosystem = $1 AND name = $2",
+                args, collect_resource, &w, diag);
+    }
+    if (err == KS_ENOMEM)
+        err = ks_diag_set(diag, err, "out of memory");
+    for (size_t i = 0; !err && i < w.len; i++)
+        err = fn(w.items[i].account, w.items[i].rid, ctx);
+    free(w.items);
+    ks_map_release(&w.seen);
+    ks_arena_release(&w.arena);
+    return err;
+}
+
+struct latest_ctx {
+    struct ks_arena *arena;
+    const char **type, **body;
+};
+
+static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
+{
+    struct latest_ctx *l = ctx;
+
+    *l->type = ks_arena_strdup(l->arena, r->text(r, 0));
+    *l->body = ks_arena_strdup(l->arena, r->text(r, 1));
+    return *l->type && *l->body ? KS_OK : KS_ENOMEM;
+}
+
+ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
+                                 struct ks_arena *arena, const char **type, const char **body,
+                                 struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
+    struct latest_ctx l = {arena, type, body};
+    ks_err err;
+
+    *type = *body = NULL;
+    err = Q(st,
+            "SELECT r.type, i.body FROM inventories i JOIN resources r ON r.account = i.account "
+            "AND r.rid = i.rid WHERE i.account = $1 AND i.rid = $2 AND i.latest = 1",
+            args, read_latest, &l, diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(diag, err, "out of memory");
+    if (!err && !*body)
+        return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
+    return err;
+}
+
+ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag)
+{
+    *out = 0;
+    return st->drv->query(st->conn, "SELECT count(*) FROM inventories WHERE latest = 1", NULL, 0,
+                          get_int, out, diag);
+}
+
+struct meta_ctx {
+    char *out;
+    size_t size;
+    bool too_long;
+};
+
+static ks_err read_meta(const struct ks_sqlrow *r, void *ctx)
+{
+    struct meta_ctx *m = ctx;
+    const char *v = r->text(r, 0);
+
+    if (v && strlen(v) >= m->size)
+        m->too_long = true;
+    else
+        copy(m->out, m->size, v);
+    return KS_OK;
+}
+
+ks_err ks_store_meta_get(struct ks_store *st, const char *key, char *out, size_t size,
+                         struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(key)};
+    struct meta_ctx m = {out, size, false};
+    ks_err err;
+
+    out[0] = '\0';
+    err = Q(st, "SELECT value FROM meta WHERE key = $1", args, read_meta, &m, diag);
+    if (!err && m.too_long)
+        return ks_diag_set(diag, KS_ELIMIT, "store value '%s' is too long", key);
+    return err;
+}
+
+ks_err ks_store_meta_set(struct ks_store *st, const char *key, const char *value,
+                         struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(key), KS_SQL_TEXT(value)};
+
+    return Q(st,
+             "INSERT INTO meta(key, value) VALUES ($1, $2) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+             args, NULL, NULL, diag);
 }
 
 /* ---- findings ---- */

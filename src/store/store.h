@@ -20,7 +20,7 @@
 struct ks_store;
 
 /* The schema version this build creates and expects. */
-#define KS_STORE_SCHEMA_VERSION 3
+#define KS_STORE_SCHEMA_VERSION 4
 
 /* Opens (creating if needed) the store at `location`: a file path for
  * SQLite. Runs pending migrations. KS_EDB when the store was written by a
@@ -86,6 +86,43 @@ typedef ks_err ks_store_inventory_fn(int64_t account, const char *rid, const cha
                                      const char *body, void *ctx);
 ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
                                    struct ks_diag *diag);
+
+/* A package as the matcher looks it up: (OSV ecosystem, normalised name;
+ * source package names for Debian/Alpine). */
+struct ks_pkg_key {
+    const char *ecosystem;
+    const char *name;
+};
+
+/* Replaces the package keys of the latest inventory of resource `rid`
+ * (duplicates are ignored), in one transaction. */
+ks_err ks_store_inventory_keys_put(struct ks_store *st, int64_t account, const char *rid,
+                                   const struct ks_pkg_key *keys, size_t n,
+                                   struct ks_diag *diag);
+
+/* Calls `fn` once for each resource whose latest inventory holds one of
+ * `keys` (its package keys as last put), in no particular order; strings
+ * valid during the call. The store may not be written from `fn`. */
+typedef ks_err ks_store_resource_fn(int64_t account, const char *rid, void *ctx);
+ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *keys, size_t n,
+                               ks_store_resource_fn *fn, void *ctx, struct ks_diag *diag);
+
+/* The latest inventory of resource `rid` of `account`: its type and body,
+ * copied into `arena`. KS_ENOTFOUND when it has none. */
+ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
+                                 struct ks_arena *arena, const char **type, const char **body,
+                                 struct ks_diag *diag);
+
+/* Number of resources with an inventory. */
+ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);
+
+/* Small named values of the service's own (e.g. the digest of the
+ * vulnerability database the findings were last evaluated against).
+ * get: "" when unset; KS_ELIMIT when the value does not fit `size`. */
+ks_err ks_store_meta_get(struct ks_store *st, const char *key, char *out, size_t size,
+                         struct ks_diag *diag);
+ks_err ks_store_meta_set(struct ks_store *st, const char *key, const char *value,
+                         struct ks_diag *diag);
 
 /* ---- findings ---- */
 
