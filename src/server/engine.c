@@ -6,6 +6,8 @@
 #include "server/server_int.h"
 
 #include "core/hash.h"
+#include "core/map.h"
+#include "core/vec.h"
 #include "export/findings.h"
 #include "match/match.h"
 #include "pkg/inventory.h"
@@ -55,14 +57,22 @@ static ks_err inventory_keys(const struct ks_inventory *inv, struct ks_arena *ar
     return KS_OK;
 }
 
-/* Matches `inv` against `db` and applies the findings; with `keys`, also
- * records the inventory's package keys (not needed when only the database
- * changed: the inventory, hence its keys, did not). */
+/* How apply_with() stores what it found. */
+struct scope {
+    bool reapply;               /* the database changed, the inventory did not */
+    const char *const *packages; /* with reapply: only these packages' findings (NULL: all) */
+    size_t npackages;
+};
+
+/* Matches `inv` against `db` and applies the findings. A new inventory
+ * (`sc` NULL) also records its package keys; a re-evaluation (the keys did
+ * not change) leaves unchanged findings untouched, within `sc`'s packages. */
 static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account, const char *rid,
                          const char *rtype, const struct ks_inventory *inv, const char *cause,
-                         bool keys, struct ks_apply_result *res, size_t counts[6],
+                         const struct scope *sc, struct ks_apply_result *res, size_t counts[6],
                          struct ks_diag *diag)
 {
+    bool keys = !sc;
     struct ks_match_result mr;
     struct ks_match_opts mo;
     struct ks_finding_row *rows = NULL;
@@ -118,9 +128,12 @@ static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account
         if (!err)
             err = ks_store_inventory_keys_put(st, account, rid, k, nk, diag);
     }
-    if (!err)
+    if (!err && !sc)
         err = ks_store_findings_apply(st, account, rid, rows, mr.findings.len, cause,
                                       (int64_t)time(NULL), res, diag);
+    else if (!err)
+        err = ks_store_findings_reapply(st, account, rid, sc->packages, sc->npackages, rows,
+                                        mr.findings.len, cause, (int64_t)time(NULL), res, diag);
     for (size_t i = 0; bodies && i < mr.findings.len; i++)
         free(bodies[i]);
     free(bodies);
@@ -139,7 +152,7 @@ ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, 
     ks_err err = ks_vdb_open(cfg->vulndb, &db, diag);
 
     if (!err)
-        err = apply_with(db, st, account, rid, rtype, inv, cause, true, res, counts, diag);
+        err = apply_with(db, st, account, rid, rtype, inv, cause, NULL, res, counts, diag);
     ks_vdb_close(db);
     return err;
 }
@@ -183,21 +196,92 @@ void ks_engine_metrics_write(struct ks_buf *out)
                 atomic_load(&m_last_inventories));
 }
 
-/* Re-matches the latest inventory of one resource against `db`. */
+struct keyset {
+    struct ks_arena arena;
+    struct ks_pkg_key *items;
+    size_t len, cap;
+    struct ks_map set; /* "ecosystem\x1fname" */
+};
+
+static const char *key_text(struct ks_arena *a, const char *ecosystem, const char *name)
+{
+    return ks_arena_printf(a, "%s\x1f%s", ecosystem, name);
+}
+
+/* Re-matches the latest inventory of one resource against `db`: every
+ * package (`k` NULL; also re-records the package keys, which stores from
+ * before they existed lack), or only the packages with a changed key. */
 static ks_err rematch_one(const struct ks_server_config *cfg, struct ks_vdb *db,
                           struct ks_store *st, int64_t account, const char *rid,
-                          const char *type, const char *body, bool keys, struct ks_diag *diag)
+                          const char *type, const char *body, const struct keyset *k,
+                          struct ks_diag *diag)
 {
-    struct ks_inventory inv;
+    struct ks_inventory inv, sub;
     struct ks_apply_result res;
+    struct ks_arena arena = KS_ARENA_INIT(16384, 0);
+    struct ks_map names = KS_MAP_INIT;
+    KS_VEC(const char *) scope = KS_VEC_INIT;
+    struct scope sc = {true, NULL, 0};
+    struct ks_component *picked = NULL;
+    size_t npicked = 0;
     ks_err err;
 
     ks_inventory_init(&inv);
     err = ks_pkg_read_sbom_mem(&inv, rid, body, strlen(body), &cfg->limits, diag);
     if (!err)
         err = ks_pkg_finish(&inv);
-    if (!err)
-        err = apply_with(db, st, account, rid, type, &inv, "vulndb", keys, &res, NULL, diag);
+    if (err || !k) {
+        if (!err)
+            err = apply_with(db, st, account, rid, type, &inv, "vulndb", NULL, &res, NULL, diag);
+        goto done;
+    }
+    /* The package names holding a changed key; then every component of
+     * those names (findings are stored per package name, so all of a
+     * name's components are matched again together). */
+    for (size_t i = 0; !err && i < inv.components.len; i++) {
+        const struct ks_component *c = &inv.components.items[i];
+        const char *eco, *name, *version, *norm, *kt;
+
+        if (!ks_match_lookup_key(c, &eco, &name, &version) || !c->name)
+            continue;
+        norm = ks_vdb_normalise_name(&arena, eco, name);
+        kt = norm ? key_text(&arena, eco, norm) : NULL;
+        if (!kt)
+            err = KS_ENOMEM;
+        else if (ks_map_get(&k->set, kt, strlen(kt)) &&
+                 !ks_map_get(&names, c->name, strlen(c->name)) &&
+                 (ks_map_put(&names, c->name, strlen(c->name), (void *)1) ||
+                  KS_VEC_PUSH(&scope, c->name)))
+            err = KS_ENOMEM;
+    }
+    if (!err && scope.len) {
+        picked = calloc(inv.components.len, sizeof(*picked));
+        if (!picked)
+            err = KS_ENOMEM;
+    }
+    if (err || !scope.len)
+        goto done; /* no changed package here (its keys were stale) */
+    for (size_t i = 0; i < inv.components.len; i++) {
+        const struct ks_component *c = &inv.components.items[i];
+
+        if (c->name && ks_map_get(&names, c->name, strlen(c->name)))
+            picked[npicked++] = *c;
+    }
+    /* A view of the inventory with only those components (borrowed). */
+    sub = inv;
+    sub.components.items = picked;
+    sub.components.len = npicked;
+    sub.components.cap = npicked;
+    sc.packages = scope.items;
+    sc.npackages = scope.len;
+    err = apply_with(db, st, account, rid, type, &sub, "vulndb", &sc, &res, NULL, diag);
+done:
+    if (err == KS_ENOMEM)
+        err = ks_diag_set(diag, err, "out of memory");
+    free(picked);
+    KS_VEC_RELEASE(&scope);
+    ks_map_release(&names);
+    ks_arena_release(&arena);
     ks_inventory_release(&inv);
     return err;
 }
@@ -256,7 +340,7 @@ static ks_err rematch_all(const struct ks_server_config *cfg, struct ks_vdb *db,
         err = ks_diag_set(diag, err, "out of memory");
     for (size_t i = 0; !err && i < r.len; i++) {
         err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, r.items[i].type,
-                          r.items[i].body, true, diag);
+                          r.items[i].body, NULL, diag);
         if (!err)
             (*n)++;
     }
@@ -264,18 +348,15 @@ static ks_err rematch_all(const struct ks_server_config *cfg, struct ks_vdb *db,
     return err;
 }
 
-struct keyset {
-    struct ks_arena arena;
-    struct ks_pkg_key *items;
-    size_t len, cap;
-};
-
 static ks_err add_key(const char *ecosystem, const char *package, void *ctx)
 {
     struct keyset *k = ctx;
     const char *e = ks_arena_strdup(&k->arena, ecosystem), *p = ks_arena_strdup(&k->arena, package);
 
-    if (!e || !p || ks_vec_reserve((void **)&k->items, &k->cap, sizeof(*k->items), k->len + 1))
+    const char *kt = e && p ? key_text(&k->arena, e, p) : NULL;
+
+    if (!kt || ks_map_put(&k->set, kt, strlen(kt), (void *)1) ||
+        ks_vec_reserve((void **)&k->items, &k->cap, sizeof(*k->items), k->len + 1))
         return KS_ENOMEM;
     k->items[k->len].ecosystem = e;
     k->items[k->len].name = p;
@@ -305,7 +386,7 @@ static ks_err rematch_keys(const struct ks_server_config *cfg, struct ks_vdb *db
             continue;
         }
         if (!err)
-            err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, type, body, false,
+            err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, type, body, k,
                               diag);
         if (!err)
             (*n)++;
@@ -400,6 +481,7 @@ ks_err ks_engine_reevaluate(const struct ks_server_config *cfg, struct ks_store 
 done:
     ks_vdb_close(db);
     free(k.items);
+    ks_map_release(&k.set);
     ks_arena_release(&k.arena);
     return err;
 }

@@ -155,8 +155,12 @@ static void rollback(void *vc)
     script(vc, "ROLLBACK", NULL);
 }
 
-static const struct ks_driver sqlite_driver = {"sqlite", "INTEGER PRIMARY KEY", query, script,
-                                              begin, commit, rollback, changes, close_conn};
+static const struct ks_driver sqlite_driver = {"sqlite",   "INTEGER PRIMARY KEY",
+                                              query,      script,
+                                              begin,      commit,
+                                              rollback,   "EXPLAIN QUERY PLAN ",
+                                              3,          changes,
+                                              close_conn};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

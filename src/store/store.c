@@ -608,8 +608,8 @@ ks_err ks_store_meta_set(struct ks_store *st, const char *key, const char *value
 
 /* ---- findings ---- */
 
-static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
-                                  struct ks_diag *diag);
+static ks_err suppression_refresh(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t now, const char *cause, struct ks_diag *diag);
 
 struct stored {
     char *status;
@@ -629,6 +629,9 @@ struct apply {
     struct ks_arena arena;
     struct ks_map existing; /* finding id -> struct stored */
     ks_err oom;
+    const char *const *packages; /* the scope (NULL: every finding of the resource) */
+    size_t npackages;
+    bool reobserve; /* a new inventory: unchanged findings were observed again */
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
@@ -671,6 +674,17 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
     return err;
 }
 
+/* The SEVERITY sort key (indexed: see schema.c). */
+static int64_t severity_rank(const char *severity)
+{
+    static const char *const bands[] = {"INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+    for (size_t i = 0; severity && i < KS_ARRAY_LEN(bands); i++)
+        if (!strcmp(severity, bands[i]))
+            return (int64_t)i + 1;
+    return 0;
+}
+
 static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
 {
     struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
@@ -690,7 +704,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                             KS_SQL_TEXT(f->exploit_available),
                             KS_SQL_TEXT(f->vendor_severity),
                             KS_SQL_TEXT(f->vuln_source),
-                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL)};
+                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL),
+                            KS_SQL_INT(severity_rank(f->severity))};
     ks_err err;
 
     if (!s) {
@@ -699,8 +714,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, title, "
                 "package, body, status, first_observed, last_observed, updated_at, "
                 "package_version, fix_available, exploit_available, vendor_severity, vuln_source, "
-                "epss) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, $11, "
-                "$12, $13, $14, $15, $16, $17)",
+                "epss, severity_rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', "
+                "$11, $11, $11, $12, $13, $14, $15, $16, $17, $18)",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, NULL, "ACTIVE", "finding.created");
     }
@@ -714,7 +729,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
                 "last_observed = $11, updated_at = $11, package_version = $12, "
                 "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
-                "vuln_source = $16, epss = $17 WHERE account = $1 AND id = $2",
+                "vuln_source = $16, epss = $17, severity_rank = $18 WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
@@ -724,12 +739,14 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
                 "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
                 "updated_at = $11, package_version = $12, fix_available = $13, "
-                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17 "
-                "WHERE account = $1 AND id = $2",
+                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17, "
+                "severity_rank = $18 WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
     a->res->reobserved++;
+    if (!a->reobserve)
+        return KS_OK; /* same inventory, same finding: nothing to write */
     {
         struct ks_sqlv seen[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(f->id), KS_SQL_INT(a->now)};
         return Q(st, "UPDATE findings SET last_observed = $3 WHERE account = $1 AND id = $2",
@@ -743,10 +760,20 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
     struct ks_map_slot *slot;
     size_t pos = 0;
-    ks_err err;
+    ks_err err = KS_OK;
 
-    err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
-            load_existing, a, a->diag);
+    if (!a->packages)
+        err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
+                load_existing, a, a->diag);
+    for (size_t i = 0; a->packages && !err && i < a->npackages; i++) {
+        struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
+                               KS_SQL_TEXT(a->packages[i])};
+
+        err = Q(st,
+                "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2 "
+                "AND package = $3",
+                pk, load_existing, a, a->diag);
+    }
     if (err == KS_ENOMEM)
         return ks_diag_set(a->diag, err, "out of memory");
     for (size_t i = 0; !err && i < a->n; i++)
@@ -768,12 +795,13 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
             err = history(st, a, slot->key, s->status, "CLOSED", "finding.closed");
     }
     /* New and reopened findings meet the suppression rules at once. */
-    return err ? err : suppression_refresh(st, a->now, "filter", a->diag);
+    return err ? err : suppression_refresh(st, a->account, a->rid, a->now, "filter", a->diag);
 }
 
-ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
-                               const struct ks_finding_row *rows, size_t n, const char *cause,
-                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+static ks_err findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                             const char *const *packages, size_t npackages, bool reobserve,
+                             const struct ks_finding_row *rows, size_t n, const char *cause,
+                             int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
     struct apply a;
     ks_err err;
@@ -788,6 +816,9 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
     a.now = now;
     a.res = res;
     a.diag = diag;
+    a.packages = packages;
+    a.npackages = npackages;
+    a.reobserve = reobserve;
     ks_arena_init(&a.arena, 65536, 0);
     err = in_tx(st, apply_tx, &a, diag);
     if (err)
@@ -795,6 +826,22 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
     ks_map_release(&a.existing);
     ks_arena_release(&a.arena);
     return err;
+}
+
+ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                               const struct ks_finding_row *rows, size_t n, const char *cause,
+                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    return findings_apply(st, account, rid, NULL, 0, true, rows, n, cause, now, res, diag);
+}
+
+ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
+                                 const char *const *packages, size_t npackages,
+                                 const struct ks_finding_row *rows, size_t n, const char *cause,
+                                 int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    return findings_apply(st, account, rid, packages, npackages, false, rows, n, cause, now, res,
+                          diag);
 }
 
 static ks_err read_state(const struct ks_sqlrow *r, void *ctx)
@@ -967,9 +1014,24 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
     return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
 }
 
-ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
-                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
-                              struct ks_diag *diag)
+struct plan_ctx {
+    struct ks_buf *out;
+    int col;
+};
+
+static ks_err plan_line(const struct ks_sqlrow *r, void *ctx)
+{
+    struct plan_ctx *p = ctx;
+    const char *t = r->text(r, p->col);
+    ks_err err = ks_buf_adds(p->out, t ? t : "");
+
+    return err ? err : ks_buf_addc(p->out, '\n');
+}
+
+/* The list query of `q`: run (calling `fn`), or with `plan` explained. */
+static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
+                            ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                            struct ks_buf *plan, struct ks_diag *diag)
 {
     struct list_ctx2 l;
     struct ks_sqlfrag f;
@@ -1027,41 +1089,47 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
             long long acct = strtoll(fld[3], &end, 10);
             struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
 
-            /* Numeric keys are compared as reals (see filter.c). */
+            /* Numeric keys are compared as reals (see filter.c). A row
+             * value: an index on (key, account, id) seeks to it. */
             const char *cast_open = l.numeric ? "CAST(" : "";
             const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
 
-            err = ks_buf_addf(&f.sql, " AND (%s %s %s", expr, dir, cast_open);
+            err = ks_buf_addf(&f.sql, " AND (%s, f.account, f.id) %s (%s", expr, dir, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
             if (!err)
-                err = ks_buf_addf(&f.sql, "%s OR (%s = %s", cast_close, expr, cast_open);
-            if (!err)
-                err = ks_sqlfrag_arg(&f, key);
-            if (!err)
-                err = ks_buf_adds(&f.sql, cast_close);
-            if (!err)
-                err = ks_buf_adds(&f.sql, " AND (f.account > ");
+                err = ks_buf_addf(&f.sql, "%s, ", cast_close);
             if (!err)
                 err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
             if (!err)
-                err = ks_buf_adds(&f.sql, " OR (f.account = ");
-            if (!err)
-                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
-            if (!err)
-                err = ks_buf_adds(&f.sql, " AND f.id > ");
+                err = ks_buf_adds(&f.sql, ", ");
             if (!err)
                 err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(fld[4]));
             if (!err)
-                err = ks_buf_adds(&f.sql, "))))");
+                err = ks_buf_adds(&f.sql, ")");
         }
     }
+    /* Ties go in the sort's direction too, so one ascending index serves
+     * both orders (walked forwards or backwards). */
     if (!err)
-        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account ASC, f.id ASC LIMIT %zu", expr,
+        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account %s, f.id %s LIMIT %zu", expr,
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
                           q->order == KS_SORT_ASC ? "ASC" : "DESC", q->max + 1);
-    if (!err)
+    if (!err && plan) {
+        struct ks_buf ex = KS_BUF_INIT(0);
+        struct plan_ctx pc = {plan, st->drv->explain_col};
+
+        err = ks_buf_adds(&ex, st->drv->explain);
+        if (!err)
+            err = ks_buf_adds(&ex, ks_buf_str(&f.sql));
+        if (!err)
+            err = st->drv->query(st->conn, ks_buf_str(&ex), f.args, f.nargs, plan_line, &pc, diag);
+        ks_buf_release(&ex);
+    } else if (!err) {
         err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_finding, &l,
                              diag);
+    }
     if (!err && l.seen > l.max)
         token_encode(l.last, next, next_size);
     ks_sqlfrag_release(&f);
@@ -1069,6 +1137,21 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
 bad_token:
     ks_sqlfrag_release(&f);
     return ks_diag_set(diag, KS_EINVAL, "nextToken is not valid for this query");
+}
+
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag)
+{
+    return findings_list(st, q, fn, ctx, next, next_size, NULL, diag);
+}
+
+ks_err ks_store_findings_list_plan(struct ks_store *st, const struct ks_list_query *q,
+                                   struct ks_buf *out, struct ks_diag *diag)
+{
+    char next[8];
+
+    return findings_list(st, q, NULL, NULL, next, sizeof(next), out, diag);
 }
 
 /* ---- saved filters and suppression ---- */
@@ -1135,9 +1218,12 @@ static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
 }
 
 /* Makes every finding's ACTIVE/SUPPRESSED status agree with the SUPPRESS
- * rules, recording each change. Runs inside the caller's transaction. */
-static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
-                                  struct ks_diag *diag)
+ * rules, recording each change; only the findings of resource `rid` of
+ * `account` when `rid` is not NULL (after findings of one resource
+ * changed: the rest of the table cannot have). Runs inside the caller's
+ * transaction. */
+static ks_err suppression_refresh(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t now, const char *cause, struct ks_diag *diag)
 {
     struct ks_arena arena = KS_ARENA_INIT(65536, 0);
     struct ks_limits lim = ks_limits_default;
@@ -1189,6 +1275,18 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *
         err = ks_buf_addc(&cond.sql, ')');
     if (err)
         goto done;
+    /* The rule condition, then the scope (NOT binds tighter than AND). */
+    if (rid) {
+        err = ks_buf_adds(&cond.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&cond, KS_SQL_INT(account));
+        if (!err)
+            err = ks_buf_adds(&cond.sql, " AND f.rid = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&cond, KS_SQL_TEXT(rid));
+        if (err)
+            goto done;
+    }
     for (int pass = 0; pass < 2 && !err; pass++) {
         struct ks_buf q = KS_BUF_INIT(0);
 
@@ -1316,7 +1414,7 @@ static ks_err filter_tx(struct ks_store *st, void *ctx)
         if (!err && st->drv->changes(st->conn) == 0)
             return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
     }
-    return err ? err : suppression_refresh(st, op->now, "filter", op->diag);
+    return err ? err : suppression_refresh(st, 0, NULL, op->now, "filter", op->diag);
 }
 
 ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,

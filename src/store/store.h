@@ -160,6 +160,18 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
 
+/* Like ks_store_findings_apply() after the advisory data changed but the
+ * inventory did not: findings whose body is unchanged are left as they are
+ * (lastObservedAt keeps the last inventory's time), and with `packages`
+ * only the stored findings of those package names are considered: `rows`
+ * is then the complete current set for those packages (a stored one of
+ * them that is absent closes) and findings of other packages stay as they
+ * are. `packages` NULL: every finding of the resource. */
+ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
+                                 const char *const *packages, size_t npackages,
+                                 const struct ks_finding_row *rows, size_t n, const char *cause,
+                                 int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
 /* ---- filters, listing ---- */
 
 struct ks_value;
@@ -194,6 +206,13 @@ typedef ks_err ks_store_finding_fn(const char *id, int64_t account, const char *
 ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
                               ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
                               struct ks_diag *diag);
+
+/* The backend's plan for the findings_list query of `q`, appended to `out`
+ * one step per line (SQLite: EXPLAIN QUERY PLAN details; PostgreSQL:
+ * EXPLAIN lines): for tests and diagnosis of index use. */
+struct ks_buf;
+ks_err ks_store_findings_list_plan(struct ks_store *st, const struct ks_list_query *q,
+                                   struct ks_buf *out, struct ks_diag *diag);
 
 /* Saved filters: action NONE (a saved view) or SUPPRESS (a suppression
  * rule). SUPPRESS rules turn matching ACTIVE findings SUPPRESSED, now and
