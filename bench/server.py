@@ -107,7 +107,8 @@ def call(conn, method, path, body=None):
         raise SystemExit(f"{method} {path}: {r.status} {out[:200]!r}")
     return out
 
-def metrics(conn):
+def metrics(_conn=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     conn.request("GET", "/metrics")
     r = conn.getresponse()
     return dict(l.rsplit(" ", 1) for l in r.read().decode().splitlines() if l and l[0] != "#")

@@ -126,12 +126,10 @@ static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account
 
         err = inventory_keys(inv, &mr.arena, &k, &nk, diag);
         if (!err)
-            err = ks_store_inventory_keys_put(st, account, rid, k, nk, diag);
+            err = ks_store_findings_apply_keys(st, account, rid, k, nk, rows, mr.findings.len,
+                                               cause, (int64_t)time(NULL), res, diag);
     }
-    if (!err && !sc)
-        err = ks_store_findings_apply(st, account, rid, rows, mr.findings.len, cause,
-                                      (int64_t)time(NULL), res, diag);
-    else if (!err)
+    if (!err && !keys)
         err = ks_store_findings_reapply(st, account, rid, sc->packages, sc->npackages, rows,
                                         mr.findings.len, cause, (int64_t)time(NULL), res, diag);
     for (size_t i = 0; bodies && i < mr.findings.len; i++)
@@ -328,6 +326,33 @@ static void rematch_release(struct rematch *r)
     free(r->items);
 }
 
+/* Resources are re-evaluated in batches of this many per transaction: far
+ * fewer commits, and the write lock is released between batches for the
+ * submissions waiting. */
+#define REEVAL_BATCH 64
+
+/* Before resource `i`: commits the previous batch, opens the next. */
+static ks_err batch_step(struct ks_store *st, size_t i, struct ks_diag *diag)
+{
+    ks_err err = KS_OK;
+
+    if (i % REEVAL_BATCH)
+        return KS_OK;
+    if (i)
+        err = ks_store_batch_end(st, diag);
+    return err ? err : ks_store_batch_begin(st, diag);
+}
+
+/* Commits what the last batch did, also after a failure (every resource
+ * applied all or nothing). */
+static ks_err batch_done(struct ks_store *st, ks_err err, struct ks_diag *diag)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    ks_err end = ks_store_batch_end(st, err ? &d : diag);
+
+    return err ? err : end;
+}
+
 /* Every stored inventory (and its package keys, which a store from before
  * they existed lacks). */
 static ks_err rematch_all(const struct ks_server_config *cfg, struct ks_vdb *db,
@@ -339,11 +364,14 @@ static ks_err rematch_all(const struct ks_server_config *cfg, struct ks_vdb *db,
     if (err == KS_ENOMEM)
         err = ks_diag_set(diag, err, "out of memory");
     for (size_t i = 0; !err && i < r.len; i++) {
-        err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, r.items[i].type,
-                          r.items[i].body, NULL, diag);
+        err = batch_step(st, i, diag);
+        if (!err)
+            err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, r.items[i].type,
+                              r.items[i].body, NULL, diag);
         if (!err)
             (*n)++;
     }
+    err = batch_done(st, err, diag);
     rematch_release(&r);
     return err;
 }
@@ -386,11 +414,14 @@ static ks_err rematch_keys(const struct ks_server_config *cfg, struct ks_vdb *db
             continue;
         }
         if (!err)
+            err = batch_step(st, i, diag);
+        if (!err)
             err = rematch_one(cfg, db, st, r.items[i].account, r.items[i].rid, type, body, k,
                               diag);
         if (!err)
             (*n)++;
     }
+    err = batch_done(st, err, diag);
     ks_arena_release(&arena);
     rematch_release(&r);
     return err;
@@ -421,8 +452,10 @@ ks_err ks_engine_reevaluate(const struct ks_server_config *cfg, struct ks_store 
     memset(&k, 0, sizeof(k));
     ks_arena_init(&k.arena, 65536, 0);
     err = ks_vdb_open(cfg->vulndb, &db, diag);
-    if (!err)
+    if (!err) {
+        ks_vdb_cache_lookups(db); /* a fleet shares most of its packages */
         err = ks_vdb_digest(db, now, diag);
+    }
     if (!err)
         err = ks_store_meta_get(st, SEEN_KEY, seen, sizeof(seen), diag);
     if (err || !strcmp(seen, now))

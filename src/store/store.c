@@ -14,6 +14,7 @@
 struct ks_store {
     const struct ks_driver *drv;
     void *conn;
+    bool batch; /* in ks_store_batch_begin(): operations are savepoints */
 };
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
@@ -118,13 +119,52 @@ void ks_store_close(struct ks_store *st)
 static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void *), void *ctx,
                     struct ks_diag *diag)
 {
-    ks_err err = st->drv->begin(st->conn, diag);
+    ks_err err;
+
+    if (st->batch) {
+        /* Inside a batch: all or nothing for this operation still. */
+        err = st->drv->script(st->conn, "SAVEPOINT ks_op", diag);
+        if (err)
+            return err;
+        err = work(st, ctx);
+        if (err)
+            st->drv->script(st->conn, "ROLLBACK TO SAVEPOINT ks_op", NULL);
+        {
+            ks_err rel = st->drv->script(st->conn, "RELEASE SAVEPOINT ks_op", err ? NULL : diag);
+            return err ? err : rel;
+        }
+    }
+    err = st->drv->begin(st->conn, diag);
 
     if (err)
         return err;
     err = work(st, ctx);
     if (!err)
         err = st->drv->commit(st->conn, diag);
+    if (err)
+        st->drv->rollback(st->conn);
+    return err;
+}
+
+ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag)
+{
+    ks_err err;
+
+    if (st->batch)
+        return ks_diag_set(diag, KS_EINVAL, "a store batch is already open");
+    err = st->drv->begin(st->conn, diag);
+    st->batch = !err;
+    return err;
+}
+
+ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag)
+{
+    ks_err err;
+
+    if (!st->batch)
+        return KS_OK;
+    st->batch = false;
+    err = st->drv->commit(st->conn, diag);
     if (err)
         st->drv->rollback(st->conn);
     return err;
@@ -436,14 +476,38 @@ struct keys_put {
     struct ks_diag *diag;
 };
 
+#define KEYS_PER_INSERT 32
+
 static ks_err keys_put_tx(struct ks_store *st, void *ctx)
 {
+    static char batch_sql[64 + KEYS_PER_INSERT * 24];
     struct keys_put *p = ctx;
     struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    struct ks_sqlv args[2 + 2 * KEYS_PER_INSERT];
     ks_err err = Q(st, "DELETE FROM inventory_packages WHERE account = $1 AND rid = $2", key,
                    NULL, NULL, p->diag);
+    size_t i = 0;
 
-    for (size_t i = 0; !err && i < p->n; i++) {
+    /* Whole batches in one statement (one text, so it is prepared once). */
+    if (!batch_sql[0]) {
+        size_t len = (size_t)snprintf(batch_sql, sizeof(batch_sql),
+                                      "INSERT INTO inventory_packages(account, rid, ecosystem, "
+                                      "name) VALUES ");
+        for (int k = 0; k < KEYS_PER_INSERT; k++)
+            len += (size_t)snprintf(batch_sql + len, sizeof(batch_sql) - len, "%s($1, $2, $%d, $%d)",
+                                    k ? ", " : "", 3 + 2 * k, 4 + 2 * k);
+        snprintf(batch_sql + len, sizeof(batch_sql) - len, " ON CONFLICT DO NOTHING");
+    }
+    args[0] = key[0];
+    args[1] = key[1];
+    for (; !err && i + KEYS_PER_INSERT <= p->n; i += KEYS_PER_INSERT) {
+        for (size_t k = 0; k < KEYS_PER_INSERT; k++) {
+            args[2 + 2 * k] = KS_SQL_TEXT(p->keys[i + k].ecosystem);
+            args[3 + 2 * k] = KS_SQL_TEXT(p->keys[i + k].name);
+        }
+        err = Q(st, batch_sql, args, NULL, NULL, p->diag);
+    }
+    for (; !err && i < p->n; i++) {
         struct ks_sqlv row[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid),
                                 KS_SQL_TEXT(p->keys[i].ecosystem), KS_SQL_TEXT(p->keys[i].name)};
 
@@ -455,16 +519,22 @@ static ks_err keys_put_tx(struct ks_store *st, void *ctx)
     return err;
 }
 
+static ks_err check_keys(const struct ks_pkg_key *keys, size_t n, struct ks_diag *diag)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!keys[i].ecosystem || !keys[i].name)
+            return ks_diag_set(diag, KS_EINVAL, "a package key needs an ecosystem and a name");
+    return KS_OK;
+}
+
 ks_err ks_store_inventory_keys_put(struct ks_store *st, int64_t account, const char *rid,
                                    const struct ks_pkg_key *keys, size_t n,
                                    struct ks_diag *diag)
 {
     struct keys_put p = {account, rid, keys, n, diag};
+    ks_err err = check_keys(keys, n, diag);
 
-    for (size_t i = 0; i < n; i++)
-        if (!keys[i].ecosystem || !keys[i].name)
-            return ks_diag_set(diag, KS_EINVAL, "a package key needs an ecosystem and a name");
-    return in_tx(st, keys_put_tx, &p, diag);
+    return err ? err : in_tx(st, keys_put_tx, &p, diag);
 }
 
 struct with_ctx {
@@ -632,6 +702,9 @@ struct apply {
     const char *const *packages; /* the scope (NULL: every finding of the resource) */
     size_t npackages;
     bool reobserve; /* a new inventory: unchanged findings were observed again */
+    bool put_keys; /* replace the resource's package keys with `keys` */
+    const struct ks_pkg_key *keys;
+    size_t nkeys;
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
@@ -762,7 +835,11 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     size_t pos = 0;
     ks_err err = KS_OK;
 
-    if (!a->packages)
+    if (a->put_keys) {
+        struct keys_put p = {a->account, a->rid, a->keys, a->nkeys, a->diag};
+        err = keys_put_tx(st, &p);
+    }
+    if (!err && !a->packages)
         err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
                 load_existing, a, a->diag);
     for (size_t i = 0; a->packages && !err && i < a->npackages; i++) {
@@ -800,6 +877,7 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
 
 static ks_err findings_apply(struct ks_store *st, int64_t account, const char *rid,
                              const char *const *packages, size_t npackages, bool reobserve,
+                             bool put_keys, const struct ks_pkg_key *keys, size_t nkeys,
                              const struct ks_finding_row *rows, size_t n, const char *cause,
                              int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
@@ -819,6 +897,9 @@ static ks_err findings_apply(struct ks_store *st, int64_t account, const char *r
     a.packages = packages;
     a.npackages = npackages;
     a.reobserve = reobserve;
+    a.put_keys = put_keys;
+    a.keys = keys;
+    a.nkeys = nkeys;
     ks_arena_init(&a.arena, 65536, 0);
     err = in_tx(st, apply_tx, &a, diag);
     if (err)
@@ -832,7 +913,21 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
-    return findings_apply(st, account, rid, NULL, 0, true, rows, n, cause, now, res, diag);
+    return findings_apply(st, account, rid, NULL, 0, true, false, NULL, 0, rows, n, cause, now,
+                          res, diag);
+}
+
+ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const char *rid,
+                                    const struct ks_pkg_key *keys, size_t nkeys,
+                                    const struct ks_finding_row *rows, size_t n,
+                                    const char *cause, int64_t now, struct ks_apply_result *res,
+                                    struct ks_diag *diag)
+{
+    ks_err err = check_keys(keys, nkeys, diag);
+
+    return err ? err
+               : findings_apply(st, account, rid, NULL, 0, true, true, keys, nkeys, rows, n,
+                                cause, now, res, diag);
 }
 
 ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
@@ -840,8 +935,8 @@ ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const cha
                                  const struct ks_finding_row *rows, size_t n, const char *cause,
                                  int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
-    return findings_apply(st, account, rid, packages, npackages, false, rows, n, cause, now, res,
-                          diag);
+    return findings_apply(st, account, rid, packages, npackages, false, false, NULL, 0, rows, n,
+                          cause, now, res, diag);
 }
 
 static ks_err read_state(const struct ks_sqlrow *r, void *ctx)

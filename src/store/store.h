@@ -28,6 +28,16 @@ struct ks_store;
 ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag *diag);
 void ks_store_close(struct ks_store *st);
 
+/* Groups the changes of the following operations into one transaction
+ * until ks_store_batch_end(), which commits them: for many small
+ * operations in a row (re-evaluating a fleet), one commit instead of one
+ * each. Each operation still applies all or nothing (a savepoint); a
+ * failed one leaves the batch open with the others' changes. Meanwhile the
+ * store's write lock is held: keep batches short. KS_EINVAL when a batch
+ * is already open. */
+ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag);
+ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag);
+
 /* ---- accounts and tokens ---- */
 
 struct ks_account {
@@ -159,6 +169,14 @@ struct ks_apply_result {
 ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
+/* ks_store_findings_apply() for a new inventory, with its package keys
+ * recorded in the same transaction (as ks_store_inventory_keys_put()). */
+ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const char *rid,
+                                    const struct ks_pkg_key *keys, size_t nkeys,
+                                    const struct ks_finding_row *rows, size_t n,
+                                    const char *cause, int64_t now, struct ks_apply_result *res,
+                                    struct ks_diag *diag);
 
 /* Like ks_store_findings_apply() after the advisory data changed but the
  * inventory did not: findings whose body is unchanged are left as they are

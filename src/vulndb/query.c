@@ -3,6 +3,7 @@
 
 #include "vulndb/vulndb.h"
 
+#include "core/map.h"
 #include "core/vec.h"
 #include "formats/json.h"
 #include "sqlite/sqlite.h"
@@ -20,7 +21,19 @@ struct lookup_stmts {
 struct ks_vdb {
     struct ks_db *db;
     struct lookup_stmts q; /* prepared on first lookup, reused */
+    /* ks_vdb_cache_lookups(): "ecosystem\x1fpackage\x1fversion" -> struct cached,
+     * everything in `carena`. */
+    bool cache;
+    struct ks_arena carena;
+    struct ks_map cmap;
 };
+
+struct cached {
+    struct ks_vdb_match *m;
+    size_t n;
+};
+
+#define CACHE_MAX_ENTRIES 262144
 
 ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
 {
@@ -37,6 +50,11 @@ ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
         goto fail;
     }
     if ((err = ks_db_open(path, KS_DB_IMMUTABLE, &v->db, diag)))
+        goto fail;
+    /* Lookups read the file through the page cache directly: a handle
+     * opened per scan or per request then starts warm (the file is only
+     * ever replaced by a rename, never written in place). */
+    if ((err = ks_db_exec(v->db, "PRAGMA mmap_size=4294967296", diag)))
         goto fail;
     err = ks_db_prepare(v->db, "SELECT value FROM meta WHERE key='schema_version'", &st, diag);
     if (!err)
@@ -71,6 +89,8 @@ void ks_vdb_close(struct ks_vdb *v)
         return;
     lookup_free(&v->q);
     ks_db_close(v->db);
+    ks_map_release(&v->cmap);
+    ks_arena_release(&v->carena);
     free(v);
 }
 
@@ -591,7 +611,68 @@ static void lookup_free(struct lookup_stmts *q)
         ks_stmt_free(all[i]);
 }
 
+void ks_vdb_cache_lookups(struct ks_vdb *v)
+{
+    if (!v->cache)
+        ks_arena_init(&v->carena, 1u << 20, 0);
+    v->cache = true;
+}
+
+static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag);
+
 ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag)
+{
+    struct cached *c = NULL;
+    char key[1024];
+    int klen;
+    ks_err err;
+
+    klen = v->cache ? snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", ecosystem, package, version)
+                    : -1;
+    if (klen < 0 || (size_t)klen >= sizeof(key))
+        return lookup(v, arena, ecosystem, package, version, out, nout, diag);
+    c = ks_map_get(&v->cmap, key, (size_t)klen);
+    if (!c && v->cmap.len >= CACHE_MAX_ENTRIES)
+        return lookup(v, arena, ecosystem, package, version, out, nout, diag);
+    if (!c) {
+        const char *kept = ks_arena_strdup(&v->carena, key);
+        /* A miss: looked up into the handle's arena, kept. */
+        struct ks_vdb_match *m;
+        size_t n;
+
+        err = lookup(v, &v->carena, ecosystem, package, version, &m, &n, diag);
+        if (err)
+            return err;
+        c = ks_arena_calloc(&v->carena, 1, sizeof(*c));
+        if (c && n)
+            c->m = ks_arena_calloc(&v->carena, n, sizeof(*m));
+        if (!kept || !c || (n && !c->m) || ks_map_put(&v->cmap, kept, (size_t)klen, c)) {
+            free(m);
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        }
+        if (n)
+            memcpy(c->m, m, n * sizeof(*m));
+        c->n = n;
+        free(m);
+    }
+    *out = NULL;
+    *nout = c->n;
+    if (!c->n)
+        return KS_OK;
+    *out = malloc(c->n * sizeof(**out));
+    if (!*out) {
+        *nout = 0;
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    memcpy(*out, c->m, c->n * sizeof(**out));
+    return KS_OK;
+}
+
+static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
                      const char *package, const char *version, struct ks_vdb_match **out,
                      size_t *nout, struct ks_diag *diag)
 {

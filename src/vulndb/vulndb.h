@@ -135,6 +135,14 @@ ks_err ks_vdb_lookup(struct ks_vdb *db, struct ks_arena *arena, const char *ecos
                      const char *package, const char *version, struct ks_vdb_match **out,
                      size_t *nout, struct ks_diag *diag);
 
+/* From now on, remembers the result of each lookup (ecosystem, package,
+ * version) for the handle's lifetime: for matching many inventories of a
+ * fleet, which share most of their packages, against one database. The
+ * strings of the results are then owned by the handle (valid until
+ * ks_vdb_close()), not by the arena passed to ks_vdb_lookup(). At most
+ * 262,144 results are kept; later lookups are not remembered. */
+void ks_vdb_cache_lookups(struct ks_vdb *db);
+
 /* `name` normalised as the database stores package names of `ecosystem`
  * (PyPI: PEP 503; npm, NuGet, Packagist: lowercase; others as given), in
  * `arena`; NULL when out of memory.

@@ -607,6 +607,48 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
     assert_int_equal(fs.last_observed, 200);
     assert_int_equal(fs.updated, 200);
+
+    /* A new inventory's findings with its keys, in one transaction: more
+     * keys than one insert statement takes. */
+    {
+        static char names[70][16];
+        struct ks_pkg_key many[70];
+        struct ks_finding_row one = row("k1", "CVE-2023-4", "LOW", 2.0, "pkg-00");
+        for (int i = 0; i < 70; i++) {
+            snprintf(names[i], sizeof(names[i]), "pkg-%02d", i);
+            many[i].ecosystem = "npm";
+            many[i].name = names[i];
+        }
+        assert_int_equal(ks_store_findings_apply_keys(st, acct, "h2", many, 70, &one, 1,
+                                                      "inventory", 400, &r, &d),
+                         KS_OK);
+        for (int i = 0; i < 70; i += 23) {
+            memset(&got, 0, sizeof(got));
+            assert_int_equal(ks_store_resources_with(st, many + i, 1, collect_rid, &got, &d),
+                             KS_OK);
+            assert_string_equal(got.text, "1:h2;");
+        }
+        memset(&got, 0, sizeof(got)); /* h2's earlier keys are gone */
+        assert_int_equal(ks_store_resources_with(st, k2, 1, collect_rid, &got, &d), KS_OK);
+        assert_string_equal(got.text, "");
+    }
+
+    /* A batch: one transaction, each operation still all or nothing. */
+    assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
+    assert_int_equal(ks_store_batch_begin(st, &d), KS_EINVAL);
+    rows[0].body = "{\"v\":3}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 500,
+                                               &r, &d),
+                     KS_OK);
+    rows[1] = rows[0];
+    rows[1].body = "{\"v\":4}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 2, "vulndb", 600,
+                                               &r, &d),
+                     KS_EINVAL); /* r1 twice: this one changes nothing */
+    assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
+    assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
+    assert_int_equal(fs.updated, 500);
+    assert_int_equal(ks_store_batch_end(st, &d), KS_OK); /* none open: nothing to do */
     ks_arena_release(&arena);
     ks_store_close(st);
 }
