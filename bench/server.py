@@ -25,8 +25,9 @@ and measures over HTTP only:
      built afresh (another lineage: its change sets do not apply, so the
      server re-matches every inventory).
 
-Environment: VULN_PER_INV (default 18) sets the findings per resource
-(about 100 at 18), KENSA_WATCH_MS the server's poll period (default 200).
+Environment: KENSA_BENCH_KEEP=1 keeps the temporary directory (store,
+databases, server log); VULN_PER_INV (default 30) sets the findings per resource
+(about 100 at 30), KENSA_WATCH_MS the server's poll period (default 200).
 """
 import glob, http.client, json, os, random, re, shutil, sqlite3, subprocess, sys, tempfile
 import threading, time
@@ -36,7 +37,7 @@ build = os.path.abspath(sys.argv[1])
 n_res = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
 data = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "../../shared/data/osv")
 corpora = [os.path.join(data, d) for d in ("pypi", "go", "rustsec") if os.path.isdir(os.path.join(data, d))]
-vuln_per_inv = int(os.environ.get("VULN_PER_INV", "18"))
+vuln_per_inv = int(os.environ.get("VULN_PER_INV", "30"))
 kensa = os.path.join(build, "kensa")
 tmp = tempfile.mkdtemp(prefix="kensa-bench-")
 env = dict(os.environ, KENSA_CONFIG="/dev/null")
@@ -238,4 +239,7 @@ try:
 finally:
     srv.terminate()
     srv.wait()
-    shutil.rmtree(tmp)
+    if os.environ.get("KENSA_BENCH_KEEP"):
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp)

@@ -15,6 +15,7 @@
 #include "score/score.h"
 
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *resource_type_name(const char *rtype)
@@ -141,17 +142,41 @@ static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account
     return err;
 }
 
+/* Each worker thread keeps the database open between requests (warm pages
+ * and prepared lookups), and opens it again when the file was replaced or
+ * changed (a new import is renamed into place). */
+static _Thread_local struct ks_vdb *tl_vdb;
+static _Thread_local struct stat tl_vdb_stat;
+
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+void ks_engine_thread_end(void)
+{
+    ks_vdb_close(tl_vdb);
+    tl_vdb = NULL;
+}
+
 ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
                        const char *rid, const char *rtype, const struct ks_inventory *inv,
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag)
 {
-    struct ks_vdb *db = NULL;
-    ks_err err = ks_vdb_open(cfg->vulndb, &db, diag);
+    struct stat now;
+    ks_err err = KS_OK;
 
+    if (stat(cfg->vulndb, &now))
+        memset(&now, 0, sizeof(now)); /* ks_vdb_open() says why */
+    if (!tl_vdb || !now.st_ino || !same_stat(&now, &tl_vdb_stat)) {
+        ks_engine_thread_end();
+        err = ks_vdb_open(cfg->vulndb, &tl_vdb, diag);
+        tl_vdb_stat = now;
+    }
     if (!err)
-        err = apply_with(db, st, account, rid, rtype, inv, cause, NULL, res, counts, diag);
-    ks_vdb_close(db);
+        err = apply_with(tl_vdb, st, account, rid, rtype, inv, cause, NULL, res, counts, diag);
     return err;
 }
 

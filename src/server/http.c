@@ -35,6 +35,7 @@ static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 static void thread_cleanup(void *unused)
 {
     KS_UNUSED(unused);
+    ks_engine_thread_end();
     ks_store_close(tl_store);
     tl_store = NULL;
     ks_arena_release(&tl_arena);

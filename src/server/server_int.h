@@ -42,11 +42,15 @@ struct ks_inventory;
 
 /* Matches `inv` against the server's vulnerability database and applies the
  * findings to resource `rid` of `account` with `cause` ("inventory",
- * "vulndb"). Thread-safe: opens its own database handle. */
+ * "vulndb"). Thread-safe: each thread keeps its own database handle. */
 ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
                        const char *rid, const char *rtype, const struct ks_inventory *inv,
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag);
+
+/* Releases what ks_engine_apply() keeps per thread (the open database);
+ * called when a worker thread ends. */
+void ks_engine_thread_end(void);
 
 /* What a re-evaluation did. */
 struct ks_reeval {
