@@ -806,6 +806,23 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
+    if (strcmp(s->body, f->body) && !a->reobserve) {
+        /* New advisory data for the same finding (same resource and
+         * package): the resource was not observed again, and the columns
+         * that cannot change are left out, sparing their indexes. */
+        struct ks_sqlv upd[] = {row[0],  row[1],  row[3],  row[4],  row[5],  row[6],
+                                row[7],  row[9],  row[10], row[12], row[13], row[14],
+                                row[15], row[16], row[17]};
+
+        a->res->updated++;
+        err = Q(st,
+                "UPDATE findings SET type = $3, vuln_id = $4, severity = $5, score = $6, "
+                "title = $7, body = $8, updated_at = $9, fix_available = $10, "
+                "exploit_available = $11, vendor_severity = $12, vuln_source = $13, epss = $14, "
+                "severity_rank = $15 WHERE account = $1 AND id = $2",
+                upd, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+    }
     if (strcmp(s->body, f->body)) {
         a->res->updated++;
         err = Q(st,

@@ -605,7 +605,7 @@ static void test_reevaluation(void **state)
     assert_int_equal(r.reobserved, 1);
     assert_int_equal(r.closed, 1); /* u1: the whole resource this time */
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
-    assert_int_equal(fs.last_observed, 200);
+    assert_int_equal(fs.last_observed, 100); /* neither re-evaluation observed h1 */
     assert_int_equal(fs.updated, 200);
 
     /* A new inventory's findings with its keys, in one transaction: more
