@@ -480,7 +480,7 @@ struct keys_put {
 
 static ks_err keys_put_tx(struct ks_store *st, void *ctx)
 {
-    static char batch_sql[64 + KEYS_PER_INSERT * 24];
+    char batch_sql[96 + KEYS_PER_INSERT * 24];
     struct keys_put *p = ctx;
     struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
     struct ks_sqlv args[2 + 2 * KEYS_PER_INSERT];
@@ -488,8 +488,9 @@ static ks_err keys_put_tx(struct ks_store *st, void *ctx)
                    NULL, NULL, p->diag);
     size_t i = 0;
 
-    /* Whole batches in one statement (one text, so it is prepared once). */
-    if (!batch_sql[0]) {
+    /* Whole batches in one statement (always the same text, so the driver
+     * prepares it once). */
+    {
         size_t len = (size_t)snprintf(batch_sql, sizeof(batch_sql),
                                       "INSERT INTO inventory_packages(account, rid, ecosystem, "
                                       "name) VALUES ");
@@ -702,6 +703,7 @@ struct apply {
     const char *const *packages; /* the scope (NULL: every finding of the resource) */
     size_t npackages;
     bool reobserve; /* a new inventory: unchanged findings were observed again */
+    struct ks_map scope; /* `packages` as a set, when read with one query */
     bool put_keys; /* replace the resource's package keys with `keys` */
     const struct ks_pkg_key *keys;
     size_t nkeys;
@@ -710,9 +712,13 @@ struct apply {
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
 {
     struct apply *a = ctx;
-    struct stored *s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
-    const char *id = ks_arena_strdup(&a->arena, r->text(r, 0));
+    struct stored *s;
+    const char *id, *pkg = r->text(r, 3);
 
+    if (a->scope.len && (!pkg || !ks_map_get(&a->scope, pkg, strlen(pkg))))
+        return KS_OK; /* another package's finding: out of scope */
+    s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
+    id = ks_arena_strdup(&a->arena, r->text(r, 0));
     if (!s || !id)
         return KS_ENOMEM;
     s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
@@ -856,15 +862,23 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
         struct keys_put p = {a->account, a->rid, a->keys, a->nkeys, a->diag};
         err = keys_put_tx(st, &p);
     }
-    if (!err && !a->packages)
-        err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
-                load_existing, a, a->diag);
-    for (size_t i = 0; a->packages && !err && i < a->npackages; i++) {
+    /* A few packages: one index probe each; many: one read of the
+     * resource's findings, filtered here (fewer statements). */
+    if (!err && a->packages && a->npackages > 8) {
+        for (size_t i = 0; !err && i < a->npackages; i++)
+            if (ks_map_put(&a->scope, a->packages[i], strlen(a->packages[i]), (void *)1))
+                err = KS_ENOMEM;
+    }
+    if (!err && (!a->packages || a->scope.len))
+        err = Q(st,
+                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2",
+                key, load_existing, a, a->diag);
+    for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
         struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
                                KS_SQL_TEXT(a->packages[i])};
 
         err = Q(st,
-                "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2 "
+                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2 "
                 "AND package = $3",
                 pk, load_existing, a, a->diag);
     }
@@ -922,6 +936,7 @@ static ks_err findings_apply(struct ks_store *st, int64_t account, const char *r
     if (err)
         memset(res, 0, sizeof(*res));
     ks_map_release(&a.existing);
+    ks_map_release(&a.scope);
     ks_arena_release(&a.arena);
     return err;
 }

@@ -649,6 +649,26 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
     assert_int_equal(fs.updated, 500);
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK); /* none open: nothing to do */
+
+    /* A wide scope (read in one query, filtered by package): urllib3 is
+     * outside it and stays ACTIVE although absent from the rows. */
+    {
+        const char *wide[] = {"a", "b", "c", "requests", "d", "e", "f", "g", "h"};
+        struct ks_finding_row two[2] = {rows[0], row("u1", "CVE-2023-3", "MEDIUM", 5.0, "urllib3")};
+
+        assert_int_equal(ks_store_findings_apply(st, acct, "h1", two, 2, "inventory", 700, &r, &d),
+                         KS_OK);
+        assert_int_equal(r.reopened, 1);
+        two[0].body = "{\"v\":5}";
+        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, two, 1, "vulndb", 800,
+                                                   &r, &d),
+                         KS_OK);
+        assert_int_equal(r.updated, 1);
+        assert_int_equal(r.closed, 0);
+        assert_int_equal(ks_store_finding_state(st, acct, "u1", &fs, &d), KS_OK);
+        assert_string_equal(fs.status, "ACTIVE");
+        assert_int_equal(fs.updated, 700);
+    }
     ks_arena_release(&arena);
     ks_store_close(st);
 }
