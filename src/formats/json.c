@@ -790,6 +790,13 @@ void ks_jw_null(struct ks_jw *w)
         w->err = ks_buf_adds(w->out, "null");
 }
 
+void ks_jw_raw(struct ks_jw *w, const char *json, size_t len)
+{
+    before_value(w);
+    if (!w->err)
+        w->err = ks_buf_add(w->out, json, len);
+}
+
 void ks_jw_value(struct ks_jw *w, const struct ks_value *v)
 {
     if (!v) {

@@ -93,6 +93,10 @@ void ks_jw_bool(struct ks_jw *w, bool v);
 void ks_jw_null(struct ks_jw *w);
 /* Writes a whole value tree. */
 void ks_jw_value(struct ks_jw *w, const struct ks_value *v);
+/* Writes `len` bytes of `json`, one complete JSON value that the caller
+ * vouches for (e.g. one it serialised itself earlier), as the next value,
+ * unchecked and as is (compact inside an indented document). */
+void ks_jw_raw(struct ks_jw *w, const char *json, size_t len);
 
 /* Key + value shorthands; the _opt variants write nothing for NULL. */
 void ks_jw_kstr(struct ks_jw *w, const char *key, const char *s);

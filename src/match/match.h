@@ -86,6 +86,13 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                           const struct ks_match_opts *o, struct ks_match_result *res,
                           struct ks_diag *diag);
 
+/* The database lookup key of `c`: ecosystem, and name and version (the
+ * source package's for Debian/Ubuntu/Alpine), as ks_match_inventory() looks
+ * it up (the name before ks_vdb_normalise_name()). False when `c` has
+ * none: such a component is never matched. */
+bool ks_match_lookup_key(const struct ks_component *c, const char **eco, const char **name,
+                         const char **version);
+
 /* ---- --explain ---- */
 
 /* One (advisory record's affected package, component) pair: why the

@@ -302,9 +302,13 @@ ks_err ks_api_write_finding(struct ks_req *req, struct ks_jw *w, const char *id,
                             const char *body, const struct ks_finding_state *st)
 {
     struct ks_diag d = KS_DIAG_INIT;
-    struct ks_value *v;
+    struct ks_value *v = NULL;
+    size_t len = strlen(body);
 
-    if (ks_json_parse(req->arena, "finding", body, strlen(body), &req->cfg->limits, &v, &d))
+    /* The server wrote the body itself (compact JSON object): a compact
+     * page copies it, an indented document re-indents it. */
+    if (len < 2 || body[0] != '{' || body[len - 1] != '}' ||
+        (w->indent && ks_json_parse(req->arena, "finding", body, len, &req->cfg->limits, &v, &d)))
         return KS_EDB;
     ks_jw_obj_begin(w);
     ks_jw_kstr(w, "findingId", id);
@@ -314,7 +318,10 @@ ks_err ks_api_write_finding(struct ks_req *req, struct ks_jw *w, const char *id,
     ks_jw_kint(w, "lastObservedAt", st->last_observed);
     ks_jw_kint(w, "updatedAt", st->updated);
     ks_jw_key(w, "finding");
-    ks_jw_value(w, v);
+    if (v)
+        ks_jw_value(w, v);
+    else
+        ks_jw_raw(w, body, len);
     ks_jw_obj_end(w);
     return KS_OK;
 }

@@ -35,6 +35,7 @@ static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 static void thread_cleanup(void *unused)
 {
     KS_UNUSED(unused);
+    ks_engine_thread_end();
     ks_store_close(tl_store);
     tl_store = NULL;
     ks_arena_release(&tl_arena);
@@ -269,14 +270,40 @@ static bool same_file(const struct file_id *a, const struct file_id *b)
            a->size == b->size;
 }
 
-/* Serves until *stop; whenever the vulnerability database file changes,
- * re-matches every stored inventory (continuous re-evaluation, no
- * rescanning of resources). */
+static void reevaluate(const struct ks_server_config *cfg)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_reeval r;
+    struct ks_store *st;
+
+    if (ks_store_open(cfg->store, &st, &d)) {
+        ks_log_error("re-evaluation: %s", d.msg);
+        return;
+    }
+    if (ks_engine_reevaluate(cfg, st, &r, &d))
+        ks_log_error("re-evaluation after a database change: %s", d.msg);
+    else if (r.ran && r.full)
+        ks_log_info("vulnerability database changed: every inventory re-evaluated (%s): "
+                    "%zu in %.3f s",
+                    r.why, r.inventories, r.seconds);
+    else if (r.ran)
+        ks_log_info("vulnerability database changed (%zu imports, %zu packages): %zu "
+                    "inventories re-evaluated in %.3f s",
+                    r.imports, r.packages, r.inventories, r.seconds);
+    ks_store_close(st);
+}
+
+/* Serves until *stop; at start and whenever the vulnerability database
+ * file changes, brings the findings up to date with it (continuous
+ * re-evaluation, no rescanning of resources). */
 static void watch_vulndb(const struct ks_server_config *cfg, volatile int *stop)
 {
     struct file_id seen = file_id_of(cfg->vulndb);
     unsigned every = cfg->watch_ms ? cfg->watch_ms : 2000, waited = 0;
 
+    /* A database imported while the server was down counts as a change. */
+    if (cfg->vulndb && seen.exists)
+        reevaluate(cfg);
     while (!*stop) {
         usleep(100000);
         waited += 100;
@@ -287,22 +314,11 @@ static void watch_vulndb(const struct ks_server_config *cfg, volatile int *stop)
         waited = 0;
         {
             struct file_id now = file_id_of(cfg->vulndb);
-            struct ks_diag d = KS_DIAG_INIT;
-            struct ks_store *st;
-            size_t n = 0;
 
             if (same_file(&now, &seen) || !now.exists)
                 continue;
             seen = now;
-            if (ks_store_open(cfg->store, &st, &d)) {
-                ks_log_error("re-evaluation: %s", d.msg);
-                continue;
-            }
-            if (ks_engine_rematch_all(cfg, st, &n, &d))
-                ks_log_error("re-evaluation after a database change: %s", d.msg);
-            else
-                ks_log_info("vulnerability database changed: %zu resources re-evaluated", n);
-            ks_store_close(st);
+            reevaluate(cfg);
         }
     }
 }

@@ -234,5 +234,6 @@ void ks_metrics_write(struct ks_buf *out)
                 "# TYPE kensa_http_request_seconds_total counter\n"
                 "kensa_http_request_seconds_total %.6f\n",
                 atomic_load(&request_seconds));
+    ks_engine_metrics_write(out);
     KS_UNUSED(total);
 }

@@ -42,16 +42,39 @@ struct ks_inventory;
 
 /* Matches `inv` against the server's vulnerability database and applies the
  * findings to resource `rid` of `account` with `cause` ("inventory",
- * "vulndb"). Thread-safe: opens its own database handle. */
+ * "vulndb"). Thread-safe: each thread keeps its own database handle. */
 ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
                        const char *rid, const char *rtype, const struct ks_inventory *inv,
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag);
 
-/* Re-matches the latest inventory of every resource (after the database
- * changed). Returns the number of resources re-evaluated in `*n`. */
-ks_err ks_engine_rematch_all(const struct ks_server_config *cfg, struct ks_store *st, size_t *n,
-                             struct ks_diag *diag);
+/* Releases what ks_engine_apply() keeps per thread (the open database);
+ * called when a worker thread ends. */
+void ks_engine_thread_end(void);
+
+/* What a re-evaluation did. */
+struct ks_reeval {
+    bool ran;           /* false: the findings already reflected the database */
+    bool full;          /* every inventory, because of `why` */
+    char why[256];
+    size_t packages;    /* changed (ecosystem, package) keys (change-set mode) */
+    size_t imports;     /* database imports since the last evaluation */
+    size_t inventories; /* inventories re-matched */
+    double seconds;
+};
+
+/* Brings the stored findings up to date with the vulnerability database
+ * (continuous re-evaluation). The store remembers the digest of the
+ * database they were last evaluated against; when the database's change
+ * sets lead from that one to the current one, only the inventories that
+ * hold a changed package are re-matched, else (another database, an import
+ * without change set, new KEV/EPSS data) every inventory is, and `out->why`
+ * says why. Run from one thread at a time. */
+ks_err ks_engine_reevaluate(const struct ks_server_config *cfg, struct ks_store *st,
+                            struct ks_reeval *out, struct ks_diag *diag);
+
+/* Re-evaluation counters and gauges, Prometheus text format. */
+void ks_engine_metrics_write(struct ks_buf *out);
 
 struct ks_resp {
     unsigned status;

@@ -60,6 +60,10 @@ struct ks_driver {
     ks_err (*begin)(void *conn, struct ks_diag *diag);
     ks_err (*commit)(void *conn, struct ks_diag *diag);
     void (*rollback)(void *conn);
+    /* What turns a query into its plan, and the result column with the
+     * plan's text ("EXPLAIN QUERY PLAN ", 3 for SQLite). */
+    const char *explain;
+    int explain_col;
     /* Rows changed by the last statement. */
     int64_t (*changes)(void *conn);
     void (*close)(void *conn);

@@ -351,10 +351,7 @@ const char *ks_sort_expr(const char *field, bool *numeric)
         const char *name, *expr;
         bool numeric;
     } sorts[] = {
-            {"SEVERITY",
-             "CASE f.severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3 "
-             "WHEN 'LOW' THEN 2 WHEN 'INFORMATIONAL' THEN 1 ELSE 0 END",
-             true},
+            {"SEVERITY", "f.severity_rank", true}, /* CRITICAL 5 … INFORMATIONAL 1, else 0 */
             {"FIRST_OBSERVED_AT", "f.first_observed", true},
             {"LAST_OBSERVED_AT", "f.last_observed", true},
             {"INSPECTOR_SCORE", "COALESCE(f.score, -1)", true},

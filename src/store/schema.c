@@ -50,7 +50,7 @@ const char *const ks_store_migrations[] = {
         "CREATE TABLE reports(id @ID@, account BIGINT NOT NULL REFERENCES accounts(id),"
         " kind TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, location TEXT,"
         " error TEXT, created_at BIGINT NOT NULL, finished_at BIGINT);",
-        /* 4 (s5-svcapi): reports written in the background tell their size
+        /* 4: reports written in the background tell their size
          * and row count; resources keep their coverage status, so that a
          * change of it can be announced (coverage.changed). */
         "ALTER TABLE reports ADD COLUMN size BIGINT;"
@@ -58,6 +58,28 @@ const char *const ks_store_migrations[] = {
         "ALTER TABLE resources ADD COLUMN scan_status TEXT;"
         "ALTER TABLE resources ADD COLUMN scan_reason TEXT;"
         "ALTER TABLE resources ADD COLUMN scan_detail TEXT;",
+        /* 5: the packages of each resource's latest inventory, by the
+         * (ecosystem, normalised name) the matcher looks up: after a
+         * vulnerability database change only the inventories holding a
+         * changed package are re-matched. */
+        "CREATE TABLE inventory_packages(account BIGINT NOT NULL, rid TEXT NOT NULL,"
+        " ecosystem TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(account, rid, ecosystem, name));"
+        "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);"
+        /* ... and their findings are read per package (the index also
+         * serves resourceId filters of the administrator). */
+        "CREATE INDEX findings_resource_package ON findings(rid, account, package);"
+        "DROP INDEX findings_resource;"
+        /* findings/list pages come from an index walk in (sort key,
+         * account, id) order, from the page's start on: the severity rank is
+         * a column so that it can be indexed. */
+        "ALTER TABLE findings ADD COLUMN severity_rank INTEGER;"
+        "UPDATE findings SET severity_rank = CASE severity WHEN 'CRITICAL' THEN 5"
+        " WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3 WHEN 'LOW' THEN 2"
+        " WHEN 'INFORMATIONAL' THEN 1 ELSE 0 END;"
+        "CREATE INDEX findings_status_severity ON findings(status, severity_rank, account, id);"
+        "CREATE INDEX findings_status_seen ON findings(status, last_observed, account, id);"
+        "DROP INDEX findings_last_observed;"
+        "CREATE INDEX findings_last_observed ON findings(last_observed, account, id);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

@@ -5,6 +5,7 @@
 
 #include "core/hash.h"
 #include "core/map.h"
+#include "core/vec.h"
 #include "store/driver.h"
 #include "store/filter.h"
 #include "formats/json.h"
@@ -13,6 +14,7 @@
 struct ks_store {
     const struct ks_driver *drv;
     void *conn;
+    bool batch; /* in ks_store_batch_begin(): operations are savepoints */
 };
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
@@ -117,13 +119,52 @@ void ks_store_close(struct ks_store *st)
 static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void *), void *ctx,
                     struct ks_diag *diag)
 {
-    ks_err err = st->drv->begin(st->conn, diag);
+    ks_err err;
+
+    if (st->batch) {
+        /* Inside a batch: all or nothing for this operation still. */
+        err = st->drv->script(st->conn, "SAVEPOINT ks_op", diag);
+        if (err)
+            return err;
+        err = work(st, ctx);
+        if (err)
+            st->drv->script(st->conn, "ROLLBACK TO SAVEPOINT ks_op", NULL);
+        {
+            ks_err rel = st->drv->script(st->conn, "RELEASE SAVEPOINT ks_op", err ? NULL : diag);
+            return err ? err : rel;
+        }
+    }
+    err = st->drv->begin(st->conn, diag);
 
     if (err)
         return err;
     err = work(st, ctx);
     if (!err)
         err = st->drv->commit(st->conn, diag);
+    if (err)
+        st->drv->rollback(st->conn);
+    return err;
+}
+
+ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag)
+{
+    ks_err err;
+
+    if (st->batch)
+        return ks_diag_set(diag, KS_EINVAL, "a store batch is already open");
+    err = st->drv->begin(st->conn, diag);
+    st->batch = !err;
+    return err;
+}
+
+ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag)
+{
+    ks_err err;
+
+    if (!st->batch)
+        return KS_OK;
+    st->batch = false;
+    err = st->drv->commit(st->conn, diag);
     if (err)
         st->drv->rollback(st->conn);
     return err;
@@ -427,10 +468,219 @@ ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *f
                           NULL, 0, each_inventory, &e, diag);
 }
 
+struct keys_put {
+    int64_t account;
+    const char *rid;
+    const struct ks_pkg_key *keys;
+    size_t n;
+    struct ks_diag *diag;
+};
+
+#define KEYS_PER_INSERT 32
+
+static ks_err keys_put_tx(struct ks_store *st, void *ctx)
+{
+    char batch_sql[96 + KEYS_PER_INSERT * 24];
+    struct keys_put *p = ctx;
+    struct ks_sqlv key[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid)};
+    struct ks_sqlv args[2 + 2 * KEYS_PER_INSERT];
+    ks_err err = Q(st, "DELETE FROM inventory_packages WHERE account = $1 AND rid = $2", key,
+                   NULL, NULL, p->diag);
+    size_t i = 0;
+
+    /* Whole batches in one statement (always the same text, so the driver
+     * prepares it once). */
+    {
+        size_t len = (size_t)snprintf(batch_sql, sizeof(batch_sql),
+                                      "INSERT INTO inventory_packages(account, rid, ecosystem, "
+                                      "name) VALUES ");
+        for (int k = 0; k < KEYS_PER_INSERT; k++)
+            len += (size_t)snprintf(batch_sql + len, sizeof(batch_sql) - len, "%s($1, $2, $%d, $%d)",
+                                    k ? ", " : "", 3 + 2 * k, 4 + 2 * k);
+        snprintf(batch_sql + len, sizeof(batch_sql) - len, " ON CONFLICT DO NOTHING");
+    }
+    args[0] = key[0];
+    args[1] = key[1];
+    for (; !err && i + KEYS_PER_INSERT <= p->n; i += KEYS_PER_INSERT) {
+        for (size_t k = 0; k < KEYS_PER_INSERT; k++) {
+            args[2 + 2 * k] = KS_SQL_TEXT(p->keys[i + k].ecosystem);
+            args[3 + 2 * k] = KS_SQL_TEXT(p->keys[i + k].name);
+        }
+        err = Q(st, batch_sql, args, NULL, NULL, p->diag);
+    }
+    for (; !err && i < p->n; i++) {
+        struct ks_sqlv row[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid),
+                                KS_SQL_TEXT(p->keys[i].ecosystem), KS_SQL_TEXT(p->keys[i].name)};
+
+        err = Q(st,
+                "INSERT INTO inventory_packages(account, rid, ecosystem, name) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                row, NULL, NULL, p->diag);
+    }
+    return err;
+}
+
+static ks_err check_keys(const struct ks_pkg_key *keys, size_t n, struct ks_diag *diag)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!keys[i].ecosystem || !keys[i].name)
+            return ks_diag_set(diag, KS_EINVAL, "a package key needs an ecosystem and a name");
+    return KS_OK;
+}
+
+ks_err ks_store_inventory_keys_put(struct ks_store *st, int64_t account, const char *rid,
+                                   const struct ks_pkg_key *keys, size_t n,
+                                   struct ks_diag *diag)
+{
+    struct keys_put p = {account, rid, keys, n, diag};
+    ks_err err = check_keys(keys, n, diag);
+
+    return err ? err : in_tx(st, keys_put_tx, &p, diag);
+}
+
+struct with_ctx {
+    struct ks_arena arena;
+    struct ks_map seen; /* "account:rid" -> 1 */
+    struct {
+        int64_t account;
+        const char *rid;
+    } *items;
+    size_t len, cap;
+};
+
+static ks_err collect_resource(const struct ks_sqlrow *r, void *ctx)
+{
+    struct with_ctx *w = ctx;
+    const char *rid = r->text(r, 1);
+    const char *k = ks_arena_printf(&w->arena, "%lld:%s", (long long)r->integer(r, 0), rid);
+
+    if (!k)
+        return KS_ENOMEM;
+    if (ks_map_get(&w->seen, k, strlen(k)))
+        return KS_OK;
+    if (ks_map_put(&w->seen, k, strlen(k), (void *)1) ||
+        ks_vec_reserve((void **)&w->items, &w->cap, sizeof(*w->items), w->len + 1))
+        return KS_ENOMEM;
+    w->items[w->len].account = r->integer(r, 0);
+    w->items[w->len].rid = strchr(k, ':') + 1;
+    w->len++;
+    return KS_OK;
+}
+
+ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *keys, size_t n,
+                               ks_store_resource_fn *fn, void *ctx, struct ks_diag *diag)
+{
+    struct with_ctx w;
+    ks_err err = KS_OK;
+
+    memset(&w, 0, sizeof(w));
+    ks_arena_init(&w.arena, 65536, 0);
+    /* One index probe per key; the resources are collected first so that
+     * `fn` runs outside any statement. */
+    for (size_t i = 0; !err && i < n; i++) {
+        struct ks_sqlv args[] = {KS_SQL_TEXT(keys[i].ecosystem), KS_SQL_TEXT(keys[i].name)};
+
+        err = Q(st, "SELECT account, rid FROM inventory_packages WHERE ecosystem = $1 AND name = $2",
+                args, collect_resource, &w, diag);
+    }
+    if (err == KS_ENOMEM)
+        err = ks_diag_set(diag, err, "out of memory");
+    for (size_t i = 0; !err && i < w.len; i++)
+        err = fn(w.items[i].account, w.items[i].rid, ctx);
+    free(w.items);
+    ks_map_release(&w.seen);
+    ks_arena_release(&w.arena);
+    return err;
+}
+
+struct latest_ctx {
+    struct ks_arena *arena;
+    const char **type, **body;
+};
+
+static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
+{
+    struct latest_ctx *l = ctx;
+
+    *l->type = ks_arena_strdup(l->arena, r->text(r, 0));
+    *l->body = ks_arena_strdup(l->arena, r->text(r, 1));
+    return *l->type && *l->body ? KS_OK : KS_ENOMEM;
+}
+
+ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
+                                 struct ks_arena *arena, const char **type, const char **body,
+                                 struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
+    struct latest_ctx l = {arena, type, body};
+    ks_err err;
+
+    *type = *body = NULL;
+    err = Q(st,
+            "SELECT r.type, i.body FROM inventories i JOIN resources r ON r.account = i.account "
+            "AND r.rid = i.rid WHERE i.account = $1 AND i.rid = $2 AND i.latest = 1",
+            args, read_latest, &l, diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(diag, err, "out of memory");
+    if (!err && !*body)
+        return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
+    return err;
+}
+
+ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag)
+{
+    *out = 0;
+    return st->drv->query(st->conn, "SELECT count(*) FROM inventories WHERE latest = 1", NULL, 0,
+                          get_int, out, diag);
+}
+
+struct meta_ctx {
+    char *out;
+    size_t size;
+    bool too_long;
+};
+
+static ks_err read_meta(const struct ks_sqlrow *r, void *ctx)
+{
+    struct meta_ctx *m = ctx;
+    const char *v = r->text(r, 0);
+
+    if (v && strlen(v) >= m->size)
+        m->too_long = true;
+    else
+        copy(m->out, m->size, v);
+    return KS_OK;
+}
+
+ks_err ks_store_meta_get(struct ks_store *st, const char *key, char *out, size_t size,
+                         struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(key)};
+    struct meta_ctx m = {out, size, false};
+    ks_err err;
+
+    out[0] = '\0';
+    err = Q(st, "SELECT value FROM meta WHERE key = $1", args, read_meta, &m, diag);
+    if (!err && m.too_long)
+        return ks_diag_set(diag, KS_ELIMIT, "store value '%s' is too long", key);
+    return err;
+}
+
+ks_err ks_store_meta_set(struct ks_store *st, const char *key, const char *value,
+                         struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_TEXT(key), KS_SQL_TEXT(value)};
+
+    return Q(st,
+             "INSERT INTO meta(key, value) VALUES ($1, $2) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+             args, NULL, NULL, diag);
+}
+
 /* ---- findings ---- */
 
-static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
-                                  struct ks_diag *diag);
+static ks_err suppression_refresh(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t now, const char *cause, struct ks_diag *diag);
 
 struct stored {
     char *status;
@@ -450,14 +700,25 @@ struct apply {
     struct ks_arena arena;
     struct ks_map existing; /* finding id -> struct stored */
     ks_err oom;
+    const char *const *packages; /* the scope (NULL: every finding of the resource) */
+    size_t npackages;
+    bool reobserve; /* a new inventory: unchanged findings were observed again */
+    struct ks_map scope; /* `packages` as a set, when read with one query */
+    bool put_keys; /* replace the resource's package keys with `keys` */
+    const struct ks_pkg_key *keys;
+    size_t nkeys;
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
 {
     struct apply *a = ctx;
-    struct stored *s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
-    const char *id = ks_arena_strdup(&a->arena, r->text(r, 0));
+    struct stored *s;
+    const char *id, *pkg = r->text(r, 3);
 
+    if (a->scope.len && (!pkg || !ks_map_get(&a->scope, pkg, strlen(pkg))))
+        return KS_OK; /* another package's finding: out of scope */
+    s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
+    id = ks_arena_strdup(&a->arena, r->text(r, 0));
     if (!s || !id)
         return KS_ENOMEM;
     s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
@@ -492,6 +753,17 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
     return err;
 }
 
+/* The SEVERITY sort key (indexed: see schema.c). */
+static int64_t severity_rank(const char *severity)
+{
+    static const char *const bands[] = {"INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+    for (size_t i = 0; severity && i < KS_ARRAY_LEN(bands); i++)
+        if (!strcmp(severity, bands[i]))
+            return (int64_t)i + 1;
+    return 0;
+}
+
 static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
 {
     struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
@@ -511,7 +783,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                             KS_SQL_TEXT(f->exploit_available),
                             KS_SQL_TEXT(f->vendor_severity),
                             KS_SQL_TEXT(f->vuln_source),
-                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL)};
+                            f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL),
+                            KS_SQL_INT(severity_rank(f->severity))};
     ks_err err;
 
     if (!s) {
@@ -520,8 +793,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, title, "
                 "package, body, status, first_observed, last_observed, updated_at, "
                 "package_version, fix_available, exploit_available, vendor_severity, vuln_source, "
-                "epss) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, $11, "
-                "$12, $13, $14, $15, $16, $17)",
+                "epss, severity_rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', "
+                "$11, $11, $11, $12, $13, $14, $15, $16, $17, $18)",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, NULL, "ACTIVE", "finding.created");
     }
@@ -535,9 +808,26 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
                 "last_observed = $11, updated_at = $11, package_version = $12, "
                 "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
-                "vuln_source = $16, epss = $17 WHERE account = $1 AND id = $2",
+                "vuln_source = $16, epss = $17, severity_rank = $18 WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
+    }
+    if (strcmp(s->body, f->body) && !a->reobserve) {
+        /* New advisory data for the same finding (same resource and
+         * package): the resource was not observed again, and the columns
+         * that cannot change are left out, sparing their indexes. */
+        struct ks_sqlv upd[] = {row[0],  row[1],  row[3],  row[4],  row[5],  row[6],
+                                row[7],  row[9],  row[10], row[12], row[13], row[14],
+                                row[15], row[16], row[17]};
+
+        a->res->updated++;
+        err = Q(st,
+                "UPDATE findings SET type = $3, vuln_id = $4, severity = $5, score = $6, "
+                "title = $7, body = $8, updated_at = $9, fix_available = $10, "
+                "exploit_available = $11, vendor_severity = $12, vuln_source = $13, epss = $14, "
+                "severity_rank = $15 WHERE account = $1 AND id = $2",
+                upd, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
     if (strcmp(s->body, f->body)) {
         a->res->updated++;
@@ -545,12 +835,14 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
                 "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
                 "updated_at = $11, package_version = $12, fix_available = $13, "
-                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17 "
-                "WHERE account = $1 AND id = $2",
+                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17, "
+                "severity_rank = $18 WHERE account = $1 AND id = $2",
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
     a->res->reobserved++;
+    if (!a->reobserve)
+        return KS_OK; /* same inventory, same finding: nothing to write */
     {
         struct ks_sqlv seen[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(f->id), KS_SQL_INT(a->now)};
         return Q(st, "UPDATE findings SET last_observed = $3 WHERE account = $1 AND id = $2",
@@ -564,10 +856,32 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
     struct ks_map_slot *slot;
     size_t pos = 0;
-    ks_err err;
+    ks_err err = KS_OK;
 
-    err = Q(st, "SELECT id, status, body FROM findings WHERE account = $1 AND rid = $2", key,
-            load_existing, a, a->diag);
+    if (a->put_keys) {
+        struct keys_put p = {a->account, a->rid, a->keys, a->nkeys, a->diag};
+        err = keys_put_tx(st, &p);
+    }
+    /* A few packages: one index probe each; many: one read of the
+     * resource's findings, filtered here (fewer statements). */
+    if (!err && a->packages && a->npackages > 8) {
+        for (size_t i = 0; !err && i < a->npackages; i++)
+            if (ks_map_put(&a->scope, a->packages[i], strlen(a->packages[i]), (void *)1))
+                err = KS_ENOMEM;
+    }
+    if (!err && (!a->packages || a->scope.len))
+        err = Q(st,
+                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2",
+                key, load_existing, a, a->diag);
+    for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
+        struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
+                               KS_SQL_TEXT(a->packages[i])};
+
+        err = Q(st,
+                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2 "
+                "AND package = $3",
+                pk, load_existing, a, a->diag);
+    }
     if (err == KS_ENOMEM)
         return ks_diag_set(a->diag, err, "out of memory");
     for (size_t i = 0; !err && i < a->n; i++)
@@ -589,12 +903,14 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
             err = history(st, a, slot->key, s->status, "CLOSED", "finding.closed");
     }
     /* New and reopened findings meet the suppression rules at once. */
-    return err ? err : suppression_refresh(st, a->now, "filter", a->diag);
+    return err ? err : suppression_refresh(st, a->account, a->rid, a->now, "filter", a->diag);
 }
 
-ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
-                               const struct ks_finding_row *rows, size_t n, const char *cause,
-                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+static ks_err findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                             const char *const *packages, size_t npackages, bool reobserve,
+                             bool put_keys, const struct ks_pkg_key *keys, size_t nkeys,
+                             const struct ks_finding_row *rows, size_t n, const char *cause,
+                             int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
     struct apply a;
     ks_err err;
@@ -609,13 +925,50 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
     a.now = now;
     a.res = res;
     a.diag = diag;
+    a.packages = packages;
+    a.npackages = npackages;
+    a.reobserve = reobserve;
+    a.put_keys = put_keys;
+    a.keys = keys;
+    a.nkeys = nkeys;
     ks_arena_init(&a.arena, 65536, 0);
     err = in_tx(st, apply_tx, &a, diag);
     if (err)
         memset(res, 0, sizeof(*res));
     ks_map_release(&a.existing);
+    ks_map_release(&a.scope);
     ks_arena_release(&a.arena);
     return err;
+}
+
+ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char *rid,
+                               const struct ks_finding_row *rows, size_t n, const char *cause,
+                               int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    return findings_apply(st, account, rid, NULL, 0, true, false, NULL, 0, rows, n, cause, now,
+                          res, diag);
+}
+
+ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const char *rid,
+                                    const struct ks_pkg_key *keys, size_t nkeys,
+                                    const struct ks_finding_row *rows, size_t n,
+                                    const char *cause, int64_t now, struct ks_apply_result *res,
+                                    struct ks_diag *diag)
+{
+    ks_err err = check_keys(keys, nkeys, diag);
+
+    return err ? err
+               : findings_apply(st, account, rid, NULL, 0, true, true, keys, nkeys, rows, n,
+                                cause, now, res, diag);
+}
+
+ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
+                                 const char *const *packages, size_t npackages,
+                                 const struct ks_finding_row *rows, size_t n, const char *cause,
+                                 int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
+{
+    return findings_apply(st, account, rid, packages, npackages, false, false, NULL, 0, rows, n,
+                          cause, now, res, diag);
 }
 
 static ks_err read_state(const struct ks_sqlrow *r, void *ctx)
@@ -788,9 +1141,24 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
     return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
 }
 
-ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
-                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
-                              struct ks_diag *diag)
+struct plan_ctx {
+    struct ks_buf *out;
+    int col;
+};
+
+static ks_err plan_line(const struct ks_sqlrow *r, void *ctx)
+{
+    struct plan_ctx *p = ctx;
+    const char *t = r->text(r, p->col);
+    ks_err err = ks_buf_adds(p->out, t ? t : "");
+
+    return err ? err : ks_buf_addc(p->out, '\n');
+}
+
+/* The list query of `q`: run (calling `fn`), or with `plan` explained. */
+static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
+                            ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                            struct ks_buf *plan, struct ks_diag *diag)
 {
     struct list_ctx2 l;
     struct ks_sqlfrag f;
@@ -848,41 +1216,47 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
             long long acct = strtoll(fld[3], &end, 10);
             struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
 
-            /* Numeric keys are compared as reals (see filter.c). */
+            /* Numeric keys are compared as reals (see filter.c). A row
+             * value: an index on (key, account, id) seeks to it. */
             const char *cast_open = l.numeric ? "CAST(" : "";
             const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
 
-            err = ks_buf_addf(&f.sql, " AND (%s %s %s", expr, dir, cast_open);
+            err = ks_buf_addf(&f.sql, " AND (%s, f.account, f.id) %s (%s", expr, dir, cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
             if (!err)
-                err = ks_buf_addf(&f.sql, "%s OR (%s = %s", cast_close, expr, cast_open);
-            if (!err)
-                err = ks_sqlfrag_arg(&f, key);
-            if (!err)
-                err = ks_buf_adds(&f.sql, cast_close);
-            if (!err)
-                err = ks_buf_adds(&f.sql, " AND (f.account > ");
+                err = ks_buf_addf(&f.sql, "%s, ", cast_close);
             if (!err)
                 err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
             if (!err)
-                err = ks_buf_adds(&f.sql, " OR (f.account = ");
-            if (!err)
-                err = ks_sqlfrag_arg(&f, KS_SQL_INT(acct));
-            if (!err)
-                err = ks_buf_adds(&f.sql, " AND f.id > ");
+                err = ks_buf_adds(&f.sql, ", ");
             if (!err)
                 err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(fld[4]));
             if (!err)
-                err = ks_buf_adds(&f.sql, "))))");
+                err = ks_buf_adds(&f.sql, ")");
         }
     }
+    /* Ties go in the sort's direction too, so one ascending index serves
+     * both orders (walked forwards or backwards). */
     if (!err)
-        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account ASC, f.id ASC LIMIT %zu", expr,
+        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account %s, f.id %s LIMIT %zu", expr,
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
+                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
                           q->order == KS_SORT_ASC ? "ASC" : "DESC", q->max + 1);
-    if (!err)
+    if (!err && plan) {
+        struct ks_buf ex = KS_BUF_INIT(0);
+        struct plan_ctx pc = {plan, st->drv->explain_col};
+
+        err = ks_buf_adds(&ex, st->drv->explain);
+        if (!err)
+            err = ks_buf_adds(&ex, ks_buf_str(&f.sql));
+        if (!err)
+            err = st->drv->query(st->conn, ks_buf_str(&ex), f.args, f.nargs, plan_line, &pc, diag);
+        ks_buf_release(&ex);
+    } else if (!err) {
         err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_finding, &l,
                              diag);
+    }
     if (!err && l.seen > l.max)
         token_encode(l.last, next, next_size);
     ks_sqlfrag_release(&f);
@@ -890,6 +1264,21 @@ ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q
 bad_token:
     ks_sqlfrag_release(&f);
     return ks_diag_set(diag, KS_EINVAL, "nextToken is not valid for this query");
+}
+
+ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
+                              ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
+                              struct ks_diag *diag)
+{
+    return findings_list(st, q, fn, ctx, next, next_size, NULL, diag);
+}
+
+ks_err ks_store_findings_list_plan(struct ks_store *st, const struct ks_list_query *q,
+                                   struct ks_buf *out, struct ks_diag *diag)
+{
+    char next[8];
+
+    return findings_list(st, q, NULL, NULL, next, sizeof(next), out, diag);
 }
 
 /* ---- saved filters and suppression ---- */
@@ -956,9 +1345,12 @@ static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
 }
 
 /* Makes every finding's ACTIVE/SUPPRESSED status agree with the SUPPRESS
- * rules, recording each change. Runs inside the caller's transaction. */
-static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *cause,
-                                  struct ks_diag *diag)
+ * rules, recording each change; only the findings of resource `rid` of
+ * `account` when `rid` is not NULL (after findings of one resource
+ * changed: the rest of the table cannot have). Runs inside the caller's
+ * transaction. */
+static ks_err suppression_refresh(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t now, const char *cause, struct ks_diag *diag)
 {
     struct ks_arena arena = KS_ARENA_INIT(65536, 0);
     struct ks_limits lim = ks_limits_default;
@@ -1010,6 +1402,18 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t now, const char *
         err = ks_buf_addc(&cond.sql, ')');
     if (err)
         goto done;
+    /* The rule condition, then the scope (NOT binds tighter than AND). */
+    if (rid) {
+        err = ks_buf_adds(&cond.sql, " AND f.account = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&cond, KS_SQL_INT(account));
+        if (!err)
+            err = ks_buf_adds(&cond.sql, " AND f.rid = ");
+        if (!err)
+            err = ks_sqlfrag_arg(&cond, KS_SQL_TEXT(rid));
+        if (err)
+            goto done;
+    }
     for (int pass = 0; pass < 2 && !err; pass++) {
         struct ks_buf q = KS_BUF_INIT(0);
 
@@ -1137,7 +1541,7 @@ static ks_err filter_tx(struct ks_store *st, void *ctx)
         if (!err && st->drv->changes(st->conn) == 0)
             return ks_diag_set(op->diag, KS_ENOTFOUND, "no filter %lld", (long long)f->id);
     }
-    return err ? err : suppression_refresh(st, op->now, "filter", op->diag);
+    return err ? err : suppression_refresh(st, 0, NULL, op->now, "filter", op->diag);
 }
 
 ks_err ks_store_filter_create(struct ks_store *st, const struct ks_filter_rec *f, int64_t now,

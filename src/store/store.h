@@ -20,13 +20,23 @@
 struct ks_store;
 
 /* The schema version this build creates and expects. */
-#define KS_STORE_SCHEMA_VERSION 4
+#define KS_STORE_SCHEMA_VERSION 5
 
 /* Opens (creating if needed) the store at `location`: a file path for
  * SQLite. Runs pending migrations. KS_EDB when the store was written by a
  * newer kensa. */
 ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag *diag);
 void ks_store_close(struct ks_store *st);
+
+/* Groups the changes of the following operations into one transaction
+ * until ks_store_batch_end(), which commits them: for many small
+ * operations in a row (re-evaluating a fleet), one commit instead of one
+ * each. Each operation still applies all or nothing (a savepoint); a
+ * failed one leaves the batch open with the others' changes. Meanwhile the
+ * store's write lock is held: keep batches short. KS_EINVAL when a batch
+ * is already open. */
+ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag);
+ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag);
 
 /* ---- accounts and tokens ---- */
 
@@ -87,6 +97,43 @@ typedef ks_err ks_store_inventory_fn(int64_t account, const char *rid, const cha
 ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
                                    struct ks_diag *diag);
 
+/* A package as the matcher looks it up: (OSV ecosystem, normalised name;
+ * source package names for Debian/Alpine). */
+struct ks_pkg_key {
+    const char *ecosystem;
+    const char *name;
+};
+
+/* Replaces the package keys of the latest inventory of resource `rid`
+ * (duplicates are ignored), in one transaction. */
+ks_err ks_store_inventory_keys_put(struct ks_store *st, int64_t account, const char *rid,
+                                   const struct ks_pkg_key *keys, size_t n,
+                                   struct ks_diag *diag);
+
+/* Calls `fn` once for each resource whose latest inventory holds one of
+ * `keys` (its package keys as last put), in no particular order; strings
+ * valid during the call. The store may not be written from `fn`. */
+typedef ks_err ks_store_resource_fn(int64_t account, const char *rid, void *ctx);
+ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *keys, size_t n,
+                               ks_store_resource_fn *fn, void *ctx, struct ks_diag *diag);
+
+/* The latest inventory of resource `rid` of `account`: its type and body,
+ * copied into `arena`. KS_ENOTFOUND when it has none. */
+ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
+                                 struct ks_arena *arena, const char **type, const char **body,
+                                 struct ks_diag *diag);
+
+/* Number of resources with an inventory. */
+ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);
+
+/* Small named values of the service's own (e.g. the digest of the
+ * vulnerability database the findings were last evaluated against).
+ * get: "" when unset; KS_ELIMIT when the value does not fit `size`. */
+ks_err ks_store_meta_get(struct ks_store *st, const char *key, char *out, size_t size,
+                         struct ks_diag *diag);
+ks_err ks_store_meta_set(struct ks_store *st, const char *key, const char *value,
+                         struct ks_diag *diag);
+
 /* ---- findings ---- */
 
 /* What the engine found for one resource: the complete current set. */
@@ -123,6 +170,26 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
 
+/* ks_store_findings_apply() for a new inventory, with its package keys
+ * recorded in the same transaction (as ks_store_inventory_keys_put()). */
+ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const char *rid,
+                                    const struct ks_pkg_key *keys, size_t nkeys,
+                                    const struct ks_finding_row *rows, size_t n,
+                                    const char *cause, int64_t now, struct ks_apply_result *res,
+                                    struct ks_diag *diag);
+
+/* Like ks_store_findings_apply() after the advisory data changed but the
+ * inventory did not: findings whose body is unchanged are left as they are
+ * (lastObservedAt keeps the last inventory's time), and with `packages`
+ * only the stored findings of those package names are considered: `rows`
+ * is then the complete current set for those packages (a stored one of
+ * them that is absent closes) and findings of other packages stay as they
+ * are. `packages` NULL: every finding of the resource. */
+ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
+                                 const char *const *packages, size_t npackages,
+                                 const struct ks_finding_row *rows, size_t n, const char *cause,
+                                 int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
 /* ---- filters, listing ---- */
 
 struct ks_value;
@@ -157,6 +224,13 @@ typedef ks_err ks_store_finding_fn(const char *id, int64_t account, const char *
 ks_err ks_store_findings_list(struct ks_store *st, const struct ks_list_query *q,
                               ks_store_finding_fn *fn, void *ctx, char *next, size_t next_size,
                               struct ks_diag *diag);
+
+/* The backend's plan for the findings_list query of `q`, appended to `out`
+ * one step per line (SQLite: EXPLAIN QUERY PLAN details; PostgreSQL:
+ * EXPLAIN lines): for tests and diagnosis of index use. */
+struct ks_buf;
+ks_err ks_store_findings_list_plan(struct ks_store *st, const struct ks_list_query *q,
+                                   struct ks_buf *out, struct ks_diag *diag);
 
 /* Saved filters: action NONE (a saved view) or SUPPRESS (a suppression
  * rule). SUPPRESS rules turn matching ACTIVE findings SUPPRESSED, now and

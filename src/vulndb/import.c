@@ -25,7 +25,8 @@ const char *const ks_vdb_formats[] = {"osv",          "nvd",        "kev", "epss
 
 struct vdb_stmts {
     struct ks_stmt *find, *ins_rec, *upd_rec, *touch_rec, *del_children[5], *ins_blob, *get_blob,
-            *ins_id, *ins_aff, *ins_ev, *ins_ver, *ins_sev, *ins_kev, *ins_epss, *ins_change;
+            *ins_id, *ins_aff, *ins_ev, *ins_ver, *ins_sev, *ins_kev, *ins_epss, *ins_change,
+            *cap_keys, *cap_names, *kev_same, *epss_same, *note_name;
 };
 
 static const char *const del_children_sql[5] = {
@@ -71,6 +72,14 @@ static ks_err stmts_prepare(struct ks_db *db, struct vdb_stmts *s, struct ks_dia
                " due_date, ransomware, action) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")
     P(ins_epss, "INSERT OR REPLACE INTO epss(cve, source, epss, percentile) VALUES(?1,?2,?3,?4)")
     P(ins_change, "INSERT INTO changes(import, feed, rid, kind) VALUES(?1,?2,?3,?4)")
+    P(cap_keys, "INSERT OR IGNORE INTO import_keys(import, ecosystem, package)"
+                " SELECT ?1, ecosystem, package FROM affected WHERE record=?2")
+    P(cap_names, "INSERT OR IGNORE INTO temp.chg_names(name) SELECT name FROM record_ids"
+                 " WHERE record=?1")
+    P(kev_same, "SELECT 1 FROM kev WHERE cve=?1 AND vendor IS ?3 AND product IS ?4 AND name IS ?5"
+                " AND date_added IS ?6 AND due_date IS ?7 AND ransomware IS ?8 AND action IS ?9")
+    P(epss_same, "SELECT 1 FROM epss WHERE cve=?1 AND epss=?3 AND percentile=?4")
+    P(note_name, "INSERT OR IGNORE INTO temp.chg_names(name) VALUES(?1)")
 #undef P
     return KS_OK;
 }
@@ -105,6 +114,23 @@ static ks_err note_change(struct vdb_ctx *ctx, const char *feed, const char *rid
     else
         g_changes.removed++;
     return run(st, diag);
+}
+
+/* Before a stored record is replaced or removed: the packages it affected
+ * and the names it had join the import's change keys (what a server must
+ * re-match), since its rows are about to go. */
+static ks_err capture_old(struct vdb_ctx *ctx, int64_t rec_id, struct ks_diag *diag)
+{
+    ks_err err;
+
+    ks_stmt_bind_int(ctx->st->cap_keys, 1, ctx->import_id);
+    ks_stmt_bind_int(ctx->st->cap_keys, 2, rec_id);
+    err = run(ctx->st->cap_keys, diag);
+    if (!err) {
+        ks_stmt_bind_int(ctx->st->cap_names, 1, rec_id);
+        err = run(ctx->st->cap_names, diag);
+    }
+    return err;
 }
 
 static ks_err store_blob(struct vdb_ctx *ctx, const char *data, size_t len, int64_t *id,
@@ -237,6 +263,8 @@ reset:
     struct ks_stmt *w = exists ? s->upd_rec : s->ins_rec;
     if (exists) {
         ks_stmt_bind_int(w, 1, rec_id);
+        if ((err = capture_old(ctx, rec_id, diag)))
+            return err;
         for (int i = 0; i < 5; i++) {
             ks_stmt_bind_int(s->del_children[i], 1, rec_id);
             if ((err = run(s->del_children[i], diag)))
@@ -269,6 +297,23 @@ reset:
     return note_change(ctx, r->feed, r->rid, kind, diag);
 }
 
+/* A KEV or EPSS entry that is new or different: its CVE's findings may
+ * change (KEV flag, EPSS score), so the CVE joins the changed names. */
+static ks_err note_name(struct vdb_ctx *ctx, const char *name, struct ks_diag *diag)
+{
+    ks_stmt_bind_text(ctx->st->note_name, 1, name);
+    return run(ctx->st->note_name, diag);
+}
+
+/* Binds text or NULL. */
+static void bind_opt(struct ks_stmt *st, int i, const char *t)
+{
+    if (t)
+        ks_stmt_bind_text(st, i, t);
+    else
+        ks_stmt_bind_null(st, i);
+}
+
 ks_err vdb_emit_kev(struct vdb_ctx *ctx, const struct vdb_kev *k, struct ks_diag *diag)
 {
     if (!ctx->db) {
@@ -276,6 +321,8 @@ ks_err vdb_emit_kev(struct vdb_ctx *ctx, const struct vdb_kev *k, struct ks_diag
         return KS_OK;
     }
     struct ks_stmt *st = ctx->st->ins_kev;
+    ks_err err;
+    bool same = false;
     ks_stmt_bind_text(st, 1, k->cve);
     ks_stmt_bind_int(st, 2, ctx->source_id);
     ks_stmt_bind_text(st, 3, k->vendor);
@@ -287,6 +334,18 @@ ks_err vdb_emit_kev(struct vdb_ctx *ctx, const struct vdb_kev *k, struct ks_diag
     ks_stmt_bind_text(st, 9, k->action);
     note_modified(ctx, k->date_added);
     ctx->rep->imported++;
+    {
+        struct ks_stmt *q = ctx->st->kev_same;
+        const char *f[] = {k->cve, NULL, k->vendor, k->product, k->name, k->date_added,
+                           k->due_date, k->ransomware, k->action};
+        for (int i = 0; i < 9; i++)
+            if (i != 1)
+                bind_opt(q, i + 1, f[i]);
+        err = ks_stmt_step(q, &same, diag);
+        ks_stmt_reset(q);
+    }
+    if (err || (!same && (err = note_name(ctx, k->cve, diag))))
+        return err;
     return run(st, diag);
 }
 
@@ -297,12 +356,21 @@ ks_err vdb_emit_epss(struct vdb_ctx *ctx, const char *cve, double epss, double p
         ctx->rep->imported++;
         return KS_OK;
     }
-    struct ks_stmt *st = ctx->st->ins_epss;
+    struct ks_stmt *st = ctx->st->ins_epss, *q = ctx->st->epss_same;
+    ks_err err;
+    bool same = false;
     ks_stmt_bind_text(st, 1, cve);
     ks_stmt_bind_int(st, 2, ctx->source_id);
     ks_stmt_bind_real(st, 3, epss);
     ks_stmt_bind_real(st, 4, pct);
     ctx->rep->imported++;
+    ks_stmt_bind_text(q, 1, cve);
+    ks_stmt_bind_real(q, 3, epss);
+    ks_stmt_bind_real(q, 4, pct);
+    err = ks_stmt_step(q, &same, diag);
+    ks_stmt_reset(q);
+    if (err || (!same && (err = note_name(ctx, cve, diag))))
+        return err;
     return run(st, diag);
 }
 
@@ -1071,6 +1139,7 @@ static ks_err end_source(struct vdb_ctx *ctx, struct ks_diag *diag)
     ks_stmt_free(st);
     st = NULL;
     for (size_t i = 0; !err && i < gone.len; i++) {
+        err = capture_old(ctx, gone.items[i], diag);
         for (int j = 0; !err && j < 5; j++) {
             ks_stmt_bind_int(ctx->st->del_children[j], 1, gone.items[i]);
             err = run(ctx->st->del_children[j], diag);
@@ -1139,14 +1208,87 @@ static ks_err db_digest(struct ks_db *db, char hex[KS_SHA256_HEX], struct ks_dia
     return err;
 }
 
-static ks_err finish_import(struct ks_db *db, int64_t import_id, struct ks_vdb_import_report *rep,
-                            struct ks_diag *diag)
+/* Runs `sql` with every "@I@" replaced by the import id. */
+static ks_err exec_for_import(struct ks_db *db, const char *sql, int64_t import_id,
+                              struct ks_diag *diag)
+{
+    struct ks_buf text = KS_BUF_INIT(0);
+    const char *p = sql, *hit;
+    ks_err err = KS_OK;
+
+    for (hit = strstr(p, "@I@"); hit && !err; hit = strstr(p, "@I@")) {
+        err = ks_buf_add(&text, p, (size_t)(hit - p));
+        if (!err)
+            err = ks_buf_addf(&text, "%lld", (long long)import_id);
+        p = hit + 3;
+    }
+    if (!err)
+        err = ks_buf_adds(&text, p);
+    err = err ? ks_diag_set(diag, KS_ENOMEM, "out of memory") : ks_db_exec(db, ks_buf_str(&text), diag);
+    ks_buf_release(&text);
+    return err;
+}
+
+/* The change keys of an import, part 1 (before aliases are rebuilt): the
+ * packages and names of the records it wrote, and the old alias groups. */
+static ks_err change_keys_before(struct ks_db *db, int64_t import_id, struct ks_diag *diag)
+{
+    static const char *const sql[] = {
+            "INSERT OR IGNORE INTO import_keys(import, ecosystem, package) SELECT @I@,"
+            " a.ecosystem, a.package FROM changes c JOIN records r ON r.feed=c.feed AND"
+            " r.rid=c.rid JOIN affected a ON a.record=r.id WHERE c.import=@I@",
+            "INSERT OR IGNORE INTO temp.chg_names(name) SELECT ri.name FROM changes c JOIN"
+            " records r ON r.feed=c.feed AND r.rid=c.rid JOIN record_ids ri ON ri.record=r.id"
+            " WHERE c.import=@I@",
+            "INSERT INTO temp.old_aliases(name, vuln) SELECT name, vuln FROM aliases",
+    };
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; !err && i < KS_ARRAY_LEN(sql); i++)
+        err = exec_for_import(db, sql[i], import_id, diag);
+    return err;
+}
+
+/* Part 2 (after): every vulnerability a changed record belonged to, before
+ * or after, and every vulnerability whose alias group changed; then the
+ * packages of every record of those vulnerabilities (a changed severity or
+ * a merge changes findings on all of them). */
+static ks_err change_keys_after(struct ks_db *db, int64_t import_id, struct ks_diag *diag)
+{
+    static const char *const sql[] = {
+            "INSERT OR IGNORE INTO temp.chg_vulns(vuln) SELECT vuln FROM temp.old_aliases"
+            " WHERE name IN (SELECT name FROM temp.chg_names)",
+            "INSERT OR IGNORE INTO temp.chg_vulns(vuln) SELECT vuln FROM aliases"
+            " WHERE name IN (SELECT name FROM temp.chg_names)",
+            "INSERT OR IGNORE INTO temp.chg_vulns(vuln) SELECT o.vuln FROM temp.old_aliases o"
+            " LEFT JOIN aliases n ON n.name=o.name WHERE n.vuln IS NULL OR n.vuln<>o.vuln",
+            "INSERT OR IGNORE INTO temp.chg_vulns(vuln) SELECT n.vuln FROM aliases n"
+            " LEFT JOIN temp.old_aliases o ON o.name=n.name WHERE o.vuln IS NULL OR n.vuln<>o.vuln",
+            "INSERT OR IGNORE INTO import_keys(import, ecosystem, package) SELECT @I@,"
+            " a.ecosystem, a.package FROM temp.chg_vulns v JOIN aliases al ON al.vuln=v.vuln"
+            " JOIN record_ids ri ON ri.name=al.name JOIN affected a ON a.record=ri.record",
+            "INSERT OR IGNORE INTO import_keys(import, ecosystem, package) SELECT @I@,"
+            " a.ecosystem, a.package FROM temp.chg_vulns v JOIN temp.old_aliases al"
+            " ON al.vuln=v.vuln JOIN record_ids ri ON ri.name=al.name"
+            " JOIN affected a ON a.record=ri.record",
+    };
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; !err && i < KS_ARRAY_LEN(sql); i++)
+        err = exec_for_import(db, sql[i], import_id, diag);
+    return err;
+}
+
+static ks_err finish_import(struct ks_db *db, int64_t import_id, const char *prev_digest,
+                            struct ks_vdb_import_report *rep, struct ks_diag *diag)
 {
     struct ks_stmt *st = NULL;
     char buf[64], hex[KS_SHA256_HEX];
     ks_err err;
 
-    if ((err = rebuild_aliases(db, &rep->vulns, diag)))
+    if ((err = change_keys_before(db, import_id, diag)) ||
+        (err = rebuild_aliases(db, &rep->vulns, diag)) ||
+        (err = change_keys_after(db, import_id, diag)))
         return err;
     if ((err = ks_db_exec(db,
                           "DELETE FROM blobs WHERE id NOT IN (SELECT blob FROM records "
@@ -1171,6 +1313,23 @@ static ks_err finish_import(struct ks_db *db, int64_t import_id, struct ks_vdb_i
     if ((err = meta_set(db, "built_at", buf, diag)))
         return err;
     if ((err = db_digest(db, hex, diag)) || (err = meta_set(db, "digest", hex, diag)))
+        return err;
+    /* The lineage says which database this one was derived from, so that a
+     * reader that saw `prev_digest` can trust import_keys as the change. */
+    if ((err = ks_db_prepare(db,
+                             "INSERT INTO lineage(import, prev_digest, digest)"
+                             " VALUES(?1, ?2, ?3)",
+                             &st, diag)))
+        return err;
+    ks_stmt_bind_int(st, 1, import_id);
+    if (prev_digest && *prev_digest)
+        ks_stmt_bind_text(st, 2, prev_digest);
+    else
+        ks_stmt_bind_null(st, 2);
+    ks_stmt_bind_text(st, 3, hex);
+    err = ks_stmt_step(st, NULL, diag);
+    ks_stmt_free(st);
+    if (err)
         return err;
     snprintf(buf, sizeof(buf), "%llu", (unsigned long long)rep->vulns);
     return meta_set(db, "vulnerabilities", buf, diag);
@@ -1236,6 +1395,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     struct ks_buf tmp = KS_BUF_INIT(0);
     ks_err err;
     bool in_tx = false, tmp_made = false;
+    char prev_digest[KS_SHA256_HEX] = "";
 
     memset(rep, 0, sizeof(*rep));
     memset(&g_changes, 0, sizeof(g_changes));
@@ -1278,6 +1438,26 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     if ((err = ks_db_exec(db, VDB_SCHEMA_SQL, diag)) || (err = check_schema(db, diag)) ||
         (err = meta_set(db, "schema_version", "1", diag)))
         goto done;
+    if ((err = ks_db_exec(db,
+                          "CREATE TEMP TABLE chg_names(name TEXT PRIMARY KEY) WITHOUT ROWID;"
+                          "CREATE TEMP TABLE chg_vulns(vuln TEXT PRIMARY KEY) WITHOUT ROWID;"
+                          "CREATE TEMP TABLE old_aliases(name TEXT PRIMARY KEY, vuln TEXT NOT NULL)"
+                          " WITHOUT ROWID;"
+                          "CREATE INDEX temp.old_aliases_vuln ON old_aliases(vuln);",
+                          diag)))
+        goto done;
+    {
+        struct ks_stmt *s = NULL;
+        bool row = false;
+        if ((err = ks_db_prepare(db, "SELECT value FROM meta WHERE key='digest'", &s, diag)))
+            goto done;
+        err = ks_stmt_step(s, &row, diag);
+        if (!err && row && ks_stmt_text(s, 0))
+            snprintf(prev_digest, sizeof(prev_digest), "%s", ks_stmt_text(s, 0));
+        ks_stmt_free(s);
+        if (err)
+            goto done;
+    }
     {
         struct ks_stmt *s = NULL;
         if ((err = ks_db_prepare(db, "INSERT INTO imports(at) VALUES(?1)", &s, diag)))
@@ -1342,7 +1522,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     rep->withdrawn = g_changes.withdrawn;
     rep->removed = g_changes.removed;
     stmts_free(&st);
-    if ((err = finish_import(db, rep->import_id, rep, diag)))
+    if ((err = finish_import(db, rep->import_id, prev_digest, rep, diag)))
         goto done;
     if ((err = ks_db_exec(db, "COMMIT", diag)))
         goto done;

@@ -3,6 +3,7 @@
 
 #include "vulndb/vulndb.h"
 
+#include "core/map.h"
 #include "core/vec.h"
 #include "formats/json.h"
 #include "sqlite/sqlite.h"
@@ -21,7 +22,19 @@ struct ks_vdb {
     struct ks_db *db;
     struct lookup_stmts q; /* prepared on first lookup, reused */
     ks_vdb_scorer scorer;
+    /* ks_vdb_cache_lookups(): "ecosystem\x1fpackage\x1fversion" -> struct cached,
+     * everything in `carena`. */
+    bool cache;
+    struct ks_arena carena;
+    struct ks_map cmap;
 };
+
+struct cached {
+    struct ks_vdb_match *m;
+    size_t n;
+};
+
+#define CACHE_MAX_ENTRIES 262144
 
 void ks_vdb_set_scorer(struct ks_vdb *v, ks_vdb_scorer fn)
 {
@@ -90,6 +103,11 @@ ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
     }
     if ((err = ks_db_open(path, KS_DB_IMMUTABLE, &v->db, diag)))
         goto fail;
+    /* Lookups read the file through the page cache directly: a handle
+     * opened per scan or per request then starts warm (the file is only
+     * ever replaced by a rename, never written in place). */
+    if ((err = ks_db_exec(v->db, "PRAGMA mmap_size=4294967296", diag)))
+        goto fail;
     err = ks_db_prepare(v->db, "SELECT value FROM meta WHERE key='schema_version'", &st, diag);
     if (!err)
         err = ks_stmt_step(st, &row, diag);
@@ -123,6 +141,8 @@ void ks_vdb_close(struct ks_vdb *v)
         return;
     lookup_free(&v->q);
     ks_db_close(v->db);
+    ks_map_release(&v->cmap);
+    ks_arena_release(&v->carena);
     free(v);
 }
 
@@ -800,7 +820,68 @@ static void lookup_free(struct lookup_stmts *q)
         ks_stmt_free(all[i]);
 }
 
+void ks_vdb_cache_lookups(struct ks_vdb *v)
+{
+    if (!v->cache)
+        ks_arena_init(&v->carena, 1u << 20, 0);
+    v->cache = true;
+}
+
+static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag);
+
 ks_err ks_vdb_lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
+                     const char *package, const char *version, struct ks_vdb_match **out,
+                     size_t *nout, struct ks_diag *diag)
+{
+    struct cached *c = NULL;
+    char key[1024];
+    int klen;
+    ks_err err;
+
+    klen = v->cache ? snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", ecosystem, package, version)
+                    : -1;
+    if (klen < 0 || (size_t)klen >= sizeof(key))
+        return lookup(v, arena, ecosystem, package, version, out, nout, diag);
+    c = ks_map_get(&v->cmap, key, (size_t)klen);
+    if (!c && v->cmap.len >= CACHE_MAX_ENTRIES)
+        return lookup(v, arena, ecosystem, package, version, out, nout, diag);
+    if (!c) {
+        const char *kept = ks_arena_strdup(&v->carena, key);
+        /* A miss: looked up into the handle's arena, kept. */
+        struct ks_vdb_match *m;
+        size_t n;
+
+        err = lookup(v, &v->carena, ecosystem, package, version, &m, &n, diag);
+        if (err)
+            return err;
+        c = ks_arena_calloc(&v->carena, 1, sizeof(*c));
+        if (c && n)
+            c->m = ks_arena_calloc(&v->carena, n, sizeof(*m));
+        if (!kept || !c || (n && !c->m) || ks_map_put(&v->cmap, kept, (size_t)klen, c)) {
+            free(m);
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        }
+        if (n)
+            memcpy(c->m, m, n * sizeof(*m));
+        c->n = n;
+        free(m);
+    }
+    *out = NULL;
+    *nout = c->n;
+    if (!c->n)
+        return KS_OK;
+    *out = malloc(c->n * sizeof(**out));
+    if (!*out) {
+        *nout = 0;
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    }
+    memcpy(*out, c->m, c->n * sizeof(**out));
+    return KS_OK;
+}
+
+static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosystem,
                      const char *package, const char *version, struct ks_vdb_match **out,
                      size_t *nout, struct ks_diag *diag)
 {
@@ -966,4 +1047,128 @@ ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent, s
     }
     ks_jw_arr_end(&jw);
     return ks_jw_finish(&jw);
+}
+
+/* ---- change sets, for continuous re-evaluation ---- */
+
+ks_err ks_vdb_digest(struct ks_vdb *v, char out[KS_VDB_DIGEST_SIZE], struct ks_diag *diag)
+{
+    struct ks_buf b = KS_BUF_INIT(0);
+    const char *d = meta_get(v, "digest", &b);
+
+    out[0] = '\0';
+    if (d)
+        snprintf(out, KS_VDB_DIGEST_SIZE, "%s", d);
+    ks_buf_release(&b);
+    if (!out[0])
+        return ks_diag_set(diag, KS_ENOTFOUND, "'%s' has no digest", ks_db_path(v->db));
+    return KS_OK;
+}
+
+static bool has_table(struct ks_vdb *v, const char *name)
+{
+    struct ks_stmt *st = NULL;
+    bool row = false;
+
+    if (ks_db_prepare(v->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1", &st,
+                      NULL))
+        return false;
+    ks_stmt_bind_text(st, 1, name);
+    if (ks_stmt_step(st, &row, NULL))
+        row = false;
+    ks_stmt_free(st);
+    return row;
+}
+
+/* The last import after which the database had digest `since`, when every
+ * later import recorded its lineage from it: the imports after it are then
+ * exactly the change. 0 with a reason in `diag` otherwise. */
+static ks_err trusted_since(struct ks_vdb *v, const char *since, int64_t *from,
+                            struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    char chain[KS_VDB_DIGEST_SIZE] = "", why[128] = "";
+    bool row = false, found = false;
+    ks_err err;
+
+    *from = 0;
+    if (!has_table(v, "lineage") || !has_table(v, "import_keys"))
+        return ks_diag_set(diag, KS_ENOTFOUND, "the database records no change sets");
+    /* Every import, with its lineage row when it wrote one. */
+    err = ks_db_prepare(v->db,
+                        "SELECT i.id, l.prev_digest, l.digest FROM imports i"
+                        " LEFT JOIN lineage l ON l.import = i.id ORDER BY i.id",
+                        &st, diag);
+    while (!err && !(err = ks_stmt_step(st, &row, diag)) && row) {
+        const char *prev = ks_stmt_text(st, 1), *dig = ks_stmt_text(st, 2);
+        long long id = (long long)ks_stmt_int(st, 0);
+
+        if (dig && !strcmp(dig, since)) {
+            /* The last import that produced `since` is where the change
+             * starts (content that came back counts as unchanged). */
+            found = true;
+            *from = id;
+            snprintf(chain, sizeof(chain), "%s", dig);
+            continue;
+        }
+        if (!found)
+            continue;
+        if (!dig)
+            snprintf(why, sizeof(why), "import %lld recorded no change set", id);
+        else if (!prev || strcmp(prev, chain))
+            snprintf(why, sizeof(why), "import %lld was not derived from the previous database",
+                     id);
+        else {
+            snprintf(chain, sizeof(chain), "%s", dig);
+            continue;
+        }
+        found = false;
+    }
+    ks_stmt_free(st);
+    if (!err && !found)
+        err = ks_diag_set(diag, KS_ENOTFOUND, "%s",
+                          why[0] ? why : "the database was not derived from the one last seen");
+    return err;
+}
+
+ks_err ks_vdb_changes_since(struct ks_vdb *v, const char *since, ks_vdb_key_fn *fn, void *ctx,
+                            size_t *nimports, struct ks_diag *diag)
+{
+    char now[KS_VDB_DIGEST_SIZE];
+    struct ks_stmt *st = NULL;
+    int64_t from = 0;
+    bool row = false;
+    ks_err err;
+
+    *nimports = 0;
+    if (!since || !*since)
+        return ks_diag_set(diag, KS_ENOTFOUND, "no database was seen before");
+    err = ks_vdb_digest(v, now, diag);
+    if (err)
+        return err;
+    if (!strcmp(now, since))
+        return KS_OK; /* the same content: nothing changed */
+    err = trusted_since(v, since, &from, diag);
+    if (err)
+        return err;
+    err = ks_db_prepare(v->db, "SELECT count(*) FROM imports WHERE id > ?1", &st, diag);
+    if (!err) {
+        ks_stmt_bind_int(st, 1, from);
+        err = ks_stmt_step(st, &row, diag);
+        if (!err && row)
+            *nimports = (size_t)ks_stmt_int(st, 0);
+    }
+    ks_stmt_free(st);
+    st = NULL;
+    if (!err)
+        err = ks_db_prepare(v->db,
+                            "SELECT DISTINCT ecosystem, package FROM import_keys WHERE import > ?1"
+                            " ORDER BY 1, 2",
+                            &st, diag);
+    if (!err)
+        ks_stmt_bind_int(st, 1, from);
+    while (!err && !(err = ks_stmt_step(st, &row, diag)) && row)
+        err = fn(ks_stmt_text(st, 0), ks_stmt_text(st, 1), ctx);
+    ks_stmt_free(st);
+    return err;
 }

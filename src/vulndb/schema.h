@@ -38,6 +38,10 @@
     "CREATE TABLE IF NOT EXISTS epss(cve TEXT PRIMARY KEY, source INT, epss REAL,"                 \
     " percentile REAL) WITHOUT ROWID;\n"                                                           \
     "CREATE TABLE IF NOT EXISTS changes(import INT NOT NULL, feed TEXT NOT NULL,"                  \
-    " rid TEXT NOT NULL, kind TEXT NOT NULL);\n"
+    " rid TEXT NOT NULL, kind TEXT NOT NULL);\n"                                                  \
+    "CREATE TABLE IF NOT EXISTS import_keys(import INT NOT NULL, ecosystem TEXT NOT NULL,"         \
+    " package TEXT NOT NULL, PRIMARY KEY(import, ecosystem, package)) WITHOUT ROWID;\n"            \
+    "CREATE TABLE IF NOT EXISTS lineage(import INTEGER PRIMARY KEY, prev_digest TEXT,"             \
+    " digest TEXT NOT NULL);\n"
 
 #endif

@@ -199,12 +199,47 @@ ks_err ks_vdb_lookup(struct ks_vdb *db, struct ks_arena *arena, const char *ecos
                      const char *package, const char *version, struct ks_vdb_match **out,
                      size_t *nout, struct ks_diag *diag);
 
+/* From now on, remembers the result of each lookup (ecosystem, package,
+ * version) for the handle's lifetime: for matching many inventories of a
+ * fleet, which share most of their packages, against one database. The
+ * strings of the results are then owned by the handle (valid until
+ * ks_vdb_close()), not by the arena passed to ks_vdb_lookup(). At most
+ * 262,144 results are kept; later lookups are not remembered. */
+void ks_vdb_cache_lookups(struct ks_vdb *db);
+
 /* `name` normalised as the database stores package names of `ecosystem`
  * (PyPI: PEP 503; npm, NuGet, Packagist: lowercase; others as given), in
  * `arena`; NULL when out of memory.
  * For comparing inventory names with ks_vdb_search_json()'s packages. */
 const char *ks_vdb_normalise_name(struct ks_arena *arena, const char *ecosystem,
                                   const char *name);
+
+/* ---- change sets (continuous re-evaluation) ---- */
+
+#define KS_VDB_DIGEST_SIZE 65 /* hex SHA-256 + NUL */
+
+/* The database's digest (over its sources' names and contents): what a
+ * reader records as "the database I last evaluated against". KS_ENOTFOUND
+ * when it has none. */
+ks_err ks_vdb_digest(struct ks_vdb *db, char out[KS_VDB_DIGEST_SIZE], struct ks_diag *diag);
+
+/* Called with each (ecosystem, normalised package name) whose advisories
+ * changed; strings valid during the call. A non-zero return stops. */
+typedef ks_err ks_vdb_key_fn(const char *ecosystem, const char *package, void *ctx);
+
+/* What changed between the database whose digest was `since` and this one:
+ * every (ecosystem, package) that an added, changed, withdrawn or removed
+ * advisory affects or affected, including every package of a vulnerability
+ * whose records, alias group, KEV entry or EPSS score changed (severities,
+ * scores and ids are per vulnerability). Each import records these keys
+ * and its lineage (the digest it started from); `*nimports` receives the
+ * number of imports since `since`. No call when the digests are equal.
+ * KS_ENOTFOUND, with the reason in `diag`, when the change cannot be
+ * trusted: `since` is not in this database's history, or an import since
+ * then started from another database or was written by a kensa that
+ * recorded no change set; the caller must then re-evaluate everything. */
+ks_err ks_vdb_changes_since(struct ks_vdb *db, const char *since, ks_vdb_key_fn *fn, void *ctx,
+                            size_t *nimports, struct ks_diag *diag);
 
 /* Writes lookup results as JSON. */
 ks_err ks_vdb_matches_json(const struct ks_vdb_match *m, size_t n, int indent,

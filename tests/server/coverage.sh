@@ -91,10 +91,20 @@ grep -q '"status":"CLOSED"' "$TMP/body" || no "finding of a removed resource: $(
 call GET "/api/v1/findings/$fid" "$A" >/dev/null
 grep -q '"from":"ACTIVE","to":"CLOSED","cause":"resource removed"' "$TMP/body" || no "history: $(cat "$TMP/body")"
 [ "$(call DELETE /api/v1/resources/nope "$A")" = 404 ] || no "removing an unknown resource"
-# A database change re-evaluates the fleet, but not the removed resource.
-"$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || no "re-import"
-for _ in $(seq 100); do grep -q "resources re-evaluated" "$TMP/err" && break; sleep 0.1; done
-grep -q "resources re-evaluated" "$TMP/err" || no "no re-evaluation after the import: $(cat "$TMP/err")"
+# A database change to an advisory of its package re-evaluates the fleet,
+# but not the removed resource.
+mkdir "$TMP/changed"
+cp "$DATA"/advisories/* "$TMP/changed/"
+python3 - "$TMP/changed/GHSA-35jh-r3h4-6jhm.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["modified"] = "2030-01-01T00:00:00Z"
+d["summary"] = d.get("summary", "") + " (revised)"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$KENSA" db import --db "$TMP/vuln.db" "$TMP/changed" >/dev/null || no "re-import"
+for _ in $(seq 100); do grep -Eq "inventor(y|ies) re-evaluated" "$TMP/err" && break; sleep 0.1; done
+grep -Eq "inventor(y|ies) re-evaluated" "$TMP/err" || no "no re-evaluation after the import: $(cat "$TMP/err")"
 call GET "/api/v1/findings/$fid" "$A" >/dev/null
 grep -q '"status":"CLOSED"' "$TMP/body" || no "re-evaluation reopened a removed resource's finding: $(cat "$TMP/body")"
 # Back again; B's changes go nowhere (no webhook).

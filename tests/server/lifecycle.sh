@@ -78,6 +78,16 @@ printf '{"url":"http://127.0.0.1:%s/hook","secret":"s3cr3t-for-the-test-only"}' 
 [ "$(call PUT '/api/v1/resources/web-1/inventory?type=host&tag.env=prod' "$A" "$TMP/inv.json")" = 200 ] || no "inventory: $(cat "$TMP/body")"
 grep -q '"opened":8' "$TMP/body" || no "first inventory should open 8 findings (7 language, 1 kernel): $(cat "$TMP/body")"
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 0 ] || no "lodash finding before its advisory exists"
+# A resource without the packages of the advisories about to arrive: the
+# database change must not re-match it.
+python3 - "$TMP/inv.json" "$TMP/inv-other.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["components"] = [c for c in d["components"] if c.get("name") not in ("lodash", "lodash-es")]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+[ "$(call PUT /api/v1/resources/other-1/inventory "$A" "$TMP/inv-other.json")" = 200 ] || no "other inventory: $(cat "$TMP/body")"
+metric() { curl -s "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 
 # The database changes under the running server: re-evaluation, no resubmission.
 "$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || no "re-import"
@@ -85,6 +95,11 @@ for _ in $(seq 100); do [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] && break; 
 [ "$(count "$A" CVE-2021-23337 ACTIVE)" = 1 ] || no "new advisory did not open a finding: $(cat "$TMP/err")"
 grep -q '"cause":"vulndb"' <(curl -s -H "Authorization: Bearer $A" "$URL/api/v1/findings/$(sed -n 's/.*"findingId":"\([0-9a-f]*\)".*/\1/p' "$TMP/body")") \
     || no "history does not name the database change"
+for _ in $(seq 50); do [ "$(metric 'kensa_reevaluations_total{mode="changes"}')" = 1 ] && break; sleep 0.1; done
+[ "$(metric 'kensa_reevaluations_total{mode="changes"}')" = 1 ] || no "re-evaluation did not use the change set: $(cat "$TMP/err")"
+[ "$(metric 'kensa_reevaluations_total{mode="full"}')" = 0 ] || no "a full re-evaluation ran: $(cat "$TMP/err")"
+[ "$(metric kensa_reevaluation_last_inventories)" = 1 ] || no "re-matched $(metric kensa_reevaluation_last_inventories) inventories, want 1 (web-1, not other-1)"
+[ "$(metric kensa_reevaluated_inventories_total)" = 1 ] || no "re-matched inventories in total: $(metric kensa_reevaluated_inventories_total)"
 
 # minimist leaves the inventory: its finding closes; back again: it reopens.
 python3 - "$TMP/inv.json" "$TMP/inv2.json" <<'PY'
@@ -142,4 +157,16 @@ echo '{"hello": "world"}' > "$TMP/bad2.json"
 [ "$(call PUT '/api/v1/resources/web-2/inventory?type=toaster' "$A" "$TMP/inv.json")" = 400 ] || no "bad type accepted"
 call GET /api/v1/coverage "$A" >/dev/null
 grep -q 'web-2' "$TMP/body" && no "refused inventory left a resource behind"
+
+# A database of another lineage (built afresh, without the lodash advisories)
+# replaces the file: its change sets do not start from the database the
+# findings were evaluated against, so everything is re-evaluated (and
+# counted as a fallback); the lodash finding closes.
+"$KENSA" db import --db "$TMP/other.db" "$TMP/adv" >/dev/null || no "other database"
+mv "$TMP/other.db" "$TMP/vuln.db"
+for _ in $(seq 100); do [ "$(metric kensa_reevaluation_fallbacks_total)" = 1 ] && break; sleep 0.1; done
+[ "$(metric kensa_reevaluation_fallbacks_total)" = 1 ] || no "no fallback to a full re-evaluation: $(cat "$TMP/err")"
+[ "$(metric 'kensa_reevaluations_total{mode="full"}')" = 1 ] || no "full re-evaluations: $(metric 'kensa_reevaluations_total{mode="full"}')"
+[ "$(metric kensa_reevaluation_last_inventories)" = 3 ] || no "full re-evaluation re-matched $(metric kensa_reevaluation_last_inventories) inventories, want 3"
+[ "$(count "$A" CVE-2021-23337 CLOSED)" = 1 ] || no "advisory gone: lodash finding not CLOSED"
 exit $fail

@@ -204,6 +204,19 @@ static void test_json_writer(void **state)
     assert_string_equal(ks_buf_str(&b), "{\n  \"s\": \"a\\\"b\\\\c\\n\\u0001\xc3\xa9\xef\xbf\xbd\",\n"
                                         "  \"i\": -3,\n  \"r\": 0.1,\n  \"t\": true,\n  \"a\": [],\n"
                                         "  \"o\": {\n    \"n\": null\n  }\n}\n");
+    /* A value serialised earlier goes in as is, with separators around it. */
+    ks_buf_reset(&b);
+    ks_jw_init(&w, &b, 0);
+    ks_jw_arr_begin(&w);
+    ks_jw_raw(&w, "{\"x\":[1,2]}", 11);
+    ks_jw_raw(&w, "3", 1);
+    ks_jw_obj_begin(&w);
+    ks_jw_key(&w, "k");
+    ks_jw_raw(&w, "null", 4);
+    ks_jw_obj_end(&w);
+    ks_jw_arr_end(&w);
+    assert_int_equal(ks_jw_finish(&w), KS_OK);
+    assert_string_equal(ks_buf_str(&b), "[{\"x\":[1,2]},3,{\"k\":null}]");
     /* Unbalanced use is reported. */
     ks_buf_reset(&b);
     ks_jw_init(&w, &b, 0);

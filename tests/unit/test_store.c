@@ -391,9 +391,11 @@ static void test_pagination(void **state)
         total += c->n;
         pages++;
         if (pages == 3) {
-            /* An insert between pages does not shift or repeat rows. */
+            /* An insert between pages does not shift or repeat rows (ties
+             * go in the sort's direction: account 2's critical rows came
+             * first, this one comes after the rest of account 1's). */
             extra = row("a000", "CVE-2030-0001", "CRITICAL", 9.9, "zlib");
-            assert_int_equal(ks_store_findings_apply(st, 2, "web-9", &extra, 1, "x", 5000, &r, &d),
+            assert_int_equal(ks_store_findings_apply(st, 1, "web-9", &extra, 1, "x", 5000, &r, &d),
                              KS_OK);
         }
         if (!next[0])
@@ -434,6 +436,241 @@ static ks_err collect_agg(const char *key, const struct ks_severity_counts *c, v
         a->c[a->n++] = *c;
     }
     return KS_OK;
+}
+
+/* The common findings/list pages are index walks, not sorts of every
+ * match (SQLite's plan; PostgreSQL's is only checked to exist). */
+static void test_list_plan(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_limits lim = ks_limits_default;
+    struct ks_list_query q = {0, NULL, "SEVERITY", KS_SORT_DESC, 5, NULL};
+    struct ks_buf plan = KS_BUF_INIT(0);
+    struct collected *c = calloc(1, sizeof(*c));
+    struct ks_value *crit;
+    struct ks_store *st;
+    char next[2048];
+    bool pg = getenv("KS_TEST_PG_HOST") != NULL;
+    const char *json = "{\"severity\":[{\"comparison\":\"EQUALS\",\"value\":\"HIGH\"},"
+                       "{\"comparison\":\"EQUALS\",\"value\":\"CRITICAL\"}],"
+                       "\"findingStatus\":[{\"comparison\":\"EQUALS\",\"value\":\"ACTIVE\"}]}";
+
+    (void)state;
+    assert_non_null(c);
+    snprintf(path, sizeof(path), "%s/list.db", dir);
+    st = open_store();
+    ks_arena_init(&list_arena, 0, 0);
+    assert_int_equal(ks_json_parse(&list_arena, "c", json, strlen(json), &lim, &crit, &d), KS_OK);
+    q.criteria = crit;
+    /* First page, then a later one (keyset: a seek, not a scan from the top). */
+    for (int page = 0; page < 2; page++) {
+        ks_buf_reset(&plan);
+        assert_int_equal(ks_store_findings_list_plan(st, &q, &plan, &d), KS_OK);
+        assert_true(plan.len > 0);
+        if (!pg) {
+            assert_non_null(strstr(ks_buf_str(&plan), "findings_status_severity"));
+            assert_null(strstr(ks_buf_str(&plan), "TEMP B-TREE"));
+        }
+        c->n = 0;
+        assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_OK);
+        assert_int_equal(c->n, 5);
+        q.next_token = ks_arena_strdup(&list_arena, next);
+    }
+    if (!pg)
+        assert_non_null(strstr(ks_buf_str(&plan), "(severity_rank,account,id)<(?,?,?)"));
+    /* The default sort (last observed) with a status filter. */
+    q.sort_field = NULL;
+    q.next_token = NULL;
+    ks_buf_reset(&plan);
+    assert_int_equal(ks_store_findings_list_plan(st, &q, &plan, &d), KS_OK);
+    if (!pg) {
+        assert_non_null(strstr(ks_buf_str(&plan), "findings_status_seen"));
+        assert_null(strstr(ks_buf_str(&plan), "TEMP B-TREE"));
+    }
+    ks_buf_release(&plan);
+    free(c);
+    ks_store_close(st);
+    ks_arena_release(&list_arena);
+}
+
+struct rids {
+    char text[512];
+};
+
+static ks_err collect_rid(int64_t account, const char *rid, void *ctx)
+{
+    struct rids *r = ctx;
+    size_t n = strlen(r->text);
+
+    snprintf(r->text + n, sizeof(r->text) - n, "%lld:%s;", (long long)account, rid);
+    return KS_OK;
+}
+
+/* What re-evaluation after a database change relies on: the package keys
+ * of each latest inventory, the digest last evaluated, and re-applying
+ * part of a resource's findings without touching the rest. */
+static void test_reevaluation(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_arena arena = KS_ARENA_INIT(0, 0);
+    struct ks_pkg_key k1[] = {{"PyPI", "requests"}, {"PyPI", "urllib3"}, {"PyPI", "requests"}};
+    struct ks_pkg_key k2[] = {{"npm", "lodash"}, {"PyPI", "urllib3"}};
+    struct ks_pkg_key q1[] = {{"PyPI", "urllib3"}}, q2[] = {{"PyPI", "requests"}},
+                      q3[] = {{"npm", "lodash"}, {"Go", "nope"}}, q4[] = {{"npm", "Lodash"}};
+    struct ks_finding_row rows[3] = {
+            row("r1", "CVE-2023-1", "HIGH", 7.5, "requests"),
+            row("r2", "CVE-2023-2", "LOW", 3.1, "requests"),
+            row("u1", "CVE-2023-3", "MEDIUM", 5.0, "urllib3"),
+    };
+    const char *scope[] = {"requests"};
+    struct ks_finding_state fs;
+    struct ks_apply_result r;
+    struct rids got;
+    const char *type, *body;
+    char value[80];
+    int64_t acct = 0, n;
+    bool changed;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/reeval.db", dir);
+    struct ks_store *st = open_store();
+    assert_int_equal(ks_store_account_create(st, "fleet", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(ks_store_inventory_count(st, &n, &d), KS_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(ks_store_resource_put(st, acct, "h1", "host", NULL, 1, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, acct, "h2", "image", NULL, 1, &d), KS_OK);
+    assert_int_equal(ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, 5, &changed, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_inventory_put(st, acct, "h2", "d2", "{\"b\":2}", 7, 5, &changed, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_inventory_count(st, &n, &d), KS_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h2", &arena, &type, &body, &d), KS_OK);
+    assert_string_equal(type, "image");
+    assert_string_equal(body, "{\"b\":2}");
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h3", &arena, &type, &body, &d),
+                     KS_ENOTFOUND);
+
+    /* Keys (duplicates ignored), looked up by key. */
+    assert_int_equal(ks_store_inventory_keys_put(st, acct, "h1", k1, 3, &d), KS_OK);
+    assert_int_equal(ks_store_inventory_keys_put(st, acct, "h2", k2, 2, &d), KS_OK);
+    memset(&got, 0, sizeof(got));
+    assert_int_equal(ks_store_resources_with(st, q1, 1, collect_rid, &got, &d), KS_OK);
+    assert_true(!strcmp(got.text, "1:h1;1:h2;") || !strcmp(got.text, "1:h2;1:h1;"));
+    memset(&got, 0, sizeof(got));
+    assert_int_equal(ks_store_resources_with(st, q2, 1, collect_rid, &got, &d), KS_OK);
+    assert_string_equal(got.text, "1:h1;");
+    memset(&got, 0, sizeof(got));
+    assert_int_equal(ks_store_resources_with(st, q3, 2, collect_rid, &got, &d), KS_OK);
+    assert_string_equal(got.text, "1:h2;");
+    memset(&got, 0, sizeof(got)); /* keys are compared exactly (names come normalised) */
+    assert_int_equal(ks_store_resources_with(st, q4, 1, collect_rid, &got, &d), KS_OK);
+    assert_string_equal(got.text, "");
+    /* A new inventory's keys replace the old ones. */
+    assert_int_equal(ks_store_inventory_keys_put(st, acct, "h1", k1 + 1, 1, &d), KS_OK);
+    memset(&got, 0, sizeof(got));
+    assert_int_equal(ks_store_resources_with(st, q2, 1, collect_rid, &got, &d), KS_OK);
+    assert_string_equal(got.text, "");
+
+    /* The digest the findings reflect. */
+    assert_int_equal(ks_store_meta_get(st, "vulndb_digest", value, sizeof(value), &d), KS_OK);
+    assert_string_equal(value, "");
+    assert_int_equal(ks_store_meta_set(st, "vulndb_digest", "abc", &d), KS_OK);
+    assert_int_equal(ks_store_meta_set(st, "vulndb_digest", "def", &d), KS_OK);
+    assert_int_equal(ks_store_meta_get(st, "vulndb_digest", value, sizeof(value), &d), KS_OK);
+    assert_string_equal(value, "def");
+    assert_int_equal(ks_store_meta_get(st, "vulndb_digest", value, 3, &d), KS_ELIMIT);
+
+    /* Re-applying only the findings of "requests": r1 changes, r2 is gone,
+     * u1 (urllib3) is left alone although absent from the rows. */
+    assert_int_equal(ks_store_findings_apply(st, acct, "h1", rows, 3, "inventory", 100, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.opened, 3);
+    rows[0].body = "{\"v\":2}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", scope, 1, rows, 1, "vulndb", 200,
+                                               &r, &d),
+                     KS_OK);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(ks_store_finding_state(st, acct, "u1", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "ACTIVE");
+    assert_int_equal(fs.last_observed, 100);
+    assert_int_equal(ks_store_finding_state(st, acct, "r2", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "CLOSED");
+    /* Unchanged findings are not rewritten: lastObservedAt stays at the
+     * last inventory's time. */
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 300, &r,
+                                               &d),
+                     KS_OK);
+    assert_int_equal(r.reobserved, 1);
+    assert_int_equal(r.closed, 1); /* u1: the whole resource this time */
+    assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
+    assert_int_equal(fs.last_observed, 100); /* neither re-evaluation observed h1 */
+    assert_int_equal(fs.updated, 200);
+
+    /* A new inventory's findings with its keys, in one transaction: more
+     * keys than one insert statement takes. */
+    {
+        static char names[70][16];
+        struct ks_pkg_key many[70];
+        struct ks_finding_row one = row("k1", "CVE-2023-4", "LOW", 2.0, "pkg-00");
+        for (int i = 0; i < 70; i++) {
+            snprintf(names[i], sizeof(names[i]), "pkg-%02d", i);
+            many[i].ecosystem = "npm";
+            many[i].name = names[i];
+        }
+        assert_int_equal(ks_store_findings_apply_keys(st, acct, "h2", many, 70, &one, 1,
+                                                      "inventory", 400, &r, &d),
+                         KS_OK);
+        for (int i = 0; i < 70; i += 23) {
+            memset(&got, 0, sizeof(got));
+            assert_int_equal(ks_store_resources_with(st, many + i, 1, collect_rid, &got, &d),
+                             KS_OK);
+            assert_string_equal(got.text, "1:h2;");
+        }
+        memset(&got, 0, sizeof(got)); /* h2's earlier keys are gone */
+        assert_int_equal(ks_store_resources_with(st, k2, 1, collect_rid, &got, &d), KS_OK);
+        assert_string_equal(got.text, "");
+    }
+
+    /* A batch: one transaction, each operation still all or nothing. */
+    assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
+    assert_int_equal(ks_store_batch_begin(st, &d), KS_EINVAL);
+    rows[0].body = "{\"v\":3}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 500,
+                                               &r, &d),
+                     KS_OK);
+    rows[1] = rows[0];
+    rows[1].body = "{\"v\":4}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 2, "vulndb", 600,
+                                               &r, &d),
+                     KS_EINVAL); /* r1 twice: this one changes nothing */
+    assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
+    assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
+    assert_int_equal(fs.updated, 500);
+    assert_int_equal(ks_store_batch_end(st, &d), KS_OK); /* none open: nothing to do */
+
+    /* A wide scope (read in one query, filtered by package): urllib3 is
+     * outside it and stays ACTIVE although absent from the rows. */
+    {
+        const char *wide[] = {"a", "b", "c", "requests", "d", "e", "f", "g", "h"};
+        struct ks_finding_row two[2] = {rows[0], row("u1", "CVE-2023-3", "MEDIUM", 5.0, "urllib3")};
+
+        assert_int_equal(ks_store_findings_apply(st, acct, "h1", two, 2, "inventory", 700, &r, &d),
+                         KS_OK);
+        assert_int_equal(r.reopened, 1);
+        two[0].body = "{\"v\":5}";
+        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, two, 1, "vulndb", 800,
+                                                   &r, &d),
+                         KS_OK);
+        assert_int_equal(r.updated, 1);
+        assert_int_equal(r.closed, 0);
+        assert_int_equal(ks_store_finding_state(st, acct, "u1", &fs, &d), KS_OK);
+        assert_string_equal(fs.status, "ACTIVE");
+        assert_int_equal(fs.updated, 700);
+    }
+    ks_arena_release(&arena);
+    ks_store_close(st);
 }
 
 static ks_err collect_cov(const struct ks_coverage *c, void *ctx)
@@ -478,7 +715,8 @@ static void test_aggregate(void **state)
     assert_int_equal(a.c[0].critical, 51);
     memset(&a, 0, sizeof(a));
     assert_int_equal(ks_store_aggregate(st, 1, "RESOURCE", NULL, 100, collect_agg, &a, &d), KS_OK);
-    assert_int_equal(a.n, 2);
+    assert_int_equal(a.n, 3); /* web-1, img-1, and web-9 of test_pagination */
+    assert_string_equal(a.keys[2], "web-9");
     assert_string_equal(a.keys[0], "web-1");
     assert_int_equal(a.c[0].all, 100);
     assert_int_equal(a.c[0].critical, 20);
@@ -748,7 +986,9 @@ int main(void)
             cmocka_unit_test(test_findings_lifecycle),
             cmocka_unit_test(test_findings_list),
             cmocka_unit_test(test_pagination),
+            cmocka_unit_test(test_list_plan),
             cmocka_unit_test(test_aggregate),
+            cmocka_unit_test(test_reevaluation),
             cmocka_unit_test(test_suppression),
             cmocka_unit_test(test_coverage_reports),
             cmocka_unit_test(test_bad_store),

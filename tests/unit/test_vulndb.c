@@ -539,6 +539,132 @@ static void test_changes_and_atomicity(void **state)
     assert_int_equal(ks_vdb_open(notdb, &v, &d), KS_EPARSE);
 }
 
+static void osv_file(const char *dir, const char *id, const char *eco, const char *pkg,
+                     const char *alias, const char *extra)
+{
+    char p[600], text[1024];
+
+    snprintf(p, sizeof(p), "%s/%s.json", dir, id);
+    snprintf(text, sizeof(text),
+             "{\"id\":\"%s\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"%s\"],%s"
+             "\"affected\":[{\"package\":{\"ecosystem\":\"%s\",\"name\":\"%s\"},"
+             "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"}]}]}]}",
+             id, alias, extra, eco, pkg);
+    write_file(p, text);
+}
+
+static ks_err add_change_key(const char *eco, const char *pkg, void *ctx)
+{
+    struct ks_buf *out = ctx;
+    return ks_buf_addf(out, "%s:%s;", eco, pkg);
+}
+
+/* The keys of what changed since a digest (for a server's re-evaluation). */
+static ks_err changes_since(const char *since, struct ks_buf *out, size_t *nimports,
+                            struct ks_diag *d)
+{
+    struct ks_vdb *v = NULL;
+    ks_err err = ks_vdb_open(dbpath, &v, d);
+
+    ks_buf_reset(out);
+    if (!err)
+        err = ks_vdb_changes_since(v, since, add_change_key, out, nimports, d);
+    ks_vdb_close(v);
+    return err;
+}
+
+static void digest_of(const char *path, char out[KS_VDB_DIGEST_SIZE])
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_vdb *v = NULL;
+
+    assert_int_equal(ks_vdb_open(path, &v, &d), KS_OK);
+    assert_int_equal(ks_vdb_digest(v, out, &d), KS_OK);
+    ks_vdb_close(v);
+}
+
+/* Each import records the packages its changes touch and the digest it
+ * started from: a reader that saw an earlier digest gets exactly the
+ * changed packages, or KS_ENOTFOUND when the history does not lead back. */
+static void test_change_keys(void **state)
+{
+    (void)state;
+    struct ks_vdb_import_report rep;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_buf keys = KS_BUF_INIT(0);
+    char a[400], b[400], k[400], d1[KS_VDB_DIGEST_SIZE], d2[KS_VDB_DIGEST_SIZE],
+            d3[KS_VDB_DIGEST_SIZE], other[420];
+    size_t nimp = 0;
+
+    snprintf(a, sizeof(a), "%s/a", tmpdir);
+    snprintf(b, sizeof(b), "%s/b", tmpdir);
+    snprintf(k, sizeof(k), "%s/kev.json", tmpdir);
+    assert_int_equal(mkdir(a, 0755), 0);
+    assert_int_equal(mkdir(b, 0755), 0);
+    osv_file(a, "GHSA-aaaa-aaaa-aaaa", "PyPI", "Foo_Bar", "CVE-2099-0010", "");
+    osv_file(a, "GHSA-bbbb-bbbb-bbbb", "PyPI", "baz", "CVE-2099-0011", "");
+    osv_file(a, "GHSA-cccc-cccc-cccc", "npm", "Left-Pad", "CVE-2099-0012", "");
+    osv_file(a, "PYSEC-2099-1", "PyPI", "qux", "CVE-2099-0013", "");
+    const char *in1[] = {a};
+    import_ok(in1, 1, &rep);
+    ks_vdb_import_report_release(&rep);
+    digest_of(dbpath, d1);
+    /* Nothing seen before: no change set to speak of. */
+    assert_int_equal(changes_since("", &keys, &nimp, &d), KS_ENOTFOUND);
+    /* The same database: nothing changed. */
+    assert_int_equal(changes_since(d1, &keys, &nimp, &d), KS_OK);
+    assert_int_equal(keys.len, 0);
+
+    /* baz's advisory withdrawn; a new advisory about qux's CVE on another
+     * package: both packages of that vulnerability count (its findings'
+     * identity and severity are per vulnerability). */
+    osv_file(b, "GHSA-bbbb-bbbb-bbbb", "PyPI", "baz", "CVE-2099-0011",
+             "\"withdrawn\":\"2024-02-01T00:00:00Z\",");
+    osv_file(b, "GHSA-xxxx-xxxx-xxxx", "PyPI", "New.Pkg", "CVE-2099-0013", "");
+    const char *in2[] = {b};
+    import_ok(in2, 1, &rep);
+    assert_int_equal(rep.withdrawn + rep.added, 2);
+    ks_vdb_import_report_release(&rep);
+    digest_of(dbpath, d2);
+    assert_int_equal(changes_since(d1, &keys, &nimp, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&keys), "PyPI:baz;PyPI:new-pkg;PyPI:qux;");
+    assert_int_equal(nimp, 1);
+
+    /* A KEV entry about left-pad's CVE: its findings change (exploit flag). */
+    write_file(k, "{\"catalogVersion\":\"1\",\"vulnerabilities\":[{\"cveID\":\"CVE-2099-0012\","
+                  "\"dateAdded\":\"2024-03-01\"}]}");
+    const char *in3[] = {k};
+    import_ok(in3, 1, &rep);
+    ks_vdb_import_report_release(&rep);
+    digest_of(dbpath, d3);
+    assert_int_equal(changes_since(d2, &keys, &nimp, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&keys), "npm:left-pad;");
+    /* Over two imports: the union. */
+    assert_int_equal(changes_since(d1, &keys, &nimp, &d), KS_OK);
+    assert_string_equal(ks_buf_str(&keys), "PyPI:baz;PyPI:new-pkg;PyPI:qux;npm:left-pad;");
+    assert_int_equal(nimp, 2);
+    /* The same KEV catalogue again: nothing changed. */
+    import_ok(in3, 1, &rep);
+    ks_vdb_import_report_release(&rep);
+    assert_int_equal(changes_since(d3, &keys, &nimp, &d), KS_OK);
+    assert_int_equal(keys.len, 0);
+    assert_int_equal(nimp, 0); /* the same digest: nothing to look at */
+
+    /* A digest this database never had, and a database of another lineage
+     * (built from b alone): the change cannot be trusted. */
+    assert_int_equal(changes_since("0000", &keys, &nimp, &d), KS_ENOTFOUND);
+    snprintf(other, sizeof(other), "%s/other.db", tmpdir);
+    {
+        struct ks_vdb_import_opts o = {.db_path = other, .lim = &lim};
+        assert_int_equal(ks_vdb_import(&o, in2, 1, &rep, &d), KS_OK);
+        ks_vdb_import_report_release(&rep);
+    }
+    assert_int_equal(rename(other, dbpath), 0);
+    assert_int_equal(changes_since(d3, &keys, &nimp, &d), KS_ENOTFOUND);
+    assert_non_null(strstr(d.msg, "not derived"));
+    ks_buf_release(&keys);
+}
+
 /* Malformed and hostile input: clear rejects naming file and record, the
  * rest imported, nothing corrupt. */
 static void test_bad_input(void **state)
@@ -772,6 +898,7 @@ int main(void)
             cmocka_unit_test(test_source_of),
             cmocka_unit_test_setup_teardown(test_withdrawn, setup, teardown),
             cmocka_unit_test_setup_teardown(test_changes_and_atomicity, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_change_keys, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pypa_versions, setup, teardown),
             cmocka_unit_test(test_deb_changelog),
