@@ -547,6 +547,18 @@ int cmd_scan(int argc, char **argv)
         if (!err)
             err = ks_ignore_load(&ignore, o.ignore_file, file.ptr, file.len, t, &ks_env.limits,
                                  &diag);
+        /* An id the database does not know is most likely a typo: the entry
+         * can never apply, which the user should hear about. */
+        for (size_t i = 0; !err && i < ignore.rules.len; i++) {
+            struct ks_buf found = KS_BUF_INIT(0);
+            struct ks_diag nd = KS_DIAG_INIT;
+
+            if (ks_vdb_search_json(db, ignore.rules.items[i].id, 0, &found, &nd) == KS_ENOTFOUND)
+                ks_log_warn("'%s' line %u: ignore entry for '%s', which the vulnerability "
+                            "database does not know (a typo?)",
+                            o.ignore_file, ignore.rules.items[i].line, ignore.rules.items[i].id);
+            ks_buf_release(&found);
+        }
         for (size_t i = 0; !err && i < ignore.rules.len; i++)
             if (ignore.rules.items[i].expired)
                 ks_log_warn("'%s' line %u: ignore entry for '%s' expired on %s and no longer "
