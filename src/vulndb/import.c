@@ -513,6 +513,18 @@ static ks_err read_tree(struct vdb_ctx *ctx, const char *fmt, const struct ks_va
                        ctx->cur_file, fmt);
 }
 
+/* Records the format of a source's document: one name when all its files
+ * share it, "mixed" when a directory holds several (OSV and KEV, say). */
+static void note_format(struct vdb_ctx *ctx, const char *fmt)
+{
+    char *f = ctx->rep->format;
+
+    if (!f[0])
+        snprintf(f, sizeof(ctx->rep->format), "%s", fmt);
+    else if (strcmp(f, fmt))
+        snprintf(f, sizeof(ctx->rep->format), "mixed");
+}
+
 /* ---- large JSON documents, member by member ----
  *
  * A Debian tracker export (~70 MB) or an NVD API response held as one value
@@ -586,7 +598,7 @@ static ks_err streamed_element(const struct ks_value *e, size_t index, void *arg
     if (!st->emit)
         return KS_OK;
     ks_arena_reset(ctx->arena);
-    snprintf(ctx->rep->format, sizeof(ctx->rep->format), "%s", fmt);
+    note_format(ctx, fmt);
     return !strcmp(fmt, "nvd") ? vdb_read_nvd(ctx, e, st->diag) : vdb_read_osv(ctx, e, st->diag);
 }
 
@@ -634,7 +646,7 @@ static ks_err import_streamed(struct vdb_ctx *ctx, const char *name, const char 
         goto done;
     }
     if (st.fmt)
-        snprintf(ctx->rep->format, sizeof(ctx->rep->format), "%s", st.fmt);
+        note_format(ctx, st.fmt);
     st.emit = true;
     err = array ? ks_json_each(&tree, name, text, len, ctx->lim, streamed_element, &st, &pd)
                 : ks_json_each_member(&tree, name, text, len, ctx->lim, streamed_member, &st, &pd);
@@ -660,11 +672,11 @@ static ks_err import_bytes(struct vdb_ctx *ctx, const char *name, const char *te
                (len > 9 && !memcmp(text, "cve,epss,", 9));
     bool xml = has_ext(name, ".xml") || (len > 5 && !memcmp(text, "<?xml", 5));
     if ((fmt && !strcmp(fmt, "epss")) || (!fmt && csv)) {
-        snprintf(ctx->rep->format, sizeof(ctx->rep->format), "epss");
+        note_format(ctx, "epss");
         return vdb_read_epss(ctx, text, len, diag);
     }
     if ((fmt && !strcmp(fmt, "updateinfo")) || (!fmt && xml)) {
-        snprintf(ctx->rep->format, sizeof(ctx->rep->format), "updateinfo");
+        note_format(ctx, "updateinfo");
         return vdb_read_updateinfo(ctx, text, len, diag);
     }
     bool yaml = has_ext(name, ".yaml") || has_ext(name, ".yml");
@@ -700,7 +712,7 @@ static ks_err import_bytes(struct vdb_ctx *ctx, const char *name, const char *te
                               "secdb or updateinfo)");
         return err ? ks_diag_set(diag, err, "'%s': unrecognised document", name) : KS_OK;
     }
-    snprintf(ctx->rep->format, sizeof(ctx->rep->format), "%s", fmt);
+    note_format(ctx, fmt);
     return read_tree(ctx, fmt, doc, diag);
 }
 
