@@ -44,6 +44,8 @@ enum {
 };
 
 #define MAX_VEX 16
+/* Inventory notes printed as warnings before the rest is summarised. */
+#define MAX_NOTES_SHOWN 20
 
 struct opts {
     const char *db;
@@ -594,9 +596,19 @@ int cmd_scan(int argc, char **argv)
         t_inv = mono_ms() - t_inv;
         ks_cmd_progress_done();
     }
-    for (size_t i = 0; !err && i < inv.notes.len; i++)
+    /* Files that could not be (fully) read: warnings, the first few only
+     * unless -v (a whole host can have hundreds; `kensa sbom -f json` lists
+     * them all under "notes"). */
+    for (size_t i = 0; !err && i < inv.notes.len; i++) {
+        if (i == MAX_NOTES_SHOWN && !ks_log_enabled(KS_LOG_INFO)) {
+            ks_log_warn("%zu more notes about files that could not be fully read (-v shows "
+                        "them)",
+                        inv.notes.len - i);
+            break;
+        }
         ks_log_warn("%s%s%s", inv.notes.items[i].path ? inv.notes.items[i].path : "",
                     inv.notes.items[i].path ? ": " : "", inv.notes.items[i].message);
+    }
     if (!err) {
         static const char *const kinds[] = {"ROOTFS", "IMAGE", "ARCHIVE", "SBOM", "HOST"};
 
