@@ -367,16 +367,50 @@ static bool same_upstream(const char *osv, const char *v)
 
 /* Sets *reason when component `c`, installed by an OS package, is left to
  * that package's advisories (counted), and the note's first example. */
-static ks_err os_owned(struct ks_match_result *res, const struct ks_match_opts *o,
-                       const struct ks_map *os_refs, const struct ks_inventory *inv,
-                       const struct ks_component *c, const char **reason, const char **example,
+/* Whether the database has advisories for OS ecosystem `eco`, asked once
+ * per ecosystem and inventory (`cache` keeps the last answer). */
+struct os_data {
+    const char *eco;
+    bool has;
+};
+
+static ks_err os_has_data(struct ks_vdb *db, struct os_data *cache, const char *eco, bool *has,
+                          struct ks_diag *diag)
+{
+    ks_err err = KS_OK;
+
+    if (!eco) {
+        *has = false;
+        return KS_OK;
+    }
+    if (!cache->eco || strcmp(cache->eco, eco)) {
+        err = ks_vdb_has_ecosystem(db, eco, &cache->has, diag);
+        cache->eco = eco;
+    }
+    *has = cache->has;
+    return err;
+}
+
+static ks_err os_owned(struct ks_vdb *db, struct os_data *cache, struct ks_match_result *res,
+                       const struct ks_match_opts *o, const struct ks_map *os_refs,
+                       const struct ks_inventory *inv, const struct ks_component *c,
+                       const char **reason, const char **example, const char **nodata_eco,
                        struct ks_diag *diag)
 {
     uintptr_t k = (uintptr_t)ks_map_get(os_refs, c->owner, strlen(c->owner));
     const struct ks_component *oc = k ? &inv->components.items[k - 1] : NULL;
+    bool has = false;
+    ks_err err;
 
     if (!oc || !oc->version || !c->version || !same_upstream(oc->version, c->version))
         return KS_OK;
+    if ((err = os_has_data(db, cache, oc->ecosystem, &has, diag)))
+        return err;
+    if (!has) { /* nothing would speak for it: matched upstream */
+        res->os_owned_nodata++;
+        *nodata_eco = oc->ecosystem ? oc->ecosystem : "its OS release";
+        return KS_OK;
+    }
     res->os_owned++;
     if (!*example)
         *example = ks_arena_printf(&res->arena, "%s %s %s from %s %s",
@@ -535,7 +569,8 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
     struct ks_map seen = KS_MAP_INIT; /* purl → component index + 1 */
     struct ks_map os_refs = KS_MAP_INIT; /* OS package bom_ref → component index + 1 */
     const struct ks_component *dup_example = NULL, *dup_first = NULL;
-    const char *owned_example = NULL;
+    const char *owned_example = NULL, *nodata_eco = NULL;
+    struct os_data os_cache = {NULL, false};
     ks_err err = KS_OK;
 
     for (size_t i = 0; !err && i < inv->components.len; i++) {
@@ -602,7 +637,8 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
         if (!dup_of)
             res->components++;
         if (c->owner && !dup_of) {
-            err = os_owned(res, o, &os_refs, inv, c, &owned, &owned_example, diag);
+            err = os_owned(db, &os_cache, res, o, &os_refs, inv, c, &owned, &owned_example,
+                           &nodata_eco, diag);
             if (err)
                 break;
         }
@@ -654,6 +690,15 @@ ks_err ks_match_inventory(struct ks_vdb *db, const struct ks_inventory *inv,
                                              res->os_owned, owned_example,
                                              res->os_owned_matches,
                                              res->os_owned_matches == 1 ? "" : "es"),
+                   diag);
+    if (!err && res->os_owned_nodata)
+        err = note(res,
+                   ks_arena_printf(&res->arena,
+                                   "%zu language packages were installed by OS packages, but the "
+                                   "database has no advisories for %s: they are matched "
+                                   "upstream (import the distribution's feed so that its "
+                                   "backports decide)",
+                                   res->os_owned_nodata, nodata_eco),
                    diag);
     ks_map_release(&seen);
     ks_map_release(&os_refs);

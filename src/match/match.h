@@ -15,8 +15,10 @@
  * pkg/owned.h) at the OS package's own upstream version (python3-idna
  * 3.3-1+deb12u1 ships idna 3.3) is decided by the distribution's advisories,
  * which know its backports: its upstream matches are skipped with that
- * reason and counted in a coverage note, unless `os_owned_upstream`. One at
- * another version (a bundled copy) is matched upstream as usual.
+ * reason and counted in a coverage note, unless `os_owned_upstream` — or
+ * unless the database holds no advisories for the OS package's ecosystem
+ * (then nothing would speak for it: it is matched upstream, with a note).
+ * One at another version (a bundled copy) is matched upstream as usual.
  *
  * All strings of a result live in its arena. Not thread-safe per result. */
 #ifndef KS_MATCH_MATCH_H
@@ -68,6 +70,7 @@ struct ks_match_result {
     size_t kernel_headers;      /* kernel findings skipped on kernel-header packages */
     size_t os_owned;            /* language packages left to their OS package's advisories */
     size_t os_owned_matches;    /* upstream matches skipped on them */
+    size_t os_owned_nodata;     /* owned, but no advisories for the owner's ecosystem */
     const char *eol_note;       /* outcome of the end-of-life check when not a finding */
 };
 

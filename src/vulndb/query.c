@@ -1065,6 +1065,22 @@ ks_err ks_vdb_digest(struct ks_vdb *v, char out[KS_VDB_DIGEST_SIZE], struct ks_d
     return KS_OK;
 }
 
+ks_err ks_vdb_has_ecosystem(struct ks_vdb *v, const char *ecosystem, bool *out,
+                            struct ks_diag *diag)
+{
+    struct ks_stmt *st = NULL;
+    ks_err err;
+
+    *out = false;
+    if ((err = ks_db_prepare(v->db, "SELECT 1 FROM affected WHERE ecosystem = ?1 LIMIT 1", &st,
+                             diag)))
+        return err;
+    ks_stmt_bind_text(st, 1, ecosystem);
+    err = ks_stmt_step(st, out, diag);
+    ks_stmt_free(st);
+    return err;
+}
+
 static bool has_table(struct ks_vdb *v, const char *name)
 {
     struct ks_stmt *st = NULL;

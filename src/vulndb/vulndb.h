@@ -218,6 +218,12 @@ const char *ks_vdb_normalise_name(struct ks_arena *arena, const char *ecosystem,
 
 #define KS_VDB_DIGEST_SIZE 65 /* hex SHA-256 + NUL */
 
+/* Sets *out to whether the database holds advisories for any package of
+ * `ecosystem` ("Debian:12", "Alpine:v3.19"): whether a distribution's own
+ * data can speak for its packages. One index probe. */
+ks_err ks_vdb_has_ecosystem(struct ks_vdb *db, const char *ecosystem, bool *out,
+                            struct ks_diag *diag);
+
 /* The database's digest (over its sources' names and contents): what a
  * reader records as "the database I last evaluated against". KS_ENOTFOUND
  * when it has none. */

@@ -289,6 +289,10 @@ scan rootfs "$tmp/bundled" -o "$tmp/s-bundled.json" 2>/dev/null
 cp -a "$owned" "$tmp/epoch"
 sed -i 's/^Version: 3\.3-1+deb12u1$/Version: 1:3.3+dfsg-2/' "$tmp/epoch/var/lib/dpkg/status"
 scan rootfs "$tmp/epoch" -o "$tmp/s-epoch.json" 2>/dev/null
+# A database without any Debian advisory: nothing would speak for idna, so it
+# is matched upstream, with a note saying why.
+"$KENSA" db import --db "$tmp/pypi-only.db" "$src/tests/data/owned/PYSEC-2024-60.yaml" >/dev/null
+"$KENSA" scan rootfs "$owned" --db "$tmp/pypi-only.db" -f json -o "$tmp/s-nodata.json" -v 2>"$tmp/s-nodata.err"
 python3 - "$tmp" <<'PY'
 import json, sys
 t = sys.argv[1]
@@ -322,6 +326,11 @@ expect(set(b) == {("python3-idna", "CVE-2024-3651"), ("idna", "CVE-2024-3651")},
        "bundled copy: %s" % list(b))
 e = found("s-epoch.json")
 expect(e == {}, "epoch and repack suffix: %s" % list(e))
+n = found("s-nodata.json")
+expect(set(n) == {("idna", "CVE-2024-3651")}, "no Debian data: %s" % list(n))
+err = open(t + "/s-nodata.err").read()
+expect("database has no advisories for Debian:12: they are matched upstream" in err,
+       "no Debian data: no note:\n" + err)
 ex = open(t + "/explain.txt").read()
 expect("installed: idna 3.3" in ex and "not reported: installed by OS package 'python3-idna'" in ex,
        "explain:\n" + ex)
