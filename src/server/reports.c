@@ -430,21 +430,30 @@ void ks_api_report_create(struct ks_req *req, struct ks_resp *resp)
     ks_resp_json_end(resp, &w);
 }
 
-void ks_api_report_get(struct ks_req *req, struct ks_resp *resp)
+/* The report named by the path's id, as the caller may see it (an
+ * administrator every account's, a member only its own: else 404); false
+ * when the response already holds the error. */
+static bool report_of_request(struct ks_req *req, struct ks_resp *resp, struct ks_report_rec *r)
 {
     struct ks_diag d = KS_DIAG_INIT;
-    struct ks_report_rec r;
-    struct ks_jw w;
     int64_t id;
     ks_err err;
 
     if (!ks_req_id(req, resp, 0, &id))
-        return;
-    err = ks_store_report_get(req->store, req->account.admin ? 0 : req->account.id, id, &r, &d);
-    if (err) {
+        return false;
+    err = ks_store_report_get(req->store, req->account.admin ? 0 : req->account.id, id, r, &d);
+    if (err)
         ks_resp_store_error(resp, err, &d);
+    return !err;
+}
+
+void ks_api_report_get(struct ks_req *req, struct ks_resp *resp)
+{
+    struct ks_report_rec r;
+    struct ks_jw w;
+
+    if (!report_of_request(req, resp, &r))
         return;
-    }
     ks_resp_json_begin(resp, &w, 200);
     ks_jw_obj_begin(&w);
     ks_jw_kint(&w, "reportId", r.id);
@@ -475,20 +484,14 @@ void ks_api_report_get(struct ks_req *req, struct ks_resp *resp)
  * streamed from disk. */
 void ks_api_report_content(struct ks_req *req, struct ks_resp *resp)
 {
-    struct ks_diag d = KS_DIAG_INIT;
     struct ks_report_rec r;
     struct stat st;
     int64_t id;
     int fd;
-    ks_err err;
 
-    if (!ks_req_id(req, resp, 0, &id))
+    if (!report_of_request(req, resp, &r))
         return;
-    err = ks_store_report_get(req->store, req->account.admin ? 0 : req->account.id, id, &r, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
+    id = r.id;
     if (strcmp(r.kind, "findings")) {
         ks_resp_error(resp, 409, "ConflictException",
                       "report %lld is an SBOM export: a directory of documents at its location",
