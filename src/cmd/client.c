@@ -108,12 +108,49 @@ static ks_err api_call(const struct api *a, const char *method, const char *path
     return err;
 }
 
+/* ---- filter criteria from options (findings list, filters) ---- */
+
+/* --filter JSON, or criteria built from --severity (repeatable),
+ * --vulnerability and --resource. */
+struct criteria_opts {
+    const char *sev[8];
+    size_t nsev;
+    const char *vuln, *resource, *filter;
+};
+
+/* Takes option `c` when it is one of the criteria options: 1 taken, 0 not
+ * one of them, or an exit code (usage error) for command `cmd`. */
+static int criteria_opt(struct criteria_opts *o, const char *cmd, int c, const char *arg)
+{
+    switch (c) {
+    case 's':
+        if (o->nsev == KS_ARRAY_LEN(o->sev))
+            return ks_cmd_usage_error(cmd, "at most 8 --severity options");
+        o->sev[o->nsev++] = arg;
+        return 1;
+    case 'V':
+        o->vuln = arg;
+        return 1;
+    case 'r':
+        o->resource = arg;
+        return 1;
+    case 'f':
+        o->filter = arg;
+        return 1;
+    }
+    return 0;
+}
+
+static bool criteria_given(const struct criteria_opts *o)
+{
+    return o->nsev || o->vuln || o->resource;
+}
+
 /* ---- findings list ---- */
 
 struct list_opts {
-    const char *sev[8];
-    size_t nsev;
-    const char *status, *vuln, *resource, *filter;
+    struct criteria_opts crit;
+    const char *status;
     uint64_t max;
     bool json;
 };
@@ -121,24 +158,13 @@ struct list_opts {
 static int list_opt(int c, const char *arg, void *ctx)
 {
     struct list_opts *o = ctx;
+    int taken = criteria_opt(&o->crit, "findings", c, arg);
 
+    if (taken)
+        return taken == 1 ? 0 : taken;
     switch (c) {
-    case 's':
-        if (o->nsev == KS_ARRAY_LEN(o->sev))
-            return ks_cmd_usage_error("findings", "at most 8 --severity options");
-        o->sev[o->nsev++] = arg;
-        break;
     case 't':
         o->status = arg;
-        break;
-    case 'V':
-        o->vuln = arg;
-        break;
-    case 'r':
-        o->resource = arg;
-        break;
-    case 'f':
-        o->filter = arg;
         break;
     case 'm':
         if (ks_parse_u64(arg, &o->max) || !o->max)
@@ -165,6 +191,14 @@ static void criteria(struct ks_jw *w, const char *key, const char *const *values
         ks_jw_obj_end(w);
     }
     ks_jw_arr_end(w);
+}
+
+/* The criteria built from the options, as members of an open object. */
+static void criteria_write(struct ks_jw *w, const struct criteria_opts *o)
+{
+    criteria(w, "severity", o->sev, o->nsev);
+    criteria(w, "vulnerabilityId", &o->vuln, 1);
+    criteria(w, "resourceId", &o->resource, 1);
 }
 
 static const char *or(const char *s, const char *dflt)
@@ -202,7 +236,7 @@ static int findings_list(int argc, char **argv)
             {"resource", required_argument, NULL, 'r'}, {"filter", required_argument, NULL, 'f'},
             {"max", required_argument, NULL, 'm'},      {"json", no_argument, NULL, 'j'},
             {NULL, 0, NULL, 0}};
-    struct list_opts o = {{NULL}, 0, "ACTIVE", NULL, NULL, NULL, 0, false};
+    struct list_opts o = {.status = "ACTIVE"};
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_buf req = KS_BUF_INIT(0), resp = KS_BUF_INIT(256u << 20);
     char next[4096] = "";
@@ -229,15 +263,13 @@ static int findings_list(int argc, char **argv)
         /* --filter is the user's own JSON, spliced in as text. */
         ks_buf_reset(&req);
         ks_buf_addf(&req, "{\"maxResults\":100,\"filterCriteria\":");
-        if (o.filter) {
-            ks_buf_adds(&req, o.filter);
+        if (o.crit.filter) {
+            ks_buf_adds(&req, o.crit.filter);
         } else {
             ks_jw_init(&w, &req, 0);
             ks_jw_obj_begin(&w);
             criteria(&w, "findingStatus", &o.status, 1);
-            criteria(&w, "severity", o.sev, o.nsev);
-            criteria(&w, "vulnerabilityId", &o.vuln, 1);
-            criteria(&w, "resourceId", &o.resource, 1);
+            criteria_write(&w, &o.crit);
             ks_jw_obj_end(&w);
             if (ks_jw_finish(&w)) {
                 err = ks_diag_set(&d, KS_ENOMEM, "out of memory");
@@ -594,16 +626,18 @@ const char cmd_filters_help[] =
         "  --json              print the server's JSON answer\n";
 
 struct filter_opts {
-    const char *name, *action, *reason, *description, *filter, *vuln, *resource;
-    const char *sev[8];
-    size_t nsev;
+    struct criteria_opts crit;
+    const char *name, *action, *reason, *description;
     bool json;
 };
 
 static int filter_opt(int c, const char *arg, void *ctx)
 {
     struct filter_opts *o = ctx;
+    int taken = criteria_opt(&o->crit, "filters", c, arg);
 
+    if (taken)
+        return taken == 1 ? 0 : taken;
     switch (c) {
     case 'a':
         if (strcmp(arg, "NONE") && strcmp(arg, "SUPPRESS"))
@@ -618,20 +652,6 @@ static int filter_opt(int c, const char *arg, void *ctx)
         break;
     case 'D':
         o->description = arg;
-        break;
-    case 'f':
-        o->filter = arg;
-        break;
-    case 's':
-        if (o->nsev == KS_ARRAY_LEN(o->sev))
-            return ks_cmd_usage_error("filters", "at most 8 --severity options");
-        o->sev[o->nsev++] = arg;
-        break;
-    case 'V':
-        o->vuln = arg;
-        break;
-    case 'r':
-        o->resource = arg;
         break;
     case 'j':
         o->json = true;
@@ -652,23 +672,21 @@ static ks_err filter_body(const struct filter_opts *o, struct ks_buf *out, struc
     ks_jw_kstr_opt(&w, "action", o->action);
     ks_jw_kstr_opt(&w, "reason", o->reason);
     ks_jw_kstr_opt(&w, "description", o->description);
-    if (!o->filter && (o->nsev || o->vuln || o->resource)) {
+    if (!o->crit.filter && criteria_given(&o->crit)) {
         ks_jw_key(&w, "filterCriteria");
         ks_jw_obj_begin(&w);
-        criteria(&w, "severity", o->sev, o->nsev);
-        criteria(&w, "vulnerabilityId", &o->vuln, 1);
-        criteria(&w, "resourceId", &o->resource, 1);
+        criteria_write(&w, &o->crit);
         ks_jw_obj_end(&w);
     }
     ks_jw_obj_end(&w);
     if (ks_jw_finish(&w))
         return ks_diag_set(d, KS_ENOMEM, "out of memory");
-    if (o->filter) {
+    if (o->crit.filter) {
         /* Replace the closing brace: {..., "filterCriteria": FILTER} */
         out->len--;
         if (out->len > 1)
             ks_buf_adds(out, ",");
-        ks_buf_addf(out, "\"filterCriteria\":%s}", o->filter);
+        ks_buf_addf(out, "\"filterCriteria\":%s}", o->crit.filter);
     }
     return KS_OK;
 }
@@ -740,8 +758,8 @@ int cmd_filters(int argc, char **argv)
         o.name = argv[optind];
         if (!o.action)
             o.action = "NONE";
-        if (!o.filter && !o.nsev && !o.vuln && !o.resource)
-            o.filter = "{}";
+        if (!o.crit.filter && !criteria_given(&o.crit))
+            o.crit.filter = "{}";
     }
     if (!strcmp(verb, "update") || !strcmp(verb, "delete")) {
         if (optind + 1 != argc || !filter_id(argv[optind], &id))
