@@ -30,6 +30,24 @@ struct sink {
     struct ks_http_result *res;
 };
 
+/* What every download sets: the URL and the protocols allowed for it and
+ * for redirects (at most 5, if followed), timeouts in seconds (0: 30 s to
+ * connect, 600 s in all), the size limit, no signals (threads). */
+static void set_download(CURL *c, const char *url, const char *protos, bool follow,
+                         long connect_s, long total_s, uint64_t max_size)
+{
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protos);
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect_s > 0 ? connect_s : 30L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, total_s > 0 ? total_s : 600L);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_size);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
     struct sink *s = ctx;
@@ -109,16 +127,7 @@ ks_err ks_http_get_file(const char *url, const char *dest, const struct ks_http_
         ks_buf_addf(&hb, "If-Modified-Since: %s", o->last_modified);
         hdrs = curl_slist_append(hdrs, ks_buf_str(&hb));
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s > 0 ? o->connect_timeout_s : 30L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 600L);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa-net");
+    set_download(c, url, "http,https", true, o->connect_timeout_s, o->timeout_s, o->max_size);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
@@ -306,19 +315,9 @@ ks_err ks_http_get(const char *url, const struct ks_http_get_opts *o, long *stat
     if (headers)
         ks_buf_reset(headers);
     sink.c = c;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protos);
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, o->follow ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    set_download(c, url, protos, o->follow, o->connect_timeout_s, o->timeout_s, o->max_size);
     if (o->head)
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-                     o->connect_timeout_s > 0 ? o->connect_timeout_s : 30L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 600L);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
