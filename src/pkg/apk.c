@@ -183,16 +183,8 @@ static ks_err apk_parse(struct ks_collect_ctx *ctx, const char *data, size_t len
                 goto done;
             }
         }
-        if (refs.len) {
-            const char **d = ks_arena_alloc(&ctx->inv->arena, refs.len * sizeof(*d));
-            if (!d) {
-                err = KS_ENOMEM;
-                goto done;
-            }
-            memcpy(d, refs.items, refs.len * sizeof(*d));
-            c->depends = d;
-            c->ndepends = refs.len;
-        }
+        if ((err = ks_inventory_set_depends(ctx->inv, c, refs.items, refs.len)))
+            goto done;
     }
 done:
     if (err == KS_ENOMEM)

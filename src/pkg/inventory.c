@@ -85,3 +85,19 @@ void ks_inventory_sort(struct ks_inventory *inv)
         qsort(inv->components.items, inv->components.len, sizeof(*inv->components.items),
               cmp_component);
 }
+
+ks_err ks_inventory_set_depends(struct ks_inventory *inv, struct ks_component *c,
+                                const char *const *refs, size_t n)
+{
+    const char **d;
+
+    if (!n)
+        return KS_OK;
+    d = ks_arena_alloc(&inv->arena, n * sizeof(*d));
+    if (!d)
+        return KS_ENOMEM;
+    memcpy(d, refs, n * sizeof(*d));
+    c->depends = d;
+    c->ndepends = n;
+    return KS_OK;
+}

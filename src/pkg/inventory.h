@@ -26,6 +26,12 @@ const char *ks_inventory_strn(struct ks_inventory *inv, const char *s, size_t le
 ks_err ks_inventory_note(struct ks_inventory *inv, const char *path, const char *fmt, ...)
         KS_PRINTF(3, 4);
 
+/* Sets component `c`'s direct dependencies to a copy (in the inventory's
+ * arena) of the `n` bom_refs `refs`; n == 0 leaves it without. KS_ENOMEM
+ * only. */
+ks_err ks_inventory_set_depends(struct ks_inventory *inv, struct ks_component *c,
+                                const char *const *refs, size_t n);
+
 /* Sorts components into the canonical order (type, name, version, path) so
  * that outputs are deterministic whatever order collectors ran in. */
 void ks_inventory_sort(struct ks_inventory *inv);
