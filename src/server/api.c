@@ -170,24 +170,40 @@ static ks_err list_one(const struct ks_account *a, void *ctx)
     return KS_OK;
 }
 
+/* A 200 answer {"KEY": [...]} whose elements a store iterator writes:
+ * begin_array_response() opens it; end_array_response() closes the array
+ * and the object after the iterator returned `err`, or on error answers the
+ * store's error instead (the partial body is dropped). Handlers with other
+ * members open the object themselves and only end with the latter. */
+static void begin_array_response(struct ks_resp *resp, struct ks_jw *w, const char *key)
+{
+    ks_resp_json_begin(resp, w, 200);
+    ks_jw_obj_begin(w);
+    ks_jw_key(w, key);
+    ks_jw_arr_begin(w);
+}
+
+static void end_array_response(struct ks_resp *resp, struct ks_jw *w, ks_err err,
+                               const struct ks_diag *d)
+{
+    if (err) {
+        ks_resp_store_error(resp, err, d);
+        return;
+    }
+    ks_jw_arr_end(w);
+    ks_jw_obj_end(w);
+    ks_resp_json_end(resp, w);
+}
+
 void ks_api_account_list(struct ks_req *req, struct ks_resp *resp)
 {
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_jw w;
     ks_err err;
 
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "accounts");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "accounts");
     err = ks_store_account_list(req->store, list_one, &w, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 void ks_api_token_create(struct ks_req *req, struct ks_resp *resp)
@@ -287,13 +303,7 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
     ks_jw_key(&w, "history");
     ks_jw_arr_begin(&w);
     err = ks_store_finding_history(req->store, req->params[0], write_history, &w, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 /* ---- findings list ---- */
@@ -368,10 +378,7 @@ void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
     }
     q.max = max < 1 || max > 100 ? 0 : (size_t)max;
     q.next_token = ks_value_get_str(body, "nextToken");
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "findings");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "findings");
     ctx[0] = req;
     ctx[1] = &w;
     err = ks_store_findings_list(req->store, &q, write_finding, ctx, next, sizeof(next), &d);
@@ -475,19 +482,10 @@ void ks_api_filter_list(struct ks_req *req, struct ks_resp *resp)
     void *ctx[2] = {req, &w};
     ks_err err;
 
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "filters");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "filters");
     err = ks_store_filter_list(req->store, req->account.admin ? 0 : req->account.id, list_filter,
                                ctx, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 void ks_api_filter_update(struct ks_req *req, struct ks_resp *resp)
@@ -576,13 +574,7 @@ void ks_api_aggregations(struct ks_req *req, struct ks_resp *resp)
     err = ks_store_aggregate(req->store, req->account.admin ? 0 : req->account.id, type,
                              ks_value_get(body, "filterCriteria"),
                              max < 1 || max > 1000 ? 0 : (size_t)max, write_group, &w, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 static ks_err write_coverage(const struct ks_coverage *c, void *ctx)
@@ -616,19 +608,10 @@ void ks_api_coverage(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "coveredResources");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "coveredResources");
     err = ks_store_coverage(req->store, req->account.admin ? 0 : req->account.id, write_coverage,
                             &w, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 static ks_err write_usage(int64_t account, const char *type, int64_t day, int64_t count,
@@ -656,19 +639,10 @@ void ks_api_usage(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "usage");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "usage");
     err = ks_store_usage(req->store, req->account.admin ? 0 : req->account.id, write_usage, &w,
                          &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 /* ---- inventories ---- */
@@ -943,19 +917,10 @@ void ks_api_webhook_list(struct ks_req *req, struct ks_resp *resp)
     struct ks_jw w;
     ks_err err;
 
-    ks_resp_json_begin(resp, &w, 200);
-    ks_jw_obj_begin(&w);
-    ks_jw_key(&w, "webhooks");
-    ks_jw_arr_begin(&w);
+    begin_array_response(resp, &w, "webhooks");
     err = ks_store_webhook_list(req->store, req->account.admin ? 0 : req->account.id,
                                 write_webhook, &w, &d);
-    if (err) {
-        ks_resp_store_error(resp, err, &d);
-        return;
-    }
-    ks_jw_arr_end(&w);
-    ks_jw_obj_end(&w);
-    ks_resp_json_end(resp, &w);
+    end_array_response(resp, &w, err, &d);
 }
 
 void ks_api_webhook_delete(struct ks_req *req, struct ks_resp *resp)
