@@ -21,7 +21,7 @@ declare -A owner=(
   [openssl/]=core [jansson.h]=formats [yaml.h]=formats [libxml/]=formats
   [archive.h]=ingest [archive_entry.h]=ingest [sqlite3.h]=sqlite [curl/]=http
   [pcre2.h]=regex [tree_sitter/]=code [microhttpd.h]=server [libpq-fe.h]=store
-  [zlib.h]=pkg
+  [zlib.h]=core
 )
 fail=0
 for dir in "$src"/*/; do

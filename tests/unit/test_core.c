@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/deflate.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/hash.h"
@@ -339,6 +340,124 @@ static void test_ratelimit(void **state)
     ks_ratelimit_free(rl);
 }
 
+/* DEFLATE: round trips in both framings, with and without a dictionary,
+ * streams written by another implementation (Python's zlib), and every
+ * failure: truncated, corrupt, missing dictionary, over the ceiling. */
+static void test_deflate(void **state)
+{
+    (void)state;
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_deflater *z = NULL, *zd = NULL, *zz = NULL;
+    struct ks_buf c = KS_BUF_INIT(0), c2 = KS_BUF_INIT(0), out = KS_BUF_INIT(0);
+    static const char dict[] = "{\"type\":\"WEB\",\"url\":\"https://github.com/";
+    char text[4096];
+    size_t tl = 0;
+
+    for (int i = 0; tl + 80 < sizeof(text); i++)
+        tl += (size_t)snprintf(text + tl, sizeof(text) - tl,
+                               "{\"type\":\"WEB\",\"url\":\"https://github.com/o%d/r/pull/%d\"},", i,
+                               i * 7);
+    assert_int_equal(ks_deflater_new(KS_Z_RAW, 0, NULL, 0, &z, &d), KS_EINVAL);
+    assert_int_equal(ks_deflater_new(KS_Z_RAW, 6, dict, KS_Z_DICT_MAX + 1, &z, &d), KS_EINVAL);
+    assert_int_equal(ks_deflater_new(KS_Z_RAW, 6, NULL, 0, &z, &d), KS_OK);
+    assert_int_equal(ks_deflater_new(KS_Z_RAW, 6, dict, strlen(dict), &zd, &d), KS_OK);
+    assert_int_equal(ks_deflater_new(KS_Z_ZLIB, 9, dict, strlen(dict), &zz, &d), KS_OK);
+
+    /* raw, no dictionary: smaller, and back to the same bytes */
+    assert_int_equal(ks_deflater_run(z, text, tl, &c, &d), KS_OK);
+    assert_true(c.len > 0 && c.len < tl / 3);
+    assert_int_equal(ks_inflate(KS_Z_RAW, c.ptr, c.len, NULL, 0, &out, &d), KS_OK);
+    assert_int_equal(out.len, tl);
+    assert_memory_equal(out.ptr, text, tl);
+    /* the compressor is reusable and deterministic */
+    assert_int_equal(ks_deflater_run(z, text, tl, &c2, &d), KS_OK);
+    assert_int_equal(c2.len, c.len);
+    assert_memory_equal(c2.ptr, c.ptr, c.len);
+    /* empty input */
+    ks_buf_reset(&c);
+    ks_buf_reset(&out);
+    assert_int_equal(ks_deflater_run(z, "", 0, &c, &d), KS_OK);
+    assert_int_equal(ks_inflate(KS_Z_RAW, c.ptr, c.len, NULL, 0, &out, &d), KS_OK);
+    assert_int_equal(out.len, 0);
+
+    /* a dictionary shrinks a short input; the reader needs the same one */
+    static const char small[] = "{\"type\":\"WEB\",\"url\":\"https://github.com/a/b\"}";
+    ks_buf_reset(&c);
+    ks_buf_reset(&c2);
+    assert_int_equal(ks_deflater_run(z, small, strlen(small), &c, &d), KS_OK);
+    assert_int_equal(ks_deflater_run(zd, small, strlen(small), &c2, &d), KS_OK);
+    assert_true(c2.len < c.len);
+    ks_buf_reset(&out);
+    assert_int_equal(ks_inflate(KS_Z_RAW, c2.ptr, c2.len, dict, strlen(dict), &out, &d), KS_OK);
+    assert_string_equal(out.ptr, small);
+    ks_buf_reset(&out);
+    ks_err e = ks_inflate(KS_Z_RAW, c2.ptr, c2.len, NULL, 0, &out, &d);
+    assert_true(e == KS_EPARSE || (e == KS_OK && strcmp(out.ptr, small)));
+
+    /* zlib framing with a dictionary: the stream names it (Z_NEED_DICT) */
+    ks_buf_reset(&c);
+    ks_buf_reset(&out);
+    assert_int_equal(ks_deflater_run(zz, small, strlen(small), &c, &d), KS_OK);
+    assert_int_equal(ks_inflate(KS_Z_ZLIB, c.ptr, c.len, NULL, 0, &out, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "zlib data needs a dictionary");
+    assert_int_equal(ks_inflate(KS_Z_ZLIB, c.ptr, c.len, dict, strlen(dict), &out, &d), KS_OK);
+    assert_string_equal(out.ptr, small);
+
+    /* streams written by Python's zlib */
+    static const unsigned char py_raw[] = {0xcb, 0x4e, 0xcd, 0x2b, 0x4e, 0x54,
+                                           0xc8, 0x46, 0x90, 0x8a, 0x00};
+    static const unsigned char py_zlib[] = {0x78, 0xf9, 0x26, 0xe0, 0x05, 0x8b, 0x4b, 0x54, 0x28,
+                                            0x43, 0xe6, 0x02, 0x00, 0x2e, 0x51, 0x06, 0x0c};
+    ks_buf_reset(&out);
+    assert_int_equal(ks_inflate(KS_Z_RAW, py_raw, sizeof(py_raw), NULL, 0, &out, &d), KS_OK);
+    assert_string_equal(out.ptr, "kensa kensa kensa!");
+    ks_buf_reset(&out);
+    assert_int_equal(
+            ks_inflate(KS_Z_ZLIB, py_zlib, sizeof(py_zlib), "vulnerability", 13, &out, &d),
+            KS_OK);
+    assert_string_equal(out.ptr, "a vulnerability");
+
+    /* truncated, corrupt: KS_EPARSE and `out` as it was */
+    ks_buf_reset(&c);
+    assert_int_equal(ks_deflater_run(z, text, tl, &c, &d), KS_OK);
+    ks_buf_reset(&out);
+    assert_int_equal(ks_buf_adds(&out, "keep"), KS_OK);
+    assert_int_equal(ks_inflate(KS_Z_RAW, c.ptr, c.len / 2, NULL, 0, &out, &d), KS_EPARSE);
+    assert_string_equal(d.msg, "truncated deflate data");
+    assert_string_equal(out.ptr, "keep");
+    assert_int_equal(ks_inflate(KS_Z_ZLIB, "\x78\x9c\xff\xff\xff\xff", 6, NULL, 0, &out, &d),
+                     KS_EPARSE);
+    assert_string_equal(d.msg, "corrupt zlib data");
+    assert_string_equal(out.ptr, "keep");
+    assert_int_equal(ks_inflate(KS_Z_RAW, "", 0, NULL, 0, &out, &d), KS_EPARSE);
+
+    /* a bomb stops at the ceiling */
+    char *zeros = calloc(1, 1 << 20);
+    assert_non_null(zeros);
+    ks_buf_reset(&c);
+    assert_int_equal(ks_deflater_run(z, zeros, 1 << 20, &c, &d), KS_OK);
+    assert_true(c.len < 2048);
+    struct ks_buf small_out = KS_BUF_INIT(65536);
+    assert_int_equal(ks_inflate(KS_Z_RAW, c.ptr, c.len, NULL, 0, &small_out, &d), KS_ELIMIT);
+    assert_string_equal(d.msg, "deflate data expands beyond 65536 bytes");
+    assert_int_equal(small_out.len, 0);
+    /* a compressor output over its buffer's ceiling */
+    struct ks_buf tiny = KS_BUF_INIT(4);
+    assert_int_equal(ks_deflater_run(z, text, tl, &tiny, &d), KS_ELIMIT);
+    assert_int_equal(tiny.len, 0);
+    free(zeros);
+
+    ks_buf_release(&small_out);
+    ks_buf_release(&tiny);
+    ks_buf_release(&c);
+    ks_buf_release(&c2);
+    ks_buf_release(&out);
+    ks_deflater_free(z);
+    ks_deflater_free(zd);
+    ks_deflater_free(zz);
+    ks_deflater_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +466,7 @@ int main(void)
             cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
             cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
             cmocka_unit_test(test_file),   cmocka_unit_test(test_ratelimit),
+            cmocka_unit_test(test_deflate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,12 +3,12 @@
 #include "core/ks_common.h"
 
 #include "core/buf.h"
+#include "core/deflate.h"
 #include "core/str.h"
 #include "pkg/inventory.h"
 #include "pkg/lang/internal.h"
 
 #include <sys/stat.h>
-#include <zlib.h>
 
 /* ---- Cargo.lock ---- */
 
@@ -117,36 +117,17 @@ static bool auditable_wants(const char *path, unsigned mode)
 static ks_err inflate_bounded(struct ks_lang_set *s, const unsigned char *in, size_t inlen,
                               struct ks_buf *out, struct ks_diag *diag)
 {
-    z_stream z;
-    unsigned char chunk[16384];
-    int r;
-    ks_err e = KS_OK;
+    struct ks_diag zd = KS_DIAG_INIT;
+    ks_err e = ks_inflate(KS_Z_ZLIB, in, inlen, NULL, 0, out, &zd);
 
-    memset(&z, 0, sizeof(z));
-    if (inflateInit(&z) != Z_OK)
-        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    z.next_in = (unsigned char *)(uintptr_t)in;
-    z.avail_in = inlen > UINT32_MAX ? UINT32_MAX : (uInt)inlen;
-    do {
-        z.next_out = chunk;
-        z.avail_out = sizeof(chunk);
-        r = inflate(&z, Z_NO_FLUSH);
-        if (r != Z_OK && r != Z_STREAM_END) {
-            e = ks_lang_bad(s, diag, "corrupt zlib data in '.dep-v0' section");
-            break;
-        }
-        if (ks_buf_add(out, chunk, sizeof(chunk) - z.avail_out)) {
-            e = ks_diag_set(diag, KS_ELIMIT, "'%s': '.dep-v0' data expands beyond %zu bytes",
-                            s->ctx->path, out->max);
-            break;
-        }
-        if (r == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
-            e = ks_lang_bad(s, diag, "truncated zlib data in '.dep-v0' section");
-            break;
-        }
-    } while (r != Z_STREAM_END);
-    inflateEnd(&z);
-    return e;
+    if (e == KS_EPARSE)
+        return ks_lang_bad(s, diag, "%s in '.dep-v0' section", zd.msg);
+    if (e == KS_ELIMIT)
+        return ks_diag_set(diag, KS_ELIMIT, "'%s': '.dep-v0' data expands beyond %zu bytes",
+                           s->ctx->path, out->max);
+    if (e)
+        return ks_diag_set(diag, e, "'%s': %s", s->ctx->path, zd.msg);
+    return KS_OK;
 }
 
 static ks_err auditable_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
