@@ -70,12 +70,13 @@ ks_err ks_deflater_run(struct ks_deflater *z, const void *in, size_t len, struct
     z->z.next_in = (unsigned char *)(uintptr_t)in;
     do {
         /* zlib counts in uInt: feed big inputs in slices */
-        size_t left = len - (size_t)((const unsigned char *)z->z.next_in - (const unsigned char *)in);
+        size_t left =
+                len - (size_t)((const unsigned char *)z->z.next_in - (const unsigned char *)in);
         z->z.avail_in = left > UINT32_MAX ? UINT32_MAX : (uInt)left;
         size_t room = deflateBound(&z->z, z->z.avail_in);
         if ((err = ks_buf_grow(out, room))) {
-            ks_diag_set(diag, err, err == KS_ELIMIT ? "compressed data over the size limit"
-                                                    : "out of memory");
+            ks_diag_set(diag, err,
+                        err == KS_ELIMIT ? "compressed data over the size limit" : "out of memory");
             break;
         }
         z->z.next_out = (unsigned char *)out->ptr + out->len;
@@ -126,7 +127,8 @@ ks_err ks_inflate(enum ks_zformat fmt, const void *in, size_t len, const void *d
         z.avail_out = sizeof(chunk);
         r = inflate(&z, Z_NO_FLUSH);
         if (r == Z_NEED_DICT) {
-            if (!dict_len || inflateSetDictionary(&z, (const Bytef *)dict, (uInt)dict_len) != Z_OK) {
+            if (!dict_len ||
+                inflateSetDictionary(&z, (const Bytef *)dict, (uInt)dict_len) != Z_OK) {
                 err = ks_diag_set(diag, KS_EPARSE, "%s data needs a dictionary", what);
                 break;
             }

@@ -4,6 +4,7 @@
 
 #include "vulndb/vulndb.h"
 
+#include "core/deflate.h"
 #include "core/file.h"
 #include "core/map.h"
 #include "core/str.h"
@@ -23,15 +24,17 @@
 const char *const ks_vdb_formats[] = {"osv",          "nvd",        "kev", "epss", "debian-tracker",
                                       "alpine-secdb", "updateinfo", "apt",  NULL};
 
+/* the rows that hang off a record, deleted before it is replaced or removed */
+enum { NDEL = 4 };
+
 struct vdb_stmts {
-    struct ks_stmt *find, *ins_rec, *upd_rec, *touch_rec, *del_children[5], *ins_blob, *get_blob,
-            *ins_id, *ins_aff, *ins_ev, *ins_ver, *ins_sev, *ins_kev, *ins_epss, *ins_change,
+    struct ks_stmt *find, *ins_rec, *upd_rec, *touch_rec, *del_children[NDEL], *ins_blob, *get_blob,
+            *ins_id, *ins_aff, *ins_ev, *ins_sev, *ins_kev, *ins_epss, *ins_change,
             *cap_keys, *cap_names, *kev_same, *epss_same, *note_name;
 };
 
-static const char *const del_children_sql[5] = {
+static const char *const del_children_sql[NDEL] = {
         "DELETE FROM events WHERE affected IN (SELECT id FROM affected WHERE record=?1)",
-        "DELETE FROM versions WHERE affected IN (SELECT id FROM affected WHERE record=?1)",
         "DELETE FROM affected WHERE record=?1",
         "DELETE FROM severities WHERE record=?1",
         "DELETE FROM record_ids WHERE record=?1",
@@ -57,16 +60,15 @@ static ks_err stmts_prepare(struct ks_db *db, struct vdb_stmts *s, struct ks_dia
     P(upd_rec, "UPDATE records SET source=?3, seen=?4, modified=?5, published=?6, withdrawn=?7,"
                " summary=?8, blob=?9, digest=?10 WHERE id=?1")
     P(touch_rec, "UPDATE records SET source=?2, seen=?3 WHERE id=?1")
-    for (int i = 0; i < 5; i++)
+    for (size_t i = 0; i < NDEL; i++)
         P(del_children[i], del_children_sql[i])
-    P(ins_blob, "INSERT OR IGNORE INTO blobs(hash, data) VALUES(?1, ?2)")
+    P(ins_blob, "INSERT INTO blobs(hash, data) VALUES(?1, ?2)")
     P(get_blob, "SELECT id FROM blobs WHERE hash=?1")
     P(ins_id, "INSERT OR IGNORE INTO record_ids(name, record, about) VALUES(?1,?2,?3)")
-    P(ins_aff, "INSERT INTO affected(record, ecosystem, package, state, fixed, detail)"
-               " VALUES(?1,?2,?3,?4,?5,?6)")
+    P(ins_aff, "INSERT INTO affected(record, ecosystem, package, state, fixed, detail, versions)"
+               " VALUES(?1,?2,?3,?4,?5,?6,?7)")
     P(ins_ev, "INSERT OR REPLACE INTO events(affected, rng, seq, rtype, kind, version)"
               " VALUES(?1,?2,?3,?4,?5,?6)")
-    P(ins_ver, "INSERT OR IGNORE INTO versions(affected, version) VALUES(?1,?2)")
     P(ins_sev, "INSERT INTO severities(record, type, vector, score, source) VALUES(?1,?2,?3,?4,?5)")
     P(ins_kev, "INSERT OR REPLACE INTO kev(cve, source, vendor, product, name, date_added,"
                " due_date, ransomware, action) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")
@@ -133,6 +135,10 @@ static ks_err capture_old(struct vdb_ctx *ctx, int64_t rec_id, struct ks_diag *d
     return err;
 }
 
+/* Stores a blob once per content (SHA-256, first 16 bytes, of the JSON
+ * text): a blob already there is only referenced, so re-imported or shared
+ * texts cost neither space nor compression. New ones are stored compressed
+ * (raw DEFLATE with the preset dictionary of vulndb/codec.c). */
 static ks_err store_blob(struct vdb_ctx *ctx, const char *data, size_t len, int64_t *id,
                          struct ks_diag *diag)
 {
@@ -141,18 +147,37 @@ static ks_err store_blob(struct vdb_ctx *ctx, const char *data, size_t len, int6
     bool row = false;
 
     ks_sha256(data, len, h);
-    ks_stmt_bind_blob(ctx->st->ins_blob, 1, h, 16);
-    ks_stmt_bind_blob(ctx->st->ins_blob, 2, data, len);
-    if ((err = run(ctx->st->ins_blob, diag)))
-        return err;
     ks_stmt_bind_blob(ctx->st->get_blob, 1, h, 16);
     err = ks_stmt_step(ctx->st->get_blob, &row, diag);
     if (!err && row)
         *id = ks_stmt_int(ctx->st->get_blob, 0);
     ks_stmt_reset(ctx->st->get_blob);
-    if (!err && !row)
-        err = ks_diag_set(diag, KS_EDB, "blob vanished");
-    return err;
+    if (err || row)
+        return err;
+    if (!ctx->zblob) {
+        size_t dl;
+        const char *d = vdb_blob_dict(&dl);
+        if ((err = ks_deflater_new(KS_Z_RAW, 6, d, dl, &ctx->zblob, diag)))
+            return err;
+    }
+    ks_buf_reset(&ctx->zbuf);
+    if ((err = ks_deflater_run(ctx->zblob, data, len, &ctx->zbuf, diag)))
+        return err;
+    ks_stmt_bind_blob(ctx->st->ins_blob, 1, h, 16);
+    ks_stmt_bind_blob(ctx->st->ins_blob, 2, ctx->zbuf.ptr, ctx->zbuf.len);
+    if ((err = run(ctx->st->ins_blob, diag)))
+        return err;
+    *id = ks_db_last_rowid(ctx->db);
+    return KS_OK;
+}
+
+/* What store_blob() and write_children() keep across records of a source. */
+static void ctx_release_store(struct vdb_ctx *ctx)
+{
+    ks_deflater_free(ctx->zblob);
+    ctx->zblob = NULL;
+    ks_buf_release(&ctx->zbuf);
+    ks_buf_release(&ctx->vbuf);
 }
 
 static void note_modified(struct vdb_ctx *ctx, const char *m)
@@ -184,6 +209,15 @@ static ks_err write_children(struct vdb_ctx *ctx, int64_t rec_id, const struct v
         ks_stmt_bind_text(s->ins_aff, 4, a->state);
         ks_stmt_bind_text(s->ins_aff, 5, a->fixed);
         ks_stmt_bind_text(s->ins_aff, 6, a->detail);
+        if (a->nversions) {
+            /* one sorted, front-coded column: the list is read with the
+             * row, no per-version index (see vulndb/codec.c) */
+            if ((err = vdb_versions_encode(a->versions, a->nversions, &ctx->vbuf, diag)))
+                return err; /* readers reject over-long versions first */
+            ks_stmt_bind_blob(s->ins_aff, 7, ctx->vbuf.ptr, ctx->vbuf.len);
+        } else {
+            ks_stmt_bind_null(s->ins_aff, 7);
+        }
         if ((err = run(s->ins_aff, diag)))
             return err;
         int64_t aff_id = ks_db_last_rowid(ctx->db);
@@ -198,12 +232,6 @@ static ks_err write_children(struct vdb_ctx *ctx, int64_t rec_id, const struct v
                 if ((err = run(s->ins_ev, diag)))
                     return err;
             }
-        for (size_t j = 0; j < a->nversions; j++) {
-            ks_stmt_bind_int(s->ins_ver, 1, aff_id);
-            ks_stmt_bind_text(s->ins_ver, 2, a->versions[j]);
-            if ((err = run(s->ins_ver, diag)))
-                return err;
-        }
     }
     for (size_t i = 0; i < r->nsev; i++) {
         const struct vdb_severity *v = &r->sev[i];
@@ -265,7 +293,7 @@ reset:
         ks_stmt_bind_int(w, 1, rec_id);
         if ((err = capture_old(ctx, rec_id, diag)))
             return err;
-        for (int i = 0; i < 5; i++) {
+        for (size_t i = 0; i < NDEL; i++) {
             ks_stmt_bind_int(s->del_children[i], 1, rec_id);
             if ((err = run(s->del_children[i], diag)))
                 return err;
@@ -1098,9 +1126,10 @@ static ks_err check_schema(struct ks_db *db, struct ks_diag *diag)
     ks_err err = ks_db_prepare(db, "SELECT value FROM meta WHERE key='schema_version'", &st, diag);
     if (!err)
         err = ks_stmt_step(st, &row, diag);
-    if (!err && row && strcmp(ks_stmt_text(st, 0) ? ks_stmt_text(st, 0) : "", "1"))
+    if (!err && row && strcmp(ks_stmt_text(st, 0) ? ks_stmt_text(st, 0) : "", VDB_SCHEMA_VERSION_STR))
         err = ks_diag_set(diag, KS_EUNSUPPORTED,
-                          "'%s': vulnerability DB schema version %s, this kensa reads %d",
+                          "'%s': vulnerability DB schema version %s, this kensa writes %d:"
+                          " import into a new file (all sources again)",
                           ks_db_path(db), ks_stmt_text(st, 0), KS_VDB_SCHEMA_VERSION);
     ks_stmt_free(st);
     return err;
@@ -1152,7 +1181,7 @@ static ks_err end_source(struct vdb_ctx *ctx, struct ks_diag *diag)
     st = NULL;
     for (size_t i = 0; !err && i < gone.len; i++) {
         err = capture_old(ctx, gone.items[i], diag);
-        for (int j = 0; !err && j < 5; j++) {
+        for (size_t j = 0; !err && j < NDEL; j++) {
             ks_stmt_bind_int(ctx->st->del_children[j], 1, gone.items[i]);
             err = run(ctx->st->del_children[j], diag);
         }
@@ -1370,6 +1399,7 @@ static ks_err dry_import(const struct ks_vdb_import_opts *opts, const char *cons
         if (ctx.digest)
             ks_sha256_free(ctx.digest);
         ks_buf_release(&ctx.scratch);
+        ctx_release_store(&ctx);
         ks_arena_release(&rec_arena);
     }
     return err;
@@ -1394,6 +1424,7 @@ ks_err ks_vdb_parse_only(const char *name, const char *format, const char *data,
     if (ctx.digest)
         ks_sha256_free(ctx.digest);
     ks_buf_release(&ctx.scratch);
+    ctx_release_store(&ctx);
     ks_arena_release(&rec_arena);
     return err;
 }
@@ -1404,9 +1435,9 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     struct ks_db *db = NULL;
     struct vdb_stmts st = {0};
     struct ks_arena arena = KS_ARENA_INIT(1 << 20, 0);
-    struct ks_buf tmp = KS_BUF_INIT(0);
+    struct ks_buf tmp = KS_BUF_INIT(0), packed = KS_BUF_INIT(0);
     ks_err err;
-    bool in_tx = false, tmp_made = false;
+    bool in_tx = false, tmp_made = false, packed_made = false;
     char prev_digest[KS_SHA256_HEX] = "";
 
     memset(rep, 0, sizeof(*rep));
@@ -1448,7 +1479,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
         goto done;
     in_tx = true;
     if ((err = ks_db_exec(db, VDB_SCHEMA_SQL, diag)) || (err = check_schema(db, diag)) ||
-        (err = meta_set(db, "schema_version", "1", diag)))
+        (err = meta_set(db, "schema_version", VDB_SCHEMA_VERSION_STR, diag)))
         goto done;
     if ((err = ks_db_exec(db,
                           "CREATE TEMP TABLE chg_names(name TEXT PRIMARY KEY) WITHOUT ROWID;"
@@ -1525,6 +1556,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
         if (ctx.digest)
             ks_sha256_free(ctx.digest);
         ks_buf_release(&ctx.scratch);
+        ctx_release_store(&ctx);
         ks_arena_release(&rec_arena);
         if (err)
             goto done;
@@ -1539,27 +1571,35 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     if ((err = ks_db_exec(db, "COMMIT", diag)))
         goto done;
     in_tx = false;
-    /* Compact when deletions left much free space, then make the file
-     * self-contained (no WAL) before it becomes visible. */
-    if ((err = ks_db_exec(db, "PRAGMA journal_mode=DELETE", diag)))
+    /* The final file is written once more, compact: VACUUM INTO packs every
+     * table and index (rows inserted in feed order leave B-tree pages about
+     * two-thirds full; deletions leave free pages), costs about a tenth of
+     * the import (bench/README.md) and has no journal (self-contained, no
+     * -wal beside it). The working copy is then dropped. */
+    if ((err = ks_db_exec(db, "PRAGMA journal_mode=DELETE", diag)) ||
+        (err = ks_buf_addf(&packed, "%s-packed", ks_buf_str(&tmp))))
         goto done;
+    unlink(ks_buf_str(&packed)); /* a stale one from a killed import with our pid */
+    packed_made = true;
     {
         struct ks_stmt *s = NULL;
-        bool row = false;
-        int64_t freel = 0, pages = 1;
-        if (!ks_db_prepare(db, "SELECT freelist_count, page_count FROM pragma_freelist_count, "
-                               "pragma_page_count",
-                           &s, NULL) &&
-            !ks_stmt_step(s, &row, NULL) && row) {
-            freel = ks_stmt_int(s, 0);
-            pages = ks_stmt_int(s, 1);
+        if (!(err = ks_db_prepare(db, "VACUUM INTO ?1", &s, diag))) {
+            ks_stmt_bind_text(s, 1, ks_buf_str(&packed));
+            err = ks_stmt_step(s, NULL, diag);
         }
         ks_stmt_free(s);
-        if (freel * 10 > pages && (err = ks_db_exec(db, "VACUUM", diag)))
+        if (err)
             goto done;
     }
     ks_db_close(db);
     db = NULL;
+    unlink(ks_buf_str(&tmp));
+    tmp_made = false;
+    ks_buf_reset(&tmp);
+    if ((err = ks_buf_add(&tmp, ks_buf_str(&packed), packed.len)))
+        goto done;
+    packed_made = false;
+    tmp_made = true;
     if ((err = fsync_path(ks_buf_str(&tmp), diag)))
         goto done;
     if (rename(ks_buf_str(&tmp), opts->db_path)) {
@@ -1591,7 +1631,10 @@ done:
     }
     if (tmp_made)
         unlink(ks_buf_str(&tmp));
+    if (packed_made)
+        unlink(ks_buf_str(&packed));
     ks_buf_release(&tmp);
+    ks_buf_release(&packed);
     ks_arena_release(&arena);
     return err;
 }

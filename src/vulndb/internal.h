@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/deflate.h"
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/limits.h"
@@ -92,6 +93,8 @@ struct vdb_ctx {
     struct vdb_stmts *st;
     struct ks_buf scratch;
     size_t stream_min; /* JSON documents this large are read member by member */
+    struct ks_deflater *zblob; /* blob compressor, made on first use */
+    struct ks_buf zbuf, vbuf;  /* a compressed blob; an encoded versions list */
 };
 
 /* Stores one record (replacing an earlier record with the same feed and id)
@@ -130,5 +133,33 @@ bool vdb_is_apt_dir(const char *path);
 ks_err vdb_read_apt(struct vdb_ctx *ctx, const char *path, struct ks_diag *diag);
 ks_err vdb_read_updateinfo(struct vdb_ctx *ctx, const char *text, size_t len,
                            struct ks_diag *diag);
+
+/* ---- stored forms (vulndb/codec.c) ---- */
+
+/* Blobs (blobs.data) are raw DEFLATE with this preset dictionary. */
+const char *vdb_blob_dict(size_t *len);
+/* Appends the JSON text of a stored blob to `out` (bounded by out->max).
+ * KS_EPARSE for a damaged blob. */
+ks_err vdb_blob_decode(const void *data, size_t len, struct ks_buf *out, struct ks_diag *diag);
+
+/* Explicit affected versions (affected.versions): sorted, front-coded.
+ * Encoding sorts `v` in place and replaces the contents of `out`; a version
+ * longer than VDB_VERSION_MAX is KS_ELIMIT. */
+#define VDB_VERSION_MAX 1024
+ks_err vdb_versions_encode(const char **v, size_t n, struct ks_buf *out, struct ks_diag *diag);
+
+/* Walks a stored list: each call returns the next version (valid until the
+ * next call), NULL at the end or at damage (`bad` then set). */
+struct vdb_versions_iter {
+    const unsigned char *p, *end;
+    size_t len;
+    bool bad;
+    char cur[VDB_VERSION_MAX + 1];
+};
+void vdb_versions_iter_init(struct vdb_versions_iter *it, const void *data, size_t len);
+const char *vdb_versions_next(struct vdb_versions_iter *it);
+/* Whether `version` is in the list (exact bytes); stops early (sorted). */
+bool vdb_versions_has(const void *data, size_t len, const char *version);
+size_t vdb_versions_count(const void *data, size_t len);
 
 #endif

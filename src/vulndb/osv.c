@@ -265,6 +265,10 @@ static ks_err read_one(struct vdb_ctx *ctx, const struct ks_value *v, struct ks_
         o->versions = str_list(ctx->arena, versions, &o->nversions, false);
         if (!o->package || !o->ranges || !o->versions)
             return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        for (size_t j = 0; j < o->nversions; j++)
+            if (strlen(o->versions[j]) > VDB_VERSION_MAX)
+                return vdb_reject(ctx, "record '%s': affected[%zu] version of %zu bytes (at most %d)",
+                                  r.rid, i, strlen(o->versions[j]), VDB_VERSION_MAX);
         for (size_t j = 0; j < nr; j++) {
             err = read_range(ctx, ks_value_at(ranges, j), &o->ranges[o->nranges], &o->fixed,
                              &why);

@@ -10,12 +10,13 @@
 #include "version/osv.h"
 #include "version/version.h"
 #include "vulndb/internal.h"
+#include "vulndb/schema.h"
 
 #include <time.h>
 #include <unistd.h>
 
 struct lookup_stmts {
-    struct ks_stmt *aff, *ev, *has_ver, *vulns, *sevs, *kev, *epss;
+    struct ks_stmt *aff, *ev, *vulns, *sevs, *kev, *epss;
 };
 
 struct ks_vdb {
@@ -113,8 +114,10 @@ ks_err ks_vdb_open(const char *path, struct ks_vdb **out, struct ks_diag *diag)
         err = ks_stmt_step(st, &row, diag);
     if (!err && (!row || !ks_stmt_text(st, 0)))
         err = ks_diag_set(diag, KS_EPARSE, "'%s' is not a kensa vulnerability DB", path);
-    else if (!err && strcmp(ks_stmt_text(st, 0), "1"))
-        err = ks_diag_set(diag, KS_EUNSUPPORTED, "'%s': schema version %s, this kensa reads %d",
+    else if (!err && strcmp(ks_stmt_text(st, 0), VDB_SCHEMA_VERSION_STR))
+        err = ks_diag_set(diag, KS_EUNSUPPORTED,
+                          "'%s': vulnerability DB schema version %s, this kensa reads %d:"
+                          " rebuild it with this kensa's 'db import'",
                           path, ks_stmt_text(st, 0), KS_VDB_SCHEMA_VERSION);
     ks_stmt_free(st);
     if (err) {
@@ -283,19 +286,17 @@ ks_err ks_vdb_max_age(struct ks_vdb *v, int64_t now, int64_t *age, struct ks_dia
 
 static ks_err write_affected(struct ks_vdb *v, struct ks_jw *jw, int64_t rec, struct ks_diag *diag)
 {
-    struct ks_stmt *a = NULL, *e = NULL, *n = NULL;
+    struct ks_stmt *a = NULL, *e = NULL;
     bool row, r2;
     ks_err err = ks_db_prepare(v->db,
-                               "SELECT id, ecosystem, package, state, fixed, detail FROM affected "
-                               "WHERE record=?1 ORDER BY id",
+                               "SELECT id, ecosystem, package, state, fixed, detail, versions"
+                               " FROM affected WHERE record=?1 ORDER BY id",
                                &a, diag);
     if (!err)
         err = ks_db_prepare(v->db,
                             "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 "
                             "ORDER BY rng, seq",
                             &e, diag);
-    if (!err)
-        err = ks_db_prepare(v->db, "SELECT count(*) FROM versions WHERE affected=?1", &n, diag);
     if (err)
         goto done;
     static const char *const kinds[] = {"introduced", "fixed", "last_affected", "limit"};
@@ -337,10 +338,13 @@ static ks_err write_affected(struct ks_vdb *v, struct ks_jw *jw, int64_t rec, st
         }
         ks_stmt_reset(e);
         ks_jw_arr_end(jw);
-        ks_stmt_bind_int(n, 1, id);
-        if (!err && !(err = ks_stmt_step(n, &r2, diag)) && r2 && ks_stmt_int(n, 0))
-            ks_jw_kint(jw, "versions_listed", ks_stmt_int(n, 0));
-        ks_stmt_reset(n);
+        {
+            size_t vl = 0;
+            const void *vb = ks_stmt_blob(a, 6, &vl);
+            size_t nv = vb ? vdb_versions_count(vb, vl) : 0;
+            if (nv)
+                ks_jw_kint(jw, "versions_listed", (int64_t)nv);
+        }
         ks_jw_obj_end(jw);
         if (err)
             break;
@@ -349,7 +353,6 @@ static ks_err write_affected(struct ks_vdb *v, struct ks_jw *jw, int64_t rec, st
 done:
     ks_stmt_free(a);
     ks_stmt_free(e);
-    ks_stmt_free(n);
     return err;
 }
 
@@ -406,12 +409,16 @@ static ks_err write_record(struct ks_vdb *v, struct ks_jw *jw, struct ks_stmt *r
             struct ks_value *val = NULL;
             struct ks_limits lim;
             ks_limits_init(&lim);
-            if (data && !ks_json_parse(&a, "blob", data, len, &lim, &val, NULL) &&
+            /* details and references are only read here: stored compressed */
+            struct ks_buf text = KS_BUF_INIT(lim.max_file_size);
+            if (data && !(err = vdb_blob_decode(data, len, &text, diag)) &&
+                !ks_json_parse(&a, "blob", text.ptr, text.len, &lim, &val, NULL) &&
                 ks_value_is(val, KS_VOBJECT))
                 for (size_t i = 0; i < val->u.o.len; i++) {
                     ks_jw_key(jw, val->u.o.items[i].key);
                     ks_jw_value(jw, val->u.o.items[i].value);
                 }
+            ks_buf_release(&text);
             ks_arena_release(&a);
         }
     }
@@ -659,8 +666,8 @@ static ks_err fix_for(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff
 }
 
 static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int64_t aff_id,
-                              const char *version, struct ks_arena *a, bool *hit,
-                              struct ks_diag *diag)
+                              const void *listed, size_t listed_len, const char *version,
+                              struct ks_arena *a, bool *hit, struct ks_diag *diag)
 {
     KS_VEC(struct ks_osv_event) ev = KS_VEC_INIT;
     KS_VEC(struct ks_osv_range) rg = KS_VEC_INIT;
@@ -670,13 +677,10 @@ static ks_err affected_covers(struct lookup_stmts *q, enum ks_scheme scheme, int
     int64_t cur = -1;
 
     *hit = false;
-    /* an exact listing decides without comparing versions */
-    ks_stmt_bind_int(q->has_ver, 1, aff_id);
-    ks_stmt_bind_text(q->has_ver, 2, version);
-    err = ks_stmt_step(q->has_ver, &row, diag);
-    ks_stmt_reset(q->has_ver);
-    if (err || row) {
-        *hit = !err;
+    /* an exact listing decides without comparing versions (the list is
+     * the row's own column: no statement, no JSON) */
+    if (listed && vdb_versions_has(listed, listed_len, version)) {
+        *hit = true;
         goto done;
     }
     ks_stmt_bind_int(q->ev, 1, aff_id);
@@ -900,10 +904,9 @@ static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
     if (!q->f && (err = ks_db_prepare(v->db, sql, &q->f, diag)))                                   \
         goto done;
     P(aff, "SELECT a.id, a.state, a.fixed, r.id, r.rid, r.feed, r.summary, r.withdrawn,"
-           " a.ecosystem, a.package FROM affected a JOIN records r ON r.id=a.record"
+           " a.ecosystem, a.package, a.versions FROM affected a JOIN records r ON r.id=a.record"
            " WHERE a.ecosystem=?1 AND a.package=?2")
     P(ev, "SELECT rng, rtype, kind, version FROM events WHERE affected=?1 ORDER BY rng, seq")
-    P(has_ver, "SELECT 1 FROM versions WHERE affected=?1 AND version=?2")
     /* No DISTINCT / UNION / ORDER BY in the per-match statements: each
      * would build a temporary B-tree per execution, which cost more than
      * the lookups themselves; duplicates are dropped and rows ordered in C. */
@@ -938,7 +941,10 @@ static ks_err lookup(struct ks_vdb *v, struct ks_arena *arena, const char *ecosy
         if (!ks_stmt_is_null(q->aff, 7) || (state && !strcmp(state, "not-affected")))
             continue; /* withdrawn advisories are kept but never matched */
         bool hit = false;
-        if ((err = affected_covers(q, scheme, ks_stmt_int(q->aff, 0), version, arena, &hit, diag)))
+        size_t listed_len = 0;
+        const void *listed = ks_stmt_blob(q->aff, 10, &listed_len);
+        if ((err = affected_covers(q, scheme, ks_stmt_int(q->aff, 0), listed, listed_len, version,
+                                   arena, &hit, diag)))
             break;
         if (!hit)
             continue;

@@ -3,6 +3,10 @@
 #ifndef KS_VULNDB_SCHEMA_H
 #define KS_VULNDB_SCHEMA_H
 
+#define VDB_STR_(x) #x
+#define VDB_STR(x) VDB_STR_(x)
+#define VDB_SCHEMA_VERSION_STR VDB_STR(KS_VDB_SCHEMA_VERSION)
+
 #define VDB_SCHEMA_SQL                                                                             \
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"           \
     "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"        \
@@ -20,14 +24,13 @@
     " about INT NOT NULL, PRIMARY KEY(name, record)) WITHOUT ROWID;\n"                             \
     "CREATE INDEX IF NOT EXISTS record_ids_record ON record_ids(record);\n"                        \
     "CREATE TABLE IF NOT EXISTS affected(id INTEGER PRIMARY KEY, record INT NOT NULL,"             \
-    " ecosystem TEXT NOT NULL, package TEXT NOT NULL, state TEXT, fixed TEXT, detail TEXT);\n"     \
+    " ecosystem TEXT NOT NULL, package TEXT NOT NULL, state TEXT, fixed TEXT, detail TEXT,"       \
+    " versions BLOB);\n"                                                                             \
     "CREATE INDEX IF NOT EXISTS affected_pkg ON affected(ecosystem, package);\n"                   \
     "CREATE INDEX IF NOT EXISTS affected_record ON affected(record);\n"                            \
     "CREATE TABLE IF NOT EXISTS events(affected INT NOT NULL, rng INT NOT NULL, seq INT NOT NULL," \
     " rtype TEXT NOT NULL, kind INT NOT NULL, version TEXT NOT NULL,"                              \
     " PRIMARY KEY(affected, rng, seq)) WITHOUT ROWID;\n"                                           \
-    "CREATE TABLE IF NOT EXISTS versions(affected INT NOT NULL, version TEXT NOT NULL,"            \
-    " PRIMARY KEY(affected, version)) WITHOUT ROWID;\n"                                            \
     "CREATE TABLE IF NOT EXISTS severities(record INT NOT NULL, type TEXT NOT NULL,"               \
     " vector TEXT, score REAL, source TEXT);\n"                                                    \
     "CREATE INDEX IF NOT EXISTS severities_record ON severities(record);\n"                        \

@@ -30,7 +30,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 
-#define KS_VDB_SCHEMA_VERSION 1
+#define KS_VDB_SCHEMA_VERSION 2
 #define KS_VDB_MAX_REJECTS_KEPT 5
 #define KS_VDB_MAX_NOTES 4
 
