@@ -1576,7 +1576,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
      * two-thirds full; deletions leave free pages), costs about a tenth of
      * the import (bench/README.md) and has no journal (self-contained, no
      * -wal beside it). The working copy is then dropped. */
-    if ((err = ks_db_exec(db, "PRAGMA journal_mode=DELETE", diag)) ||
+    if ((err = ks_db_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA cache_size=-8192", diag)) ||
         (err = ks_buf_addf(&packed, "%s-packed", ks_buf_str(&tmp))))
         goto done;
     unlink(ks_buf_str(&packed)); /* a stale one from a killed import with our pid */
