@@ -10,18 +10,21 @@
 # 5. a Debian tracker export of ~60 MB (the real excerpt in tests/data/vulndb,
 #    repeated under other package names): import time and peak RSS.
 set -euo pipefail
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 build=$(realpath "${1:-build}")
 mb=${2:-300}
 data=${KENSA_SHARED_DATA:-/work/shared/data}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 k=$build/kensa
 
-run() { # LABEL INPUT_BYTES CMD... ; prints seconds, MB/s, peak RSS
+run() { # LABEL INPUT_BYTES CMD... ; prints seconds, MB/s, peak RSS, CPU seconds
+    # (user + sys: the import is single-threaded, so MB per CPU second is the
+    # per-core rate, which a loaded machine's wall clock overstates)
     local label=$1 bytes=$2; shift 2
-    /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" > "$tmp/out" 2>&1 || { cat "$tmp/out"; exit 1; }
-    read -r secs rss < "$tmp/time"
-    python3 -c "import sys; s=float(sys.argv[2]); b=int(sys.argv[3]); print(f'{sys.argv[1]:<34} {s:7.2f} s  {b/s/1e6 if s else 0:7.1f} MB/s  peak RSS {int(sys.argv[4])/1024:6.1f} MiB')" \
-        "$label" "$secs" "$bytes" "$rss"
+    /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" > "$tmp/out" 2>&1 || { cat "$tmp/out"; exit 1; }
+    read -r secs rss usr sys < "$tmp/time"
+    python3 -c "import sys; s=float(sys.argv[2]); b=int(sys.argv[3]); c=float(sys.argv[5])+float(sys.argv[6]); print(f'{sys.argv[1]:<34} {s:7.2f} s  {b/s/1e6 if s else 0:7.1f} MB/s  peak RSS {int(sys.argv[4])/1024:6.1f} MiB  cpu {c:6.2f} s  {b/c/1e6 if c else 0:6.1f} MB/cpu-s')" \
+        "$label" "$secs" "$bytes" "$rss" "$usr" "$sys"
 }
 size_of() { du -sb "$@" | awk '{s+=$1} END {print s}'; }
 
