@@ -840,7 +840,7 @@ static void test_pypa_versions(void **state)
 #else
     size_t stride = getenv("KS_VDB_FULL") ? 1 : 13, listed = 0;
 #endif
-    size_t checked = 0, missing = 0, files = 0;
+    size_t checked = 0, missing = 0, files = 0, searched = 0;
     ks_err e;
     while ((e = ks_archive_next(ar, &ent, &d)) == KS_OK) {
         size_t nl = strlen(ent->name);
@@ -858,11 +858,36 @@ static void test_pypa_versions(void **state)
         if (ks_value_get(doc, "withdrawn"))
             continue; /* kept but never matched */
         const struct ks_value *aff = ks_value_get(doc, "affected");
+        /* every 50th advisory: `db search` counts the same versions */
+        const struct ks_value *found_aff = NULL;
+        if (files % 50 == 0) {
+            const struct ks_value *sr = find_record(search(rid), "records", rid);
+            assert_non_null(sr);
+            found_aff = ks_value_get(sr, "affected");
+            assert_int_equal(ks_value_len(found_aff), ks_value_len(aff));
+        }
         for (size_t i = 0; i < ks_value_len(aff); i++) {
             const struct ks_value *one = ks_value_at(aff, i);
             const char *name = ks_value_str(ks_value_path(one, "package.name"));
             const struct ks_value *vers = ks_value_get(one, "versions");
             assert_non_null(name);
+            if (found_aff) {
+                size_t uniq = 0;
+                for (size_t j = 0; j < ks_value_len(vers); j++) {
+                    bool seen = false;
+                    for (size_t k = 0; k < j && !seen; k++)
+                        seen = !strcmp(ks_value_str(ks_value_at(vers, j)),
+                                       ks_value_str(ks_value_at(vers, k)));
+                    uniq += !seen;
+                }
+                const struct ks_value *vl =
+                        ks_value_get(ks_value_at(found_aff, i), "versions_listed");
+                int64_t listed_here = 0;
+                if (vl)
+                    assert_true(ks_value_int(vl, &listed_here));
+                assert_int_equal(listed_here, uniq);
+                searched += uniq;
+            }
             for (size_t j = 0; j < ks_value_len(vers); j++) {
                 const char *ver = ks_value_str(ks_value_at(vers, j));
                 assert_non_null(ver);
@@ -894,6 +919,7 @@ static void test_pypa_versions(void **state)
     assert_true(listed > 130000); /* 140,847 listed, less withdrawn records */
     assert_true(checked * stride >= listed);
     assert_int_equal(missing, 0);
+    assert_true(searched > 1000); /* versions counted by `db search` */
 }
 
 /* The stored forms: front-coded version lists (round trip, order, prefixes
