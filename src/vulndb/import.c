@@ -1119,7 +1119,8 @@ static ks_err meta_set(struct ks_db *db, const char *key, const char *value,
     return err;
 }
 
-static ks_err check_schema(struct ks_db *db, struct ks_diag *diag)
+/* `name`: the database as the user named it (db is its working copy). */
+static ks_err check_schema(struct ks_db *db, const char *name, struct ks_diag *diag)
 {
     struct ks_stmt *st = NULL;
     bool row = false;
@@ -1130,7 +1131,7 @@ static ks_err check_schema(struct ks_db *db, struct ks_diag *diag)
         err = ks_diag_set(diag, KS_EUNSUPPORTED,
                           "'%s': vulnerability DB schema version %s, this kensa writes %d:"
                           " import into a new file (all sources again)",
-                          ks_db_path(db), ks_stmt_text(st, 0), KS_VDB_SCHEMA_VERSION);
+                          name, ks_stmt_text(st, 0), KS_VDB_SCHEMA_VERSION);
     ks_stmt_free(st);
     return err;
 }
@@ -1478,7 +1479,7 @@ ks_err ks_vdb_import(const struct ks_vdb_import_opts *opts, const char *const *i
     if ((err = ks_db_exec(db, "BEGIN", diag)))
         goto done;
     in_tx = true;
-    if ((err = ks_db_exec(db, VDB_SCHEMA_SQL, diag)) || (err = check_schema(db, diag)) ||
+    if ((err = ks_db_exec(db, VDB_SCHEMA_SQL, diag)) || (err = check_schema(db, opts->db_path, diag)) ||
         (err = meta_set(db, "schema_version", VDB_SCHEMA_VERSION_STR, diag)))
         goto done;
     if ((err = ks_db_exec(db,

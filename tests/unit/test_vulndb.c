@@ -1020,6 +1020,8 @@ static void test_schema_version(void **state)
     struct ks_vdb_import_opts o = {.db_path = dbpath, .lim = &lim};
     assert_int_equal(ks_vdb_import(&o, in, 1, &rep, &d), KS_EUNSUPPORTED);
     assert_non_null(strstr(d.msg, "schema version 1, this kensa writes 2"));
+    assert_non_null(strstr(d.msg, dbpath));
+    assert_null(strstr(d.msg, ".tmp-"));
     ks_vdb_import_report_release(&rep);
 }
 
