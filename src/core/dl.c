@@ -2,6 +2,8 @@
 
 #include "core/dl.h"
 
+#include "core/log.h"
+
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
@@ -41,8 +43,15 @@ ks_err ks_dl_load(struct ks_dl *dl, struct ks_diag *diag)
 
     if (state == 0) {
         pthread_mutex_lock(&dl_lock);
-        if (dl->state == 0)
+        if (dl->state == 0) {
             dl_try(dl);
+            /* Once per library and process: callers that turn a failed file
+             * into a coverage note (the collectors) would otherwise leave a
+             * broken installation visible only in the SBOM's notes. */
+            if (dl->state < 0)
+                ks_log_warn("cannot load '%s' (needed to %s): %s", dl->soname, dl->purpose,
+                            dl->error);
+        }
         state = dl->state;
         pthread_mutex_unlock(&dl_lock);
     }

@@ -47,7 +47,8 @@ struct ks_dl {
 /* Loads `dl` once (dlopen RTLD_NOW|RTLD_LOCAL and every symbol of its list).
  * KS_EUNSUPPORTED with "cannot load 'SONAME' (needed to PURPOSE): ..." in
  * `diag` when the library or one of its symbols is missing; the failure is
- * remembered, so later calls fail the same way without retrying. */
+ * remembered, so later calls fail the same way without retrying, and logged
+ * once (ks_log_warn) for the process. */
 ks_err ks_dl_load(struct ks_dl *dl, struct ks_diag *diag);
 
 /* True once `dl` has been loaded by this process (for tests and --version). */
