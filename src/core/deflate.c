@@ -3,7 +3,45 @@
 
 #include "core/deflate.h"
 
+#include "core/dl.h"
+
 #include <zlib.h>
+
+/* libz, loaded on first use (core/dl.h): only a process that compresses or
+ * inflates pays for it (a vulnerability DB import, `db search`, a
+ * cargo-auditable binary); lookups and scans never do. zlib's
+ * deflateInit2/inflateInit2 macros expand to the *_ names in the table. */
+#define KS_ZLIB_FNS(X)                                                                             \
+    X(deflateInit2_)                                                                               \
+    X(deflateReset)                                                                                \
+    X(deflateSetDictionary)                                                                        \
+    X(deflateBound)                                                                                \
+    X(deflate)                                                                                     \
+    X(deflateEnd)                                                                                  \
+    X(inflateInit2_)                                                                               \
+    X(inflateSetDictionary)                                                                        \
+    X(inflate)                                                                                     \
+    X(inflateEnd)
+
+static struct {
+    KS_ZLIB_FNS(KS_DL_FIELD)
+} lib_zlib;
+#define KS_DL_TABLE __typeof__(lib_zlib)
+static const struct ks_dl_sym lib_zlib_syms[] = {KS_ZLIB_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_zlib_dl =
+        KS_DL_INIT("libz.so.1", "compress or inflate DEFLATE data", lib_zlib_syms, &lib_zlib);
+
+#define deflateInit2_ (lib_zlib.deflateInit2_)
+#define deflateReset (lib_zlib.deflateReset)
+#define deflateSetDictionary (lib_zlib.deflateSetDictionary)
+#define deflateBound (lib_zlib.deflateBound)
+#define deflate (lib_zlib.deflate)
+#define deflateEnd (lib_zlib.deflateEnd)
+#define inflateInit2_ (lib_zlib.inflateInit2_)
+#define inflateSetDictionary (lib_zlib.inflateSetDictionary)
+#define inflate (lib_zlib.inflate)
+#define inflateEnd (lib_zlib.inflateEnd)
 
 struct ks_deflater {
     z_stream z;
@@ -20,8 +58,11 @@ ks_err ks_deflater_new(enum ks_zformat fmt, int level, const void *dict, size_t 
                        struct ks_deflater **out, struct ks_diag *diag)
 {
     struct ks_deflater *z;
+    ks_err err;
 
     *out = NULL;
+    if ((err = ks_dl_load(&lib_zlib_dl, diag)))
+        return err;
     if (level < 1 || level > 9)
         return ks_diag_set(diag, KS_EINVAL, "compression level %d out of 1..9", level);
     if (dict_len > KS_Z_DICT_MAX)
@@ -110,6 +151,8 @@ ks_err ks_inflate(enum ks_zformat fmt, const void *in, size_t len, const void *d
     if (dict_len > KS_Z_DICT_MAX)
         return ks_diag_set(diag, KS_EINVAL, "compression dictionary of %zu bytes (at most %d)",
                            dict_len, KS_Z_DICT_MAX);
+    if ((err = ks_dl_load(&lib_zlib_dl, diag)))
+        return err;
     memset(&z, 0, sizeof(z));
     if (inflateInit2(&z, window_bits(fmt)) != Z_OK)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");

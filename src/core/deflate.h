@@ -13,7 +13,9 @@
  * caller prefixes with what was being read. On any error `out` keeps its
  * earlier contents (what was appended is truncated away).
  *
- * zlib objects never leave this file. Thread-safety: a struct ks_deflater is
+ * zlib is loaded on first use (core/dl.h): every function may then fail
+ * with KS_EUNSUPPORTED ("cannot load 'libz.so.1' ..."). zlib objects never
+ * leave this file. Thread-safety: a struct ks_deflater is
  * used by one thread at a time; the functions keep no other state. */
 #ifndef KS_CORE_DEFLATE_H
 #define KS_CORE_DEFLATE_H

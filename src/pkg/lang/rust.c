@@ -125,8 +125,8 @@ static ks_err inflate_bounded(struct ks_lang_set *s, const unsigned char *in, si
     if (e == KS_ELIMIT)
         return ks_diag_set(diag, KS_ELIMIT, "'%s': '.dep-v0' data expands beyond %zu bytes",
                            s->ctx->path, out->max);
-    if (e)
-        return ks_diag_set(diag, e, "'%s': %s", s->ctx->path, zd.msg);
+    if (e) /* zlib not loadable, out of memory: its own message */
+        return ks_diag_set(diag, e, "%s", zd.msg);
     return KS_OK;
 }
 
