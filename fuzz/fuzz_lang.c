@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_file_size = 1u << 20;
     ks_inventory_init(&inv);
     {
-        struct ks_collect_ctx ctx = {&inv, path, NULL, &lim};
+        struct ks_collect_ctx ctx = {&inv, path, NULL, &lim, NULL};
         e = c->parse(&ctx, (const char *)data + 1, size - 1, &diag);
     }
     if (e && !diag.msg[0])

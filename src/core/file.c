@@ -141,3 +141,57 @@ done:
     ks_buf_release(&tmp);
     return err;
 }
+
+void ks_blob_memory(struct ks_blob *b, const char *data, size_t len)
+{
+    b->mem = data ? data : "";
+    b->fd = -1;
+    b->size = len;
+}
+
+void ks_blob_fd(struct ks_blob *b, int fd, uint64_t size)
+{
+    b->mem = NULL;
+    b->fd = fd;
+    b->size = size;
+}
+
+ks_err ks_blob_read(const struct ks_blob *b, uint64_t off, void *dst, size_t len)
+{
+    char *p = dst;
+
+    if (off > b->size || len > b->size - off)
+        return KS_EPARSE;
+    if (b->mem) {
+        if (len)
+            memcpy(dst, b->mem + off, len);
+        return KS_OK;
+    }
+    while (len > 0) {
+        ssize_t n = pread(b->fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return KS_EIO;
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return KS_OK;
+}
+
+ks_err ks_blob_read_buf(const struct ks_blob *b, uint64_t off, size_t len, struct ks_buf *out)
+{
+    ks_err err;
+
+    ks_buf_reset(out);
+    if (off > b->size || len > b->size - off)
+        return KS_EPARSE;
+    if ((err = ks_buf_grow(out, len)))
+        return err;
+    if ((err = ks_blob_read(b, off, out->ptr, len)))
+        return err;
+    out->len = len;
+    out->ptr[len] = '\0';
+    return KS_OK;
+}

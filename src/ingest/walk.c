@@ -2,29 +2,29 @@
 
 #include "ingest/walk.h"
 
+#include "core/arena.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/vec.h"
 #include "ingest/archive.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_DIR_DEPTH 256
 
 struct walk {
-    /* getdents64 buffer, shared by all levels (entries are copied out before
-     * descending); aligned for struct dirent64. */
-    _Alignas(struct dirent64) char dents[32768];
     const struct ks_limits *lim;
     const struct ks_walk_visitor *v;
     struct ks_archive_budget budget;
-    uint64_t entries;
-    bool xdev;
-    dev_t dev;
 };
 
 static void skipped(struct walk *w, const char *path, const char *why)
@@ -129,185 +129,529 @@ ks_err ks_walk_memory(const struct ks_walk_file *f, const char *data, size_t len
     return visit_bytes(&w, f, data, len, 0, diag);
 }
 
+/* ---- root filesystems ----
+ *
+ * Listing directories and stat'ing their files is most of a walk's cost and
+ * is spread over worker threads; reading and visiting the wanted files stays
+ * in the calling thread, in walk order, so the visitor sees exactly what a
+ * one-thread walk would show it, in the same order.
+ *
+ * A task is one directory. Its worker walks the subtree depth-first itself
+ * and records, in name order, the files the visitor wants (path, mode, size),
+ * the notes for what it had to skip and, where it handed a subdirectory to
+ * the queue instead (only while the queue is shorter than the number of
+ * workers, so idle workers always find work), a link to that subdirectory's
+ * task. The calling thread waits for tasks in walk order and visits their
+ * records. Queued directories are known by path and opened with openat2
+ * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) below the root, as are wanted
+ * files, so no descriptor is held between listing and visiting and no
+ * symlink is ever followed. */
+
+#define MAX_WORKERS 4
+#define CANCELLED KS_EINTERNAL /* a task given up because the walk was aborted */
+#define READ_MAX (1u << 20) /* wanted files up to this size are read, bigger ones mapped */
+
+enum item_kind { ITEM_FILE, ITEM_SKIP, ITEM_TASK };
+
+struct task;
+
+struct item {
+    enum item_kind kind;
+    bool parts;       /* ITEM_FILE: the visitor needs only parts (f->blob) */
+    unsigned mode;    /* ITEM_FILE */
+    uint64_t size;    /* ITEM_FILE */
+    const char *path; /* ITEM_FILE, ITEM_SKIP (in the task's arena) */
+    const char *why;  /* ITEM_SKIP (in the task's arena) */
+    struct task *sub; /* ITEM_TASK */
+};
+
+struct task {
+    struct task *next; /* queue link */
+    char *path;        /* "" for the root, else "/a/b" */
+    int fd;            /* the root's descriptor; -1: open `path` */
+    unsigned depth;
+    bool done;         /* under fs->mu */
+    ks_err err;        /* KS_ENOMEM / KS_ELIMIT: the walk was aborted */
+    struct ks_arena arena;
+    KS_VEC(struct item) items;
+};
+
+struct fswalk {
+    struct walk *w; /* limits, visitor, archive budget (calling thread) */
+    int rootfd;
+    bool xdev;
+    dev_t dev;
+    unsigned nworkers;
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* a task was queued, or stop */
+    pthread_cond_t done; /* a task was finished */
+    struct task *head, *tail;
+    atomic_size_t queued;
+    bool stop;               /* under mu */
+    atomic_bool abort;       /* stop listing: an error or the visitor failed */
+    ks_err abort_err;        /* under mu: the first reason */
+    atomic_uint_least64_t entries;
+    struct ks_buf read; /* calling thread: the bytes of small wanted files */
+};
+
 struct dent {
-    char *name;
+    size_t name; /* offset in worker.names */
     unsigned char type;
 };
 
-static int cmp_dent(const void *a, const void *b)
+struct worker {
+    struct fswalk *fs;
+    pthread_t th;
+    /* getdents64 buffer (entries are copied out before descending); aligned
+     * for struct dirent64. */
+    _Alignas(struct dirent64) char dents[32768];
+    struct ks_buf names; /* names of the directories being walked, a stack */
+    KS_VEC(struct dent) ents; /* their entries, a stack */
+    struct ks_buf path;
+};
+
+static int open_below(int rootfd, const char *path, int flags)
 {
-    return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+    struct open_how how;
+
+    memset(&how, 0, sizeof(how));
+    how.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    while (*path == '/')
+        path++;
+    return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
 }
 
-/* Reads a wanted regular file (mmap'd) and visits it. */
-static ks_err visit_file(struct walk *w, int dirfd, const char *name, const char *path,
-                         const struct stat *st, struct ks_diag *diag)
+static void fs_abort(struct fswalk *fs, ks_err err)
 {
-    struct ks_walk_file f;
-    void *map = NULL;
-    ks_err err;
-    int fd;
+    pthread_mutex_lock(&fs->mu);
+    if (!fs->abort_err)
+        fs->abort_err = err;
+    atomic_store(&fs->abort, true);
+    pthread_mutex_unlock(&fs->mu);
+}
 
-    if ((uint64_t)st->st_size > w->lim->max_file_size) {
-        skipped(w, path, "larger than max_file_size");
+static ks_err add_item(struct task *t, const struct item *it)
+{
+    return KS_VEC_PUSH(&t->items, *it);
+}
+
+static ks_err add_skip(struct task *t, const char *path, const char *why)
+{
+    struct item it = {ITEM_SKIP, false, 0, 0, ks_arena_strdup(&t->arena, path),
+                      ks_arena_strdup(&t->arena, why), NULL};
+
+    if (!it.path || !it.why)
+        return KS_ENOMEM;
+    return add_item(t, &it);
+}
+
+static int cmp_dent(const void *a, const void *b, void *names)
+{
+    return strcmp((const char *)names + ((const struct dent *)a)->name,
+                  (const char *)names + ((const struct dent *)b)->name);
+}
+
+static ks_err list_dir(struct worker *wk, struct task *t, int dirfd, unsigned depth);
+
+/* Queues the subdirectory at wk->path when another worker could take it. */
+static ks_err maybe_queue(struct worker *wk, struct task *t, unsigned depth, bool *queued)
+{
+    struct fswalk *fs = wk->fs;
+    struct task *sub;
+    struct item it;
+
+    *queued = false;
+    if (atomic_load_explicit(&fs->queued, memory_order_relaxed) >= fs->nworkers)
         return KS_OK;
+    sub = calloc(1, sizeof(*sub));
+    if (!sub || !(sub->path = strdup(wk->path.ptr))) {
+        free(sub);
+        return KS_ENOMEM;
     }
-    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        skipped(w, path, strerror(errno));
-        return KS_OK;
+    sub->fd = -1;
+    sub->depth = depth;
+    ks_arena_init(&sub->arena, 4096, 0);
+    memset(&it, 0, sizeof(it));
+    it.kind = ITEM_TASK;
+    it.sub = sub;
+    if (add_item(t, &it)) {
+        free(sub->path);
+        free(sub);
+        return KS_ENOMEM;
     }
-    if (st->st_size > 0) {
-        map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-            skipped(w, path, strerror(errno));
-            close(fd);
+    pthread_mutex_lock(&fs->mu);
+    if (fs->tail)
+        fs->tail->next = sub;
+    else
+        fs->head = sub;
+    fs->tail = sub;
+    atomic_fetch_add(&fs->queued, 1);
+    pthread_cond_signal(&fs->work);
+    pthread_mutex_unlock(&fs->mu);
+    *queued = true;
+    return KS_OK;
+}
+
+/* One entry of a directory being listed (its path is in wk->path). */
+static ks_err list_entry(struct worker *wk, struct task *t, int dirfd, const char *name,
+                         unsigned char type, unsigned depth)
+{
+    struct fswalk *fs = wk->fs;
+    const struct ks_limits *lim = fs->w->lim;
+    const struct ks_walk_visitor *v = fs->w->v;
+    const char *path = wk->path.ptr;
+    struct stat st;
+    ks_err err;
+
+    if (wk->path.len > lim->max_path_len)
+        return add_skip(t, path, "path longer than max_path_len");
+    if (atomic_fetch_add(&fs->entries, 1) + 1 > lim->max_entries)
+        return KS_ELIMIT;
+    if (type == DT_UNKNOWN) {
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return KS_OK;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+    }
+    if (type == DT_DIR) {
+        bool queued;
+        int sub;
+        if (depth + 1 > MAX_DIR_DEPTH)
+            return add_skip(t, path, "directories nested too deep");
+        if ((err = maybe_queue(wk, t, depth + 1, &queued)) || queued)
+            return err;
+        sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0)
+            return add_skip(t, path, strerror(errno));
+        if (fs->xdev && (fstat(sub, &st) < 0 || st.st_dev != fs->dev)) {
+            close(sub);
             return KS_OK;
         }
+        err = list_dir(wk, t, sub, depth + 1);
+        close(sub);
+        return err;
     }
-    close(fd);
-    memset(&f, 0, sizeof(f));
-    f.path = path;
-    f.mode = st->st_mode;
-    f.size = (uint64_t)st->st_size;
-    err = visit_bytes(w, &f, map ? map : "", (size_t)st->st_size, 0, diag);
-    if (map)
-        munmap(map, (size_t)st->st_size);
-    return err;
+    if (type == DT_REG) {
+        struct item it;
+        bool want, nest;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+            return KS_OK;
+        want = v->wants && v->wants(v->ctx, path, st.st_mode);
+        nest = v->nested && v->nested(v->ctx, path);
+        if (!want && !nest)
+            return KS_OK;
+        if ((uint64_t)st.st_size > lim->max_file_size)
+            return add_skip(t, path, "larger than max_file_size");
+        memset(&it, 0, sizeof(it));
+        it.kind = ITEM_FILE;
+        it.parts = !nest && v->parts && v->parts(v->ctx, path, st.st_mode);
+        it.mode = st.st_mode;
+        it.size = (uint64_t)st.st_size;
+        it.path = ks_arena_strndup(&t->arena, path, wk->path.len);
+        return it.path ? add_item(t, &it) : KS_ENOMEM;
+    }
+    /* Symlinks, devices, fifos, sockets: never followed nor read. */
+    return KS_OK;
 }
 
-static ks_err walk_dir(struct walk *w, int dirfd, struct ks_buf *path, unsigned depth,
-                       struct ks_diag *diag)
+/* Lists the directory `dirfd` (at wk->path) and, depth-first, its
+ * subdirectories, recording into `t`. */
+static ks_err list_dir(struct worker *wk, struct task *t, int dirfd, unsigned depth)
 {
-    KS_VEC(struct dent) ents = KS_VEC_INIT;
-    size_t base = path->len;
+    struct fswalk *fs = wk->fs;
+    size_t names0 = wk->names.len, ents0 = wk->ents.len, base = wk->path.len;
     ks_err err = KS_OK;
 
     /* getdents64 on the descriptor we already hold: no dup/fdopendir per
      * directory (they were a third of the syscalls of a walk). */
     for (;;) {
-        char *buf = w->dents;
-        ssize_t n = getdents64(dirfd, buf, sizeof(w->dents));
+        ssize_t n = getdents64(dirfd, wk->dents, sizeof(wk->dents));
         if (n < 0) {
-            skipped(w, path->len ? path->ptr : "/", strerror(errno));
+            err = add_skip(t, wk->path.len ? wk->path.ptr : "/", strerror(errno));
             break;
         }
         if (n == 0)
             break;
         for (ssize_t off = 0; off < n;) {
-            struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
-            struct dent d;
+            struct dirent64 *de = (struct dirent64 *)(void *)(wk->dents + off);
+            struct dent d = {wk->names.len, de->d_type};
             off += de->d_reclen;
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            if (de->d_name[0] == '.' &&
+                (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
                 continue;
-            d.name = strdup(de->d_name);
-            d.type = de->d_type;
-            if (!d.name || KS_VEC_PUSH(&ents, d)) {
-                free(d.name);
-                err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            if (ks_buf_add(&wk->names, de->d_name, strlen(de->d_name) + 1) ||
+                KS_VEC_PUSH(&wk->ents, d)) {
+                err = KS_ENOMEM;
                 goto done;
             }
         }
     }
     if (err)
         goto done;
-    if (ents.len > 1)
-        qsort(ents.items, ents.len, sizeof(*ents.items), cmp_dent);
-
-    for (size_t i = 0; i < ents.len; i++) {
-        const char *name = ents.items[i].name;
-        unsigned char type = ents.items[i].type;
-        struct stat st;
-
-        ks_buf_truncate(path, base);
-        if (ks_buf_addc(path, '/') || ks_buf_adds(path, name)) {
-            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
-            goto done;
+    if (wk->ents.len - ents0 > 1)
+        qsort_r(wk->ents.items + ents0, wk->ents.len - ents0, sizeof(*wk->ents.items), cmp_dent,
+                wk->names.ptr);
+    for (size_t i = ents0; i < wk->ents.len; i++) {
+        /* wk->names may move while subdirectories are listed: index it anew. */
+        const char *name = wk->names.ptr + wk->ents.items[i].name;
+        if (atomic_load_explicit(&fs->abort, memory_order_relaxed)) {
+            err = CANCELLED;
+            break;
         }
-        if (path->len > w->lim->max_path_len) {
-            skipped(w, path->ptr, "path longer than max_path_len");
-            continue;
+        ks_buf_truncate(&wk->path, base);
+        if (ks_buf_addc(&wk->path, '/') || ks_buf_adds(&wk->path, name)) {
+            err = KS_ENOMEM;
+            break;
         }
-        if (++w->entries > w->lim->max_entries) {
-            err = ks_diag_set(diag, KS_ELIMIT, "more than %" PRIu64 " files (max_entries)",
-                              w->lim->max_entries);
-            goto done;
-        }
-        if ((w->entries & 4095) == 0)
-            ks_progress_update(w->v->progress, "files", w->entries, 0);
-        if (type == DT_UNKNOWN) {
-            if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                continue;
-            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-        }
-        if (type == DT_DIR) {
-            int sub;
-            if (depth + 1 > MAX_DIR_DEPTH) {
-                skipped(w, path->ptr, "directories nested too deep");
-                continue;
-            }
-            sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0) {
-                skipped(w, path->ptr, strerror(errno));
-                continue;
-            }
-            if (w->xdev && (fstat(sub, &st) < 0 || st.st_dev != w->dev)) {
-                close(sub);
-                continue;
-            }
-            err = walk_dir(w, sub, path, depth + 1, diag);
-            close(sub);
-            if (err)
-                goto done;
-        } else if (type == DT_REG) {
-            bool want, nest;
-            if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-                continue;
-            want = w->v->wants && w->v->wants(w->v->ctx, path->ptr, st.st_mode);
-            nest = w->v->nested && w->v->nested(w->v->ctx, path->ptr);
-            if (!want && !nest)
-                continue;
-            err = visit_file(w, dirfd, name, path->ptr, &st, diag);
-            if (err)
-                goto done;
-        }
-        /* Symlinks, devices, fifos, sockets: never followed nor read. */
+        if ((err = list_entry(wk, t, dirfd, name, wk->ents.items[i].type, depth)))
+            break;
     }
 done:
-    ks_buf_truncate(path, base);
-    for (size_t i = 0; i < ents.len; i++)
-        free(ents.items[i].name);
-    KS_VEC_RELEASE(&ents);
+    ks_buf_truncate(&wk->path, base);
+    ks_buf_truncate(&wk->names, names0);
+    wk->ents.len = ents0;
     return err;
+}
+
+static void run_task(struct worker *wk, struct task *t)
+{
+    struct fswalk *fs = wk->fs;
+    struct stat st;
+    ks_err err = KS_OK;
+    int fd = t->fd;
+
+    ks_buf_reset(&wk->path);
+    if (atomic_load(&fs->abort))
+        err = CANCELLED;
+    else if (ks_buf_adds(&wk->path, t->path))
+        err = KS_ENOMEM;
+    else if (fd < 0 && (fd = open_below(fs->rootfd, t->path, O_RDONLY | O_DIRECTORY)) < 0)
+        err = add_skip(t, t->path, strerror(errno));
+    else if (!fs->xdev || (fstat(fd, &st) == 0 && st.st_dev == fs->dev))
+        err = list_dir(wk, t, fd, t->depth);
+    if (fd >= 0 && fd != t->fd)
+        close(fd);
+    if (err && err != CANCELLED)
+        fs_abort(fs, err);
+    pthread_mutex_lock(&fs->mu);
+    t->err = err;
+    t->done = true;
+    pthread_cond_broadcast(&fs->done);
+    pthread_mutex_unlock(&fs->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *wk = arg;
+    struct fswalk *fs = wk->fs;
+
+    for (;;) {
+        struct task *t;
+        pthread_mutex_lock(&fs->mu);
+        while (!fs->head && !fs->stop)
+            pthread_cond_wait(&fs->work, &fs->mu);
+        t = fs->head;
+        if (!t) {
+            pthread_mutex_unlock(&fs->mu);
+            break;
+        }
+        fs->head = t->next;
+        if (!fs->head)
+            fs->tail = NULL;
+        atomic_fetch_sub(&fs->queued, 1);
+        pthread_mutex_unlock(&fs->mu);
+        run_task(wk, t);
+    }
+    return NULL;
+}
+
+static void free_task(struct task *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->items.len; i++)
+        if (t->items.items[i].kind == ITEM_TASK)
+            free_task(t->items.items[i].sub);
+    ks_arena_release(&t->arena);
+    KS_VEC_RELEASE(&t->items);
+    free(t->path);
+    free(t);
+}
+
+/* Reads a wanted regular file and visits it (calling thread). */
+static ks_err visit_file(struct fswalk *fs, const struct item *it, struct ks_diag *diag)
+{
+    struct walk *w = fs->w;
+    struct ks_walk_file f;
+    struct ks_blob blob;
+    struct ks_diag d = KS_DIAG_INIT;
+    void *map = NULL;
+    size_t len = 0;
+    const char *data;
+    ks_err err;
+    int fd;
+
+    fd = open_below(fs->rootfd, it->path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        skipped(w, it->path, strerror(errno));
+        return KS_OK;
+    }
+    memset(&f, 0, sizeof(f));
+    f.path = it->path;
+    f.mode = it->mode;
+    f.size = it->size;
+    f.blob = &blob;
+    if (it->parts) {
+        ks_blob_fd(&blob, fd, it->size);
+        err = w->v->file(w->v->ctx, &f, NULL, (size_t)it->size, diag);
+        close(fd);
+        return err;
+    }
+    if (it->size <= READ_MAX) {
+        ks_buf_reset(&fs->read);
+        if (ks_fd_read(fd, it->path, (size_t)w->lim->max_file_size, &fs->read, &d)) {
+            skipped(w, it->path, d.msg);
+            close(fd);
+            return KS_OK;
+        }
+        data = fs->read.ptr ? fs->read.ptr : "";
+        len = fs->read.len;
+    } else {
+        map = mmap(NULL, (size_t)it->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            skipped(w, it->path, strerror(errno));
+            close(fd);
+            return KS_OK;
+        }
+        data = map;
+        len = (size_t)it->size;
+    }
+    close(fd);
+    f.size = len;
+    ks_blob_memory(&blob, data, len);
+    err = visit_bytes(w, &f, data, len, 0, diag);
+    if (map)
+        munmap(map, len);
+    return err;
+}
+
+/* Visits the records of `t` and of the tasks it links to, in order. */
+static ks_err visit_task(struct fswalk *fs, struct task *t, struct ks_diag *diag)
+{
+    ks_err err = KS_OK;
+
+    pthread_mutex_lock(&fs->mu);
+    while (!t->done)
+        pthread_cond_wait(&fs->done, &fs->mu);
+    err = t->err ? fs->abort_err : KS_OK;
+    pthread_mutex_unlock(&fs->mu);
+    if (err == KS_ELIMIT)
+        return ks_diag_set(diag, KS_ELIMIT, "more than %" PRIu64 " files (max_entries)",
+                           fs->w->lim->max_entries);
+    if (err)
+        return ks_diag_set(diag, err, "%s", err == KS_ENOMEM ? "out of memory" : ks_err_str(err));
+    for (size_t i = 0; !err && i < t->items.len; i++) {
+        struct item *it = &t->items.items[i];
+        switch (it->kind) {
+        case ITEM_FILE:
+            err = visit_file(fs, it, diag);
+            break;
+        case ITEM_SKIP:
+            skipped(fs->w, it->path, it->why);
+            break;
+        case ITEM_TASK:
+            err = visit_task(fs, it->sub, diag);
+            free_task(it->sub);
+            it->sub = NULL;
+            break;
+        }
+    }
+    ks_progress_update(fs->w->v->progress, "files", atomic_load(&fs->entries), 0);
+    return err;
+}
+
+static unsigned worker_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
 }
 
 ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
                       const struct ks_walk_visitor *v, struct ks_diag *diag)
 {
     struct walk w;
-    struct ks_buf path = KS_BUF_INIT(0);
+    struct fswalk fs;
+    struct worker *wks = NULL;
+    struct task *top = NULL;
     struct stat st;
+    unsigned started = 0;
     ks_err err;
-    int fd;
 
     memset(&w, 0, sizeof(w));
     w.lim = lim;
     w.v = v;
-    w.xdev = xdev;
-    fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    memset(&fs, 0, sizeof(fs));
+    fs.w = &w;
+    fs.xdev = xdev;
+    fs.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fs.rootfd < 0)
         return ks_diag_errno(diag, errno == ENOENT ? KS_ENOTFOUND : KS_EIO,
                              "cannot open root filesystem '%s'", root);
-    if (fstat(fd, &st) < 0) {
+    if (fstat(fs.rootfd, &st) < 0) {
         err = ks_diag_errno(diag, KS_EIO, "cannot stat '%s'", root);
-        close(fd);
+        close(fs.rootfd);
         return err;
     }
-    w.dev = st.st_dev;
-    err = walk_dir(&w, fd, &path, 0, diag);
-    close(fd);
-    ks_buf_release(&path);
-    ks_progress_update(v->progress, "files", w.entries, w.entries);
+    fs.dev = st.st_dev;
+    fs.nworkers = worker_count();
+    pthread_mutex_init(&fs.mu, NULL);
+    pthread_cond_init(&fs.work, NULL);
+    pthread_cond_init(&fs.done, NULL);
+    wks = calloc(fs.nworkers, sizeof(*wks));
+    top = calloc(1, sizeof(*top));
+    if (!wks || !top || !(top->path = strdup(""))) {
+        err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        goto done;
+    }
+    top->fd = fs.rootfd;
+    ks_arena_init(&top->arena, 4096, 0);
+    fs.head = fs.tail = top;
+    fs.queued = 1;
+    for (; started < fs.nworkers; started++) {
+        wks[started].fs = &fs;
+        if (pthread_create(&wks[started].th, NULL, worker_main, &wks[started]))
+            break;
+    }
+    if (!started) {
+        err = ks_diag_set(diag, KS_ENOMEM, "cannot start a walk thread");
+        top->done = true;
+        goto done;
+    }
+    err = visit_task(&fs, top, diag);
+done:
+    /* Stop the workers (after an error they may still be listing). */
+    if (err)
+        atomic_store(&fs.abort, true);
+    pthread_mutex_lock(&fs.mu);
+    fs.stop = true;
+    pthread_cond_broadcast(&fs.work);
+    pthread_mutex_unlock(&fs.mu);
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(wks[i].th, NULL);
+        ks_buf_release(&wks[i].names);
+        ks_buf_release(&wks[i].path);
+        KS_VEC_RELEASE(&wks[i].ents);
+    }
+    free_task(top);
+    free(wks);
+    ks_buf_release(&fs.read);
+    pthread_cond_destroy(&fs.done);
+    pthread_cond_destroy(&fs.work);
+    pthread_mutex_destroy(&fs.mu);
+    close(fs.rootfd);
+    if (!err)
+        ks_progress_update(v->progress, "files", fs.entries, fs.entries);
     return err;
 }
 

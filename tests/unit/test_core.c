@@ -312,6 +312,41 @@ static void test_file(void **state)
     ks_buf_release(&b);
 }
 
+/* Random access to memory or a file: the same bytes either way, ranges
+ * beyond the end refused, a file that shrank is an I/O error. */
+static void test_blob(void **state)
+{
+    static const char text[] = "0123456789abcdef";
+    char path[] = "/tmp/ks_blob_XXXXXX", got[8];
+    struct ks_buf b = KS_BUF_INIT(4);
+    struct ks_blob mem, file;
+    int fd;
+
+    (void)state;
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, 16), 16);
+    ks_blob_memory(&mem, text, 16);
+    ks_blob_fd(&file, fd, 16);
+    for (int i = 0; i < 2; i++) {
+        const struct ks_blob *x = i ? &file : &mem;
+        assert_int_equal(ks_blob_read(x, 10, got, 6), KS_OK);
+        assert_memory_equal(got, "abcdef", 6);
+        assert_int_equal(ks_blob_read(x, 11, got, 6), KS_EPARSE);
+        assert_int_equal(ks_blob_read(x, UINT64_MAX, got, 1), KS_EPARSE);
+        assert_int_equal(ks_blob_read(x, 16, got, 0), KS_OK);
+        assert_int_equal(ks_blob_read_buf(x, 2, 3, &b), KS_OK);
+        assert_string_equal(ks_buf_str(&b), "234");
+        assert_int_equal(ks_blob_read_buf(x, 0, 5, &b), KS_ELIMIT); /* b.max */
+    }
+    /* The file shrank since its size was taken. */
+    assert_int_equal(ftruncate(fd, 8), 0);
+    assert_int_equal(ks_blob_read(&file, 6, got, 4), KS_EIO);
+    close(fd);
+    unlink(path);
+    ks_buf_release(&b);
+}
+
 /* Token buckets: a burst, then one per 1/rate seconds; keys independent. */
 static void test_ratelimit(void **state)
 {
@@ -347,6 +382,7 @@ int main(void)
             cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
             cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
             cmocka_unit_test(test_file),   cmocka_unit_test(test_ratelimit),
+            cmocka_unit_test(test_blob),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
