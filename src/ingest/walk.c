@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -150,6 +151,8 @@ ks_err ks_walk_memory(const struct ks_walk_file *f, const char *data, size_t len
 #define MAX_WORKERS 4
 #define CANCELLED KS_EINTERNAL /* a task given up because the walk was aborted */
 #define READ_MAX (1u << 20) /* wanted files up to this size are read, bigger ones mapped */
+#define MAX_HELD 256        /* wanted files opened ahead of the calling thread (at most) */
+#define FILE_FLAGS (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
 enum item_kind { ITEM_FILE, ITEM_SKIP, ITEM_TASK };
 
@@ -158,6 +161,7 @@ struct task;
 struct item {
     enum item_kind kind;
     bool parts;       /* ITEM_FILE: the visitor needs only parts (f->blob) */
+    int fd;           /* ITEM_FILE: opened by the worker, or -1: open `path` */
     unsigned mode;    /* ITEM_FILE */
     uint64_t size;    /* ITEM_FILE */
     const char *path; /* ITEM_FILE, ITEM_SKIP (in the task's arena) */
@@ -165,15 +169,29 @@ struct item {
     struct task *sub; /* ITEM_TASK */
 };
 
+/* Items live in blocks that never move, so the calling thread can visit
+ * the first ones while the worker is still appending. */
+#define BLOCK_ITEMS 64
+
+struct block {
+    struct block *next;
+    struct item items[BLOCK_ITEMS];
+};
+
+struct fswalk;
+
 struct task {
+    struct fswalk *fs;
     struct task *next; /* queue link */
     char *path;        /* "" for the root, else "/a/b" */
     int fd;            /* the root's descriptor; -1: open `path` */
     unsigned depth;
-    bool done;         /* under fs->mu */
-    ks_err err;        /* KS_ENOMEM / KS_ELIMIT: the walk was aborted */
+    struct block *first, *last; /* written by the worker only */
+    size_t nitems;              /* items in the blocks (worker) */
+    atomic_size_t published;    /* items the calling thread may visit */
+    atomic_bool done;           /* the worker finished (err is set) */
+    ks_err err;                 /* KS_ENOMEM / KS_ELIMIT: the walk was aborted */
     struct ks_arena arena;
-    KS_VEC(struct item) items;
 };
 
 struct fswalk {
@@ -184,19 +202,30 @@ struct fswalk {
     unsigned nworkers;
     pthread_mutex_t mu;
     pthread_cond_t work; /* a task was queued, or stop */
-    pthread_cond_t done; /* a task was finished */
+    pthread_cond_t done; /* items were published or a task finished, and the caller waits */
+    atomic_bool waiting; /* the calling thread waits (or is about to) on `done` */
     struct task *head, *tail;
     atomic_size_t queued;
     bool stop;               /* under mu */
     atomic_bool abort;       /* stop listing: an error or the visitor failed */
     ks_err abort_err;        /* under mu: the first reason */
     atomic_uint_least64_t entries;
+    atomic_uint held; /* descriptors of wanted files opened by workers, not yet visited */
     struct ks_buf read; /* calling thread: the bytes of small wanted files */
+    struct ks_blob_cache cache; /* calling thread: for files visited in parts */
+    unsigned max_held;  /* MAX_HELD, or less under a low RLIMIT_NOFILE */
 };
 
+enum dent_kind { DENT_DIR, DENT_FILE, DENT_LONG };
+
+/* A directory entry kept for recording. */
 struct dent {
     size_t name; /* offset in worker.names */
     unsigned char type;
+    enum dent_kind kind;
+    bool parts;
+    unsigned mode;
+    uint64_t size;
 };
 
 struct worker {
@@ -231,14 +260,48 @@ static void fs_abort(struct fswalk *fs, ks_err err)
     pthread_mutex_unlock(&fs->mu);
 }
 
+/* Lets the calling thread visit the items recorded so far, waking it if it
+ * waits for them. Called at the end of each directory and every 16 items,
+ * so the thread is not woken for every single file. */
+static void publish(struct task *t)
+{
+    struct fswalk *fs = t->fs;
+
+    if (t->nitems == atomic_load_explicit(&t->published, memory_order_relaxed))
+        return;
+    atomic_store(&t->published, t->nitems);
+    if (atomic_load(&fs->waiting)) {
+        pthread_mutex_lock(&fs->mu);
+        pthread_cond_broadcast(&fs->done);
+        pthread_mutex_unlock(&fs->mu);
+    }
+}
+
 static ks_err add_item(struct task *t, const struct item *it)
 {
-    return KS_VEC_PUSH(&t->items, *it);
+    size_t i = t->nitems % BLOCK_ITEMS;
+
+    if (i == 0) {
+        struct block *b = malloc(sizeof(*b));
+        if (!b)
+            return KS_ENOMEM;
+        b->next = NULL;
+        if (t->last)
+            t->last->next = b;
+        else
+            t->first = b;
+        t->last = b;
+    }
+    t->last->items[i] = *it;
+    t->nitems++;
+    if (it->kind == ITEM_TASK || t->nitems - atomic_load(&t->published) >= 16)
+        publish(t);
+    return KS_OK;
 }
 
 static ks_err add_skip(struct task *t, const char *path, const char *why)
 {
-    struct item it = {ITEM_SKIP, false, 0, 0, ks_arena_strdup(&t->arena, path),
+    struct item it = {ITEM_SKIP, false, -1, 0, 0, ks_arena_strdup(&t->arena, path),
                       ks_arena_strdup(&t->arena, why), NULL};
 
     if (!it.path || !it.why)
@@ -269,11 +332,13 @@ static ks_err maybe_queue(struct worker *wk, struct task *t, unsigned depth, boo
         free(sub);
         return KS_ENOMEM;
     }
+    sub->fs = fs;
     sub->fd = -1;
     sub->depth = depth;
     ks_arena_init(&sub->arena, 4096, 0);
     memset(&it, 0, sizeof(it));
     it.kind = ITEM_TASK;
+    it.fd = -1;
     it.sub = sub;
     if (add_item(t, &it)) {
         free(sub->path);
@@ -293,69 +358,122 @@ static ks_err maybe_queue(struct worker *wk, struct task *t, unsigned depth, boo
     return KS_OK;
 }
 
-/* One entry of a directory being listed (its path is in wk->path). */
-static ks_err list_entry(struct worker *wk, struct task *t, int dirfd, const char *name,
-                         unsigned char type, unsigned depth)
+/* First look at one entry of a directory (its path is in wk->path), in
+ * the order getdents gives them: counts it, learns what it is and, for a
+ * regular file, whether the visitor wants it. Sets *keep when it must be
+ * recorded (a directory, a wanted file, a note): only those are sorted. */
+static ks_err look(struct worker *wk, int dirfd, const char *name, struct dent *e, bool *keep)
 {
     struct fswalk *fs = wk->fs;
     const struct ks_limits *lim = fs->w->lim;
     const struct ks_walk_visitor *v = fs->w->v;
     const char *path = wk->path.ptr;
     struct stat st;
-    ks_err err;
+    bool want, nest;
 
-    if (wk->path.len > lim->max_path_len)
-        return add_skip(t, path, "path longer than max_path_len");
+    *keep = false;
+    if (wk->path.len > lim->max_path_len) {
+        e->kind = DENT_LONG;
+        *keep = true;
+        return KS_OK;
+    }
     if (atomic_fetch_add(&fs->entries, 1) + 1 > lim->max_entries)
         return KS_ELIMIT;
-    if (type == DT_UNKNOWN) {
+    if (e->type == DT_UNKNOWN) {
         if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             return KS_OK;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+        e->type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
     }
-    if (type == DT_DIR) {
-        bool queued;
-        int sub;
-        if (depth + 1 > MAX_DIR_DEPTH)
-            return add_skip(t, path, "directories nested too deep");
-        if ((err = maybe_queue(wk, t, depth + 1, &queued)) || queued)
-            return err;
-        sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0)
-            return add_skip(t, path, strerror(errno));
-        if (fs->xdev && (fstat(sub, &st) < 0 || st.st_dev != fs->dev)) {
-            close(sub);
-            return KS_OK;
-        }
-        err = list_dir(wk, t, sub, depth + 1);
-        close(sub);
-        return err;
-    }
-    if (type == DT_REG) {
-        struct item it;
-        bool want, nest;
-        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-            return KS_OK;
-        want = v->wants && v->wants(v->ctx, path, st.st_mode);
-        nest = v->nested && v->nested(v->ctx, path);
-        if (!want && !nest)
-            return KS_OK;
-        if ((uint64_t)st.st_size > lim->max_file_size)
-            return add_skip(t, path, "larger than max_file_size");
-        memset(&it, 0, sizeof(it));
-        it.kind = ITEM_FILE;
-        it.parts = !nest && v->parts && v->parts(v->ctx, path, st.st_mode);
-        it.mode = st.st_mode;
-        it.size = (uint64_t)st.st_size;
-        it.path = ks_arena_strndup(&t->arena, path, wk->path.len);
-        return it.path ? add_item(t, &it) : KS_ENOMEM;
+    if (e->type == DT_DIR) {
+        e->kind = DENT_DIR;
+        *keep = true;
+        return KS_OK;
     }
     /* Symlinks, devices, fifos, sockets: never followed nor read. */
+    if (e->type != DT_REG)
+        return KS_OK;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+        return KS_OK;
+    want = v->wants && v->wants(v->ctx, path, st.st_mode);
+    nest = v->nested && v->nested(v->ctx, path);
+    if (!want && !nest)
+        return KS_OK;
+    e->kind = DENT_FILE;
+    e->parts = !nest && v->parts && v->parts(v->ctx, path, st.st_mode);
+    e->mode = st.st_mode;
+    e->size = (uint64_t)st.st_size;
+    *keep = true;
     return KS_OK;
 }
 
+/* Records a kept entry (its path is in wk->path), in name order. */
+static ks_err record(struct worker *wk, struct task *t, int dirfd, const char *name,
+                     const struct dent *e, unsigned depth)
+{
+    struct fswalk *fs = wk->fs;
+    const char *path = wk->path.ptr;
+    struct stat st;
+    struct item it;
+    bool queued;
+    ks_err err;
+    int sub;
+
+    switch (e->kind) {
+    case DENT_LONG:
+        return add_skip(t, path, "path longer than max_path_len");
+    case DENT_FILE:
+        if (e->size > fs->w->lim->max_file_size)
+            return add_skip(t, path, "larger than max_file_size");
+        memset(&it, 0, sizeof(it));
+        it.kind = ITEM_FILE;
+        it.parts = e->parts;
+        it.mode = e->mode;
+        it.size = e->size;
+        it.path = ks_arena_strndup(&t->arena, path, wk->path.len);
+        if (!it.path)
+            return KS_ENOMEM;
+        /* Open it here, where it is one lookup in a directory already open,
+         * while not too many descriptors wait for the calling thread. */
+        it.fd = -1;
+        if (atomic_fetch_add(&fs->held, 1) < fs->max_held)
+            it.fd = openat(dirfd, name, FILE_FLAGS);
+        if (it.fd < 0)
+            atomic_fetch_sub(&fs->held, 1);
+        if ((err = add_item(t, &it)) && it.fd >= 0) {
+            close(it.fd);
+            atomic_fetch_sub(&fs->held, 1);
+        }
+        return err;
+    case DENT_DIR:
+        break;
+    }
+    if (depth + 1 > MAX_DIR_DEPTH)
+        return add_skip(t, path, "directories nested too deep");
+    if ((err = maybe_queue(wk, t, depth + 1, &queued)) || queued)
+        return err;
+    sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0)
+        return add_skip(t, path, strerror(errno));
+    if (fs->xdev && (fstat(sub, &st) < 0 || st.st_dev != fs->dev)) {
+        close(sub);
+        return KS_OK;
+    }
+    err = list_dir(wk, t, sub, depth + 1);
+    close(sub);
+    return err;
+}
+
+/* Sets wk->path to the directory's path (length `base`) + "/" + name. */
+static ks_err set_path(struct worker *wk, size_t base, const char *name)
+{
+    ks_buf_truncate(&wk->path, base);
+    return ks_buf_addc(&wk->path, '/') || ks_buf_adds(&wk->path, name) ? KS_ENOMEM : KS_OK;
+}
+
 /* Lists the directory `dirfd` (at wk->path) and, depth-first, its
- * subdirectories, recording into `t`. */
+ * subdirectories, recording into `t`. Entries are first looked at in
+ * getdents order; only the few kept ones (directories, wanted files, notes)
+ * are sorted into byte-wise name order and recorded. */
 static ks_err list_dir(struct worker *wk, struct task *t, int dirfd, unsigned depth)
 {
     struct fswalk *fs = wk->fs;
@@ -372,15 +490,26 @@ static ks_err list_dir(struct worker *wk, struct task *t, int dirfd, unsigned de
         }
         if (n == 0)
             break;
+        if (atomic_load_explicit(&fs->abort, memory_order_relaxed)) {
+            err = CANCELLED;
+            goto done;
+        }
         for (ssize_t off = 0; off < n;) {
             struct dirent64 *de = (struct dirent64 *)(void *)(wk->dents + off);
-            struct dent d = {wk->names.len, de->d_type};
+            struct dent e;
+            bool keep;
             off += de->d_reclen;
             if (de->d_name[0] == '.' &&
                 (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
                 continue;
-            if (ks_buf_add(&wk->names, de->d_name, strlen(de->d_name) + 1) ||
-                KS_VEC_PUSH(&wk->ents, d)) {
+            memset(&e, 0, sizeof(e));
+            e.name = wk->names.len;
+            e.type = de->d_type;
+            if ((err = set_path(wk, base, de->d_name)) ||
+                (err = look(wk, dirfd, de->d_name, &e, &keep)))
+                goto done;
+            if (keep && (ks_buf_add(&wk->names, de->d_name, strlen(de->d_name) + 1) ||
+                         KS_VEC_PUSH(&wk->ents, e))) {
                 err = KS_ENOMEM;
                 goto done;
             }
@@ -392,24 +521,22 @@ static ks_err list_dir(struct worker *wk, struct task *t, int dirfd, unsigned de
         qsort_r(wk->ents.items + ents0, wk->ents.len - ents0, sizeof(*wk->ents.items), cmp_dent,
                 wk->names.ptr);
     for (size_t i = ents0; i < wk->ents.len; i++) {
-        /* wk->names may move while subdirectories are listed: index it anew. */
+        /* wk->names and wk->ents move while subdirectories are listed:
+         * index them anew. */
         const char *name = wk->names.ptr + wk->ents.items[i].name;
+        struct dent e = wk->ents.items[i];
         if (atomic_load_explicit(&fs->abort, memory_order_relaxed)) {
             err = CANCELLED;
             break;
         }
-        ks_buf_truncate(&wk->path, base);
-        if (ks_buf_addc(&wk->path, '/') || ks_buf_adds(&wk->path, name)) {
-            err = KS_ENOMEM;
-            break;
-        }
-        if ((err = list_entry(wk, t, dirfd, name, wk->ents.items[i].type, depth)))
+        if ((err = set_path(wk, base, name)) || (err = record(wk, t, dirfd, name, &e, depth)))
             break;
     }
 done:
     ks_buf_truncate(&wk->path, base);
     ks_buf_truncate(&wk->names, names0);
     wk->ents.len = ents0;
+    publish(t);
     return err;
 }
 
@@ -433,9 +560,10 @@ static void run_task(struct worker *wk, struct task *t)
         close(fd);
     if (err && err != CANCELLED)
         fs_abort(fs, err);
-    pthread_mutex_lock(&fs->mu);
     t->err = err;
-    t->done = true;
+    atomic_store(&t->published, t->nitems);
+    pthread_mutex_lock(&fs->mu);
+    atomic_store(&t->done, true);
     pthread_cond_broadcast(&fs->done);
     pthread_mutex_unlock(&fs->mu);
 }
@@ -469,17 +597,25 @@ static void free_task(struct task *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->items.len; i++)
-        if (t->items.items[i].kind == ITEM_TASK)
-            free_task(t->items.items[i].sub);
+    for (struct block *b = t->first, *next; b; b = next) {
+        size_t n = b == t->last ? t->nitems - (t->nitems - 1) / BLOCK_ITEMS * BLOCK_ITEMS
+                                : BLOCK_ITEMS;
+        for (size_t i = 0; i < n; i++) {
+            if (b->items[i].kind == ITEM_TASK)
+                free_task(b->items[i].sub);
+            if (b->items[i].kind == ITEM_FILE && b->items[i].fd >= 0)
+                close(b->items[i].fd); /* not visited: the walk failed */
+        }
+        next = b->next;
+        free(b);
+    }
     ks_arena_release(&t->arena);
-    KS_VEC_RELEASE(&t->items);
     free(t->path);
     free(t);
 }
 
 /* Reads a wanted regular file and visits it (calling thread). */
-static ks_err visit_file(struct fswalk *fs, const struct item *it, struct ks_diag *diag)
+static ks_err visit_file(struct fswalk *fs, struct item *it, struct ks_diag *diag)
 {
     struct walk *w = fs->w;
     struct ks_walk_file f;
@@ -491,7 +627,13 @@ static ks_err visit_file(struct fswalk *fs, const struct item *it, struct ks_dia
     ks_err err;
     int fd;
 
-    fd = open_below(fs->rootfd, it->path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    fd = it->fd;
+    if (fd >= 0) {
+        it->fd = -1;
+        atomic_fetch_sub(&fs->held, 1);
+    } else {
+        fd = open_below(fs->rootfd, it->path, FILE_FLAGS);
+    }
     if (fd < 0) {
         skipped(w, it->path, strerror(errno));
         return KS_OK;
@@ -502,7 +644,7 @@ static ks_err visit_file(struct fswalk *fs, const struct item *it, struct ks_dia
     f.size = it->size;
     f.blob = &blob;
     if (it->parts) {
-        ks_blob_fd(&blob, fd, it->size);
+        ks_blob_fd(&blob, fd, it->size, &fs->cache);
         err = w->v->file(w->v->ctx, &f, NULL, (size_t)it->size, diag);
         close(fd);
         return err;
@@ -535,23 +677,30 @@ static ks_err visit_file(struct fswalk *fs, const struct item *it, struct ks_dia
     return err;
 }
 
-/* Visits the records of `t` and of the tasks it links to, in order. */
+/* Visits the records of `t` and of the tasks it links to, in order, as
+ * soon as their workers publish them. */
 static ks_err visit_task(struct fswalk *fs, struct task *t, struct ks_diag *diag)
 {
+    struct block *b = NULL;
     ks_err err = KS_OK;
 
-    pthread_mutex_lock(&fs->mu);
-    while (!t->done)
-        pthread_cond_wait(&fs->done, &fs->mu);
-    err = t->err ? fs->abort_err : KS_OK;
-    pthread_mutex_unlock(&fs->mu);
-    if (err == KS_ELIMIT)
-        return ks_diag_set(diag, KS_ELIMIT, "more than %" PRIu64 " files (max_entries)",
-                           fs->w->lim->max_entries);
-    if (err)
-        return ks_diag_set(diag, err, "%s", err == KS_ENOMEM ? "out of memory" : ks_err_str(err));
-    for (size_t i = 0; !err && i < t->items.len; i++) {
-        struct item *it = &t->items.items[i];
+    for (size_t i = 0; !err;) {
+        struct item *it;
+        if (i == atomic_load(&t->published)) {
+            bool done;
+            pthread_mutex_lock(&fs->mu);
+            atomic_store(&fs->waiting, true);
+            while (!(done = atomic_load(&t->done)) && i == atomic_load(&t->published))
+                pthread_cond_wait(&fs->done, &fs->mu);
+            atomic_store(&fs->waiting, false);
+            pthread_mutex_unlock(&fs->mu);
+            if (done && i == atomic_load(&t->published))
+                break;
+            continue;
+        }
+        b = i == 0 ? t->first : i % BLOCK_ITEMS == 0 ? b->next : b;
+        it = &b->items[i % BLOCK_ITEMS];
+        i++;
         switch (it->kind) {
         case ITEM_FILE:
             err = visit_file(fs, it, diag);
@@ -565,6 +714,16 @@ static ks_err visit_task(struct fswalk *fs, struct task *t, struct ks_diag *diag
             it->sub = NULL;
             break;
         }
+    }
+    if (!err && t->err) {
+        pthread_mutex_lock(&fs->mu);
+        err = fs->abort_err ? fs->abort_err : t->err;
+        pthread_mutex_unlock(&fs->mu);
+        if (err == KS_ELIMIT)
+            return ks_diag_set(diag, KS_ELIMIT, "more than %" PRIu64 " files (max_entries)",
+                               fs->w->lim->max_entries);
+        return ks_diag_set(diag, err, "%s",
+                           err == KS_ENOMEM ? "out of memory" : ks_err_str(err));
     }
     ks_progress_update(fs->w->v->progress, "files", atomic_load(&fs->entries), 0);
     return err;
@@ -585,6 +744,7 @@ ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
     struct worker *wks = NULL;
     struct task *top = NULL;
     struct stat st;
+    struct rlimit rl;
     unsigned started = 0;
     ks_err err;
 
@@ -605,6 +765,9 @@ ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
     }
     fs.dev = st.st_dev;
     fs.nworkers = worker_count();
+    fs.max_held = MAX_HELD;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < MAX_HELD)
+        fs.max_held = (unsigned)(rl.rlim_cur / 4);
     pthread_mutex_init(&fs.mu, NULL);
     pthread_cond_init(&fs.work, NULL);
     pthread_cond_init(&fs.done, NULL);
@@ -614,6 +777,7 @@ ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
         err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
         goto done;
     }
+    top->fs = &fs;
     top->fd = fs.rootfd;
     ks_arena_init(&top->arena, 4096, 0);
     fs.head = fs.tail = top;
@@ -625,7 +789,6 @@ ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
     }
     if (!started) {
         err = ks_diag_set(diag, KS_ENOMEM, "cannot start a walk thread");
-        top->done = true;
         goto done;
     }
     err = visit_task(&fs, top, diag);
