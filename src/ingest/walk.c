@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -729,9 +730,13 @@ static ks_err visit_task(struct fswalk *fs, struct task *t, struct ks_diag *diag
     return err;
 }
 
+/* One worker per CPU this process may run on (its affinity mask, which
+ * containers and taskset narrow), at most MAX_WORKERS. */
 static unsigned worker_count(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set)
+                                                          : sysconf(_SC_NPROCESSORS_ONLN);
 
     return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
 }
