@@ -139,15 +139,20 @@ ks_err ks_walk_memory(const struct ks_walk_file *f, const char *data, size_t len
  * one-thread walk would show it, in the same order.
  *
  * A task is one directory. Its worker walks the subtree depth-first itself
- * and records, in name order, the files the visitor wants (path, mode, size),
- * the notes for what it had to skip and, where it handed a subdirectory to
- * the queue instead (only while the queue is shorter than the number of
- * workers, so idle workers always find work), a link to that subdirectory's
- * task. The calling thread waits for tasks in walk order and visits their
- * records. Queued directories are known by path and opened with openat2
- * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) below the root, as are wanted
- * files, so no descriptor is held between listing and visiting and no
- * symlink is ever followed. */
+ * and records, in name order, the files the visitor wants (path, mode, size,
+ * often an open descriptor), the notes for what it had to skip and, where it
+ * handed a subdirectory to the queue instead (only while the queue is
+ * shorter than the number of workers, so idle workers always find work), a
+ * link to that subdirectory's task. The calling thread visits the records in
+ * walk order as soon as they are published, following the links.
+ *
+ * Entries are first looked at in getdents order (count, type, stat of
+ * regular files, `wants`); only those kept (directories, wanted files,
+ * notes) are sorted. Queued directories, and wanted files the worker did not
+ * open (too many already wait), are opened by path with openat2
+ * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) below the root; everything else
+ * with O_NOFOLLOW in a directory the worker holds. No symlink is ever
+ * followed. */
 
 #define MAX_WORKERS 4
 #define CANCELLED KS_EINTERNAL /* a task given up because the walk was aborted */
