@@ -157,6 +157,7 @@ ks_err ks_walk_memory(const struct ks_walk_file *f, const char *data, size_t len
 #define MAX_WORKERS 4
 #define CANCELLED KS_EINTERNAL /* a task given up because the walk was aborted */
 #define READ_MAX (1u << 20) /* wanted files up to this size are read, bigger ones mapped */
+#define WAKE_BATCH 64       /* items that wake the calling thread (see publish) */
 #define MAX_HELD 256        /* wanted files opened ahead of the calling thread (at most) */
 #define FILE_FLAGS (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
@@ -209,7 +210,9 @@ struct fswalk {
     pthread_mutex_t mu;
     pthread_cond_t work; /* a task was queued, or stop */
     pthread_cond_t done; /* items were published or a task finished, and the caller waits */
-    atomic_bool waiting; /* the calling thread waits (or is about to) on `done` */
+    atomic_bool waiting; /* the calling thread waits (or is about to) on `done`, */
+    struct task *_Atomic wait_task; /* for this task's items */
+    atomic_size_t wait_index;       /* beyond this one */
     struct task *head, *tail;
     atomic_size_t queued;
     bool stop;               /* under mu */
@@ -266,9 +269,10 @@ static void fs_abort(struct fswalk *fs, ks_err err)
     pthread_mutex_unlock(&fs->mu);
 }
 
-/* Lets the calling thread visit the items recorded so far, waking it if it
- * waits for them. Called at the end of each directory and every 16 items,
- * so the thread is not woken for every single file. */
+/* Lets the calling thread visit the items recorded so far (at the end of
+ * each directory and every 16 items). It is woken only once WAKE_BATCH
+ * items wait for it, or when the task is finished: waking a sleeping thread
+ * costs more than visiting a few files (tens of microseconds in a VM). */
 static void publish(struct task *t)
 {
     struct fswalk *fs = t->fs;
@@ -276,7 +280,8 @@ static void publish(struct task *t)
     if (t->nitems == atomic_load_explicit(&t->published, memory_order_relaxed))
         return;
     atomic_store(&t->published, t->nitems);
-    if (atomic_load(&fs->waiting)) {
+    if (atomic_load(&fs->waiting) && atomic_load(&fs->wait_task) == t &&
+        t->nitems - atomic_load(&fs->wait_index) >= WAKE_BATCH) {
         pthread_mutex_lock(&fs->mu);
         pthread_cond_broadcast(&fs->done);
         pthread_mutex_unlock(&fs->mu);
@@ -300,7 +305,7 @@ static ks_err add_item(struct task *t, const struct item *it)
     }
     t->last->items[i] = *it;
     t->nitems++;
-    if (it->kind == ITEM_TASK || t->nitems - atomic_load(&t->published) >= 16)
+    if (t->nitems - atomic_load_explicit(&t->published, memory_order_relaxed) >= 16)
         publish(t);
     return KS_OK;
 }
@@ -695,8 +700,11 @@ static ks_err visit_task(struct fswalk *fs, struct task *t, struct ks_diag *diag
         if (i == atomic_load(&t->published)) {
             bool done;
             pthread_mutex_lock(&fs->mu);
+            atomic_store(&fs->wait_task, t);
+            atomic_store(&fs->wait_index, i);
             atomic_store(&fs->waiting, true);
-            while (!(done = atomic_load(&t->done)) && i == atomic_load(&t->published))
+            while (!(done = atomic_load(&t->done)) &&
+                   atomic_load(&t->published) - i < WAKE_BATCH)
                 pthread_cond_wait(&fs->done, &fs->mu);
             atomic_store(&fs->waiting, false);
             pthread_mutex_unlock(&fs->mu);
@@ -778,6 +786,14 @@ ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
     fs.max_held = MAX_HELD;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < MAX_HELD)
         fs.max_held = (unsigned)(rl.rlim_cur / 4);
+    /* Grow the descriptor table now, while the process may still have one
+     * thread: once threads share it, each growth (at 64, 128, 256 open
+     * descriptors) waits for an RCU grace period, milliseconds in a VM. */
+    {
+        int hi = fcntl(fs.rootfd, F_DUPFD_CLOEXEC, (int)fs.max_held + 64);
+        if (hi >= 0)
+            close(hi);
+    }
     pthread_mutex_init(&fs.mu, NULL);
     pthread_cond_init(&fs.work, NULL);
     pthread_cond_init(&fs.done, NULL);
