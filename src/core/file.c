@@ -216,7 +216,6 @@ ks_err ks_blob_read(const struct ks_blob *b, uint64_t off, void *dst, size_t len
     }
 }
 
-
 ks_err ks_blob_read_buf(const struct ks_blob *b, uint64_t off, size_t len, struct ks_buf *out)
 {
     ks_err err;
