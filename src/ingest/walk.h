@@ -17,11 +17,15 @@
  *
  * Errors returned by `file` abort the walk. A problem with one file (unreadable,
  * too big, a corrupt nested jar) is reported through `skipped` and the walk
- * goes on. Not thread-safe: one walk per visitor. */
+ * goes on. One walk per visitor at a time. `file` and `skipped` are called
+ * from the calling thread only, in walk order; ks_walk_rootfs calls `wants`,
+ * `nested` and `parts` from worker threads, concurrently: they must be pure
+ * functions of their arguments (or otherwise thread-safe). */
 #ifndef KS_INGEST_WALK_H
 #define KS_INGEST_WALK_H
 
 #include "core/err.h"
+#include "core/file.h"
 #include "core/limits.h"
 #include "core/progress.h"
 
@@ -42,6 +46,9 @@ struct ks_walk_file {
      * (so attribution can tell which layer introduced what). */
     const struct ks_walk_version *history;
     size_t nhistory;
+    /* Random access to the same bytes (may be NULL when `data` is given).
+     * The only way to the bytes when `file` gets data NULL (see `parts`). */
+    const struct ks_blob *blob;
 };
 
 struct ks_walk_visitor {
@@ -56,11 +63,19 @@ struct ks_walk_visitor {
     void (*skipped)(void *ctx, const char *path, const char *why);
     void *ctx;
     const struct ks_progress *progress; /* may be NULL */
+    /* Optional: does the visitor need only parts of this wanted file (read
+     * through f->blob)? A root filesystem walk then opens it without reading
+     * it and `file` gets data NULL, len = the file size. Never asked for
+     * nested archives. */
+    bool (*parts)(void *ctx, const char *path, unsigned mode);
 };
 
 /* Walks the directory `root` (a root filesystem). `xdev`: do not cross into
- * other mounted filesystems (like find -xdev). KS_ENOTFOUND/KS_EIO when the
- * root cannot be opened; KS_ELIMIT beyond max_entries; errors from `file`. */
+ * other mounted filesystems (like find -xdev). Directories are listed and
+ * files stat'ed by up to 4 worker threads (one per CPU); the wanted files are
+ * read and visited by the calling thread in byte-wise name order, exactly as
+ * a one-thread walk would. KS_ENOTFOUND/KS_EIO when the root cannot be
+ * opened; KS_ELIMIT beyond max_entries; errors from `file`. */
 ks_err ks_walk_rootfs(const char *root, bool xdev, const struct ks_limits *lim,
                       const struct ks_walk_visitor *v, struct ks_diag *diag);
 

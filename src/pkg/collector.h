@@ -13,6 +13,7 @@
 #define KS_PKG_COLLECTOR_H
 
 #include "core/err.h"
+#include "core/file.h"
 #include "core/limits.h"
 #include "model/inventory.h"
 
@@ -21,6 +22,12 @@ struct ks_collect_ctx {
     const char *path;             /* the file's path inside the target */
     const char *layer;            /* diff id of the layer the file comes from, or NULL */
     const struct ks_limits *lim;
+    /* The same bytes with random access; may be NULL (then use `data`).
+     * Collectors that read only parts of big files (ks_lang_reads_parts:
+     * the ELF binary ones, offered every executable) use it and accept
+     * `data` NULL (`len` is then the file size): a root filesystem walk then
+     * reads those parts with pread instead of mapping whole files. */
+    const struct ks_blob *blob;
 };
 
 struct ks_collector {

@@ -30,6 +30,18 @@ static bool scan_wants(void *ctx, const char *path, unsigned mode)
     return false;
 }
 
+/* Only collectors that read parts (ELF binaries) want this file? */
+static bool scan_parts(void *ctx, const char *path, unsigned mode)
+{
+    KS_UNUSED(ctx);
+    for (size_t i = 0; i < ks_collector_count(); i++) {
+        const struct ks_collector *col = ks_collector_at(i);
+        if (!ks_lang_reads_parts(col) && col->wants(path, mode))
+            return false;
+    }
+    return true;
+}
+
 static bool scan_nested(void *ctx, const char *path)
 {
     KS_UNUSED(ctx);
@@ -66,7 +78,7 @@ static ks_err attribute(struct ks_inventory *inv, const struct ks_collector *col
         struct ks_inventory tmp;
         struct ks_map keys = KS_MAP_INIT;
         struct ks_diag d = KS_DIAG_INIT;
-        struct ks_collect_ctx ctx = {NULL, f->path, v->layer, lim};
+        struct ks_collect_ctx ctx = {NULL, f->path, v->layer, lim, NULL};
 
         if (!v->data)
             break; /* deleted in that layer: whatever is there now came later */
@@ -109,15 +121,22 @@ static ks_err offer(struct scan *s, const struct ks_walk_file *f, const char *da
                     struct ks_diag *diag)
 {
     struct ks_inventory *inv = s->inv;
+    struct ks_blob mem;
+    const struct ks_blob *blob = f->blob;
 
+    if (!blob) {
+        ks_blob_memory(&mem, data, len);
+        blob = &mem;
+    }
     for (size_t i = 0; i < ks_collector_count(); i++) {
         const struct ks_collector *col = ks_collector_at(i);
-        struct ks_collect_ctx ctx = {inv, f->path, f->layer, s->lim};
+        struct ks_collect_ctx ctx = {inv, f->path, f->layer, s->lim, blob};
         struct ks_diag d = KS_DIAG_INIT;
         size_t before = inv->components.len;
         ks_err err;
 
-        if (!col->wants(f->path, f->mode))
+        /* data is NULL only when every collector wanting the file reads parts. */
+        if (!col->wants(f->path, f->mode) || (!data && !ks_lang_reads_parts(col)))
             continue;
         err = col->parse(&ctx, data, len, &d);
         if (err == KS_ENOMEM)
@@ -313,7 +332,7 @@ ks_err ks_pkg_scan(struct ks_inventory *inv, enum ks_target_kind kind, const cha
 {
     struct scan s = {inv, o->lim, 0, o->progress};
     struct ks_walk_visitor v = {scan_wants, scan_nested, scan_file, scan_skipped, &s,
-                                o->progress};
+                                o->progress, scan_parts};
     ks_err err;
 
     inv->target.kind = kind;

@@ -35,7 +35,7 @@ static int visit(const char *fpath, const struct stat *st, int flag, struct FTW 
     /* The file is read once, for every collector that wants it. */
     for (size_t i = 0; ks_lang_collectors[i]; i++) {
         const struct ks_collector *c = ks_lang_collectors[i];
-        struct ks_collect_ctx ctx = {&inv, rel, NULL, &lim};
+        struct ks_collect_ctx ctx = {&inv, rel, NULL, &lim, NULL};
         struct ks_diag d = KS_DIAG_INIT;
         if (!c->wants(rel, st->st_mode))
             continue;

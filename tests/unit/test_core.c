@@ -392,6 +392,56 @@ static void test_file(void **state)
     ks_buf_release(&b);
 }
 
+/* Random access to memory or a file (with or without the window cache):
+ * the same bytes every way, ranges beyond the end refused, a file that
+ * shrank is an I/O error. */
+static void test_blob(void **state)
+{
+    static char text[10000];
+    static struct ks_blob_cache cache;
+    char path[] = "/tmp/ks_blob_XXXXXX", got[5000];
+    struct ks_buf b = KS_BUF_INIT(4);
+    struct ks_blob blobs[3];
+    unsigned seed = 7;
+    int fd;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(text); i++)
+        text[i] = (char)('a' + i * 7 % 23);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
+    ks_blob_memory(&blobs[0], text, sizeof(text));
+    ks_blob_fd(&blobs[1], fd, sizeof(text), NULL);
+    ks_blob_fd(&blobs[2], fd, sizeof(text), &cache);
+    for (int k = 0; k < 3; k++) {
+        const struct ks_blob *x = &blobs[k];
+        assert_int_equal(ks_blob_read(x, 9990, got, 10), KS_OK);
+        assert_memory_equal(got, text + 9990, 10);
+        assert_int_equal(ks_blob_read(x, 9991, got, 10), KS_EPARSE);
+        assert_int_equal(ks_blob_read(x, UINT64_MAX, got, 1), KS_EPARSE);
+        assert_int_equal(ks_blob_read(x, sizeof(text), got, 0), KS_OK);
+        assert_int_equal(ks_blob_read_buf(x, 2, 3, &b), KS_OK);
+        assert_memory_equal(ks_buf_str(&b), text + 2, 3);
+        assert_int_equal(ks_blob_read_buf(x, 0, 5, &b), KS_ELIMIT); /* b.max */
+        /* Reads of every size at every place, as a parser would make them. */
+        for (int r = 0; r < 2000; r++) {
+            size_t len = (seed = seed * 1103515245u + 12345u) % 4200;
+            size_t off = (seed = seed * 1103515245u + 12345u) % (sizeof(text) - len + 1);
+            assert_int_equal(ks_blob_read(x, off, got, len), KS_OK);
+            assert_memory_equal(got, text + off, len);
+        }
+    }
+    /* The file shrank since its size was taken. */
+    assert_int_equal(ftruncate(fd, 8), 0);
+    ks_blob_fd(&blobs[2], fd, sizeof(text), &cache);
+    assert_int_equal(ks_blob_read(&blobs[1], 6, got, 4), KS_EIO);
+    assert_int_equal(ks_blob_read(&blobs[2], 6, got, 4), KS_EIO);
+    close(fd);
+    unlink(path);
+    ks_buf_release(&b);
+}
+
 /* Token buckets: a burst, then one per 1/rate seconds; keys independent. */
 static void test_ratelimit(void **state)
 {
@@ -546,6 +596,7 @@ int main(void)
             cmocka_unit_test(test_hash),   cmocka_unit_test(test_dl),   cmocka_unit_test(test_str),
             cmocka_unit_test(test_file),   cmocka_unit_test(test_ratelimit),
             cmocka_unit_test(test_deflate),
+            cmocka_unit_test(test_blob),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -487,7 +487,7 @@ static void w_skipped(void *ctx, const char *path, const char *why)
 static void test_walk_rootfs(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
     struct ks_limits lim = ks_limits_default;
     struct ks_diag d = KS_DIAG_INIT;
     char root[300], p[400];
@@ -511,10 +511,114 @@ static void test_walk_rootfs(void **state)
     ks_buf_release(&s.skipped);
 }
 
+/* ---- a walk shared by worker threads ---- */
+
+struct plog {
+    struct ks_buf log;
+    bool blob_ok;
+};
+
+static bool p_wants(void *ctx, const char *path, unsigned mode)
+{
+    (void)ctx;
+    return ks_ends_with(path, "/status") || (mode & 0111);
+}
+
+static bool p_parts(void *ctx, const char *path, unsigned mode)
+{
+    (void)ctx;
+    (void)path;
+    return (mode & 0111) != 0;
+}
+
+static ks_err p_file(void *ctx, const struct ks_walk_file *f, const char *data, size_t len,
+                     struct ks_diag *diag)
+{
+    struct plog *s = ctx;
+    char head[3] = "";
+
+    (void)diag;
+    if (!data) {
+        /* parts only: nothing read yet, the blob reads from the file */
+        if (!f->blob || f->blob->mem || ks_blob_read(f->blob, 0, head, 2) ||
+            ks_blob_read(f->blob, len, head, 1) != KS_EPARSE)
+            s->blob_ok = false;
+        head[2] = '\0';
+        return ks_buf_addf(&s->log, "%s parts %s\n", f->path, head);
+    }
+    return ks_buf_addf(&s->log, "%s bytes %zu\n", f->path, len);
+}
+
+static void p_skipped(void *ctx, const char *path, const char *why)
+{
+    struct plog *s = ctx;
+
+    ks_buf_addf(&s->log, "%s skipped %s\n", path, why);
+}
+
+/* A tree of many directories on several levels, listed by worker threads:
+ * the visitor still gets every wanted file and every note in byte-wise name
+ * order, the same on every walk, and files it needs only parts of come with
+ * data NULL and a blob reading the file. */
+static void test_walk_rootfs_threads(void **state)
+{
+    struct plog s = {KS_BUF_INIT(0), true};
+    struct ks_walk_visitor v = {p_wants, NULL, p_file, p_skipped, &s, NULL, p_parts};
+    struct ks_buf want = KS_BUF_INIT(0);
+    struct ks_limits lim = ks_limits_default;
+    struct ks_diag d = KS_DIAG_INIT;
+    char root[300], p[300];
+
+    (void)state;
+    lim.max_file_size = 16;
+    mk("tree");
+    for (int i = 0; i < 30; i++) {
+        snprintf(p, sizeof(p), "tree/d%02d", i);
+        mk(p);
+        for (int j = 0; j < 4; j++) {
+            snprintf(p, sizeof(p), "tree/d%02d/s%d", i, j);
+            mk(p);
+            if (j == 1) {
+                snprintf(p, sizeof(p), "tree/d%02d/s1/a", i);
+                mk(p);
+                snprintf(p, sizeof(p), "tree/d%02d/s1/a/status", i);
+                put(p, "x");
+                ks_buf_addf(&want, "/d%02d/s1/a/status bytes 1\n", i);
+            }
+            snprintf(p, sizeof(p), "%s/tree/d%02d/s%d/big", base, i, j);
+            put(p + strlen(base) + 1, "#!/bin/sh\n# more than 16 bytes\n");
+            assert_int_equal(chmod(p, 0755), 0);
+            snprintf(p, sizeof(p), "%s/tree/d%02d/s%d/run", base, i, j);
+            put(p + strlen(base) + 1, "#!/bin/sh\n");
+            assert_int_equal(chmod(p, 0755), 0);
+            snprintf(p, sizeof(p), "tree/d%02d/s%d/status", i, j);
+            put(p, "status");
+            ks_buf_addf(&want,
+                        "/d%02d/s%d/big skipped larger than max_file_size\n"
+                        "/d%02d/s%d/run parts #!\n"
+                        "/d%02d/s%d/status bytes 6\n",
+                        i, j, i, j, i, j);
+        }
+    }
+    snprintf(root, sizeof(root), "%s/tree", base);
+    for (int run = 0; run < 5; run++) {
+        ks_buf_reset(&s.log);
+        assert_int_equal(ks_walk_rootfs(root, true, &lim, &v, &d), KS_OK);
+        assert_string_equal(ks_buf_str(&s.log), ks_buf_str(&want));
+        assert_true(s.blob_ok);
+    }
+    /* max_entries still bounds the whole walk, whichever thread gets there. */
+    lim.max_entries = 100;
+    assert_int_equal(ks_walk_rootfs(root, true, &lim, &v, &d), KS_ELIMIT);
+    assert_string_equal(d.msg, "more than 100 files (max_entries)");
+    ks_buf_release(&s.log);
+    ks_buf_release(&want);
+}
+
 static void test_walk_archive(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
     struct ks_limits lim = ks_limits_default;
     struct ks_diag d = KS_DIAG_INIT;
 
@@ -537,7 +641,7 @@ static void test_walk_archive(void **state)
 static void test_image(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
     struct ks_image_info info;
     struct ks_diag d = KS_DIAG_INIT;
     char path[512];
@@ -601,6 +705,7 @@ int main(void)
             cmocka_unit_test(test_decompress),
             cmocka_unit_test(test_archive_corrupt),
             cmocka_unit_test(test_walk_rootfs),
+            cmocka_unit_test(test_walk_rootfs_threads),
             cmocka_unit_test(test_walk_archive),
             cmocka_unit_test(test_image),
     };

@@ -7,7 +7,9 @@
 #include "pkg/rpm.h"
 #include "pkg/scan.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct ks_component *find_opt(const struct ks_inventory *inv, const char *name)
 {
@@ -277,12 +279,113 @@ static void test_rpm_header(void **state)
     assert_int_equal(ks_rpm_header_parse(blob, sizeof(blob), &h, &d), KS_EPARSE);
 }
 
+/* ---- binaries wherever they are ----
+ *
+ * The Go and Rust binary collectors select files by their exec bits, not by
+ * name, so a rootfs scan must offer them every executable regular file,
+ * wherever it is and whatever it is called (the walk reads only the ELF
+ * parts they need, through pread, in worker threads' order-independent way),
+ * and never a file without exec bits. */
+
+static char bins[] = "/tmp/ks_bins_XXXXXX";
+
+static void put_file(const char *rel, const struct ks_buf *b, mode_t mode)
+{
+    char p[512];
+    int fd;
+
+    snprintf(p, sizeof(p), "%s/%s", bins, rel);
+    for (char *s = strchr(p + strlen(bins) + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
+        *s = '/';
+    }
+    fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, b->ptr, b->len), (ssize_t)b->len);
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static size_t count_at(const struct ks_inventory *inv, const char *path, const char *purl_prefix)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < inv->components.len; i++) {
+        const struct ks_component *c = &inv->components.items[i];
+        if (c->path && !strcmp(c->path, path) && c->purl && !strncmp(c->purl, purl_prefix, strlen(purl_prefix)))
+            n++;
+    }
+    return n;
+}
+
+static void test_binaries_anywhere(void **state)
+{
+    static const struct {
+        const char *path;
+        mode_t mode;
+        bool found;
+    } gobins[] = {
+            {"usr/bin/gotool", 0755, true},
+            {"x", 0700, true},                                  /* at the root, owner-exec only */
+            {"srv/.hidden/deep/er/still/data.bin", 0755, true}, /* hidden, deep, data-like name */
+            {"opt/app/lib with space/plugin.so", 0751, true},
+            {"home/u/group-only", 0010, true},                  /* group-exec only */
+            {"many/d47/bin", 0755, true},                       /* among many siblings */
+            {"var/lib/noexec/tool", 0644, false},               /* no exec bit: not a candidate */
+    };
+    struct ks_buf go = KS_BUF_INIT(0), rust = KS_BUF_INIT(0), empty = KS_BUF_INIT(0);
+    struct ks_inventory inv, mem;
+    struct ks_scan_opts o = {&ks_limits_default, NULL, NULL, true};
+    struct ks_diag d = KS_DIAG_INIT;
+    char p[512], cmd[600];
+    size_t per_file;
+
+    (void)state;
+    assert_non_null(mkdtemp(bins));
+    snprintf(p, sizeof(p), "%s/tests/data/pkg/elf/go-buildinfo.o", ks_test_srcdir());
+    assert_int_equal(ks_file_read(p, 1u << 20, &go, &d), KS_OK);
+    snprintf(p, sizeof(p), "%s/tests/data/pkg/elf/cargo-auditable.o", ks_test_srcdir());
+    assert_int_equal(ks_file_read(p, 1u << 20, &rust, &d), KS_OK);
+    /* What the collectors find in the bytes themselves. */
+    ks_inventory_init(&mem);
+    assert_int_equal(ks_pkg_collect(&mem, "/b", S_IFREG | 0755, NULL, go.ptr, go.len,
+                                    &ks_limits_default, &d),
+                     KS_OK);
+    per_file = count_at(&mem, "/b", "pkg:golang/");
+    assert_int_equal(per_file, 4);
+    ks_inventory_release(&mem);
+    for (int i = 0; i < 64; i++) {
+        snprintf(p, sizeof(p), "many/d%02d/f", i);
+        put_file(p, &empty, 0644);
+    }
+    for (size_t i = 0; i < KS_ARRAY_LEN(gobins); i++)
+        put_file(gobins[i].path, &go, gobins[i].mode);
+    put_file("opt/rust/weird.dat", &rust, 0755);
+
+    ks_inventory_init(&inv);
+    assert_int_equal(ks_pkg_scan(&inv, KS_TARGET_ROOTFS, bins, &o, &d), KS_OK);
+    for (size_t i = 0; i < KS_ARRAY_LEN(gobins); i++) {
+        snprintf(p, sizeof(p), "/%s", gobins[i].path);
+        if (count_at(&inv, p, "pkg:golang/") != (gobins[i].found ? per_file : 0))
+            fail_msg("%s: %zu Go components", p, count_at(&inv, p, "pkg:golang/"));
+    }
+    assert_true(count_at(&inv, "/opt/rust/weird.dat", "pkg:cargo/") > 0);
+    ks_inventory_release(&inv);
+    ks_buf_release(&go);
+    ks_buf_release(&rust);
+    ks_buf_release(&empty);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bins);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_dpkg),       cmocka_unit_test(test_apk),
             cmocka_unit_test(test_os_release), cmocka_unit_test(test_kernel),
             cmocka_unit_test(test_rpm_bdb),    cmocka_unit_test(test_rpm_header),
+            cmocka_unit_test(test_binaries_anywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

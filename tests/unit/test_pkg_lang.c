@@ -43,7 +43,7 @@ static ks_err run_mem(const char *name, const char *path, const char *data, size
                       struct ks_diag *d)
 {
     const struct ks_collector *c = collector(name);
-    struct ks_collect_ctx ctx = {&inv, path, "sha256:layer", &lim};
+    struct ks_collect_ctx ctx = {&inv, path, "sha256:layer", &lim, NULL};
 
     assert_true(c->wants(path, S_IFREG | 0755));
     ks_diag_clear(d);

@@ -125,15 +125,24 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
 {
     const unsigned char *d;
     struct ks_lang_set s;
-    size_t off, size, pos = 32;
+    struct ks_blob tmp;
+    struct ks_buf sec = KS_BUF_INIT(ctx->lim->max_file_size);
+    size_t size, pos = 32;
     uint64_t vlen, mlen;
     char *gover, *mi;
     ks_err e = KS_OK;
 
     ks_lang_set_init(&s, ctx);
-    if (!ks_lang_elf_section(data, len, ".go.buildinfo", &off, &size))
-        goto done; /* not a Go binary (or not ELF): nothing to say */
-    d = (const unsigned char *)data + off;
+    if (!ks_lang_elf_section(ks_lang_blob(ctx, data, len, &tmp), ".go.buildinfo", &sec, &e)) {
+        /* not a Go binary (or not ELF): nothing to say */
+        if (e == KS_ENOMEM)
+            e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        else if (e)
+            e = ks_lang_bad(&s, diag, "cannot read the '.go.buildinfo' section");
+        goto done;
+    }
+    d = (const unsigned char *)sec.ptr;
+    size = sec.len;
     if (size < 32 || memcmp(d, buildinfo_magic, sizeof(buildinfo_magic))) {
         e = ks_lang_bad(&s, diag, "'.go.buildinfo' section without the build info header");
         goto done;
@@ -175,6 +184,7 @@ static ks_err gobin_parse(struct ks_collect_ctx *ctx, const char *data, size_t l
         goto done;
     e = ks_lang_set_finish(&s, diag);
 done:
+    ks_buf_release(&sec);
     ks_lang_set_release(&s);
     return e;
 }

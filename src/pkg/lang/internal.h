@@ -78,10 +78,19 @@ char *ks_lang_pep503(struct ks_lang_set *s, const char *name);
  * either joined with " OR " (npm, composer, cargo forms). NULL if none. */
 const char *ks_lang_license_of(struct ks_lang_set *s, const struct ks_value *v);
 
-/* Finds section `name` of the ELF file data[0..len): on success sets its
- * file offset and size (checked to lie inside the data) and returns true.
- * False for anything that is not a well-formed ELF file with that section. */
-bool ks_lang_elf_section(const char *data, size_t len, const char *name, size_t *off, size_t *size);
+/* The file being parsed with random access: ctx->blob, or `data` wrapped
+ * into `tmp` when the caller gave only bytes. */
+const struct ks_blob *ks_lang_blob(const struct ks_collect_ctx *ctx, const char *data, size_t len,
+                                   struct ks_blob *tmp);
+
+/* Finds section `name` of the ELF file `b` and reads its contents into
+ * `out` (within out->max). True on success; false for anything that is not
+ * a well-formed, readable ELF file with that section (or when the section
+ * is larger than out->max, or KS_ENOMEM: `*err` tells those apart, KS_OK
+ * when the file simply has no such section). Reads only the ELF header, the
+ * section table, the section names and the section. */
+bool ks_lang_elf_section(const struct ks_blob *b, const char *name, struct ks_buf *out,
+                         ks_err *err);
 
 /* Each ecosystem's collectors. */
 extern const struct ks_collector ks_lang_python_meta, ks_lang_python_requirements,

@@ -488,47 +488,89 @@ static uint64_t rd(const unsigned char *p, size_t n, bool be)
     return v;
 }
 
-bool ks_lang_elf_section(const char *data, size_t len, const char *name, size_t *off, size_t *size)
+bool ks_lang_reads_parts(const struct ks_collector *c)
 {
-    const unsigned char *d = (const unsigned char *)data;
-    bool is64, be;
-    uint64_t shoff, shentsize, shnum, shstrndx, stroff, strsize;
+    return c == &ks_lang_go_binary || c == &ks_lang_cargo_auditable;
+}
+
+const struct ks_blob *ks_lang_blob(const struct ks_collect_ctx *ctx, const char *data, size_t len,
+                                   struct ks_blob *tmp)
+{
+    if (ctx->blob)
+        return ctx->blob;
+    ks_blob_memory(tmp, data, len);
+    return tmp;
+}
+
+/* Reads [off, off + len) of `b` into `out`; false (with *err) if it cannot. */
+static bool elf_read(const struct ks_blob *b, uint64_t off, uint64_t len, struct ks_buf *out,
+                     ks_err *err)
+{
+    ks_err e;
+
+    if (len > SIZE_MAX / 2)
+        return false;
+    e = ks_blob_read_buf(b, off, (size_t)len, out);
+    if (e == KS_ENOMEM || e == KS_EIO)
+        *err = e;
+    return e == KS_OK;
+}
+
+bool ks_lang_elf_section(const struct ks_blob *b, const char *name, struct ks_buf *out,
+                         ks_err *err)
+{
+    unsigned char h[64];
+    const unsigned char *d;
+    struct ks_buf tab = KS_BUF_INIT(0), names = KS_BUF_INIT(0);
+    bool is64, be, found = false;
+    uint64_t len = b->size, shoff, shentsize, shnum, shstrndx, stroff, strsize;
     size_t nlen = strlen(name);
 
-    if (len < 64 ||
-        memcmp(d,
+    *err = KS_OK;
+    if (len < 64 || ks_blob_read(b, 0, h, sizeof(h)) ||
+        memcmp(h,
                "\x7f"
                "ELF",
                4) ||
-        (d[4] != 1 && d[4] != 2) || (d[5] != 1 && d[5] != 2))
+        (h[4] != 1 && h[4] != 2) || (h[5] != 1 && h[5] != 2))
         return false;
-    is64 = d[4] == 2;
-    be = d[5] == 2;
-    shoff = is64 ? rd(d + 0x28, 8, be) : rd(d + 0x20, 4, be);
-    shentsize = rd(d + (is64 ? 0x3a : 0x2e), 2, be);
-    shnum = rd(d + (is64 ? 0x3c : 0x30), 2, be);
-    shstrndx = rd(d + (is64 ? 0x3e : 0x32), 2, be);
+    is64 = h[4] == 2;
+    be = h[5] == 2;
+    shoff = is64 ? rd(h + 0x28, 8, be) : rd(h + 0x20, 4, be);
+    shentsize = rd(h + (is64 ? 0x3a : 0x2e), 2, be);
+    shnum = rd(h + (is64 ? 0x3c : 0x30), 2, be);
+    shstrndx = rd(h + (is64 ? 0x3e : 0x32), 2, be);
     if (shentsize < (is64 ? 64u : 40u) || shstrndx >= shnum || shoff > len ||
         shnum > (len - shoff) / shentsize)
         return false;
+    /* The whole section table (at most 65535 * 65535 bytes, within the file). */
+    if (!elf_read(b, shoff, shnum * shentsize, &tab, err))
+        goto done;
+    d = (const unsigned char *)tab.ptr;
 #define SH(i, o64, o32, n64, n32) \
-    rd(d + shoff + (i)*shentsize + (is64 ? (o64) : (o32)), is64 ? (n64) : (n32), be)
+    rd(d + (i)*shentsize + (is64 ? (o64) : (o32)), is64 ? (n64) : (n32), be)
     stroff = SH(shstrndx, 0x18, 0x10, 8, 4);
     strsize = SH(shstrndx, 0x20, 0x14, 8, 4);
-    if (stroff > len || strsize > len - stroff)
-        return false;
+    if (stroff > len || strsize > len - stroff || !elf_read(b, stroff, strsize, &names, err))
+        goto done;
     for (uint64_t i = 0; i < shnum; i++) {
         uint64_t nameoff = SH(i, 0, 0, 4, 4), o = SH(i, 0x18, 0x10, 8, 4),
                  sz = SH(i, 0x20, 0x14, 8, 4), type = SH(i, 4, 4, 4, 4);
         if (nameoff >= strsize || strsize - nameoff < nlen + 1 ||
-            memcmp(d + stroff + nameoff, name, nlen + 1))
+            memcmp(names.ptr + nameoff, name, nlen + 1))
             continue;
         if (type == 8 /* SHT_NOBITS */ || o > len || sz > len - o)
-            return false;
-        *off = (size_t)o;
-        *size = (size_t)sz;
-        return true;
+            break;
+        if (sz > out->max && out->max) {
+            *err = KS_ELIMIT;
+            break;
+        }
+        found = elf_read(b, o, sz, out, err);
+        break;
     }
 #undef SH
-    return false;
+done:
+    ks_buf_release(&tab);
+    ks_buf_release(&names);
+    return found;
 }

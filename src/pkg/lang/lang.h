@@ -19,6 +19,11 @@
 /* All language collectors, NULL-terminated, in a fixed order. */
 extern const struct ks_collector *const ks_lang_collectors[];
 
+/* True for the collectors whose `parse` reads only parts of a file through
+ * ctx->blob and accepts data NULL (Go build info and cargo-auditable data in
+ * ELF binaries); every other collector needs the bytes. */
+bool ks_lang_reads_parts(const struct ks_collector *c);
+
 /* Cross-file clean-up, run once after every file of a target was collected:
  * a jar whose META-INF/maven/ ** /pom.properties yielded components drops the
  * weaker guess made from its MANIFEST.MF (component or "not identified"

@@ -133,18 +133,24 @@ static ks_err inflate_bounded(struct ks_lang_set *s, const unsigned char *in, si
 static ks_err auditable_parse(struct ks_collect_ctx *ctx, const char *data, size_t len,
                               struct ks_diag *diag)
 {
-    struct ks_buf json = KS_BUF_INIT(0);
+    struct ks_buf json = KS_BUF_INIT(0), sec = KS_BUF_INIT(ctx->lim->max_file_size);
     struct ks_value *root;
     const struct ks_value *pkgs;
     struct ks_lang_set s;
-    size_t off, size, n, *idx;
+    struct ks_blob tmp;
+    size_t n, *idx;
     ks_err e = KS_OK;
 
     ks_lang_set_init(&s, ctx);
-    if (!ks_lang_elf_section(data, len, ".dep-v0", &off, &size))
+    if (!ks_lang_elf_section(ks_lang_blob(ctx, data, len, &tmp), ".dep-v0", &sec, &e)) {
+        if (e == KS_ENOMEM)
+            e = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        else if (e)
+            e = ks_lang_bad(&s, diag, "cannot read the '.dep-v0' section");
         goto done;
+    }
     json.max = ctx->lim->max_file_size;
-    if ((e = inflate_bounded(&s, (const unsigned char *)data + off, size, &json, diag)) ||
+    if ((e = inflate_bounded(&s, (const unsigned char *)sec.ptr, sec.len, &json, diag)) ||
         (e = ks_lang_json(&s, json.ptr, json.len, &root, diag)))
         goto done;
     pkgs = ks_value_get(root, "packages");
@@ -199,6 +205,7 @@ static ks_err auditable_parse(struct ks_collect_ctx *ctx, const char *data, size
     e = ks_lang_set_finish(&s, diag);
 done:
     ks_buf_release(&json);
+    ks_buf_release(&sec);
     ks_lang_set_release(&s);
     return e;
 }
