@@ -685,6 +685,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
 struct stored {
     char *status;
     char *body;
+    char *vuln_id, *severity; /* indexed columns (NULL when NULL) */
     bool seen;
 };
 
@@ -707,6 +708,7 @@ struct apply {
     bool put_keys; /* replace the resource's package keys with `keys` */
     const struct ks_pkg_key *keys;
     size_t nkeys;
+    bool events; /* the account has a webhook: transitions are queued as events */
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
@@ -724,6 +726,10 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
     s->body = ks_arena_strdup(&a->arena, r->text(r, 2));
     if (!s->status || !s->body)
+        return KS_ENOMEM;
+    if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(&a->arena, r->text(r, 4))))
+        return KS_ENOMEM;
+    if (r->text(r, 5) && !(s->severity = ks_arena_strdup(&a->arena, r->text(r, 5))))
         return KS_ENOMEM;
     return ks_map_put(&a->existing, id, strlen(id), s);
 }
@@ -745,12 +751,18 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
                    "cause) VALUES ($1, $2, $3, $4, $5, $6)",
                    h, NULL, NULL, a->diag);
 
-    if (!err)
+    if (!err && a->events)
         err = Q(st,
                 "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
                 "SELECT $1, $2, $3, $4, $4 " NEEDS_EVENTS("$1"),
                 o, NULL, NULL, a->diag);
     return err;
+}
+
+/* Both NULL or equal. */
+static bool same_value(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
 }
 
 /* The SEVERITY sort key (indexed: see schema.c). */
@@ -812,6 +824,23 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
+    if (strcmp(s->body, f->body) && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
+        same_value(s->severity, f->severity)) {
+        /* New advisory data that leaves every indexed column as it is
+         * (the usual case: a corrected description or reference): only
+         * the row changes, none of the findings indexes. */
+        struct ks_sqlv upd[] = {row[0], row[1],  row[3],  row[6],  row[7],  row[9],
+                                row[10], row[12], row[13], row[14], row[15], row[16]};
+
+        a->res->updated++;
+        err = Q(st,
+                "UPDATE findings SET type = $3, score = $4, title = $5, body = $6, "
+                "updated_at = $7, fix_available = $8, exploit_available = $9, "
+                "vendor_severity = $10, vuln_source = $11, epss = $12 "
+                "WHERE account = $1 AND id = $2",
+                upd, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+    }
     if (strcmp(s->body, f->body) && !a->reobserve) {
         /* New advisory data for the same finding (same resource and
          * package): the resource was not observed again, and the columns
@@ -862,6 +891,14 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
         struct keys_put p = {a->account, a->rid, a->keys, a->nkeys, a->diag};
         err = keys_put_tx(st, &p);
     }
+    if (!err) {
+        struct ks_sqlv acc[] = {KS_SQL_INT(a->account)};
+        int64_t hooks = 0;
+
+        err = Q(st, "SELECT COUNT(*) FROM webhooks WHERE account = $1", acc, get_int, &hooks,
+                a->diag);
+        a->events = hooks != 0;
+    }
     /* A few packages: one index probe each; many: one read of the
      * resource's findings, filtered here (fewer statements). */
     if (!err && a->packages && a->npackages > 8) {
@@ -871,15 +908,16 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     }
     if (!err && (!a->packages || a->scope.len))
         err = Q(st,
-                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2",
+                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "WHERE account = $1 AND rid = $2",
                 key, load_existing, a, a->diag);
     for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
         struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
                                KS_SQL_TEXT(a->packages[i])};
 
         err = Q(st,
-                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2 "
-                "AND package = $3",
+                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "WHERE account = $1 AND rid = $2 AND package = $3",
                 pk, load_existing, a, a->diag);
     }
     if (err == KS_ENOMEM)
