@@ -15,6 +15,7 @@ struct ks_store {
     const struct ks_driver *drv;
     void *conn;
     bool batch; /* in ks_store_batch_begin(): operations are savepoints */
+    bool bulk;  /* the driver's bulk_sql ran */
 };
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
@@ -152,6 +153,12 @@ ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag)
 
     if (st->batch)
         return ks_diag_set(diag, KS_EINVAL, "a store batch is already open");
+    if (!st->bulk && st->drv->bulk_sql) {
+        err = st->drv->script(st->conn, st->drv->bulk_sql, diag);
+        if (err)
+            return err;
+        st->bulk = true;
+    }
     err = st->drv->begin(st->conn, diag);
     st->batch = !err;
     return err;
