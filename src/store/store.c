@@ -691,7 +691,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
 
 struct stored {
     char *status;
-    char *body;
+    bool same_body; /* the stored body is the incoming row's (compared as read) */
     char *vuln_id, *severity; /* indexed columns (NULL when NULL) */
     bool seen;
 };
@@ -716,6 +716,7 @@ struct apply {
     const struct ks_pkg_key *keys;
     size_t nkeys;
     bool events; /* the account has a webhook: transitions are queued as events */
+    struct ks_map incoming; /* finding id -> its row in `rows` */
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
@@ -731,9 +732,15 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     if (!s || !id)
         return KS_ENOMEM;
     s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
-    s->body = ks_arena_strdup(&a->arena, r->text(r, 2));
-    if (!s->status || !s->body)
+    if (!s->status)
         return KS_ENOMEM;
+    /* Compared here rather than copied: most bodies are unchanged. */
+    {
+        const struct ks_finding_row *in = ks_map_get(&a->incoming, id, strlen(id));
+        const char *body = r->text(r, 2);
+
+        s->same_body = in && body && !strcmp(in->body, body);
+    }
     if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(&a->arena, r->text(r, 4))))
         return KS_ENOMEM;
     if (r->text(r, 5) && !(s->severity = ks_arena_strdup(&a->arena, r->text(r, 5))))
@@ -831,7 +838,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
-    if (strcmp(s->body, f->body) && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
+    if (!s->same_body && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
         same_value(s->severity, f->severity)) {
         /* New advisory data that leaves every indexed column as it is
          * (the usual case: a corrected description or reference): only
@@ -848,7 +855,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 upd, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
-    if (strcmp(s->body, f->body) && !a->reobserve) {
+    if (!s->same_body && !a->reobserve) {
         /* New advisory data for the same finding (same resource and
          * package): the resource was not observed again, and the columns
          * that cannot change are left out, sparing their indexes. */
@@ -865,7 +872,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 upd, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
-    if (strcmp(s->body, f->body)) {
+    if (!s->same_body) {
         a->res->updated++;
         err = Q(st,
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
@@ -906,6 +913,10 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
                 a->diag);
         a->events = hooks != 0;
     }
+    for (size_t i = 0; !err && i < a->n; i++)
+        if (ks_map_put(&a->incoming, a->rows[i].id, strlen(a->rows[i].id),
+                       (void *)(uintptr_t)&a->rows[i]))
+            err = ks_diag_set(a->diag, KS_ENOMEM, "out of memory");
     /* A few packages: one index probe each; many: one read of the
      * resource's findings, filtered here (fewer statements). */
     if (!err && a->packages && a->npackages > 8) {
@@ -982,6 +993,7 @@ static ks_err findings_apply(struct ks_store *st, int64_t account, const char *r
         memset(res, 0, sizeof(*res));
     ks_map_release(&a.existing);
     ks_map_release(&a.scope);
+    ks_map_release(&a.incoming);
     ks_arena_release(&a.arena);
     return err;
 }
