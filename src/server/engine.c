@@ -561,7 +561,7 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     struct producer w[REEVAL_THREADS_MAX];
     unsigned nw = reeval_threads(cfg), started = 0;
     struct pipeline *p;
-    size_t inbatch = 0, i;
+    size_t inbatch = 0, i, done;
     double t_wait = 0, t_store = 0, t_batch = 0, t0;
     ks_err err = KS_OK;
 
@@ -634,6 +634,7 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
         pthread_cond_broadcast(&p->space);
         pthread_mutex_unlock(&p->mu);
     }
+    done = i;
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->space);
@@ -654,9 +655,9 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     t_batch += now_seconds() - t0;
     /* Where the writer's time went: waiting for producers (matching is
      * the bottleneck), writing findings, or committing batches. */
-    ks_log_debug("re-evaluation: %zu of %zu resources written; writer waited %.3f s, wrote "
-                 "findings %.3f s, committed %.3f s",
-                 i, n, t_wait, t_store, t_batch);
+    ks_log_debug("re-evaluation: %zu of %zu resources passed the writer; it waited %.3f s, "
+                 "wrote findings %.3f s, committed %.3f s",
+                 done, n, t_wait, t_store, t_batch);
     pthread_cond_destroy(&p->space);
     pthread_cond_destroy(&p->prepared);
     pthread_mutex_destroy(&p->mu);
