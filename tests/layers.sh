@@ -18,7 +18,7 @@ declare -A layer=(
 )
 # third-party header prefix -> the one module allowed to include it
 declare -A owner=(
-  [openssl/]=core [jansson.h]=formats [yaml.h]=formats [libxml/]=formats
+  [openssl/]=core [nettle/]=core [jansson.h]=formats [yaml.h]=formats [libxml/]=formats
   [archive.h]=ingest [archive_entry.h]=ingest [sqlite3.h]=sqlite [curl/]=http
   [pcre2.h]=regex [tree_sitter/]=code [microhttpd.h]=server [libpq-fe.h]=store
   [zlib.h]=pkg

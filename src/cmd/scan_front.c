@@ -1,7 +1,8 @@
-/* cmd/scan_front.c - commands that read archives and images run in the
- * kensa-scan helper, which alone loads libarchive (and through it libxml2's
- * ICU and libstdc++): the kensa front execs it, so `kensa --version` and
- * the other commands do not pay for those libraries at start-up. */
+/* cmd/scan_front.c - scanning commands run in the kensa-scan helper, which
+ * holds the scanning code (its costly libraries, libarchive and with it
+ * libxml2's ICU and libstdc++, SQLite, tree-sitter, are loaded on first use:
+ * core/dl.h): the kensa front execs it, so `kensa --version` and the other
+ * commands stay small. */
 #include "core/ks_common.h"
 
 #include "cmd/cmd.h"

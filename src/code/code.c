@@ -15,6 +15,7 @@
 
 #include "code/code_int.h"
 
+#include "core/dl.h"
 #include "core/str.h"
 
 #include <ctype.h>
@@ -25,6 +26,82 @@ const TSLanguage *tree_sitter_python(void);
 const TSLanguage *tree_sitter_javascript(void);
 const TSLanguage *tree_sitter_typescript(void);
 const TSLanguage *tree_sitter_java(void);
+
+/* libtree-sitter, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_TS_FNS(X) \
+    X(ts_language_field_id_for_name) \
+    X(ts_language_symbol_count) \
+    X(ts_language_symbol_name) \
+    X(ts_language_symbol_type) \
+    X(ts_node_child) \
+    X(ts_node_child_by_field_id) \
+    X(ts_node_child_count) \
+    X(ts_node_end_byte) \
+    X(ts_node_end_point) \
+    X(ts_node_eq) \
+    X(ts_node_has_error) \
+    X(ts_node_is_missing) \
+    X(ts_node_is_named) \
+    X(ts_node_is_null) \
+    X(ts_node_named_child) \
+    X(ts_node_named_child_count) \
+    X(ts_node_parent) \
+    X(ts_node_start_byte) \
+    X(ts_node_start_point) \
+    X(ts_node_symbol) \
+    X(ts_node_type) \
+    X(ts_parser_delete) \
+    X(ts_parser_new) \
+    X(ts_parser_parse_string) \
+    X(ts_parser_set_language) \
+    X(ts_tree_cursor_current_node) \
+    X(ts_tree_cursor_delete) \
+    X(ts_tree_cursor_goto_first_child) \
+    X(ts_tree_cursor_goto_next_sibling) \
+    X(ts_tree_cursor_new) \
+    X(ts_tree_delete) \
+    X(ts_tree_root_node)
+
+static struct {
+    KS_TS_FNS(KS_DL_FIELD)
+} lib_ts;
+#define KS_DL_TABLE __typeof__(lib_ts)
+static const struct ks_dl_sym lib_ts_syms[] = {KS_TS_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_ts_dl = KS_DL_INIT("libtree-sitter.so.0", "analyse source code", lib_ts_syms, &lib_ts);
+
+#define ts_language_field_id_for_name (lib_ts.ts_language_field_id_for_name)
+#define ts_language_symbol_count (lib_ts.ts_language_symbol_count)
+#define ts_language_symbol_name (lib_ts.ts_language_symbol_name)
+#define ts_language_symbol_type (lib_ts.ts_language_symbol_type)
+#define ts_node_child (lib_ts.ts_node_child)
+#define ts_node_child_by_field_id (lib_ts.ts_node_child_by_field_id)
+#define ts_node_child_count (lib_ts.ts_node_child_count)
+#define ts_node_end_byte (lib_ts.ts_node_end_byte)
+#define ts_node_end_point (lib_ts.ts_node_end_point)
+#define ts_node_eq (lib_ts.ts_node_eq)
+#define ts_node_has_error (lib_ts.ts_node_has_error)
+#define ts_node_is_missing (lib_ts.ts_node_is_missing)
+#define ts_node_is_named (lib_ts.ts_node_is_named)
+#define ts_node_is_null (lib_ts.ts_node_is_null)
+#define ts_node_named_child (lib_ts.ts_node_named_child)
+#define ts_node_named_child_count (lib_ts.ts_node_named_child_count)
+#define ts_node_parent (lib_ts.ts_node_parent)
+#define ts_node_start_byte (lib_ts.ts_node_start_byte)
+#define ts_node_start_point (lib_ts.ts_node_start_point)
+#define ts_node_symbol (lib_ts.ts_node_symbol)
+#define ts_node_type (lib_ts.ts_node_type)
+#define ts_parser_delete (lib_ts.ts_parser_delete)
+#define ts_parser_new (lib_ts.ts_parser_new)
+#define ts_parser_parse_string (lib_ts.ts_parser_parse_string)
+#define ts_parser_set_language (lib_ts.ts_parser_set_language)
+#define ts_tree_cursor_current_node (lib_ts.ts_tree_cursor_current_node)
+#define ts_tree_cursor_delete (lib_ts.ts_tree_cursor_delete)
+#define ts_tree_cursor_goto_first_child (lib_ts.ts_tree_cursor_goto_first_child)
+#define ts_tree_cursor_goto_next_sibling (lib_ts.ts_tree_cursor_goto_next_sibling)
+#define ts_tree_cursor_new (lib_ts.ts_tree_cursor_new)
+#define ts_tree_delete (lib_ts.ts_tree_delete)
+#define ts_tree_root_node (lib_ts.ts_tree_root_node)
 
 #define KS_CODE_MAX_DEPTH 256
 #define QNAME_MAX         200
@@ -2508,6 +2585,11 @@ static void note(struct ks_code_result *res, const char *file, const char *msg)
         (void)KS_VEC_PUSH(&res->notes, nt);
 }
 
+ks_err ks_code_load(struct ks_diag *diag)
+{
+    return ks_dl_load(&lib_ts_dl, diag);
+}
+
 ks_err ks_code_scan_text(struct ks_code_result *res, enum ks_code_lang lang, const char *file,
                          const char *src, size_t len, const struct ks_limits *lim,
                          struct ks_diag *diag)
@@ -2536,6 +2618,8 @@ ks_err ks_code_scan_text(struct ks_code_result *res, enum ks_code_lang lang, con
         note(res, file, msg);
         return KS_OK;
     }
+    if ((err = ks_code_load(diag)))
+        return err;
     pthread_once(&langs_once, langs_init);
     res->files++;
     res->bytes += len;

@@ -96,10 +96,15 @@ const char *ks_code_lang_name(enum ks_code_lang lang);
 bool ks_code_lang_parse(const char *s, enum ks_code_lang *out);
 const char *ks_code_severity_name(enum ks_code_severity s); /* "HIGH" */
 
+/* Loads libtree-sitter now (ks_code_scan_text otherwise loads it on first
+ * use): KS_OK, or KS_EUNSUPPORTED naming the missing library (core/dl.h). */
+ks_err ks_code_load(struct ks_diag *diag);
+
 /* Analyses one file's text as `lang` (AUTO: from `file`'s extension; a file
  * of no known language is skipped) and appends findings and notes to `res`.
- * `file` is the display path. KS_ENOMEM or KS_ELIMIT (text larger than
- * lim->max_file_size) are the only errors; parse problems become notes. */
+ * `file` is the display path. KS_ENOMEM, KS_ELIMIT (text larger than
+ * lim->max_file_size) or KS_EUNSUPPORTED (libtree-sitter cannot be loaded,
+ * core/dl.h) are the only errors; parse problems become notes. */
 ks_err ks_code_scan_text(struct ks_code_result *res, enum ks_code_lang lang, const char *file,
                          const char *text, size_t len, const struct ks_limits *lim,
                          struct ks_diag *diag);

@@ -9,6 +9,8 @@
 
 #include "code/code.h"
 
+#include "core/dl.h"
+
 #include <ctype.h>
 #include <math.h>
 
@@ -91,7 +93,7 @@ static double entropy(const char *s, size_t len)
     for (size_t i = 0; i < 256; i++)
         if (cnt[i]) {
             double p = (double)cnt[i] / (double)len;
-            h -= p * log2(p);
+            h -= p * ks_log2(p);
         }
     return h;
 }

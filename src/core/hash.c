@@ -2,12 +2,16 @@
 
 #include "core/hash.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
 #include <sys/random.h>
 
+/* Nettle, not OpenSSL: libcrypto costs 1.4 MiB of resident memory in every
+ * process that merely loads it (relocations, constructors) and 3.3 MiB once
+ * EVP fetches a digest; nettle's SHA-256 (with the same SHA-NI code paths)
+ * costs about 0.1 MiB. See docs/internals/loading.md. */
 struct ks_sha256 {
-    EVP_MD_CTX *ctx;
+    struct sha256_ctx ctx;
 };
 
 struct ks_sha256 *ks_sha256_new(void)
@@ -16,52 +20,42 @@ struct ks_sha256 *ks_sha256_new(void)
 
     if (!h)
         return NULL;
-    h->ctx = EVP_MD_CTX_new();
-    if (!h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL)) {
-        EVP_MD_CTX_free(h->ctx);
-        free(h);
-        return NULL;
-    }
+    sha256_init(&h->ctx);
     return h;
 }
 
 void ks_sha256_update(struct ks_sha256 *h, const void *data, size_t len)
 {
-    if (!EVP_DigestUpdate(h->ctx, data, len))
-        KS_BUG("EVP_DigestUpdate failed");
+    sha256_update(&h->ctx, len, data);
 }
 
 void ks_sha256_final(struct ks_sha256 *h, unsigned char out[KS_SHA256_LEN])
 {
-    unsigned int n = 0;
-
-    if (!EVP_DigestFinal_ex(h->ctx, out, &n) || n != KS_SHA256_LEN)
-        KS_BUG("EVP_DigestFinal_ex failed");
+    sha256_digest(&h->ctx, KS_SHA256_LEN, out);
 }
 
 void ks_sha256_free(struct ks_sha256 *h)
 {
-    if (!h)
-        return;
-    EVP_MD_CTX_free(h->ctx);
     free(h);
 }
 
 void ks_sha256(const void *data, size_t len, unsigned char out[KS_SHA256_LEN])
 {
-    unsigned int n = 0;
+    struct sha256_ctx ctx;
 
-    if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) || n != KS_SHA256_LEN)
-        KS_BUG("EVP_Digest failed");
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, data);
+    sha256_digest(&ctx, KS_SHA256_LEN, out);
 }
 
 void ks_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
                     unsigned char out[KS_SHA256_LEN])
 {
-    unsigned int n = 0;
+    struct hmac_sha256_ctx ctx;
 
-    if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n) || n != KS_SHA256_LEN)
-        KS_BUG("HMAC failed");
+    hmac_sha256_set_key(&ctx, key_len, key);
+    hmac_sha256_update(&ctx, len, data);
+    hmac_sha256_digest(&ctx, KS_SHA256_LEN, out);
 }
 
 ks_err ks_random_hex(char *out, size_t nbytes)

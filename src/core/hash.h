@@ -1,6 +1,7 @@
-/* core/hash.h - SHA-256 (via OpenSSL libcrypto) and FNV-1a for hash tables.
+/* core/hash.h - SHA-256 and HMAC-SHA256 (via nettle) and FNV-1a for hash
+ * tables.
  *
- * libcrypto objects never leave this file: the streaming context is opaque. */
+ * Nettle objects never leave this file: the streaming context is opaque. */
 #ifndef KS_CORE_HASH_H
 #define KS_CORE_HASH_H
 

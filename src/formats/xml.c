@@ -3,10 +3,40 @@
 
 #include "formats/xml.h"
 
+#include "core/dl.h"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlversion.h>
 #include <pthread.h>
+
+/* libxml2, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_XML_FNS(X) \
+    X(xmlCtxtGetLastError) \
+    X(xmlCtxtReadMemory) \
+    X(xmlDocGetRootElement) \
+    X(xmlFreeDoc) \
+    X(xmlFreeParserCtxt) \
+    X(xmlGetLineNo) \
+    X(xmlInitParser) \
+    X(xmlNewParserCtxt)
+
+static struct {
+    KS_XML_FNS(KS_DL_FIELD)
+} lib_xml;
+#define KS_DL_TABLE __typeof__(lib_xml)
+static const struct ks_dl_sym lib_xml_syms[] = {KS_XML_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_xml_dl = KS_DL_INIT("libxml2.so.2", "read XML", lib_xml_syms, &lib_xml);
+
+#define xmlCtxtGetLastError (lib_xml.xmlCtxtGetLastError)
+#define xmlCtxtReadMemory (lib_xml.xmlCtxtReadMemory)
+#define xmlDocGetRootElement (lib_xml.xmlDocGetRootElement)
+#define xmlFreeDoc (lib_xml.xmlFreeDoc)
+#define xmlFreeParserCtxt (lib_xml.xmlFreeParserCtxt)
+#define xmlGetLineNo (lib_xml.xmlGetLineNo)
+#define xmlInitParser (lib_xml.xmlInitParser)
+#define xmlNewParserCtxt (lib_xml.xmlNewParserCtxt)
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
@@ -111,6 +141,8 @@ ks_err ks_xml_parse(struct ks_arena *arena, const char *name, const char *text, 
                            (unsigned long long)lim->max_file_size);
     if (len > INT_MAX)
         return ks_diag_set(diag, KS_ELIMIT, "'%s': too large for the XML reader", name);
+    if ((err = ks_xml_load(diag)))
+        return err;
     pthread_once(&xml_once, xml_init);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
@@ -182,6 +214,11 @@ const char *ks_xml_child_text(const struct ks_xml_node *n, const char *name)
 {
     const struct ks_xml_node *c = ks_xml_child(n, name);
     return c ? c->text : NULL;
+}
+
+ks_err ks_xml_load(struct ks_diag *diag)
+{
+    return ks_dl_load(&lib_xml_dl, diag);
 }
 
 const char *ks_xml_version(void)

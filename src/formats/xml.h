@@ -68,6 +68,10 @@ const char *ks_xml_attr(const struct ks_xml_node *n, const char *name);
 /* The text of the first child named `name`, or NULL when there is none. */
 const char *ks_xml_child_text(const struct ks_xml_node *n, const char *name);
 
+/* Loads libxml2 now (ks_xml_parse otherwise loads it on first use): KS_OK,
+ * or KS_EUNSUPPORTED naming the missing library (core/dl.h). */
+ks_err ks_xml_load(struct ks_diag *diag);
+
 /* The libxml2 version this was built with ("2.9.14"). */
 const char *ks_xml_version(void);
 

@@ -2,10 +2,33 @@
 
 #include "formats/yaml.h"
 
+#include "core/dl.h"
 #include "core/str.h"
 #include "core/vec.h"
 
 #include <yaml.h>
+
+/* libyaml-0, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_YAML_FNS(X) \
+    X(yaml_event_delete) \
+    X(yaml_parser_delete) \
+    X(yaml_parser_initialize) \
+    X(yaml_parser_parse) \
+    X(yaml_parser_set_input_string)
+
+static struct {
+    KS_YAML_FNS(KS_DL_FIELD)
+} lib_yaml;
+#define KS_DL_TABLE __typeof__(lib_yaml)
+static const struct ks_dl_sym lib_yaml_syms[] = {KS_YAML_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_yaml_dl = KS_DL_INIT("libyaml-0.so.2", "read YAML", lib_yaml_syms, &lib_yaml);
+
+#define yaml_event_delete (lib_yaml.yaml_event_delete)
+#define yaml_parser_delete (lib_yaml.yaml_parser_delete)
+#define yaml_parser_initialize (lib_yaml.yaml_parser_initialize)
+#define yaml_parser_parse (lib_yaml.yaml_parser_parse)
+#define yaml_parser_set_input_string (lib_yaml.yaml_parser_set_input_string)
 
 /* Containers under construction: children are collected in growable arrays
  * (malloc) and copied into the arena once complete, so the arena only ever
@@ -143,6 +166,11 @@ done:
     return err;
 }
 
+ks_err ks_yaml_load(struct ks_diag *diag)
+{
+    return ks_dl_load(&lib_yaml_dl, diag);
+}
+
 ks_err ks_yaml_parse(struct ks_arena *arena, const char *name, const char *text, size_t len,
                      const struct ks_limits *lim, struct ks_value **out, struct ks_diag *diag)
 {
@@ -156,6 +184,8 @@ ks_err ks_yaml_parse(struct ks_arena *arena, const char *name, const char *text,
     if (len > lim->max_file_size)
         return ks_diag_set(diag, KS_ELIMIT, "'%s': larger than the limit of %llu bytes", name,
                            (unsigned long long)lim->max_file_size);
+    if ((err = ks_yaml_load(diag)))
+        return err;
     if (!yaml_parser_initialize(&parser))
         return ks_diag_set(diag, KS_ENOMEM, "'%s': out of memory", name);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

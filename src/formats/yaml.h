@@ -15,6 +15,10 @@
 #include "core/limits.h"
 #include "formats/value.h"
 
+/* Loads libyaml now (ks_yaml_parse otherwise loads it on first use): KS_OK,
+ * or KS_EUNSUPPORTED naming the missing library (core/dl.h). */
+ks_err ks_yaml_load(struct ks_diag *diag);
+
 ks_err ks_yaml_parse(struct ks_arena *arena, const char *name, const char *text, size_t len,
                      const struct ks_limits *lim, struct ks_value **out, struct ks_diag *diag);
 

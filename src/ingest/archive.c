@@ -2,12 +2,98 @@
 
 #include "ingest/archive.h"
 
+#include "core/dl.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* libarchive, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_ARCHIVE_FNS(X) \
+    X(archive_entry_filetype) \
+    X(archive_entry_hardlink) \
+    X(archive_entry_mode) \
+    X(archive_entry_mtime) \
+    X(archive_entry_mtime_is_set) \
+    X(archive_entry_pathname) \
+    X(archive_entry_pathname_utf8) \
+    X(archive_entry_size) \
+    X(archive_entry_size_is_set) \
+    X(archive_entry_symlink) \
+    X(archive_error_string) \
+    X(archive_filter_bytes) \
+    X(archive_filter_code) \
+    X(archive_filter_count) \
+    X(archive_filter_name) \
+    X(archive_format_name) \
+    X(archive_read_data) \
+    X(archive_read_free) \
+    X(archive_read_new) \
+    X(archive_read_next_header) \
+    X(archive_read_open1) \
+    X(archive_read_set_callback_data) \
+    X(archive_read_set_read_callback) \
+    X(archive_read_set_seek_callback) \
+    X(archive_read_set_skip_callback) \
+    X(archive_read_support_filter_bzip2) \
+    X(archive_read_support_filter_gzip) \
+    X(archive_read_support_filter_lzma) \
+    X(archive_read_support_filter_xz) \
+    X(archive_read_support_filter_zstd) \
+    X(archive_read_support_format_empty) \
+    X(archive_read_support_format_gnutar) \
+    X(archive_read_support_format_raw) \
+    X(archive_read_support_format_tar) \
+    X(archive_read_support_format_zip) \
+    X(archive_version_string)
+
+static struct {
+    KS_ARCHIVE_FNS(KS_DL_FIELD)
+} lib_archive;
+#define KS_DL_TABLE __typeof__(lib_archive)
+static const struct ks_dl_sym lib_archive_syms[] = {KS_ARCHIVE_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_archive_dl = KS_DL_INIT("libarchive.so.13", "read archives and images", lib_archive_syms, &lib_archive);
+
+#define archive_entry_filetype (lib_archive.archive_entry_filetype)
+#define archive_entry_hardlink (lib_archive.archive_entry_hardlink)
+#define archive_entry_mode (lib_archive.archive_entry_mode)
+#define archive_entry_mtime (lib_archive.archive_entry_mtime)
+#define archive_entry_mtime_is_set (lib_archive.archive_entry_mtime_is_set)
+#define archive_entry_pathname (lib_archive.archive_entry_pathname)
+#define archive_entry_pathname_utf8 (lib_archive.archive_entry_pathname_utf8)
+#define archive_entry_size (lib_archive.archive_entry_size)
+#define archive_entry_size_is_set (lib_archive.archive_entry_size_is_set)
+#define archive_entry_symlink (lib_archive.archive_entry_symlink)
+#define archive_error_string (lib_archive.archive_error_string)
+#define archive_filter_bytes (lib_archive.archive_filter_bytes)
+#define archive_filter_code (lib_archive.archive_filter_code)
+#define archive_filter_count (lib_archive.archive_filter_count)
+#define archive_filter_name (lib_archive.archive_filter_name)
+#define archive_format_name (lib_archive.archive_format_name)
+#define archive_read_data (lib_archive.archive_read_data)
+#define archive_read_free (lib_archive.archive_read_free)
+#define archive_read_new (lib_archive.archive_read_new)
+#define archive_read_next_header (lib_archive.archive_read_next_header)
+#define archive_read_open1 (lib_archive.archive_read_open1)
+#define archive_read_set_callback_data (lib_archive.archive_read_set_callback_data)
+#define archive_read_set_read_callback (lib_archive.archive_read_set_read_callback)
+#define archive_read_set_seek_callback (lib_archive.archive_read_set_seek_callback)
+#define archive_read_set_skip_callback (lib_archive.archive_read_set_skip_callback)
+#define archive_read_support_filter_bzip2 (lib_archive.archive_read_support_filter_bzip2)
+#define archive_read_support_filter_gzip (lib_archive.archive_read_support_filter_gzip)
+#define archive_read_support_filter_lzma (lib_archive.archive_read_support_filter_lzma)
+#define archive_read_support_filter_xz (lib_archive.archive_read_support_filter_xz)
+#define archive_read_support_filter_zstd (lib_archive.archive_read_support_filter_zstd)
+#define archive_read_support_format_empty (lib_archive.archive_read_support_format_empty)
+#define archive_read_support_format_gnutar (lib_archive.archive_read_support_format_gnutar)
+#define archive_read_support_format_raw (lib_archive.archive_read_support_format_raw)
+#define archive_read_support_format_tar (lib_archive.archive_read_support_format_tar)
+#define archive_read_support_format_zip (lib_archive.archive_read_support_format_zip)
+#define archive_version_string (lib_archive.archive_version_string)
 
 #define IOBUF_SIZE  (128 * 1024)
 #define RATIO_FLOOR (1u << 20) /* ratio is only meaningful past this many bytes */
@@ -208,8 +294,11 @@ static ks_err new_archive(struct ks_archive **out, const char *name, enum ks_arc
                           uint32_t depth, struct ks_diag *diag)
 {
     struct ks_archive *ar;
+    ks_err err;
 
     *out = NULL;
+    if ((err = ks_archive_load(diag)))
+        return err;
     if (depth > lim->max_archive_depth)
         return ks_diag_set(diag, KS_ELIMIT, "'%s': archives nested deeper than %u (max_archive_depth)",
                            name, lim->max_archive_depth);
@@ -682,7 +771,12 @@ ks_err ks_decompress_memory(const void *data, size_t len, const char *name,
     return err;
 }
 
+ks_err ks_archive_load(struct ks_diag *diag)
+{
+    return ks_dl_load(&lib_archive_dl, diag);
+}
+
 const char *ks_archive_version(void)
 {
-    return archive_version_string();
+    return ks_archive_load(NULL) ? "libarchive (not loadable)" : archive_version_string();
 }

@@ -174,6 +174,10 @@ ks_err ks_decompress_memory(const void *data, size_t len, const char *name,
                             const struct ks_limits *lim, struct ks_buf *out,
                             struct ks_diag *diag);
 
+/* Loads libarchive now (it is otherwise loaded by the first open): KS_OK, or
+ * KS_EUNSUPPORTED naming the missing library (core/dl.h). */
+ks_err ks_archive_load(struct ks_diag *diag);
+
 /* "libarchive 3.6.2" (borrowed, static), for `kensa --version`. */
 const char *ks_archive_version(void);
 

@@ -11,6 +11,8 @@
 
 #include "score/cvss.h"
 
+#include "core/dl.h"
+
 #include <math.h>
 
 struct metric {
@@ -177,8 +179,12 @@ static int score_v2(const struct ks_cvss *c)
 /* v3.1 Roundup (Appendix A): exact on the decimal representation. */
 static int roundup31(double x)
 {
-    long long i = llround(x * 100000.0);
+    /* llround() for x >= 0, without libm: v - trunc(v) is exact */
+    double v = x * 100000.0;
+    long long i = (long long)v;
 
+    if (v - (double)i >= 0.5)
+        i++;
     if (i % 10000 == 0)
         return (int)(i / 10000);
     return (int)(i / 10000) + 1;
@@ -217,15 +223,15 @@ static int score_v3(const struct ks_cvss *c)
     double iss = 1 - ((1 - cia3(codei(c, V3_C))) * (1 - cia3(codei(c, V3_I))) * (1 - cia3(codei(c, V3_A))));
     double impact;
     if (changed)
-        impact = 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15);
+        impact = 7.52 * (iss - 0.029) - 3.25 * ks_pow(iss - 0.02, 15);
     else
         impact = 6.42 * iss;
     double exploitability = 8.22 * av * ac * pr * ui;
 
     if (impact <= 0)
         return 0;
-    double raw = changed ? fmin(1.08 * (impact + exploitability), 10)
-                         : fmin(impact + exploitability, 10);
+    double sum = changed ? 1.08 * (impact + exploitability) : impact + exploitability;
+    double raw = sum < 10 ? sum : 10; /* fmin: neither side is NaN */
     return c->version == KS_CVSS_V30 ? roundup30(raw) : roundup31(raw);
 }
 

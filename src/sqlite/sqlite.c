@@ -3,8 +3,85 @@
 #include "sqlite/sqlite.h"
 
 #include "core/buf.h"
+#include "core/dl.h"
 
 #include <sqlite3.h>
+
+/* libsqlite3, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_SQLITE_FNS(X) \
+    X(sqlite3_bind_blob64) \
+    X(sqlite3_bind_double) \
+    X(sqlite3_bind_int64) \
+    X(sqlite3_bind_null) \
+    X(sqlite3_bind_parameter_index) \
+    X(sqlite3_bind_text) \
+    X(sqlite3_bind_text64) \
+    X(sqlite3_busy_timeout) \
+    X(sqlite3_changes64) \
+    X(sqlite3_clear_bindings) \
+    X(sqlite3_close_v2) \
+    X(sqlite3_column_blob) \
+    X(sqlite3_column_bytes) \
+    X(sqlite3_column_count) \
+    X(sqlite3_column_double) \
+    X(sqlite3_column_int64) \
+    X(sqlite3_column_text) \
+    X(sqlite3_column_type) \
+    X(sqlite3_deserialize) \
+    X(sqlite3_errmsg) \
+    X(sqlite3_errstr) \
+    X(sqlite3_exec) \
+    X(sqlite3_extended_result_codes) \
+    X(sqlite3_finalize) \
+    X(sqlite3_free) \
+    X(sqlite3_last_insert_rowid) \
+    X(sqlite3_libversion) \
+    X(sqlite3_malloc64) \
+    X(sqlite3_open_v2) \
+    X(sqlite3_prepare_v3) \
+    X(sqlite3_reset) \
+    X(sqlite3_step)
+
+static struct {
+    KS_SQLITE_FNS(KS_DL_FIELD)
+} lib_sqlite;
+#define KS_DL_TABLE __typeof__(lib_sqlite)
+static const struct ks_dl_sym lib_sqlite_syms[] = {KS_SQLITE_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_sqlite_dl = KS_DL_INIT("libsqlite3.so.0", "read SQLite databases", lib_sqlite_syms, &lib_sqlite);
+
+#define sqlite3_bind_blob64 (lib_sqlite.sqlite3_bind_blob64)
+#define sqlite3_bind_double (lib_sqlite.sqlite3_bind_double)
+#define sqlite3_bind_int64 (lib_sqlite.sqlite3_bind_int64)
+#define sqlite3_bind_null (lib_sqlite.sqlite3_bind_null)
+#define sqlite3_bind_parameter_index (lib_sqlite.sqlite3_bind_parameter_index)
+#define sqlite3_bind_text (lib_sqlite.sqlite3_bind_text)
+#define sqlite3_bind_text64 (lib_sqlite.sqlite3_bind_text64)
+#define sqlite3_busy_timeout (lib_sqlite.sqlite3_busy_timeout)
+#define sqlite3_changes64 (lib_sqlite.sqlite3_changes64)
+#define sqlite3_clear_bindings (lib_sqlite.sqlite3_clear_bindings)
+#define sqlite3_close_v2 (lib_sqlite.sqlite3_close_v2)
+#define sqlite3_column_blob (lib_sqlite.sqlite3_column_blob)
+#define sqlite3_column_bytes (lib_sqlite.sqlite3_column_bytes)
+#define sqlite3_column_count (lib_sqlite.sqlite3_column_count)
+#define sqlite3_column_double (lib_sqlite.sqlite3_column_double)
+#define sqlite3_column_int64 (lib_sqlite.sqlite3_column_int64)
+#define sqlite3_column_text (lib_sqlite.sqlite3_column_text)
+#define sqlite3_column_type (lib_sqlite.sqlite3_column_type)
+#define sqlite3_deserialize (lib_sqlite.sqlite3_deserialize)
+#define sqlite3_errmsg (lib_sqlite.sqlite3_errmsg)
+#define sqlite3_errstr (lib_sqlite.sqlite3_errstr)
+#define sqlite3_exec (lib_sqlite.sqlite3_exec)
+#define sqlite3_extended_result_codes (lib_sqlite.sqlite3_extended_result_codes)
+#define sqlite3_finalize (lib_sqlite.sqlite3_finalize)
+#define sqlite3_free (lib_sqlite.sqlite3_free)
+#define sqlite3_last_insert_rowid (lib_sqlite.sqlite3_last_insert_rowid)
+#define sqlite3_libversion (lib_sqlite.sqlite3_libversion)
+#define sqlite3_malloc64 (lib_sqlite.sqlite3_malloc64)
+#define sqlite3_open_v2 (lib_sqlite.sqlite3_open_v2)
+#define sqlite3_prepare_v3 (lib_sqlite.sqlite3_prepare_v3)
+#define sqlite3_reset (lib_sqlite.sqlite3_reset)
+#define sqlite3_step (lib_sqlite.sqlite3_step)
 
 struct ks_db {
     sqlite3 *h;
@@ -42,11 +119,14 @@ ks_err ks_db_open(const char *path, enum ks_db_mode mode, struct ks_db **out,
                   struct ks_diag *diag)
 {
     struct ks_buf uri = KS_BUF_INIT(0);
-    struct ks_db *db = calloc(1, sizeof(*db));
+    struct ks_db *db;
     int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
-    ks_err err = KS_OK;
+    ks_err err = ks_sqlite_load(diag);
     int rc;
 
+    if (err)
+        return err;
+    db = calloc(1, sizeof(*db));
     if (!db)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     db->path = strdup(path);
@@ -100,11 +180,14 @@ done:
 ks_err ks_db_open_memory(const void *data, size_t len, const char *name, struct ks_db **out,
                          struct ks_diag *diag)
 {
-    struct ks_db *db = calloc(1, sizeof(*db));
+    struct ks_db *db;
     ks_err err;
     int rc;
 
     *out = NULL;
+    if ((err = ks_sqlite_load(diag)))
+        return err;
+    db = calloc(1, sizeof(*db));
     if (!db || !(db->path = strdup(name))) {
         free(db);
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
@@ -304,7 +387,12 @@ const char *ks_db_path(const struct ks_db *db)
     return db->path;
 }
 
+ks_err ks_sqlite_load(struct ks_diag *diag)
+{
+    return ks_dl_load(&lib_sqlite_dl, diag);
+}
+
 const char *ks_sqlite_version(void)
 {
-    return sqlite3_libversion();
+    return ks_sqlite_load(NULL) ? "(not loadable)" : sqlite3_libversion();
 }

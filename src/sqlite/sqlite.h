@@ -86,6 +86,10 @@ int64_t ks_db_changes(struct ks_db *db);
 /* The path given to ks_db_open (for messages). */
 const char *ks_db_path(const struct ks_db *db);
 
+/* Loads SQLite now (ks_db_open* otherwise load it on first use): KS_OK, or
+ * KS_EUNSUPPORTED naming the missing library (core/dl.h). */
+ks_err ks_sqlite_load(struct ks_diag *diag);
+
 /* The SQLite library version ("3.40.1"). */
 const char *ks_sqlite_version(void);
 

@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/dl.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/hash.h"
@@ -242,6 +243,84 @@ static void test_hash(void **state)
     ks_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, dig);
     ks_hex(dig, sizeof(dig), hex);
     assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    /* RFC 4231 test case 6: a key longer than the block is hashed first */
+    {
+        unsigned char key[131];
+        const char *msg = "Test Using Larger Than Block-Size Key - Hash Key First";
+
+        memset(key, 0xaa, sizeof(key));
+        ks_hmac_sha256(key, sizeof(key), msg, strlen(msg), dig);
+        ks_hex(dig, sizeof(dig), hex);
+        assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    }
+    /* FIPS 180-4 examples: two blocks, and a million 'a' streamed in pieces
+     * that straddle block boundaries */
+    ks_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, dig);
+    ks_hex(dig, sizeof(dig), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    {
+        char a[997];
+
+        memset(a, 'a', sizeof(a));
+        h = ks_sha256_new();
+        assert_non_null(h);
+        for (size_t done = 0; done < 1000000;) {
+            size_t n = KS_MIN(sizeof(a), 1000000 - done);
+            ks_sha256_update(h, a, n);
+            done += n;
+        }
+        ks_sha256_final(h, dig);
+        ks_sha256_free(h);
+        ks_hex(dig, sizeof(dig), hex);
+        assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    }
+}
+
+/* A library loaded on first use (core/dl.h): found, missing, or missing a
+ * symbol; failures name the library and the purpose and are remembered. */
+#define TEST_LIBC_FNS(X) X(strlen) X(getpid)
+static struct {
+    TEST_LIBC_FNS(KS_DL_FIELD)
+} test_libc;
+#define KS_DL_TABLE __typeof__(test_libc)
+static const struct ks_dl_sym test_libc_syms[] = {TEST_LIBC_FNS(KS_DL_SYM){NULL, 0}};
+static const struct ks_dl_sym test_nosym_syms[] = {{"strlen", offsetof(KS_DL_TABLE, strlen)},
+                                                   {"ks_no_such_symbol", offsetof(KS_DL_TABLE, getpid)},
+                                                   {NULL, 0}};
+#undef KS_DL_TABLE
+
+static void test_dl(void **state)
+{
+    struct ks_dl libc_dl = KS_DL_INIT("libc.so.6", "test", test_libc_syms, &test_libc);
+    struct ks_dl missing = KS_DL_INIT("libkensa-no-such-library.so.0", "run the test", test_libc_syms,
+                                      &test_libc);
+    struct ks_dl nosym = KS_DL_INIT("libc.so.6", "run the test", test_nosym_syms, &test_libc);
+    struct ks_diag d = KS_DIAG_INIT;
+
+    (void)state;
+    assert_false(ks_dl_loaded(&libc_dl));
+    assert_int_equal(ks_dl_load(&libc_dl, &d), KS_OK);
+    assert_true(ks_dl_loaded(&libc_dl));
+    assert_int_equal(test_libc.strlen("four"), 4);
+    assert_int_equal(test_libc.getpid(), getpid());
+    assert_int_equal(ks_dl_load(&libc_dl, NULL), KS_OK); /* loaded once, then only read */
+
+    assert_int_equal(ks_dl_load(&missing, &d), KS_EUNSUPPORTED);
+    assert_non_null(strstr(d.msg, "cannot load 'libkensa-no-such-library.so.0' (needed to run the test): "));
+    assert_false(ks_dl_loaded(&missing));
+    ks_diag_clear(&d);
+    assert_int_equal(ks_dl_load(&missing, &d), KS_EUNSUPPORTED); /* remembered */
+    assert_non_null(strstr(d.msg, "libkensa-no-such-library.so.0"));
+
+    assert_int_equal(ks_dl_load(&nosym, &d), KS_EUNSUPPORTED);
+    assert_string_equal(d.msg, "cannot load 'libc.so.6' (needed to run the test): no symbol 'ks_no_such_symbol'");
+    assert_false(ks_dl_loaded(&nosym));
+
+    /* libm on first use: the same answers as the libm the compiler knows */
+    assert_int_equal(ks_libm_load(&d), KS_OK);
+    assert_true(ks_pow(2, 10) == 1024.0);
+    assert_true(ks_log2(0.125) == -3.0);
+    assert_true(ks_pow(0.895, 15) > 0.189 && ks_pow(0.895, 15) < 0.190);
 }
 
 static void test_str(void **state)
@@ -345,7 +424,7 @@ int main(void)
             cmocka_unit_test(test_diag),   cmocka_unit_test(test_arena), cmocka_unit_test(test_arena_adopt),
             cmocka_unit_test(test_buf),    cmocka_unit_test(test_vec_map),
             cmocka_unit_test(test_limits), cmocka_unit_test(test_conf),
-            cmocka_unit_test(test_hash),   cmocka_unit_test(test_str),
+            cmocka_unit_test(test_hash),   cmocka_unit_test(test_dl),   cmocka_unit_test(test_str),
             cmocka_unit_test(test_file),   cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

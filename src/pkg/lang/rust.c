@@ -3,12 +3,31 @@
 #include "core/ks_common.h"
 
 #include "core/buf.h"
+#include "core/dl.h"
 #include "core/str.h"
 #include "pkg/inventory.h"
 #include "pkg/lang/internal.h"
 
 #include <sys/stat.h>
 #include <zlib.h>
+
+/* libz, loaded on first use (core/dl.h): only a target that needs it pays for it */
+#define KS_ZLIB_FNS(X) \
+    X(inflate) \
+    X(inflateEnd) \
+    X(inflateInit_)
+
+static struct {
+    KS_ZLIB_FNS(KS_DL_FIELD)
+} lib_zlib;
+#define KS_DL_TABLE __typeof__(lib_zlib)
+static const struct ks_dl_sym lib_zlib_syms[] = {KS_ZLIB_FNS(KS_DL_SYM){NULL, 0}};
+#undef KS_DL_TABLE
+static struct ks_dl lib_zlib_dl = KS_DL_INIT("libz.so.1", "inflate cargo-auditable data", lib_zlib_syms, &lib_zlib);
+
+#define inflate (lib_zlib.inflate)
+#define inflateEnd (lib_zlib.inflateEnd)
+#define inflateInit_ (lib_zlib.inflateInit_)
 
 /* ---- Cargo.lock ---- */
 
@@ -122,6 +141,8 @@ static ks_err inflate_bounded(struct ks_lang_set *s, const unsigned char *in, si
     int r;
     ks_err e = KS_OK;
 
+    if ((e = ks_dl_load(&lib_zlib_dl, diag)))
+        return e;
     memset(&z, 0, sizeof(z));
     if (inflateInit(&z) != Z_OK)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
