@@ -28,7 +28,11 @@ and measures over HTTP only:
      server re-matches every inventory).
 
 Environment: KENSA_BENCH_KEEP=1 keeps the temporary directory (store,
-databases, server log); VULN_PER_INV (default 30) sets the findings per resource
+databases, server log); KENSA_BENCH_FLEET=DIR keeps a copy of the fleet
+after step 1 in DIR (store, database, token) and, when DIR already holds
+one, starts from a copy of it instead of submitting (step 1 is then not
+measured; N must be the same); KENSA_BENCH_QUICK=1 measures step 3 only;
+KENSA_BENCH_PERF=FILE records `perf record -g` of the server during step 3; VULN_PER_INV (default 30) sets the findings per resource
 (about 100 at 30), KENSA_WATCH_MS the server's poll period (default 200).
 """
 import glob, http.client, json, os, random, re, shutil, sqlite3, subprocess, sys, tempfile
@@ -91,10 +95,18 @@ def import_db(path, *srcs):
     subprocess.run([kensa, "db", "import", "-q", "--db", path, *srcs], check=True, env=env)
 
 db = os.path.join(tmp, "vuln.db")
-import_db(db, *corpora)
 store = os.path.join(tmp, "store.db")
-admin = subprocess.run([kensa, "server", "init", "--store", store], check=True, env=env,
-                       capture_output=True, text=True).stdout.strip().splitlines()[-1]
+fleet = os.environ.get("KENSA_BENCH_FLEET")
+reuse = fleet and os.path.exists(os.path.join(fleet, "store.db"))
+quick = bool(os.environ.get("KENSA_BENCH_QUICK"))
+if reuse:
+    shutil.copy(os.path.join(fleet, "store.db"), store)
+    shutil.copy(os.path.join(fleet, "vuln.db"), db)
+    admin = open(os.path.join(fleet, "admin")).read().strip()
+else:
+    import_db(db, *corpora)
+    admin = subprocess.run([kensa, "server", "init", "--store", store], check=True, env=env,
+                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
 errlog = os.path.join(tmp, "err")
 err = open(errlog, "w")
 srv = subprocess.Popen([kensa, "server", "--listen", "127.0.0.1:0", "--store", store, "--db", db,
@@ -115,6 +127,14 @@ def metrics(_conn=None):
     conn.request("GET", "/metrics")
     r = conn.getresponse()
     return dict(l.rsplit(" ", 1) for l in r.read().decode().splitlines() if l and l[0] != "#")
+
+def cpu_seconds(task=None):
+    """The server's CPU time so far (user + system; all threads, or only
+    thread `task`): less sensitive than wall time to a machine shared with
+    other work."""
+    path = f"/proc/{srv.pid}/task/{task}/stat" if task else f"/proc/{srv.pid}/stat"
+    f = open(path).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 def wait_reeval(before, t0):
     """Waits for the next 're-evaluated' line of the server log."""
@@ -144,10 +164,16 @@ try:
         inventory(i)
     gen_each = (time.perf_counter() - gen0) / 200  # client-side cost, subtracted below
     t0 = time.perf_counter()
-    ts = [threading.Thread(target=worker) for _ in range(4)]
+    ts = [threading.Thread(target=worker) for _ in range(0 if reuse else 4)]
     [t.start() for t in ts]
     [t.join() for t in ts]
     submit_s = time.perf_counter() - t0
+    if fleet and not reuse:  # a consistent copy, taken while the server is idle
+        os.makedirs(fleet, exist_ok=True)
+        with sqlite3.connect(store) as src, sqlite3.connect(os.path.join(fleet, "store.db")) as dst:
+            src.backup(dst)
+        shutil.copy(db, os.path.join(fleet, "vuln.db"))
+        open(os.path.join(fleet, "admin"), "w").write(admin + "\n")
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     t0 = time.perf_counter()
     for _ in range(200):
@@ -163,7 +189,7 @@ try:
                   "findingStatus": [{"comparison": "EQUALS", "value": "ACTIVE"}]}
     def lat(body, pages=1):
         ms = []
-        for _ in range(300):
+        for _ in range(0 if quick else 300):
             b = dict(body)
             for _ in range(pages - 1):  # walk to the page measured
                 b["nextToken"] = json.loads(call(c, "POST", "/api/v1/findings/list", json.dumps(b)))["nextToken"]
@@ -173,7 +199,7 @@ try:
             if len(json.loads(page)["findings"]) != body["maxResults"]:
                 raise SystemExit(f"findings/list: a short page for {body}")
         ms.sort()
-        return ms[len(ms) // 2], ms[int(len(ms) * 0.99) - 1]
+        return (ms[len(ms) // 2], ms[int(len(ms) * 0.99) - 1]) if ms else (float("nan"),) * 2
     sev = lat({"maxResults": 50, "filterCriteria": sev_filter,
                "sortCriteria": {"field": "SEVERITY", "sortOrder": "DESC"}})
     sev_default = lat({"maxResults": 50, "filterCriteria": sev_filter})
@@ -200,6 +226,12 @@ try:
         json.dump(doc, open(out, "w"), default=str)
     before = sum("re-evaluated" in l for l in open(errlog))
     m0 = metrics(c)
+    perf = None
+    if os.environ.get("KENSA_BENCH_PERF"):
+        perf = subprocess.Popen(["perf", "record", "-F", os.environ.get("KENSA_BENCH_PERF_FREQ", "999"),
+                                 "--call-graph", os.environ.get("KENSA_BENCH_PERF_CG", "fp"), "-o", os.environ["KENSA_BENCH_PERF"],
+                                 "-p", str(srv.pid)], stderr=subprocess.DEVNULL)
+    cpu0, main0 = cpu_seconds(), cpu_seconds(srv.pid)  # the main thread re-evaluates (writes)
     t_imp = time.perf_counter()
     import_db(db, changed_dir)
     imp_s = time.perf_counter() - t_imp
@@ -207,6 +239,10 @@ try:
         added, chg, wd, rem = q.execute("SELECT added, changed, withdrawn, removed FROM imports "
                                         "ORDER BY id DESC LIMIT 1").fetchone()
     line, delta_wall = wait_reeval(before, time.perf_counter())
+    delta_cpu, delta_main = cpu_seconds() - cpu0, cpu_seconds(srv.pid) - main0
+    if perf:
+        perf.send_signal(2)
+        perf.wait()
     m1 = metrics(c)
     # (a server from before these metrics: wall time only)
     delta_s = float(m1.get("kensa_reevaluation_last_seconds", "nan"))
@@ -215,6 +251,13 @@ try:
     key = 'kensa_reevaluations_total{mode="changes"}'
     mode = "changes" if int(m1.get(key, "0")) > int(m0.get(key, "0")) else "full"
 
+    if quick:
+        print(f"resources: {n_res}, ACTIVE findings: {total}")
+        print(f"DB update: {added} added, {chg} changed, {wd} withdrawn, {rem} removed (import {imp_s:.1f} s)")
+        print(f"re-evaluation ({mode}): {delta_pkgs} changed packages, {delta_inv} of {n_res} inventories "
+              f"re-matched in {delta_s:.2f} s (server); {delta_wall:.2f} s wall; "
+              f"server CPU {delta_cpu:.2f} s (main thread {delta_main:.2f} s); load {os.getloadavg()[0]:.1f}")
+        raise SystemExit(0)
     # 3b. 1,000 advisories of ecosystems this fleet does not use (Go, crates.io)
     others = [f for f in files if "/pypi/" not in f]
     other_dir = os.path.join(tmp, "changed-other")
@@ -245,16 +288,19 @@ try:
 
     print(f"resources: {n_res}, inventories of 150 PyPI packages ({vuln_per_inv} at affected versions), "
           f"ACTIVE findings: {total} ({total / n_res:.0f} per resource)")
-    print(f"submit: {n_res / submit_s:.1f} inventories/s (4 clients), "
-          f"{submit_s / n_res * 1000:.2f} ms each vs {rtt * 1000:.3f} ms empty round trip "
-          f"({submit_s / n_res / rtt:.0f}x; client-side generation {gen_each * 1000:.2f} ms each)")
+    if reuse:
+        print("submit: not measured (the fleet came from KENSA_BENCH_FLEET)")
+    else:
+        print(f"submit: {n_res / submit_s:.1f} inventories/s (4 clients), "
+              f"{submit_s / n_res * 1000:.2f} ms each vs {rtt * 1000:.3f} ms empty round trip "
+              f"({submit_s / n_res / rtt:.0f}x; client-side generation {gen_each * 1000:.2f} ms each)")
     print(f"findings/list severity filter, sort SEVERITY, page 1: p50 {sev[0]:.1f} ms, p99 {sev[1]:.1f} ms")
     print(f"findings/list severity filter, sort SEVERITY, page 5: p50 {sev_p5[0]:.1f} ms, p99 {sev_p5[1]:.1f} ms")
     print(f"findings/list severity filter, default sort:     p50 {sev_default[0]:.1f} ms, p99 {sev_default[1]:.1f} ms")
     print(f"findings/list one resource:                      p50 {one[0]:.1f} ms, p99 {one[1]:.1f} ms")
     print(f"DB update: {added} added, {chg} changed, {wd} withdrawn, {rem} removed (import {imp_s:.1f} s)")
     print(f"re-evaluation ({mode}): {delta_pkgs} changed packages, {delta_inv} of {n_res} inventories "
-          f"re-matched in {delta_s:.2f} s (server); {delta_wall:.2f} s from the new file to done "
+          f"re-matched in {delta_s:.2f} s (server, CPU {delta_cpu:.2f} s, main thread {delta_main:.2f} s); {delta_wall:.2f} s from the new file to done "
           f"(includes the poll, KENSA_WATCH_MS={env['KENSA_WATCH_MS']})")
     print(f"re-evaluation after 1,000 Go/crates.io advisories withdrawn: {other_pkgs} changed packages, "
           f"{other_inv} inventories re-matched in {other_s:.2f} s (server); {other_wall:.2f} s wall")

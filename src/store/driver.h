@@ -67,6 +67,9 @@ struct ks_driver {
     /* Rows changed by the last statement. */
     int64_t (*changes)(void *conn);
     void (*close)(void *conn);
+    /* Run once on a connection before its first batch of many writes
+     * (ks_store_batch_begin()), or NULL. */
+    const char *bulk_sql;
 };
 
 /* The schema migrations (schema.c): entry i takes version i to i + 1. */

@@ -15,6 +15,7 @@ struct ks_store {
     const struct ks_driver *drv;
     void *conn;
     bool batch; /* in ks_store_batch_begin(): operations are savepoints */
+    bool bulk;  /* the driver's bulk_sql ran */
 };
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
@@ -152,6 +153,12 @@ ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag)
 
     if (st->batch)
         return ks_diag_set(diag, KS_EINVAL, "a store batch is already open");
+    if (!st->bulk && st->drv->bulk_sql) {
+        err = st->drv->script(st->conn, st->drv->bulk_sql, diag);
+        if (err)
+            return err;
+        st->bulk = true;
+    }
     err = st->drv->begin(st->conn, diag);
     st->batch = !err;
     return err;
@@ -684,7 +691,8 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
 
 struct stored {
     char *status;
-    char *body;
+    bool same_body; /* the stored body is the incoming row's (compared as read) */
+    char *vuln_id, *severity; /* indexed columns (NULL when NULL) */
     bool seen;
 };
 
@@ -707,6 +715,8 @@ struct apply {
     bool put_keys; /* replace the resource's package keys with `keys` */
     const struct ks_pkg_key *keys;
     size_t nkeys;
+    bool events; /* the account has a webhook: transitions are queued as events */
+    struct ks_map incoming; /* finding id -> its row in `rows` */
 };
 
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
@@ -722,8 +732,18 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     if (!s || !id)
         return KS_ENOMEM;
     s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
-    s->body = ks_arena_strdup(&a->arena, r->text(r, 2));
-    if (!s->status || !s->body)
+    if (!s->status)
+        return KS_ENOMEM;
+    /* Compared here rather than copied: most bodies are unchanged. */
+    {
+        const struct ks_finding_row *in = ks_map_get(&a->incoming, id, strlen(id));
+        const char *body = r->text(r, 2);
+
+        s->same_body = in && body && !strcmp(in->body, body);
+    }
+    if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(&a->arena, r->text(r, 4))))
+        return KS_ENOMEM;
+    if (r->text(r, 5) && !(s->severity = ks_arena_strdup(&a->arena, r->text(r, 5))))
         return KS_ENOMEM;
     return ks_map_put(&a->existing, id, strlen(id), s);
 }
@@ -745,12 +765,18 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
                    "cause) VALUES ($1, $2, $3, $4, $5, $6)",
                    h, NULL, NULL, a->diag);
 
-    if (!err)
+    if (!err && a->events)
         err = Q(st,
                 "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
                 "SELECT $1, $2, $3, $4, $4 " NEEDS_EVENTS("$1"),
                 o, NULL, NULL, a->diag);
     return err;
+}
+
+/* Both NULL or equal. */
+static bool same_value(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
 }
 
 /* The SEVERITY sort key (indexed: see schema.c). */
@@ -812,7 +838,24 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 row, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
     }
-    if (strcmp(s->body, f->body) && !a->reobserve) {
+    if (!s->same_body && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
+        same_value(s->severity, f->severity)) {
+        /* New advisory data that leaves every indexed column as it is
+         * (the usual case: a corrected description or reference): only
+         * the row changes, none of the findings indexes. */
+        struct ks_sqlv upd[] = {row[0], row[1],  row[3],  row[6],  row[7],  row[9],
+                                row[10], row[12], row[13], row[14], row[15], row[16]};
+
+        a->res->updated++;
+        err = Q(st,
+                "UPDATE findings SET type = $3, score = $4, title = $5, body = $6, "
+                "updated_at = $7, fix_available = $8, exploit_available = $9, "
+                "vendor_severity = $10, vuln_source = $11, epss = $12 "
+                "WHERE account = $1 AND id = $2",
+                upd, NULL, NULL, a->diag);
+        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+    }
+    if (!s->same_body && !a->reobserve) {
         /* New advisory data for the same finding (same resource and
          * package): the resource was not observed again, and the columns
          * that cannot change are left out, sparing their indexes. */
@@ -829,7 +872,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                 upd, NULL, NULL, a->diag);
         return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
     }
-    if (strcmp(s->body, f->body)) {
+    if (!s->same_body) {
         a->res->updated++;
         err = Q(st,
                 "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
@@ -862,6 +905,18 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
         struct keys_put p = {a->account, a->rid, a->keys, a->nkeys, a->diag};
         err = keys_put_tx(st, &p);
     }
+    if (!err) {
+        struct ks_sqlv acc[] = {KS_SQL_INT(a->account)};
+        int64_t hooks = 0;
+
+        err = Q(st, "SELECT COUNT(*) FROM webhooks WHERE account = $1", acc, get_int, &hooks,
+                a->diag);
+        a->events = hooks != 0;
+    }
+    for (size_t i = 0; !err && i < a->n; i++)
+        if (ks_map_put(&a->incoming, a->rows[i].id, strlen(a->rows[i].id),
+                       (void *)(uintptr_t)&a->rows[i]))
+            err = ks_diag_set(a->diag, KS_ENOMEM, "out of memory");
     /* A few packages: one index probe each; many: one read of the
      * resource's findings, filtered here (fewer statements). */
     if (!err && a->packages && a->npackages > 8) {
@@ -871,15 +926,16 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     }
     if (!err && (!a->packages || a->scope.len))
         err = Q(st,
-                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2",
+                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "WHERE account = $1 AND rid = $2",
                 key, load_existing, a, a->diag);
     for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
         struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
                                KS_SQL_TEXT(a->packages[i])};
 
         err = Q(st,
-                "SELECT id, status, body, package FROM findings WHERE account = $1 AND rid = $2 "
-                "AND package = $3",
+                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "WHERE account = $1 AND rid = $2 AND package = $3",
                 pk, load_existing, a, a->diag);
     }
     if (err == KS_ENOMEM)
@@ -937,6 +993,7 @@ static ks_err findings_apply(struct ks_store *st, int64_t account, const char *r
         memset(res, 0, sizeof(*res));
     ks_map_release(&a.existing);
     ks_map_release(&a.scope);
+    ks_map_release(&a.incoming);
     ks_arena_release(&a.arena);
     return err;
 }

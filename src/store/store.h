@@ -33,8 +33,10 @@ void ks_store_close(struct ks_store *st);
  * operations in a row (re-evaluating a fleet), one commit instead of one
  * each. Each operation still applies all or nothing (a savepoint); a
  * failed one leaves the batch open with the others' changes. Meanwhile the
- * store's write lock is held: keep batches short. KS_EINVAL when a batch
- * is already open. */
+ * store's write lock is held: keep batches short. The first batch of a
+ * connection also sets it up for bulk writes (SQLite: the WAL is
+ * checkpointed every 64 MiB instead of 4 MiB). KS_EINVAL when a batch is
+ * already open. */
 ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag);
 ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag);
 
