@@ -27,8 +27,9 @@
 struct lfile {
     const char *path;
     unsigned mode;
-    const char *data;
+    const char *data; /* NULL when barren */
     size_t len;
+    bool barren; /* present, but nothing for the visitor: bytes not kept */
 };
 
 /* What one layer holds that matters: wanted files and deletions. */
@@ -76,17 +77,25 @@ static ks_err rec_file(void *ctx, const struct ks_walk_file *f, const char *data
                        struct ks_diag *diag)
 {
     struct rec *r = ctx;
-    struct lfile lf;
-    char *copy = ks_arena_alloc(&r->img->arena, len + 1);
+    const struct ks_walk_visitor *v = r->img->v;
+    struct lfile lf = {NULL, f->mode, NULL, len, false};
 
+    /* Executables offered to the binary collectors are most of an image's
+     * wanted bytes (tens of MB for a plain Debian tree) and nearly all hold
+     * nothing: keep only that they are there. */
+    lf.barren = v->parts && v->barren && v->parts(v->ctx, f->path, f->mode) &&
+                v->barren(v->ctx, f, data, len);
     lf.path = ks_arena_strdup(&r->img->arena, f->path);
-    if (!copy || !lf.path)
+    if (!lf.path)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
-    memcpy(copy, data, len);
-    copy[len] = '\0';
-    lf.mode = f->mode;
-    lf.data = copy;
-    lf.len = len;
+    if (!lf.barren) {
+        char *copy = ks_arena_alloc(&r->img->arena, len + 1);
+        if (!copy)
+            return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        lf.data = copy;
+    }
     if (KS_VEC_PUSH(&r->layer->files, lf))
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
     return KS_OK;
@@ -134,7 +143,7 @@ static ks_err process_layer(struct img *im, struct layer *l, struct ks_archive *
                             struct ks_diag *diag)
 {
     struct rec r = {im, l};
-    struct ks_walk_visitor rv = {rec_wants, rec_nested, rec_file, rec_skipped, &r, NULL, NULL};
+    struct ks_walk_visitor rv = {rec_wants, rec_nested, rec_file, rec_skipped, &r, NULL, NULL, NULL};
     const struct ks_archive_entry *e;
     struct ks_diag d = KS_DIAG_INIT;
     struct ks_buf path = KS_BUF_INIT(0), bytes = KS_BUF_INIT(0);
@@ -577,14 +586,14 @@ static ks_err merge(struct img *im, struct layer **order, struct ks_image_info *
         const struct ver *last = &pr->vers.items[pr->vers.len - 1];
         struct ks_walk_file f;
 
-        if (!last->file)
+        if (!last->file || last->file->barren)
             continue;
         hist.len = 0;
         for (size_t k = 0; k + 1 < pr->vers.len; k++) {
             const struct ver *v = &pr->vers.items[k];
             struct ks_walk_version wv = {info->layers[v->layer].diff_id,
                                          v->file ? v->file->data : NULL,
-                                         v->file ? v->file->len : 0};
+                                         v->file && v->file->data ? v->file->len : 0};
             if (KS_VEC_PUSH(&hist, wv)) {
                 err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
                 goto done;

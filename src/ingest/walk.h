@@ -68,6 +68,14 @@ struct ks_walk_visitor {
      * it and `file` gets data NULL, len = the file size. Never asked for
      * nested archives. */
     bool (*parts)(void *ctx, const char *path, unsigned mode);
+    /* Optional, image targets only: for a file `parts` says is read in
+     * parts, do these bytes hold nothing for the visitor (e.g. an executable
+     * that is no Go or Rust binary)? An image walk must keep every wanted
+     * file of every layer until the layers are merged; a barren one is kept
+     * as "present" only (it still hides the versions of lower layers, and
+     * shows in `history` with data NULL, as nothing), never handed to `file`.
+     * Called from the calling thread. */
+    bool (*barren)(void *ctx, const struct ks_walk_file *f, const char *data, size_t len);
 };
 
 /* Walks the directory `root` (a root filesystem). `xdev`: do not cross into

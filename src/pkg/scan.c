@@ -42,6 +42,33 @@ static bool scan_parts(void *ctx, const char *path, unsigned mode)
     return true;
 }
 
+/* A file read in parts holds nothing when the collectors that read it find
+ * no component and have nothing to note (images keep such files as
+ * "present" only). The few binaries that do hold something are parsed again
+ * when the layers are merged. */
+static bool scan_barren(void *vctx, const struct ks_walk_file *f, const char *data, size_t len)
+{
+    struct scan *s = vctx;
+    struct ks_inventory tmp;
+    struct ks_blob mem;
+    bool barren = true;
+
+    ks_blob_memory(&mem, data, len);
+    ks_inventory_init(&tmp);
+    for (size_t i = 0; barren && i < ks_collector_count(); i++) {
+        const struct ks_collector *col = ks_collector_at(i);
+        struct ks_collect_ctx ctx = {&tmp, f->path, f->layer, s->lim, &mem};
+        struct ks_diag d = KS_DIAG_INIT;
+
+        if (!ks_lang_reads_parts(col) || !col->wants(f->path, f->mode))
+            continue;
+        barren = col->parse(&ctx, data, len, &d) == KS_OK && !tmp.components.len &&
+                 !tmp.notes.len;
+    }
+    ks_inventory_release(&tmp);
+    return barren;
+}
+
 static bool scan_nested(void *ctx, const char *path)
 {
     KS_UNUSED(ctx);
@@ -332,7 +359,7 @@ ks_err ks_pkg_scan(struct ks_inventory *inv, enum ks_target_kind kind, const cha
 {
     struct scan s = {inv, o->lim, 0, o->progress};
     struct ks_walk_visitor v = {scan_wants, scan_nested, scan_file, scan_skipped, &s,
-                                o->progress, scan_parts};
+                                o->progress, scan_parts, scan_barren};
     ks_err err;
 
     inv->target.kind = kind;

@@ -487,7 +487,7 @@ static void w_skipped(void *ctx, const char *path, const char *why)
 static void test_walk_rootfs(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL, NULL};
     struct ks_limits lim = ks_limits_default;
     struct ks_diag d = KS_DIAG_INIT;
     char root[300], p[400];
@@ -563,7 +563,7 @@ static void p_skipped(void *ctx, const char *path, const char *why)
 static void test_walk_rootfs_threads(void **state)
 {
     struct plog s = {KS_BUF_INIT(0), true};
-    struct ks_walk_visitor v = {p_wants, NULL, p_file, p_skipped, &s, NULL, p_parts};
+    struct ks_walk_visitor v = {p_wants, NULL, p_file, p_skipped, &s, NULL, p_parts, NULL};
     struct ks_buf want = KS_BUF_INIT(0);
     struct ks_limits lim = ks_limits_default;
     struct ks_diag d = KS_DIAG_INIT;
@@ -618,7 +618,7 @@ static void test_walk_rootfs_threads(void **state)
 static void test_walk_archive(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL, NULL};
     struct ks_limits lim = ks_limits_default;
     struct ks_diag d = KS_DIAG_INIT;
 
@@ -641,7 +641,7 @@ static void test_walk_archive(void **state)
 static void test_image(void **state)
 {
     struct seen s = {KS_BUF_INIT(0), KS_BUF_INIT(0)};
-    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL};
+    struct ks_walk_visitor v = {w_wants, w_nested, w_file, w_skipped, &s, NULL, NULL, NULL};
     struct ks_image_info info;
     struct ks_diag d = KS_DIAG_INIT;
     char path[512];
