@@ -900,7 +900,7 @@ static void test_pypa_versions(void **state)
                 for (size_t k = 0; k < n; k++)
                     found |= !strcmp(m[k].record, rid);
                 if (!found && missing++ < 5)
-                    print_message("not matched: %s %s %s\n", rid, name, ver);
+                    print_message("# not matched: %s %s %s\n", rid, name, ver);
                 free(m);
                 ks_arena_reset(&a);
                 checked++;
@@ -913,7 +913,7 @@ static void test_pypa_versions(void **state)
     ks_arena_release(&ya);
     ks_arena_release(&a);
     ks_vdb_close(v);
-    print_message("%zu of %zu listed versions checked in %zu advisories\n", checked, listed,
+    print_message("# %zu of %zu listed versions checked in %zu advisories\n", checked, listed,
                   files);
     assert_int_equal(files, 2661);
     assert_true(listed > 130000); /* 140,847 listed, less withdrawn records */
