@@ -62,13 +62,8 @@ const TSLanguage *tree_sitter_java(void);
     X(ts_tree_delete) \
     X(ts_tree_root_node)
 
-static struct {
-    KS_TS_FNS(KS_DL_FIELD)
-} lib_ts;
-#define KS_DL_TABLE __typeof__(lib_ts)
-static const struct ks_dl_sym lib_ts_syms[] = {KS_TS_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_ts_dl = KS_DL_INIT("libtree-sitter.so.0", "analyse source code", lib_ts_syms, &lib_ts);
+KS_DL_LIBRARY(lib_ts, KS_TS_FNS, "libtree-sitter.so.0",
+              "analyse source code");
 
 #define ts_language_field_id_for_name (lib_ts.ts_language_field_id_for_name)
 #define ts_language_symbol_count (lib_ts.ts_language_symbol_count)

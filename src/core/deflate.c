@@ -23,14 +23,8 @@
     X(inflate)                                                                                     \
     X(inflateEnd)
 
-static struct {
-    KS_ZLIB_FNS(KS_DL_FIELD)
-} lib_zlib;
-#define KS_DL_TABLE __typeof__(lib_zlib)
-static const struct ks_dl_sym lib_zlib_syms[] = {KS_ZLIB_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_zlib_dl =
-        KS_DL_INIT("libz.so.1", "compress or inflate DEFLATE data", lib_zlib_syms, &lib_zlib);
+KS_DL_LIBRARY(lib_zlib, KS_ZLIB_FNS, "libz.so.1",
+              "compress or inflate DEFLATE data");
 
 #define deflateInit2_ (lib_zlib.deflateInit2_)
 #define deflateReset (lib_zlib.deflateReset)

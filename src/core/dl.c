@@ -70,13 +70,8 @@ bool ks_dl_loaded(const struct ks_dl *dl)
 
 #define KS_LIBM_FNS(X) X(pow) X(log2)
 
-static struct {
-    KS_LIBM_FNS(KS_DL_FIELD)
-} lib_m;
-#define KS_DL_TABLE __typeof__(lib_m)
-static const struct ks_dl_sym lib_m_syms[] = {KS_LIBM_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_m_dl = KS_DL_INIT("libm.so.6", "compute scores", lib_m_syms, &lib_m);
+KS_DL_LIBRARY(lib_m, KS_LIBM_FNS, "libm.so.6",
+              "compute scores");
 
 ks_err ks_libm_load(struct ks_diag *diag)
 {

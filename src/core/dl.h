@@ -8,16 +8,16 @@
  * The build still requires the library's Debian -dev package (meson), and
  * the soname is the one that package ships.
  *
- * Usage (in the one module that includes the library's header):
+ * Usage (in the one module that includes the library's header; one library
+ * per source file):
  *
  *   #define KS_ARCHIVE_FNS(X) X(archive_read_new) X(archive_read_free)
- *   static struct { KS_ARCHIVE_FNS(KS_DL_FIELD) } la;
- *   static const struct ks_dl_sym la_syms[] = {KS_ARCHIVE_FNS(KS_DL_SYM) {0}};
- *   static struct ks_dl la_dl = KS_DL_INIT("libarchive.so.13", "read archives", la_syms, &la);
+ *   KS_DL_LIBRARY(la, KS_ARCHIVE_FNS, "libarchive.so.13", "read archives");
  *   #define archive_read_new (la.archive_read_new)
  *
- * (KS_DL_SYM names the table type through KS_DL_TABLE, defined by the user
- * before the list.) Thread-safety: ks_dl_load() may be called from any
+ * declares the table `la` (a struct of function pointers typed after the
+ * library's prototypes), its symbol list and `la_dl` for ks_dl_load().
+ * Thread-safety: ks_dl_load() may be called from any
  * thread; the first call loads, later calls only read the recorded state. */
 #ifndef KS_CORE_DL_H
 #define KS_CORE_DL_H
@@ -41,8 +41,15 @@ struct ks_dl {
 #define KS_DL_INIT(soname, purpose, syms, table) {(soname), (purpose), (syms), (table), 0, {0}}
 /* One function pointer of the table, typed after the library's prototype. */
 #define KS_DL_FIELD(fn) __typeof__(fn) *fn;
-/* One row of the symbol list; KS_DL_TABLE must name the table's type. */
-#define KS_DL_SYM(fn) {#fn, offsetof(KS_DL_TABLE, fn)},
+/* One row of the symbol list. */
+#define KS_DL_SYM(fn) {#fn, offsetof(struct ks_dl_lib, fn)},
+/* The table `var` of the functions FNS lists, and `var##_dl` to load it. */
+#define KS_DL_LIBRARY(var, FNS, soname, purpose)                                                  \
+    static struct ks_dl_lib {                                                                      \
+        FNS(KS_DL_FIELD)                                                                           \
+    } var;                                                                                         \
+    static const struct ks_dl_sym var##_syms[] = {FNS(KS_DL_SYM){NULL, 0}};                        \
+    static struct ks_dl var##_dl = KS_DL_INIT(soname, purpose, var##_syms, &var)
 
 /* Loads `dl` once (dlopen RTLD_NOW|RTLD_LOCAL and every symbol of its list).
  * KS_EUNSUPPORTED with "cannot load 'SONAME' (needed to PURPOSE): ..." in

@@ -21,13 +21,8 @@
     X(xmlInitParser) \
     X(xmlNewParserCtxt)
 
-static struct {
-    KS_XML_FNS(KS_DL_FIELD)
-} lib_xml;
-#define KS_DL_TABLE __typeof__(lib_xml)
-static const struct ks_dl_sym lib_xml_syms[] = {KS_XML_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_xml_dl = KS_DL_INIT("libxml2.so.2", "read XML", lib_xml_syms, &lib_xml);
+KS_DL_LIBRARY(lib_xml, KS_XML_FNS, "libxml2.so.2",
+              "read XML");
 
 #define xmlCtxtGetLastError (lib_xml.xmlCtxtGetLastError)
 #define xmlCtxtReadMemory (lib_xml.xmlCtxtReadMemory)

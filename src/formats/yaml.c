@@ -16,13 +16,8 @@
     X(yaml_parser_parse) \
     X(yaml_parser_set_input_string)
 
-static struct {
-    KS_YAML_FNS(KS_DL_FIELD)
-} lib_yaml;
-#define KS_DL_TABLE __typeof__(lib_yaml)
-static const struct ks_dl_sym lib_yaml_syms[] = {KS_YAML_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_yaml_dl = KS_DL_INIT("libyaml-0.so.2", "read YAML", lib_yaml_syms, &lib_yaml);
+KS_DL_LIBRARY(lib_yaml, KS_YAML_FNS, "libyaml-0.so.2",
+              "read YAML");
 
 #define yaml_event_delete (lib_yaml.yaml_event_delete)
 #define yaml_parser_delete (lib_yaml.yaml_parser_delete)

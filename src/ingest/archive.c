@@ -50,13 +50,8 @@
     X(archive_read_support_format_zip) \
     X(archive_version_string)
 
-static struct {
-    KS_ARCHIVE_FNS(KS_DL_FIELD)
-} lib_archive;
-#define KS_DL_TABLE __typeof__(lib_archive)
-static const struct ks_dl_sym lib_archive_syms[] = {KS_ARCHIVE_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_archive_dl = KS_DL_INIT("libarchive.so.13", "read archives and images", lib_archive_syms, &lib_archive);
+KS_DL_LIBRARY(lib_archive, KS_ARCHIVE_FNS, "libarchive.so.13",
+              "read archives and images");
 
 #define archive_entry_filetype (lib_archive.archive_entry_filetype)
 #define archive_entry_hardlink (lib_archive.archive_entry_hardlink)

@@ -42,13 +42,8 @@
     X(sqlite3_reset) \
     X(sqlite3_step)
 
-static struct {
-    KS_SQLITE_FNS(KS_DL_FIELD)
-} lib_sqlite;
-#define KS_DL_TABLE __typeof__(lib_sqlite)
-static const struct ks_dl_sym lib_sqlite_syms[] = {KS_SQLITE_FNS(KS_DL_SYM){NULL, 0}};
-#undef KS_DL_TABLE
-static struct ks_dl lib_sqlite_dl = KS_DL_INIT("libsqlite3.so.0", "read SQLite databases", lib_sqlite_syms, &lib_sqlite);
+KS_DL_LIBRARY(lib_sqlite, KS_SQLITE_FNS, "libsqlite3.so.0",
+              "read SQLite databases");
 
 #define sqlite3_bind_blob64 (lib_sqlite.sqlite3_bind_blob64)
 #define sqlite3_bind_double (lib_sqlite.sqlite3_bind_double)

@@ -280,19 +280,14 @@ static void test_hash(void **state)
 /* A library loaded on first use (core/dl.h): found, missing, or missing a
  * symbol; failures name the library and the purpose and are remembered. */
 #define TEST_LIBC_FNS(X) X(strlen) X(getpid)
-static struct {
-    TEST_LIBC_FNS(KS_DL_FIELD)
-} test_libc;
-#define KS_DL_TABLE __typeof__(test_libc)
-static const struct ks_dl_sym test_libc_syms[] = {TEST_LIBC_FNS(KS_DL_SYM){NULL, 0}};
-static const struct ks_dl_sym test_nosym_syms[] = {{"strlen", offsetof(KS_DL_TABLE, strlen)},
-                                                   {"ks_no_such_symbol", offsetof(KS_DL_TABLE, getpid)},
+KS_DL_LIBRARY(test_libc, TEST_LIBC_FNS, "libc.so.6", "test");
+static const struct ks_dl_sym test_nosym_syms[] = {{"strlen", offsetof(struct ks_dl_lib, strlen)},
+                                                   {"ks_no_such_symbol", offsetof(struct ks_dl_lib, getpid)},
                                                    {NULL, 0}};
-#undef KS_DL_TABLE
 
 static void test_dl(void **state)
 {
-    struct ks_dl libc_dl = KS_DL_INIT("libc.so.6", "test", test_libc_syms, &test_libc);
+    struct ks_dl libc_dl = test_libc_dl;
     struct ks_dl missing = KS_DL_INIT("libkensa-no-such-library.so.0", "run the test", test_libc_syms,
                                       &test_libc);
     struct ks_dl nosym = KS_DL_INIT("libc.so.6", "run the test", test_nosym_syms, &test_libc);
