@@ -110,6 +110,11 @@ bool ks_cmd_sibling(const char *name, char *out, size_t n);
  * exit code to use (after printing the error). */
 int ks_cmd_exec_helper(const char *helper, int argc, char **argv);
 
+/* Before walking a target: one malloc arena for the process. The walk's
+ * worker threads allocate little, and an arena of their own costs each
+ * ~0.2 MiB of resident memory (bench/README.md, issue 5: peak RSS). */
+void ks_cmd_one_arena(void);
+
 /* Parses a target kind word ("rootfs", "image", "archive", "sbom") into
  * `*out` (an enum ks_target_kind, model/inventory.h). False when unknown. */
 bool ks_cmd_target_kind(const char *word, enum ks_target_kind *out);

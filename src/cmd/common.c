@@ -10,6 +10,7 @@
 
 #include "ks_build.h"
 
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,6 +220,11 @@ int ks_cmd_exec_helper(const char *helper, int argc, char **argv)
     ks_log_error("cannot run '%s' (needed for 'kensa %s'): %s", path, argv[0], strerror(errno));
     free(args);
     return KS_EXIT_INTERNAL;
+}
+
+void ks_cmd_one_arena(void)
+{
+    (void)mallopt(M_ARENA_MAX, 1);
 }
 
 bool ks_cmd_target_kind(const char *word, enum ks_target_kind *out)

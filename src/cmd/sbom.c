@@ -128,6 +128,7 @@ int cmd_sbom(int argc, char **argv)
         target = layout;
     }
     ks_inventory_init(&inv);
+    ks_cmd_one_arena();
     err = ks_pkg_scan(&inv, kind, target, &so, &diag);
     ks_cmd_progress_done();
     if (!err && registry)

@@ -590,6 +590,7 @@ int cmd_scan(int argc, char **argv)
                 goto done;
             target = layout;
         }
+        ks_cmd_one_arena();
         err = ks_pkg_scan(&inv, kind, target, &so, &diag);
         if (!err && registry)
             err = ks_cmd_registry_name(&inv, argv[optind + 1]);
