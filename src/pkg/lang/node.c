@@ -9,17 +9,38 @@
 
 /* ---- installed package.json ---- */
 
-/* An installed package: the path after the first "node_modules/" is
- * NAME[/node_modules/NAME]…/package.json with NAME "x" or "@scope/x", so a
- * package.json inside a package (tests, fixtures, examples) is not one. */
+/* Where Debian's node-* packages install modules (Debian JavaScript
+ * policy): /usr/share/nodejs/NAME, /usr/lib/nodejs/NAME and
+ * /usr/lib/<triplet>/nodejs/NAME play the part of a node_modules directory.
+ * Returns what follows the directory, or NULL. */
+static const char *debian_modules(const char *path)
+{
+    static const char *const dirs[] = {"/usr/share/nodejs/", "/usr/lib/nodejs/"};
+    const char *p;
+
+    for (size_t i = 0; i < KS_ARRAY_LEN(dirs); i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
+            return path + strlen(dirs[i]);
+    if (strncmp(path, "/usr/lib/", 9) || !(p = strchr(path + 9, '/')) || p == path + 9)
+        return NULL;
+    return !strncmp(p, "/nodejs/", 8) ? p + 8 : NULL;
+}
+
+/* An installed package: the path after the first "node_modules/" (or
+ * Debian's module directory) is NAME[/node_modules/NAME]…/package.json with
+ * NAME "x" or "@scope/x", so a package.json inside a package (tests,
+ * fixtures, examples) is not one. */
 static bool pkgjson_wants(const char *path, unsigned mode)
 {
     const char *p = strstr(path, "/node_modules/");
 
     (void)mode;
-    if (!p || !ks_ends_with(path, "/package.json"))
+    if (!ks_ends_with(path, "/package.json"))
         return false;
-    p += sizeof("/node_modules/") - 1;
+    if (p)
+        p += sizeof("/node_modules/") - 1;
+    else if (!(p = debian_modules(path)))
+        return false;
     for (;;) {
         const char *slash = strchr(p, '/');
         if (!slash || slash == p)
