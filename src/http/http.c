@@ -48,6 +48,28 @@ static void set_download(CURL *c, const char *url, const char *protos, bool foll
     curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
 }
 
+/* Runs the transfer `c` is set up for, with request headers `hdrs`, the
+ * body to `body_fn` and response headers to `header_fn` (may be NULL);
+ * `*status` gets the HTTP status (0 when none came back), `errbuf` libcurl's
+ * detail. Frees neither `c` nor `hdrs`. */
+static CURLcode perform(CURL *c, struct curl_slist *hdrs, curl_write_callback body_fn,
+                        curl_write_callback header_fn, void *ctx, char *errbuf, long *status)
+{
+    CURLcode rc;
+
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_fn);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, ctx);
+    if (header_fn) {
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_fn);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, ctx);
+    }
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    return rc;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
     struct sink *s = ctx;
@@ -128,14 +150,7 @@ ks_err ks_http_get_file(const char *url, const char *dest, const struct ks_http_
         hdrs = curl_slist_append(hdrs, ks_buf_str(&hb));
     }
     set_download(c, url, "http,https", true, o->connect_timeout_s, o->timeout_s, o->max_size);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+    CURLcode rc = perform(c, hdrs, on_body, on_header, &s, errbuf, &res->status);
     res->size = s.written;
     if (s.over || rc == CURLE_FILESIZE_EXCEEDED) {
         err = ks_diag_set(diag, KS_ELIMIT, "'%s': response larger than %llu bytes", url,
@@ -212,16 +227,11 @@ ks_err ks_http_request(const char *method, const char *url, const char *const *h
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 5000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "kensa");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    rc = perform(c, hdrs, keep_body, NULL, &sink, errbuf, status);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
     if (rc == CURLE_WRITE_ERROR && out)
@@ -318,14 +328,7 @@ ks_err ks_http_get(const char *url, const struct ks_http_get_opts *o, long *stat
     set_download(c, url, protos, o->follow, o->connect_timeout_s, o->timeout_s, o->max_size);
     if (o->head)
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, get_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    rc = perform(c, hdrs, get_body, get_header, &sink, errbuf, status);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
     if (sink.over || rc == CURLE_FILESIZE_EXCEEDED)
