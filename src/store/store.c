@@ -1869,17 +1869,9 @@ ks_err ks_store_coverage_set(struct ks_store *st, int64_t account, const char *r
                              const char *status, const char *reason, const char *detail,
                              int64_t now, bool *changed, struct ks_diag *diag)
 {
-    struct cov_set c;
+    struct cov_set c = {.account = account, .rid = rid, .status = status, .reason = reason,
+                        .detail = detail, .now = now, .changed = changed, .diag = diag};
 
-    memset(&c, 0, sizeof(c));
-    c.account = account;
-    c.rid = rid;
-    c.status = status;
-    c.reason = reason;
-    c.detail = detail;
-    c.now = now;
-    c.changed = changed;
-    c.diag = diag;
     return in_tx(st, coverage_set_tx, &c, diag);
 }
 
