@@ -686,7 +686,6 @@ static ks_err add_key(const char *ecosystem, const char *package, void *ctx)
 {
     struct keyset *k = ctx;
     const char *e = ks_arena_strdup(&k->arena, ecosystem), *p = ks_arena_strdup(&k->arena, package);
-
     const char *kt = e && p ? key_text(&k->arena, e, p) : NULL;
 
     if (!kt || ks_map_put(&k->set, kt, strlen(kt), (void *)1) ||
@@ -713,7 +712,6 @@ static ks_err rematch_keys(const struct ks_server_config *cfg, struct ks_vdb *db
     rematch_release(&r);
     return err;
 }
-
 
 #define SEEN_KEY "vulndb_digest"
 
