@@ -302,7 +302,8 @@ void ks_api_finding_get(struct ks_req *req, struct ks_resp *resp)
     ks_jw_kint(&w, "updatedAt", st.updated);
     ks_jw_key(&w, "history");
     ks_jw_arr_begin(&w);
-    err = ks_store_finding_history(req->store, req->params[0], write_history, &w, &d);
+    err = ks_store_finding_history(req->store, req->account.admin ? 0 : req->account.id,
+                                   req->params[0], write_history, &w, &d);
     end_array_response(resp, &w, err, &d);
 }
 
@@ -348,7 +349,7 @@ void ks_api_findings_list(struct ks_req *req, struct ks_resp *resp)
     const struct ks_value *body = ks_req_json(req, resp);
     const struct ks_value *sort, *maxv;
     struct ks_list_query q;
-    char next[2600];
+    char next[KS_PAGE_TOKEN_MAX];
     struct ks_jw w;
     void *ctx[2];
     int64_t max = 50;

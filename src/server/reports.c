@@ -147,7 +147,7 @@ static ks_err findings_document(struct ks_req *req, const struct ks_value *crite
 {
     struct report_ctx c = {req, out, csv, {0}, 0};
     struct ks_list_query q;
-    char next[2600] = "", token[2600];
+    char next[KS_PAGE_TOKEN_MAX] = "", token[KS_PAGE_TOKEN_MAX];
     ks_err err = KS_OK;
 
     if (csv) {

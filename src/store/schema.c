@@ -80,6 +80,22 @@ const char *const ks_store_migrations[] = {
         "CREATE INDEX findings_status_seen ON findings(status, last_observed, account, id);"
         "DROP INDEX findings_last_observed;"
         "CREATE INDEX findings_last_observed ON findings(last_observed, account, id);",
+        /* 6: index keys end in (account, rid, id) rather than (account, id):
+         * the findings of one resource sit together, so a re-evaluation or
+         * an inventory that changes many of them rewrites a few index pages,
+         * not one page per finding (ids are hashes: random). History rows
+         * carry the resource for the same reason, and are read through it. */
+        "DROP INDEX findings_status_severity;"
+        "CREATE INDEX findings_status_severity ON findings(status, severity_rank, account, rid, id);"
+        "DROP INDEX findings_status_seen;"
+        "CREATE INDEX findings_status_seen ON findings(status, last_observed, account, rid, id);"
+        "DROP INDEX findings_last_observed;"
+        "CREATE INDEX findings_last_observed ON findings(last_observed, account, rid, id);"
+        "ALTER TABLE finding_history ADD COLUMN rid TEXT;"
+        "UPDATE finding_history SET rid = (SELECT f.rid FROM findings f"
+        " WHERE f.account = finding_history.account AND f.id = finding_history.finding);"
+        "DROP INDEX finding_history_finding;"
+        "CREATE INDEX finding_history_finding ON finding_history(account, rid, finding);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

@@ -8,10 +8,42 @@
 
 #define MAX_CACHED 256
 
+/* Slots of the statement cache's front: by the SQL text's address. */
+#define RECENT 64
+
 struct conn {
     struct ks_db *db;
     struct ks_map stmts; /* SQL text -> prepared statement, reused */
+    /* Statements by where the caller's SQL text lives: most are string
+     * literals, asked for again and again (a re-evaluation runs a few
+     * statements a million times), and one comparison of the text finds
+     * them without hashing it. */
+    struct {
+        const char *key; /* the map's copy of the text */
+        struct ks_stmt *s;
+    } recent[RECENT];
 };
+
+static size_t recent_slot(const char *sql)
+{
+    return ((uintptr_t)sql >> 3) % RECENT;
+}
+
+/* The cached statement of `sql`, or NULL. */
+static struct ks_stmt *cached_stmt(struct conn *c, const char *sql)
+{
+    size_t i = recent_slot(sql);
+    struct ks_map_slot *slot;
+
+    if (c->recent[i].key && !strcmp(c->recent[i].key, sql))
+        return c->recent[i].s;
+    slot = ks_map_find(&c->stmts, sql, strlen(sql));
+    if (!slot)
+        return NULL;
+    c->recent[i].key = slot->key;
+    c->recent[i].s = slot->value;
+    return slot->value;
+}
 
 static const char *col_text(const struct ks_sqlrow *r, int col)
 {
@@ -70,7 +102,7 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
                     ks_sqlrow_fn *fn, void *ctx, struct ks_diag *diag)
 {
     struct conn *c = vc;
-    struct ks_stmt *s = ks_map_get(&c->stmts, sql, strlen(sql));
+    struct ks_stmt *s = cached_stmt(c, sql);
     struct ks_sqlrow row = {NULL, col_text, col_int, col_real};
     bool cached = s != NULL;
     ks_err err;

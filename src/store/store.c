@@ -757,12 +757,13 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
                       const char *to, const char *kind)
 {
     struct ks_sqlv h[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(id), KS_SQL_INT(a->now),
-                          KS_SQL_TEXT(from), KS_SQL_TEXT(to), KS_SQL_TEXT(a->cause)};
+                          KS_SQL_TEXT(from), KS_SQL_TEXT(to), KS_SQL_TEXT(a->cause),
+                          KS_SQL_TEXT(a->rid)};
     struct ks_sqlv o[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(kind), KS_SQL_TEXT(id),
                           KS_SQL_INT(a->now)};
     ks_err err = Q(st,
                    "INSERT INTO finding_history(account, finding, at, from_status, to_status, "
-                   "cause) VALUES ($1, $2, $3, $4, $5, $6)",
+                   "cause, rid) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                    h, NULL, NULL, a->diag);
 
     if (!err && a->events)
@@ -1028,6 +1029,10 @@ ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const cha
                           cause, now, res, diag);
 }
 
+/* Finding `$1` of account `$2`, or of any account when `$2` is 0: a probe
+ * of the primary key (account, id) per account, never a scan. */
+#define FINDING_OF_ACCOUNT "account IN (SELECT id FROM accounts WHERE $2 = 0 OR id = $2) AND id = $1"
+
 static ks_err read_state(const struct ks_sqlrow *r, void *ctx)
 {
     struct ks_finding_state *s = ctx;
@@ -1048,7 +1053,7 @@ ks_err ks_store_finding_state(struct ks_store *st, int64_t account, const char *
     out->status[0] = '\0';
     err = Q(st,
             "SELECT status, first_observed, last_observed, updated_at FROM findings "
-            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            "WHERE " FINDING_OF_ACCOUNT,
             args, read_state, out, diag);
     if (!err && !out->status[0])
         return ks_diag_set(diag, KS_ENOTFOUND, "no finding '%s'", id);
@@ -1083,7 +1088,7 @@ ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id
     *body = NULL;
     err = Q(st,
             "SELECT status, first_observed, last_observed, updated_at, body FROM findings "
-            "WHERE id = $1 AND ($2 = 0 OR account = $2)",
+            "WHERE " FINDING_OF_ACCOUNT,
             args, read_finding, &g, diag);
     if (err == KS_ENOMEM)
         return ks_diag_set(diag, err, "out of memory");
@@ -1104,15 +1109,18 @@ static ks_err each_history(const struct ks_sqlrow *r, void *ctx)
     return h->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), h->ctx);
 }
 
-ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_history_fn *fn,
-                                void *ctx, struct ks_diag *diag)
+ks_err ks_store_finding_history(struct ks_store *st, int64_t account, const char *id,
+                                ks_store_history_fn *fn, void *ctx, struct ks_diag *diag)
 {
-    struct ks_sqlv args[] = {KS_SQL_TEXT(id)};
+    struct ks_sqlv args[] = {KS_SQL_TEXT(id), KS_SQL_INT(account)};
     struct hist_ctx h = {fn, ctx};
 
+    /* History is indexed by (account, rid, finding): the finding's row
+     * gives the resource. */
     return Q(st,
-             "SELECT at, from_status, to_status, cause FROM finding_history "
-             "WHERE finding = $1 ORDER BY id",
+             "SELECT h.at, h.from_status, h.to_status, h.cause FROM finding_history h "
+             "JOIN (SELECT account, rid, id FROM findings WHERE " FINDING_OF_ACCOUNT ") f "
+             "ON h.account = f.account AND h.rid = f.rid AND h.finding = f.id ORDER BY h.id",
              args, each_history, &h, diag);
 }
 
@@ -1136,8 +1144,9 @@ ks_err ks_store_filter_check(const struct ks_value *criteria, struct ks_diag *di
     return err;
 }
 
-/* Page tokens: "SORT|ORDER|sort-key|account|id", hex-encoded so they are
- * opaque to clients and safe in any transport. */
+/* Page tokens: "SORT|ORDER|account|KEYLEN|RIDLEN|" then the sort key, the
+ * resource id and the finding id back to back (any of them may hold '|'),
+ * hex-encoded so they are opaque to clients and safe in any transport. */
 static void token_encode(const char *plain, char *out, size_t n)
 {
     size_t len = strlen(plain);
@@ -1170,7 +1179,8 @@ struct list_ctx2 {
     void *ctx;
     size_t max, seen;
     bool numeric;
-    char last[1200]; /* token of the max-th row */
+    char last[KS_PAGE_TOKEN_MAX / 2]; /* token of the max-th row */
+    bool too_long; /* its sort key cannot go in a token */
     const char *sort;
     enum ks_sort_order order;
 };
@@ -1179,7 +1189,6 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
 {
     struct list_ctx2 *l = vctx;
     struct ks_finding_state st;
-    char key[64];
 
     if (++l->seen > l->max)
         return KS_OK; /* the look-ahead row: only says there is a next page */
@@ -1187,14 +1196,19 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
     st.first_observed = r->integer(r, 4);
     st.last_observed = r->integer(r, 5);
     st.updated = r->integer(r, 6);
-    if (l->numeric)
-        snprintf(key, sizeof(key), "%.17g", r->real(r, 7));
-    else
-        snprintf(key, sizeof(key), "%s", "");
-    snprintf(l->last, sizeof(l->last), "%s|%s|%s%s|%lld|%s", l->sort,
-             l->order == KS_SORT_ASC ? "ASC" : "DESC", l->numeric ? key : "",
-             l->numeric ? "" : (r->text(r, 7) ? r->text(r, 7) : ""), (long long)r->integer(r, 1),
-             r->text(r, 0));
+    if (l->seen == l->max) {
+        const char *kt = r->text(r, 7), *rid = r->text(r, 8);
+        char key[64];
+        int len;
+
+        if (l->numeric)
+            snprintf(key, sizeof(key), "%.17g", r->real(r, 7));
+        kt = l->numeric ? key : kt ? kt : "";
+        len = snprintf(l->last, sizeof(l->last), "%s|%s|%lld|%zu|%zu|%s%s%s", l->sort,
+                       l->order == KS_SORT_ASC ? "ASC" : "DESC", (long long)r->integer(r, 1),
+                       strlen(kt), strlen(rid), kt, rid, r->text(r, 0));
+        l->too_long = len < 0 || (size_t)len >= sizeof(l->last);
+    }
     return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
 }
 
@@ -1222,7 +1236,7 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
     const char *sort = q->sort_field ? q->sort_field : "LAST_OBSERVED_AT";
     const char *expr;
     const char *dir = q->order == KS_SORT_ASC ? ">" : "<";
-    char plain[1200];
+    char plain[KS_PAGE_TOKEN_MAX / 2], parts[KS_PAGE_TOKEN_MAX / 2 + 2];
     ks_err err;
 
     memset(&l, 0, sizeof(l));
@@ -1240,7 +1254,7 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
     ks_sqlfrag_init(&f);
     err = ks_buf_addf(&f.sql,
                       "SELECT f.id, f.account, f.body, f.status, f.first_observed, "
-                      "f.last_observed, f.updated_at, %s FROM findings f WHERE ",
+                      "f.last_observed, f.updated_at, %s, f.rid FROM findings f WHERE ",
                       expr);
     if (!err)
         err = ks_filter_compile(q->criteria, &f, diag);
@@ -1251,14 +1265,13 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
     }
     if (!err && q->next_token && *q->next_token) {
         /* Keyset pagination: strictly after the last row of the previous
-         * page in (key, account, id) order, so inserts never shift pages. */
-        char *fld[5];
-        size_t nf = 0;
-        char *p = plain;
+         * page in (key, account, rid, id) order, so inserts never shift
+         * pages. */
+        char *fld[5], *p = plain, *end;
+        size_t nf = 0, klen, rlen;
 
         if (!token_decode(q->next_token, plain, sizeof(plain)))
             goto bad_token;
-        /* The id comes last and may itself hold '|'. */
         for (fld[nf++] = p; *p && nf < 5; p++)
             if (*p == '|') {
                 *p = '\0';
@@ -1267,18 +1280,32 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
         if (nf != 5 || strcmp(fld[0], sort) ||
             strcmp(fld[1], q->order == KS_SORT_ASC ? "ASC" : "DESC"))
             goto bad_token;
+        p = strchr(fld[4], '|');
+        klen = strtoul(fld[3], &end, 10);
+        if (!p || *end)
+            goto bad_token;
+        rlen = strtoul(fld[4], &end, 10);
+        if (end != p || klen + rlen > strlen(p + 1))
+            goto bad_token;
         {
-            char *end;
-            double kv = strtod(fld[2], &end);
-            long long acct = strtoll(fld[3], &end, 10);
-            struct ks_sqlv key = l.numeric ? KS_SQL_REAL(kv) : KS_SQL_TEXT(fld[2]);
+            long long acct = strtoll(fld[2], &end, 10);
+            /* The three values apart, each NUL-terminated. */
+            char *kv = parts, *rid = kv + klen + 1, *id = rid + rlen + 1;
+            struct ks_sqlv key;
 
             /* Numeric keys are compared as reals (see filter.c). A row
-             * value: an index on (key, account, id) seeks to it. */
+             * value: an index on (key, account, rid, id) seeks to it. */
             const char *cast_open = l.numeric ? "CAST(" : "";
             const char *cast_close = l.numeric ? " AS DOUBLE PRECISION)" : "";
 
-            err = ks_buf_addf(&f.sql, " AND (%s, f.account, f.id) %s (%s", expr, dir, cast_open);
+            memcpy(kv, p + 1, klen);
+            kv[klen] = '\0';
+            memcpy(rid, p + 1 + klen, rlen);
+            rid[rlen] = '\0';
+            memcpy(id, p + 1 + klen + rlen, strlen(p + 1 + klen + rlen) + 1);
+            key = l.numeric ? KS_SQL_REAL(strtod(kv, NULL)) : KS_SQL_TEXT(kv);
+            err = ks_buf_addf(&f.sql, " AND (%s, f.account, f.rid, f.id) %s (%s", expr, dir,
+                              cast_open);
             if (!err)
                 err = ks_sqlfrag_arg(&f, key);
             if (!err)
@@ -1288,18 +1315,23 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
             if (!err)
                 err = ks_buf_adds(&f.sql, ", ");
             if (!err)
-                err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(fld[4]));
+                err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(rid));
+            if (!err)
+                err = ks_buf_adds(&f.sql, ", ");
+            if (!err)
+                err = ks_sqlfrag_arg(&f, KS_SQL_TEXT(id));
             if (!err)
                 err = ks_buf_adds(&f.sql, ")");
         }
     }
     /* Ties go in the sort's direction too, so one ascending index serves
      * both orders (walked forwards or backwards). */
-    if (!err)
-        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account %s, f.id %s LIMIT %zu", expr,
-                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
-                          q->order == KS_SORT_ASC ? "ASC" : "DESC",
-                          q->order == KS_SORT_ASC ? "ASC" : "DESC", q->max + 1);
+    if (!err) {
+        const char *o = q->order == KS_SORT_ASC ? "ASC" : "DESC";
+
+        err = ks_buf_addf(&f.sql, " ORDER BY %s %s, f.account %s, f.rid %s, f.id %s LIMIT %zu",
+                          expr, o, o, o, o, q->max + 1);
+    }
     if (!err && plan) {
         struct ks_buf ex = KS_BUF_INIT(0);
         struct plan_ctx pc = {plan, st->drv->explain_col};
@@ -1314,6 +1346,8 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
         err = st->drv->query(st->conn, ks_buf_str(&f.sql), f.args, f.nargs, each_finding, &l,
                              diag);
     }
+    if (!err && l.seen > l.max && l.too_long)
+        err = ks_diag_set(diag, KS_EINVAL, "a sort key is too long for a page token");
     if (!err && l.seen > l.max)
         token_encode(l.last, next, next_size);
     ks_sqlfrag_release(&f);
@@ -1379,6 +1413,7 @@ struct transition {
         int64_t account;
         char *id;
         char *from;
+        char *rid;
     } items[4096];
     size_t n;
     bool more;
@@ -1395,7 +1430,8 @@ static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
     t->items[t->n].account = r->integer(r, 0);
     t->items[t->n].id = ks_arena_strdup(t->arena, r->text(r, 1));
     t->items[t->n].from = ks_arena_strdup(t->arena, r->text(r, 2));
-    if (!t->items[t->n].id || !t->items[t->n].from)
+    t->items[t->n].rid = ks_arena_strdup(t->arena, r->text(r, 3));
+    if (!t->items[t->n].id || !t->items[t->n].from || !t->items[t->n].rid)
         return KS_ENOMEM;
     t->n++;
     return KS_OK;
@@ -1481,7 +1517,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
             t->n = 0;
             t->more = false;
             ks_buf_reset(&q);
-            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status FROM findings f WHERE "
+            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.rid FROM findings f WHERE "
                                   "f.status = '%s' AND %s%s",
                               pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
             if (!err)
@@ -1492,7 +1528,8 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                                       KS_SQL_INT(now), KS_SQL_TEXT(t->to)};
                 struct ks_sqlv h[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
                                       KS_SQL_INT(now), KS_SQL_TEXT(t->items[i].from),
-                                      KS_SQL_TEXT(t->to), KS_SQL_TEXT(cause)};
+                                      KS_SQL_TEXT(t->to), KS_SQL_TEXT(cause),
+                                      KS_SQL_TEXT(t->items[i].rid)};
                 struct ks_sqlv o[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
                                       KS_SQL_INT(now)};
 
@@ -1503,7 +1540,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                 if (!err)
                     err = Q(st,
                             "INSERT INTO finding_history(account, finding, at, from_status, "
-                            "to_status, cause) VALUES ($1, $2, $3, $4, $5, $6)",
+                            "to_status, cause, rid) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                             h, NULL, NULL, diag);
                 if (!err)
                     err = Q(st,

@@ -217,9 +217,11 @@ struct ks_list_query {
 };
 
 /* Lists findings matching `q`, calling `fn` with each stored JSON body and
- * state, in a stable order (sort key, then id) with keyset pagination: the
- * token written to `next` (empty at the end) stays valid under concurrent
- * inserts. KS_EINVAL for a bad field, sort or token. */
+ * state, in a stable order (sort key, then account, resource and id) with
+ * keyset pagination: the token written to `next` (empty at the end; room
+ * for KS_PAGE_TOKEN_MAX bytes) stays valid under concurrent inserts.
+ * KS_EINVAL for a bad field, sort or token. */
+#define KS_PAGE_TOKEN_MAX 2600
 struct ks_finding_state;
 typedef ks_err ks_store_finding_fn(const char *id, int64_t account, const char *body,
                                    const struct ks_finding_state *state, void *ctx);
@@ -332,11 +334,12 @@ ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id
                             struct ks_arena *arena, const char **body,
                             struct ks_finding_state *state, struct ks_diag *diag);
 
-/* Calls `fn` for each history entry of finding `id`, oldest first. */
+/* Calls `fn` for each history entry of finding `id` of `account` (any
+ * account when 0), oldest first. */
 typedef ks_err ks_store_history_fn(int64_t at, const char *from, const char *to,
                                    const char *cause, void *ctx);
-ks_err ks_store_finding_history(struct ks_store *st, const char *id, ks_store_history_fn *fn,
-                                void *ctx, struct ks_diag *diag);
+ks_err ks_store_finding_history(struct ks_store *st, int64_t account, const char *id,
+                                ks_store_history_fn *fn, void *ctx, struct ks_diag *diag);
 
 /* ---- events and webhooks ---- */
 

@@ -1,6 +1,7 @@
 #include "ks_test.h"
 
 #include "formats/json.h"
+#include "sqlite/sqlite.h"
 #include "store/store.h"
 
 #include <unistd.h>
@@ -182,7 +183,7 @@ static void test_findings_lifecycle(void **state)
                      KS_OK);
     assert_int_equal(r.reopened, 1);
     assert_int_equal(r.reobserved, 2);
-    assert_int_equal(ks_store_finding_history(st, "f2", count_history, hist, &d), KS_OK);
+    assert_int_equal(ks_store_finding_history(st, acct, "f2", count_history, hist, &d), KS_OK);
     assert_string_equal(hist, "100:->ACTIVE:inventory;300:ACTIVE>CLOSED:vulndb;"
                               "400:CLOSED>ACTIVE:inventory;");
     assert_int_equal(ks_store_outbox_count(st, &n, &d), KS_OK);
@@ -392,10 +393,11 @@ static void test_pagination(void **state)
         pages++;
         if (pages == 3) {
             /* An insert between pages does not shift or repeat rows (ties
-             * go in the sort's direction: account 2's critical rows came
-             * first, this one comes after the rest of account 1's). */
+             * go in the sort's direction, by account, resource and id:
+             * account 2's critical rows came first, this one comes after
+             * the rest of account 1's). */
             extra = row("a000", "CVE-2030-0001", "CRITICAL", 9.9, "zlib");
-            assert_int_equal(ks_store_findings_apply(st, 1, "web-9", &extra, 1, "x", 5000, &r, &d),
+            assert_int_equal(ks_store_findings_apply(st, 1, "api-9", &extra, 1, "x", 5000, &r, &d),
                              KS_OK);
         }
         if (!next[0])
@@ -477,7 +479,7 @@ static void test_list_plan(void **state)
         q.next_token = ks_arena_strdup(&list_arena, next);
     }
     if (!pg)
-        assert_non_null(strstr(ks_buf_str(&plan), "(severity_rank,account,id)<(?,?,?)"));
+        assert_non_null(strstr(ks_buf_str(&plan), "(severity_rank,account,rid,id)<(?,?,?,?)"));
     /* The default sort (last observed) with a status filter. */
     q.sort_field = NULL;
     q.next_token = NULL;
@@ -715,8 +717,8 @@ static void test_aggregate(void **state)
     assert_int_equal(a.c[0].critical, 51);
     memset(&a, 0, sizeof(a));
     assert_int_equal(ks_store_aggregate(st, 1, "RESOURCE", NULL, 100, collect_agg, &a, &d), KS_OK);
-    assert_int_equal(a.n, 3); /* web-1, img-1, and web-9 of test_pagination */
-    assert_string_equal(a.keys[2], "web-9");
+    assert_int_equal(a.n, 3); /* web-1, img-1, and api-9 of test_pagination */
+    assert_string_equal(a.keys[2], "api-9");
     assert_string_equal(a.keys[0], "web-1");
     assert_int_equal(a.c[0].all, 100);
     assert_int_equal(a.c[0].critical, 20);
@@ -937,6 +939,45 @@ static void test_coverage_reports(void **state)
     ks_store_close(st);
 }
 
+/* A store of schema 5 (history rows without their resource) keeps its
+ * history through migration 6. SQLite only: the store is taken back to
+ * version 5 by SQL. */
+static void test_upgrade_history(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_finding_row rows[1];
+    struct ks_apply_result r;
+    struct ks_store *st;
+    struct ks_db *db;
+    int64_t acct;
+    char hist[512] = "";
+
+    (void)state;
+    if (getenv("KS_TEST_PG_HOST"))
+        skip();
+    snprintf(path, sizeof(path), "%s/upgrade.db", dir);
+    st = open_store();
+    assert_int_equal(ks_store_account_create(st, "old", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, acct, "host-1", "host", NULL, 1, &d), KS_OK);
+    rows[0] = row("f1", "CVE-2023-0001", "HIGH", 7.5, "zlib");
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 1, "inventory", 100, &r, &d),
+                     KS_OK);
+    ks_store_close(st);
+    assert_int_equal(ks_db_open(path, KS_DB_CREATE, &db, &d), KS_OK);
+    assert_int_equal(ks_db_exec(db,
+                                "DROP INDEX finding_history_finding;"
+                                "ALTER TABLE finding_history DROP COLUMN rid;"
+                                "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
+                                "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
+                                &d),
+                     KS_OK);
+    ks_db_close(db);
+    st = open_store();
+    assert_int_equal(ks_store_finding_history(st, acct, "f1", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;");
+    ks_store_close(st);
+}
+
 static void test_bad_store(void **state)
 {
     struct ks_diag d = KS_DIAG_INIT;
@@ -992,6 +1033,7 @@ int main(void)
             cmocka_unit_test(test_suppression),
             cmocka_unit_test(test_coverage_reports),
             cmocka_unit_test(test_bad_store),
+            cmocka_unit_test(test_upgrade_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
