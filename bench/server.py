@@ -32,7 +32,8 @@ databases, server log); KENSA_BENCH_FLEET=DIR keeps a copy of the fleet
 after step 1 in DIR (store, database, token) and, when DIR already holds
 one, starts from a copy of it instead of submitting (step 1 is then not
 measured; N must be the same); KENSA_BENCH_QUICK=1 measures step 3 only;
-KENSA_BENCH_PERF=FILE records `perf record -g` of the server during step 3; VULN_PER_INV (default 30) sets the findings per resource
+KENSA_BENCH_PERF=FILE records `perf record -g` of the server during step 3;
+KENSA_BENCH_LOG=debug has the server say where the writer's time went; VULN_PER_INV (default 30) sets the findings per resource
 (about 100 at 30), KENSA_WATCH_MS the server's poll period (default 200).
 """
 import glob, http.client, json, os, random, re, shutil, sqlite3, subprocess, sys, tempfile
@@ -110,7 +111,7 @@ else:
 errlog = os.path.join(tmp, "err")
 err = open(errlog, "w")
 srv = subprocess.Popen([kensa, "server", "--listen", "127.0.0.1:0", "--store", store, "--db", db,
-                        "--threads", "2", "-v"], stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+                        "--threads", "2", "--log-level", os.environ.get("KENSA_BENCH_LOG", "info")], stdout=subprocess.PIPE, stderr=err, text=True, env=env)
 port = int(srv.stdout.readline().strip().rsplit(":", 1)[1])
 hdr = {"Authorization": "Bearer " + admin, "Content-Type": "application/json"}
 
@@ -135,6 +136,12 @@ def cpu_seconds(task=None):
     path = f"/proc/{srv.pid}/task/{task}/stat" if task else f"/proc/{srv.pid}/stat"
     f = open(path).read().rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+def io_bytes():
+    """Bytes the server has read and written through system calls (its
+    store and database I/O: the WAL frames of each commit, checkpoints)."""
+    f = dict(l.split(": ") for l in open(f"/proc/{srv.pid}/io").read().splitlines())
+    return int(f["rchar"]), int(f["wchar"])
 
 def wait_reeval(before, t0):
     """Waits for the next 're-evaluated' line of the server log."""
@@ -232,6 +239,7 @@ try:
                                  "--call-graph", os.environ.get("KENSA_BENCH_PERF_CG", "fp"), "-o", os.environ["KENSA_BENCH_PERF"],
                                  "-p", str(srv.pid)], stderr=subprocess.DEVNULL)
     cpu0, main0 = cpu_seconds(), cpu_seconds(srv.pid)  # the main thread re-evaluates (writes)
+    io0 = io_bytes()
     t_imp = time.perf_counter()
     import_db(db, changed_dir)
     imp_s = time.perf_counter() - t_imp
@@ -240,6 +248,7 @@ try:
                                         "ORDER BY id DESC LIMIT 1").fetchone()
     line, delta_wall = wait_reeval(before, time.perf_counter())
     delta_cpu, delta_main = cpu_seconds() - cpu0, cpu_seconds(srv.pid) - main0
+    delta_io = [b - a for a, b in zip(io0, io_bytes())]
     if perf:
         perf.send_signal(2)
         perf.wait()
@@ -256,7 +265,8 @@ try:
         print(f"DB update: {added} added, {chg} changed, {wd} withdrawn, {rem} removed (import {imp_s:.1f} s)")
         print(f"re-evaluation ({mode}): {delta_pkgs} changed packages, {delta_inv} of {n_res} inventories "
               f"re-matched in {delta_s:.2f} s (server); {delta_wall:.2f} s wall; "
-              f"server CPU {delta_cpu:.2f} s (main thread {delta_main:.2f} s); load {os.getloadavg()[0]:.1f}")
+              f"server CPU {delta_cpu:.2f} s (main thread {delta_main:.2f} s); "
+              f"read {delta_io[0] / 2**20:.0f} MiB, wrote {delta_io[1] / 2**20:.0f} MiB; load {os.getloadavg()[0]:.1f}")
         raise SystemExit(0)
     # 3b. 1,000 advisories of ecosystems this fleet does not use (Go, crates.io)
     others = [f for f in files if "/pypi/" not in f]
