@@ -42,6 +42,12 @@ ks_err ks_export_findings_json(const struct ks_finding *f, size_t n,
  * "findings" array of the document above (the store keeps it as the
  * finding's body). */
 ks_err ks_export_finding_json(const struct ks_finding *f, struct ks_buf *out);
+/* The same without its description: `*text_at` is the byte offset (from
+ * the object's '{') where `,"description":"…"` goes back in, which gives
+ * exactly ks_export_finding_json()'s text. The store keeps descriptions
+ * once per advisory this way (see store/store.h). */
+ks_err ks_export_finding_json_apart(const struct ks_finding *f, struct ks_buf *out,
+                                    size_t *text_at);
 ks_err ks_export_findings_sarif(const struct ks_finding *f, size_t n,
                                 const struct ks_export_opts *o, struct ks_buf *out);
 ks_err ks_export_findings_asff(const struct ks_finding *f, size_t n,

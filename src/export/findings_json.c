@@ -75,13 +75,18 @@ static void write_package(struct ks_jw *w, const struct ks_finding_package *p)
     ks_jw_obj_end(w);
 }
 
-static void write_finding(struct ks_jw *w, const struct ks_finding *f)
+/* `text_at` NULL: the whole finding; otherwise the description is left
+ * out and `*text_at` says where it goes (see ks_export_finding_json_apart). */
+static void write_finding(struct ks_jw *w, const struct ks_finding *f, size_t *text_at)
 {
     ks_jw_obj_begin(w);
     ks_jw_kstr(w, "id", f->id);
     ks_jw_kstr(w, "type", ks_finding_type_name(f->type));
     ks_jw_kstr_opt(w, "title", f->title);
-    ks_jw_kstr_opt(w, "description", f->description);
+    if (text_at)
+        *text_at = w->out->len;
+    else
+        ks_jw_kstr_opt(w, "description", f->description);
     ks_jw_kstr(w, "severity", ks_severity_name(f->severity));
     ks_jw_kstr(w, "status", ks_finding_status_name(f->status));
     ks_jw_key(w, "resource");
@@ -161,7 +166,19 @@ ks_err ks_export_finding_json(const struct ks_finding *f, struct ks_buf *out)
     struct ks_jw w;
 
     ks_jw_init(&w, out, 0);
-    write_finding(&w, f);
+    write_finding(&w, f, NULL);
+    return ks_jw_finish(&w);
+}
+
+ks_err ks_export_finding_json_apart(const struct ks_finding *f, struct ks_buf *out,
+                                    size_t *text_at)
+{
+    struct ks_jw w;
+    size_t start = out->len, at;
+
+    ks_jw_init(&w, out, 0);
+    write_finding(&w, f, &at);
+    *text_at = at - start; /* from the start of this finding */
     return ks_jw_finish(&w);
 }
 
@@ -187,7 +204,7 @@ ks_err ks_export_findings_json(const struct ks_finding *f, size_t n,
     ks_jw_key(&w, "findings");
     ks_jw_arr_begin(&w);
     for (size_t i = 0; i < n; i++) {
-        write_finding(&w, v[i]);
+        write_finding(&w, v[i], NULL);
         count[v[i]->severity]++;
     }
     ks_jw_arr_end(&w);

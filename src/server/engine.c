@@ -86,6 +86,27 @@ static void matched_release(struct matched *m)
     memset(m, 0, sizeof(*m));
 }
 
+/* The advisory record `f`'s description comes from, as the store keys
+ * descriptions (ks_finding_row): package findings with the same
+ * vulnerability, aliases and source were matched through the same record,
+ * and their description is its summary (if it has one). NULL for other
+ * findings (end of life: a description of their own) or out of memory. */
+static const char *text_key(struct ks_arena *a, const struct ks_finding *f)
+{
+    struct ks_buf k = KS_BUF_INIT(0);
+    ks_err err;
+    const char *out;
+
+    if (f->type != KS_FINDING_PACKAGE_VULNERABILITY || !f->vulnerability_id)
+        return NULL;
+    err = ks_buf_addf(&k, "%s|%s", f->source ? f->source : "", f->vulnerability_id);
+    for (size_t i = 0; !err && i < f->naliases; i++)
+        err = ks_buf_addf(&k, "|%s", f->aliases[i]);
+    out = err ? NULL : ks_arena_strdup(a, ks_buf_str(&k));
+    ks_buf_release(&k);
+    return out;
+}
+
 /* Matches `inv` against `db` and turns the findings into store rows (the
  * part that needs no store: re-evaluation runs it on several threads). */
 static ks_err match_rows(struct ks_vdb *db, const char *rid, const char *rtype,
@@ -113,11 +134,15 @@ static ks_err match_rows(struct ks_vdb *db, const char *rid, const char *rtype,
         struct ks_finding_row *r = &m->rows[i];
 
         ks_buf_reset(&body);
-        err = ks_export_finding_json(f, &body);
+        r->text_key = text_key(&m->mr.arena, f);
+        /* With a text key the description is stored apart, once. */
+        err = r->text_key ? ks_export_finding_json_apart(f, &body, &r->text_at)
+                          : ks_export_finding_json(f, &body);
         if (err) {
             err = ks_diag_set(diag, err, "cannot serialise finding '%s'", f->id);
             break;
         }
+        r->description = f->description;
         m->bodies[i] = ks_buf_detach(&body, NULL);
         m->n = i + 1;
         r->id = f->id;

@@ -83,19 +83,30 @@ const char *const ks_store_migrations[] = {
         /* 6: index keys end in (account, rid, id) rather than (account, id):
          * the findings of one resource sit together, so a re-evaluation or
          * an inventory that changes many of them rewrites a few index pages,
-         * not one page per finding (ids are hashes: random). History rows
-         * carry the resource for the same reason, and are read through it. */
+         * not one page per finding (ids are hashes: random). History is a
+         * chain instead of an index: each finding names its latest history
+         * row, each row the one before, so a transition appends a row and
+         * rewrites nothing else (an index on the finding took one or more
+         * page splits per resource and transition batch). */
         "DROP INDEX findings_status_severity;"
         "CREATE INDEX findings_status_severity ON findings(status, severity_rank, account, rid, id);"
         "DROP INDEX findings_status_seen;"
         "CREATE INDEX findings_status_seen ON findings(status, last_observed, account, rid, id);"
         "DROP INDEX findings_last_observed;"
         "CREATE INDEX findings_last_observed ON findings(last_observed, account, rid, id);"
-        "ALTER TABLE finding_history ADD COLUMN rid TEXT;"
-        "UPDATE finding_history SET rid = (SELECT f.rid FROM findings f"
-        " WHERE f.account = finding_history.account AND f.id = finding_history.finding);"
+        "ALTER TABLE finding_history ADD COLUMN prev BIGINT;"
+        "ALTER TABLE findings ADD COLUMN history_head BIGINT;"
+        "UPDATE finding_history SET prev = (SELECT MAX(h.id) FROM finding_history h"
+        " WHERE h.account = finding_history.account AND h.finding = finding_history.finding"
+        " AND h.id < finding_history.id);"
+        "UPDATE findings SET history_head = (SELECT MAX(h.id) FROM finding_history h"
+        " WHERE h.account = findings.account AND h.finding = findings.id);"
         "DROP INDEX finding_history_finding;"
-        "CREATE INDEX finding_history_finding ON finding_history(account, rid, finding);",
+        /* ... and advisory descriptions are kept once (see store.h,
+         * ks_finding_row): bodies from before keep theirs inline. */
+        "CREATE TABLE finding_texts(text_key TEXT PRIMARY KEY, description TEXT NOT NULL);"
+        "ALTER TABLE findings ADD COLUMN text_key TEXT;"
+        "ALTER TABLE findings ADD COLUMN text_at INTEGER;",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

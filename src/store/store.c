@@ -16,7 +16,20 @@ struct ks_store {
     void *conn;
     bool batch; /* in ks_store_batch_begin(): operations are savepoints */
     bool bulk;  /* the driver's bulk_sql ran */
+    /* Descriptions written in the open transaction (text_key ->
+     * description, in `texts_arena`): each is written once per
+     * transaction, not once per finding. */
+    struct ks_map texts;
+    struct ks_arena texts_arena;
 };
+
+/* After a commit or a rollback: what the store holds is unknown again. */
+static void texts_forget(struct ks_store *st)
+{
+    ks_map_release(&st->texts);
+    ks_arena_release(&st->texts_arena);
+    ks_arena_init(&st->texts_arena, 16384, 0);
+}
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
     (st)->drv->query((st)->conn, (sql), (args), KS_ARRAY_LEN(args), (fn), (ctx), (diag))
@@ -92,6 +105,7 @@ ks_err ks_store_open(const char *location, struct ks_store **out, struct ks_diag
 
     if (!st)
         return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    ks_arena_init(&st->texts_arena, 16384, 0);
     if (!strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11))
         err = ks_store_pg_open(location, &st->drv, &st->conn, diag);
     else
@@ -112,6 +126,8 @@ void ks_store_close(struct ks_store *st)
         return;
     if (st->drv)
         st->drv->close(st->conn);
+    texts_forget(st);
+    ks_arena_release(&st->texts_arena);
     free(st);
 }
 
@@ -128,8 +144,10 @@ static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void 
         if (err)
             return err;
         err = work(st, ctx);
-        if (err)
+        if (err) {
             st->drv->script(st->conn, "ROLLBACK TO SAVEPOINT ks_op", NULL);
+            texts_forget(st);
+        }
         {
             ks_err rel = st->drv->script(st->conn, "RELEASE SAVEPOINT ks_op", err ? NULL : diag);
             return err ? err : rel;
@@ -144,6 +162,7 @@ static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void 
         err = st->drv->commit(st->conn, diag);
     if (err)
         st->drv->rollback(st->conn);
+    texts_forget(st);
     return err;
 }
 
@@ -174,6 +193,7 @@ ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag)
     err = st->drv->commit(st->conn, diag);
     if (err)
         st->drv->rollback(st->conn);
+    texts_forget(st);
     return err;
 }
 
@@ -691,6 +711,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
 
 struct stored {
     char *status;
+    int64_t history_head; /* its latest history row (0: none) */
     bool same_body; /* the stored body is the incoming row's (compared as read) */
     char *vuln_id, *severity; /* indexed columns (NULL when NULL) */
     bool seen;
@@ -719,6 +740,12 @@ struct apply {
     struct ks_map incoming; /* finding id -> its row in `rows` */
 };
 
+/* Both NULL or equal. */
+static bool same_value(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
 {
     struct apply *a = ctx;
@@ -739,12 +766,14 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
         const struct ks_finding_row *in = ks_map_get(&a->incoming, id, strlen(id));
         const char *body = r->text(r, 2);
 
-        s->same_body = in && body && !strcmp(in->body, body);
+        s->same_body = in && body && !strcmp(in->body, body) &&
+                       same_value(in->text_key, r->text(r, 7));
     }
     if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(&a->arena, r->text(r, 4))))
         return KS_ENOMEM;
     if (r->text(r, 5) && !(s->severity = ks_arena_strdup(&a->arena, r->text(r, 5))))
         return KS_ENOMEM;
+    s->history_head = r->integer(r, 6);
     return ks_map_put(&a->existing, id, strlen(id), s);
 }
 
@@ -753,18 +782,40 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
  * that doubled the store). A webhook added later sees events from then on. */
 #define NEEDS_EVENTS(account) "WHERE EXISTS (SELECT 1 FROM webhooks WHERE account = " account ")"
 
-static ks_err history(struct ks_store *st, struct apply *a, const char *id, const char *from,
-                      const char *to, const char *kind)
+/* Appends a transition of finding `id` to its history chain (`prev` its
+ * latest row so far, 0 for none); `*row` the new row, which the caller
+ * stores as the finding's history_head in the same transaction. */
+static ks_err history_add(struct ks_store *st, int64_t account, const char *id, int64_t prev,
+                          int64_t at, const char *from, const char *to, const char *cause,
+                          int64_t *row, struct ks_diag *diag)
 {
-    struct ks_sqlv h[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(id), KS_SQL_INT(a->now),
-                          KS_SQL_TEXT(from), KS_SQL_TEXT(to), KS_SQL_TEXT(a->cause),
-                          KS_SQL_TEXT(a->rid)};
+    struct ks_sqlv h[] = {KS_SQL_INT(account),
+                          KS_SQL_TEXT(id),
+                          KS_SQL_INT(at),
+                          KS_SQL_TEXT(from),
+                          KS_SQL_TEXT(to),
+                          KS_SQL_TEXT(cause),
+                          prev ? KS_SQL_INT(prev) : KS_SQL_TEXT(NULL)};
+    ks_err err;
+
+    *row = 0;
+    err = Q(st,
+            "INSERT INTO finding_history(account, finding, at, from_status, to_status, cause, "
+            "prev) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            h, get_int, row, diag);
+    if (!err && !*row)
+        err = ks_diag_set(diag, KS_EDB, "no id for a history row of finding '%s'", id);
+    return err;
+}
+
+/* A transition of an apply: its history row (into `*row`) and, when the
+ * account takes events, its event. */
+static ks_err history(struct ks_store *st, struct apply *a, const char *id, int64_t prev,
+                      const char *from, const char *to, const char *kind, int64_t *row)
+{
     struct ks_sqlv o[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(kind), KS_SQL_TEXT(id),
                           KS_SQL_INT(a->now)};
-    ks_err err = Q(st,
-                   "INSERT INTO finding_history(account, finding, at, from_status, to_status, "
-                   "cause, rid) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                   h, NULL, NULL, a->diag);
+    ks_err err = history_add(st, a->account, id, prev, a->now, from, to, a->cause, row, a->diag);
 
     if (!err && a->events)
         err = Q(st,
@@ -774,10 +825,37 @@ static ks_err history(struct ks_store *st, struct apply *a, const char *id, cons
     return err;
 }
 
-/* Both NULL or equal. */
-static bool same_value(const char *a, const char *b)
+/* In `texts`: the advisory has no description (no finding_texts row). */
+static char no_text[1];
+
+/* Stores the description of `f`'s advisory (none: no row), unless this
+ * transaction already did; a row is only written when the text changed. */
+static ks_err text_put(struct ks_store *st, const struct ks_finding_row *f, struct ks_diag *diag)
 {
-    return a == b || (a && b && !strcmp(a, b));
+    const char *known = ks_map_get(&st->texts, f->text_key, strlen(f->text_key));
+    struct ks_sqlv args[] = {KS_SQL_TEXT(f->text_key), KS_SQL_TEXT(f->description)};
+    char *key, *text = no_text;
+    ks_err err;
+
+    if (known && (f->description ? known != no_text && !strcmp(known, f->description)
+                                 : known == no_text))
+        return KS_OK;
+    if (f->description)
+        err = Q(st,
+                "INSERT INTO finding_texts(text_key, description) VALUES ($1, $2) "
+                "ON CONFLICT(text_key) DO UPDATE SET description = excluded.description "
+                "WHERE finding_texts.description <> excluded.description",
+                args, NULL, NULL, diag);
+    else
+        err = Q(st, "DELETE FROM finding_texts WHERE text_key = $1", args, NULL, NULL, diag);
+    if (err)
+        return err;
+    key = ks_arena_strdup(&st->texts_arena, f->text_key);
+    if (f->description)
+        text = ks_arena_strdup(&st->texts_arena, f->description);
+    if (!key || !text || ks_map_put(&st->texts, key, strlen(key), text))
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    return KS_OK;
 }
 
 /* The SEVERITY sort key (indexed: see schema.c). */
@@ -811,78 +889,98 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
                             KS_SQL_TEXT(f->vendor_severity),
                             KS_SQL_TEXT(f->vuln_source),
                             f->has_epss ? KS_SQL_REAL(f->epss) : KS_SQL_TEXT(NULL),
-                            KS_SQL_INT(severity_rank(f->severity))};
-    ks_err err;
+                            KS_SQL_INT(severity_rank(f->severity)),
+                            KS_SQL_INT(0) /* $19: the history row, set below */,
+                            KS_SQL_TEXT(f->text_key),
+                            f->text_key ? KS_SQL_INT((int64_t)f->text_at) : KS_SQL_TEXT(NULL)};
+    int64_t hid;
+    ks_err err = KS_OK;
 
+    /* The description first: it changes without the finding changing. */
+    if (f->text_key && (err = text_put(st, f, a->diag)))
+        return err;
+
+    /* Each write below first appends the transition to the finding's
+     * history, then stores the finding with that row as its head. */
     if (!s) {
         a->res->opened++;
-        err = Q(st,
-                "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, title, "
-                "package, body, status, first_observed, last_observed, updated_at, "
-                "package_version, fix_available, exploit_available, vendor_severity, vuln_source, "
-                "epss, severity_rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', "
-                "$11, $11, $11, $12, $13, $14, $15, $16, $17, $18)",
-                row, NULL, NULL, a->diag);
-        return err ? err : history(st, a, f->id, NULL, "ACTIVE", "finding.created");
+        err = history(st, a, f->id, 0, NULL, "ACTIVE", "finding.created", &hid);
+        row[18] = KS_SQL_INT(hid);
+        return err ? err
+                   : Q(st,
+                       "INSERT INTO findings(account, id, rid, type, vuln_id, severity, score, "
+                       "title, package, body, status, first_observed, last_observed, updated_at, "
+                       "package_version, fix_available, exploit_available, vendor_severity, "
+                       "vuln_source, epss, severity_rank, history_head, text_key, text_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ACTIVE', $11, $11, "
+                       "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+                       row, NULL, NULL, a->diag);
     }
     if (s->seen)
         return ks_diag_set(a->diag, KS_EINVAL, "finding '%s' given twice", f->id);
     s->seen = true;
     if (!strcmp(s->status, "CLOSED")) {
         a->res->reopened++;
-        err = Q(st,
-                "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
-                "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
-                "last_observed = $11, updated_at = $11, package_version = $12, "
-                "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
-                "vuln_source = $16, epss = $17, severity_rank = $18 WHERE account = $1 AND id = $2",
-                row, NULL, NULL, a->diag);
-        return err ? err : history(st, a, f->id, "CLOSED", "ACTIVE", "finding.updated");
+        err = history(st, a, f->id, s->history_head, "CLOSED", "ACTIVE", "finding.updated", &hid);
+        row[18] = KS_SQL_INT(hid);
+        return err ? err
+                   : Q(st,
+                       "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
+                       "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
+                       "last_observed = $11, updated_at = $11, package_version = $12, "
+                       "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
+                       "vuln_source = $16, epss = $17, severity_rank = $18, history_head = $19, "
+                       "text_key = $20, text_at = $21 WHERE account = $1 AND id = $2",
+                       row, NULL, NULL, a->diag);
     }
-    if (!s->same_body && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
+    if (!s->same_body) {
+        a->res->updated++;
+        err = history(st, a, f->id, s->history_head, s->status, s->status, "finding.updated",
+                      &hid);
+        row[18] = KS_SQL_INT(hid);
+    }
+    if (!s->same_body && !err && !a->reobserve && same_value(s->vuln_id, f->vuln_id) &&
         same_value(s->severity, f->severity)) {
         /* New advisory data that leaves every indexed column as it is
          * (the usual case: a corrected description or reference): only
          * the row changes, none of the findings indexes. */
-        struct ks_sqlv upd[] = {row[0], row[1],  row[3],  row[6],  row[7],  row[9],
-                                row[10], row[12], row[13], row[14], row[15], row[16]};
+        struct ks_sqlv upd[] = {row[0],  row[1],  row[3],  row[6],  row[7],
+                                row[9],  row[10], row[12], row[13], row[14],
+                                row[15], row[16], row[18], row[19], row[20]};
 
-        a->res->updated++;
-        err = Q(st,
-                "UPDATE findings SET type = $3, score = $4, title = $5, body = $6, "
-                "updated_at = $7, fix_available = $8, exploit_available = $9, "
-                "vendor_severity = $10, vuln_source = $11, epss = $12 "
-                "WHERE account = $1 AND id = $2",
-                upd, NULL, NULL, a->diag);
-        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+        return Q(st,
+                 "UPDATE findings SET type = $3, score = $4, title = $5, body = $6, "
+                 "updated_at = $7, fix_available = $8, exploit_available = $9, "
+                 "vendor_severity = $10, vuln_source = $11, epss = $12, history_head = $13, "
+                 "text_key = $14, text_at = $15 WHERE account = $1 AND id = $2",
+                 upd, NULL, NULL, a->diag);
     }
-    if (!s->same_body && !a->reobserve) {
+    if (!s->same_body && !err && !a->reobserve) {
         /* New advisory data for the same finding (same resource and
          * package): the resource was not observed again, and the columns
          * that cannot change are left out, sparing their indexes. */
         struct ks_sqlv upd[] = {row[0],  row[1],  row[3],  row[4],  row[5],  row[6],
                                 row[7],  row[9],  row[10], row[12], row[13], row[14],
-                                row[15], row[16], row[17]};
+                                row[15], row[16], row[17], row[18], row[19], row[20]};
 
-        a->res->updated++;
-        err = Q(st,
-                "UPDATE findings SET type = $3, vuln_id = $4, severity = $5, score = $6, "
-                "title = $7, body = $8, updated_at = $9, fix_available = $10, "
-                "exploit_available = $11, vendor_severity = $12, vuln_source = $13, epss = $14, "
-                "severity_rank = $15 WHERE account = $1 AND id = $2",
-                upd, NULL, NULL, a->diag);
-        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+        return Q(st,
+                 "UPDATE findings SET type = $3, vuln_id = $4, severity = $5, score = $6, "
+                 "title = $7, body = $8, updated_at = $9, fix_available = $10, "
+                 "exploit_available = $11, vendor_severity = $12, vuln_source = $13, epss = $14, "
+                 "severity_rank = $15, history_head = $16, text_key = $17, text_at = $18 "
+                 "WHERE account = $1 AND id = $2",
+                 upd, NULL, NULL, a->diag);
     }
     if (!s->same_body) {
-        a->res->updated++;
-        err = Q(st,
-                "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
-                "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
-                "updated_at = $11, package_version = $12, fix_available = $13, "
-                "exploit_available = $14, vendor_severity = $15, vuln_source = $16, epss = $17, "
-                "severity_rank = $18 WHERE account = $1 AND id = $2",
-                row, NULL, NULL, a->diag);
-        return err ? err : history(st, a, f->id, s->status, s->status, "finding.updated");
+        return err ? err
+                   : Q(st,
+                       "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
+                       "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
+                       "updated_at = $11, package_version = $12, fix_available = $13, "
+                       "exploit_available = $14, vendor_severity = $15, vuln_source = $16, "
+                       "epss = $17, severity_rank = $18, history_head = $19, text_key = $20, "
+                       "text_at = $21 WHERE account = $1 AND id = $2",
+                       row, NULL, NULL, a->diag);
     }
     a->res->reobserved++;
     if (!a->reobserve)
@@ -927,7 +1025,8 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     }
     if (!err && (!a->packages || a->scope.len))
         err = Q(st,
-                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "SELECT id, status, body, package, vuln_id, severity, history_head, text_key "
+                "FROM findings "
                 "WHERE account = $1 AND rid = $2",
                 key, load_existing, a, a->diag);
     for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
@@ -935,7 +1034,8 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
                                KS_SQL_TEXT(a->packages[i])};
 
         err = Q(st,
-                "SELECT id, status, body, package, vuln_id, severity FROM findings "
+                "SELECT id, status, body, package, vuln_id, severity, history_head, text_key "
+                "FROM findings "
                 "WHERE account = $1 AND rid = $2 AND package = $3",
                 pk, load_existing, a, a->diag);
     }
@@ -946,18 +1046,22 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     for (slot = ks_map_next(&a->existing, &pos); !err && slot;
          slot = ks_map_next(&a->existing, &pos)) {
         struct stored *s = slot->value;
-        struct ks_sqlv close[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(slot->key),
-                                  KS_SQL_INT(a->now)};
+        int64_t hid;
 
         if (s->seen || !strcmp(s->status, "CLOSED"))
             continue;
         a->res->closed++;
-        err = Q(st,
-                "UPDATE findings SET status = 'CLOSED', updated_at = $3 "
-                "WHERE account = $1 AND id = $2",
-                close, NULL, NULL, a->diag);
-        if (!err)
-            err = history(st, a, slot->key, s->status, "CLOSED", "finding.closed");
+        err = history(st, a, slot->key, s->history_head, s->status, "CLOSED", "finding.closed",
+                      &hid);
+        if (!err) {
+            struct ks_sqlv close[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(slot->key),
+                                      KS_SQL_INT(a->now), KS_SQL_INT(hid)};
+
+            err = Q(st,
+                    "UPDATE findings SET status = 'CLOSED', updated_at = $3, history_head = $4 "
+                    "WHERE account = $1 AND id = $2",
+                    close, NULL, NULL, a->diag);
+        }
     }
     /* New and reopened findings meet the suppression rules at once. */
     return err ? err : suppression_refresh(st, a->account, a->rid, a->now, "filter", a->diag);
@@ -1029,6 +1133,33 @@ ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const cha
                           cause, now, res, diag);
 }
 
+/* A stored body with its description put back (see ks_finding_row):
+ * columns `at` (text_at) and `at + 1` (the description) of `r`; the body
+ * itself when it is whole. The result lives in `b` or in the row. */
+static const char *whole_body(const struct ks_sqlrow *r, const char *body, int at,
+                              struct ks_buf *b, ks_err *err)
+{
+    const char *text = r->text(r, at + 1);
+    int64_t pos = r->integer(r, at);
+
+    *err = KS_OK;
+    if (!body || !text || pos < 1 || (size_t)pos >= strlen(body))
+        return body;
+    ks_buf_reset(b);
+    *err = ks_buf_add(b, body, (size_t)pos);
+    if (!*err)
+        *err = ks_buf_adds(b, ",\"description\":");
+    if (!*err)
+        *err = ks_json_quote(b, text, strlen(text));
+    if (!*err)
+        *err = ks_buf_adds(b, body + pos);
+    return *err ? NULL : ks_buf_str(b);
+}
+
+/* The columns whole_body() reads, and the join that gives them. */
+#define TEXT_COLUMNS "f.text_at, t.description"
+#define WITH_TEXTS "findings f LEFT JOIN finding_texts t ON t.text_key = f.text_key"
+
 /* Finding `$1` of account `$2`, or of any account when `$2` is 0: a probe
  * of the primary key (account, id) per account, never a scan. */
 #define FINDING_OF_ACCOUNT "account IN (SELECT id FROM accounts WHERE $2 = 0 OR id = $2) AND id = $1"
@@ -1070,10 +1201,15 @@ struct get_ctx {
 static ks_err read_finding(const struct ks_sqlrow *r, void *ctx)
 {
     struct get_ctx *g = ctx;
+    struct ks_buf b = KS_BUF_INIT(0);
+    const char *body;
+    ks_err err;
 
     read_state(r, g->state);
-    *g->body = ks_arena_strdup(g->arena, r->text(r, 4));
-    return *g->body ? KS_OK : KS_ENOMEM;
+    body = whole_body(r, r->text(r, 4), 5, &b, &err);
+    *g->body = body ? ks_arena_strdup(g->arena, body) : NULL;
+    ks_buf_release(&b);
+    return err ? err : *g->body ? KS_OK : KS_ENOMEM;
 }
 
 ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id,
@@ -1087,8 +1223,8 @@ ks_err ks_store_finding_get(struct ks_store *st, int64_t account, const char *id
     state->status[0] = '\0';
     *body = NULL;
     err = Q(st,
-            "SELECT status, first_observed, last_observed, updated_at, body FROM findings "
-            "WHERE " FINDING_OF_ACCOUNT,
+            "SELECT f.status, f.first_observed, f.last_observed, f.updated_at, f.body, "
+            TEXT_COLUMNS " FROM " WITH_TEXTS " WHERE " FINDING_OF_ACCOUNT,
             args, read_finding, &g, diag);
     if (err == KS_ENOMEM)
         return ks_diag_set(diag, err, "out of memory");
@@ -1115,12 +1251,14 @@ ks_err ks_store_finding_history(struct ks_store *st, int64_t account, const char
     struct ks_sqlv args[] = {KS_SQL_TEXT(id), KS_SQL_INT(account)};
     struct hist_ctx h = {fn, ctx};
 
-    /* History is indexed by (account, rid, finding): the finding's row
-     * gives the resource. */
+    /* A chain from the finding's latest row back (see schema.c). */
     return Q(st,
-             "SELECT h.at, h.from_status, h.to_status, h.cause FROM finding_history h "
-             "JOIN (SELECT account, rid, id FROM findings WHERE " FINDING_OF_ACCOUNT ") f "
-             "ON h.account = f.account AND h.rid = f.rid AND h.finding = f.id ORDER BY h.id",
+             "WITH RECURSIVE chain(id, prev, at, from_status, to_status, cause) AS ("
+             "SELECT id, prev, at, from_status, to_status, cause FROM finding_history "
+             "WHERE id IN (SELECT history_head FROM findings WHERE " FINDING_OF_ACCOUNT ") "
+             "UNION ALL SELECT h.id, h.prev, h.at, h.from_status, h.to_status, h.cause "
+             "FROM finding_history h JOIN chain c ON h.id = c.prev) "
+             "SELECT at, from_status, to_status, cause FROM chain ORDER BY id",
              args, each_history, &h, diag);
 }
 
@@ -1180,6 +1318,7 @@ struct list_ctx2 {
     size_t max, seen;
     bool numeric;
     char last[KS_PAGE_TOKEN_MAX / 2]; /* token of the max-th row */
+    struct ks_buf body; /* a row's body with its description */
     bool too_long; /* its sort key cannot go in a token */
     const char *sort;
     enum ks_sort_order order;
@@ -1189,6 +1328,8 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
 {
     struct list_ctx2 *l = vctx;
     struct ks_finding_state st;
+    const char *body;
+    ks_err err;
 
     if (++l->seen > l->max)
         return KS_OK; /* the look-ahead row: only says there is a next page */
@@ -1209,7 +1350,8 @@ static ks_err each_finding(const struct ks_sqlrow *r, void *vctx)
                        strlen(kt), strlen(rid), kt, rid, r->text(r, 0));
         l->too_long = len < 0 || (size_t)len >= sizeof(l->last);
     }
-    return l->fn(r->text(r, 0), r->integer(r, 1), r->text(r, 2), &st, l->ctx);
+    body = whole_body(r, r->text(r, 2), 9, &l->body, &err);
+    return err ? err : l->fn(r->text(r, 0), r->integer(r, 1), body, &st, l->ctx);
 }
 
 struct plan_ctx {
@@ -1254,7 +1396,8 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
     ks_sqlfrag_init(&f);
     err = ks_buf_addf(&f.sql,
                       "SELECT f.id, f.account, f.body, f.status, f.first_observed, "
-                      "f.last_observed, f.updated_at, %s, f.rid FROM findings f WHERE ",
+                      "f.last_observed, f.updated_at, %s, f.rid, " TEXT_COLUMNS " FROM " WITH_TEXTS
+                      " WHERE ",
                       expr);
     if (!err)
         err = ks_filter_compile(q->criteria, &f, diag);
@@ -1351,6 +1494,7 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
     if (!err && l.seen > l.max)
         token_encode(l.last, next, next_size);
     ks_sqlfrag_release(&f);
+    ks_buf_release(&l.body);
     return err;
 bad_token:
     ks_sqlfrag_release(&f);
@@ -1413,7 +1557,7 @@ struct transition {
         int64_t account;
         char *id;
         char *from;
-        char *rid;
+        int64_t history_head;
     } items[4096];
     size_t n;
     bool more;
@@ -1430,8 +1574,8 @@ static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
     t->items[t->n].account = r->integer(r, 0);
     t->items[t->n].id = ks_arena_strdup(t->arena, r->text(r, 1));
     t->items[t->n].from = ks_arena_strdup(t->arena, r->text(r, 2));
-    t->items[t->n].rid = ks_arena_strdup(t->arena, r->text(r, 3));
-    if (!t->items[t->n].id || !t->items[t->n].from || !t->items[t->n].rid)
+    t->items[t->n].history_head = r->integer(r, 3);
+    if (!t->items[t->n].id || !t->items[t->n].from)
         return KS_ENOMEM;
     t->n++;
     return KS_OK;
@@ -1517,31 +1661,30 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
             t->n = 0;
             t->more = false;
             ks_buf_reset(&q);
-            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.rid FROM findings f WHERE "
+            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.history_head FROM findings f WHERE "
                                   "f.status = '%s' AND %s%s",
                               pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
             if (!err)
                 err = st->drv->query(st->conn, q.ptr, cond.args, cond.nargs, collect_transition, t,
                                      diag);
             for (size_t i = 0; !err && i < t->n; i++) {
-                struct ks_sqlv u[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
-                                      KS_SQL_INT(now), KS_SQL_TEXT(t->to)};
-                struct ks_sqlv h[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
-                                      KS_SQL_INT(now), KS_SQL_TEXT(t->items[i].from),
-                                      KS_SQL_TEXT(t->to), KS_SQL_TEXT(cause),
-                                      KS_SQL_TEXT(t->items[i].rid)};
                 struct ks_sqlv o[] = {KS_SQL_INT(t->items[i].account), KS_SQL_TEXT(t->items[i].id),
                                       KS_SQL_INT(now)};
+                int64_t hid;
 
-                err = Q(st,
-                        "UPDATE findings SET status = $4, updated_at = $3 "
-                        "WHERE account = $1 AND id = $2",
-                        u, NULL, NULL, diag);
-                if (!err)
+                err = history_add(st, t->items[i].account, t->items[i].id,
+                                  t->items[i].history_head, now, t->items[i].from, t->to, cause,
+                                  &hid, diag);
+                if (!err) {
+                    struct ks_sqlv u[] = {KS_SQL_INT(t->items[i].account),
+                                          KS_SQL_TEXT(t->items[i].id), KS_SQL_INT(now),
+                                          KS_SQL_TEXT(t->to), KS_SQL_INT(hid)};
+
                     err = Q(st,
-                            "INSERT INTO finding_history(account, finding, at, from_status, "
-                            "to_status, cause, rid) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                            h, NULL, NULL, diag);
+                            "UPDATE findings SET status = $4, updated_at = $3, history_head = $5 "
+                            "WHERE account = $1 AND id = $2",
+                            u, NULL, NULL, diag);
+                }
                 if (!err)
                     err = Q(st,
                             "INSERT INTO outbox(account, kind, subject, created_at, next_at) "

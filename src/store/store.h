@@ -156,6 +156,15 @@ struct ks_finding_row {
     const char *vuln_source; /* NVD, DEBIAN_CVE, GHSA, ... */
     bool has_epss;
     double epss;
+    /* The advisory's description (NULL: it has none), kept once per
+     * `text_key` (the advisory record it comes from) and put back into
+     * `body` at byte `text_at` when the finding is read
+     * (ks_export_finding_json_apart). A corrected, added or removed
+     * description is then one row, not a write of every finding of the
+     * advisory. NULL `text_key`: `body` is whole. */
+    const char *text_key;
+    const char *description;
+    size_t text_at;
 };
 
 struct ks_apply_result {

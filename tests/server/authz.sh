@@ -50,11 +50,12 @@ BAD=ks_$(printf '0%.0s' $(seq 64))
 
 # A finding of account A, stored as the engine would (no submit endpoint yet).
 sqlite3 -bail "$STORE" "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
+  INSERT INTO finding_history(account,finding,at,from_status,to_status,cause)
+  VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');
   INSERT INTO findings(account,id,rid,type,vuln_id,severity,score,title,package,body,status,
-  first_observed,last_observed,updated_at) VALUES($A_ID,'fa1','host-a','PACKAGE_VULNERABILITY',
-  'CVE-2024-0727','MEDIUM',5.5,'CVE-2024-0727 - openssl','openssl','{\"id\":\"fa1\"}','ACTIVE',1,1,1);
-  INSERT INTO finding_history(account,finding,rid,at,from_status,to_status,cause)
-  VALUES($A_ID,'fa1','host-a',1,NULL,'ACTIVE','inventory');" || { echo "cannot seed the store"; exit 1; }
+  first_observed,last_observed,updated_at,history_head) VALUES($A_ID,'fa1','host-a',
+  'PACKAGE_VULNERABILITY','CVE-2024-0727','MEDIUM',5.5,'CVE-2024-0727 - openssl','openssl',
+  '{\"id\":\"fa1\"}','ACTIVE',1,1,1,(SELECT MAX(id) FROM finding_history));" || { echo "cannot seed the store"; exit 1; }
 
 # A fresh token to delete on each call that is expected to succeed.
 fresh_token_id() {

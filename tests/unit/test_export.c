@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "export/findings.h"
+#include "formats/json.h"
 
 #include "sample_findings.h"
 
@@ -190,6 +191,37 @@ static void test_json_one(void **state)
     ks_buf_release(&b);
 }
 
+/* The store keeps a finding's description apart: putting it back at the
+ * offset given yields exactly the whole finding. */
+static void test_json_apart(void **state)
+{
+    struct ks_buf whole = KS_BUF_INIT(0), apart = KS_BUF_INIT(0), back = KS_BUF_INIT(0);
+
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        size_t at;
+
+        ks_buf_reset(&whole);
+        ks_buf_reset(&apart);
+        ks_buf_reset(&back);
+        assert_non_null(sample[i].description);
+        assert_int_equal(ks_export_finding_json(&sample[i], &whole), KS_OK);
+        assert_int_equal(ks_export_finding_json_apart(&sample[i], &apart, &at), KS_OK);
+        assert_null(strstr(apart.ptr, "\"description\""));
+        assert_true(at > 0 && at < apart.len);
+        assert_int_equal(ks_buf_add(&back, apart.ptr, at), KS_OK);
+        assert_int_equal(ks_buf_adds(&back, ",\"description\":"), KS_OK);
+        assert_int_equal(ks_json_quote(&back, sample[i].description,
+                                       strlen(sample[i].description)),
+                         KS_OK);
+        assert_int_equal(ks_buf_adds(&back, apart.ptr + at), KS_OK);
+        assert_string_equal(ks_buf_str(&back), ks_buf_str(&whole));
+    }
+    ks_buf_release(&whole);
+    ks_buf_release(&apart);
+    ks_buf_release(&back);
+}
+
 static void test_sarif_rules(void **state)
 {
     struct ks_finding two[2] = {sample[0], sample[0]};
@@ -244,6 +276,7 @@ int main(void)
             cmocka_unit_test(test_deterministic), cmocka_unit_test(test_golden),
             cmocka_unit_test(test_table_width),   cmocka_unit_test(test_csv_quoting),
             cmocka_unit_test(test_json_fields),   cmocka_unit_test(test_json_one),
+            cmocka_unit_test(test_json_apart),
             cmocka_unit_test(test_sarif_rules),
             cmocka_unit_test(test_asff),
     };

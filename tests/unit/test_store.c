@@ -939,14 +939,123 @@ static void test_coverage_reports(void **state)
     ks_store_close(st);
 }
 
-/* A store of schema 5 (history rows without their resource) keeps its
- * history through migration 6. The store is taken back to version 5 with
+static ks_err collect_bodies(const char *id, int64_t account, const char *body,
+                             const struct ks_finding_state *st, void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    (void)account;
+    (void)st;
+    snprintf(out + n, 1024 - n, "%s=%s;", id, body);
+    return KS_OK;
+}
+
+/* Advisory descriptions are stored once per text key and put back into
+ * every finding's body when read; a corrected description changes no
+ * finding (nothing updated, no history), yet every finding shows it. */
+static void test_descriptions(void **state)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_list_query q = {0, NULL, NULL, KS_SORT_ASC, 10, NULL};
+    struct ks_finding_row rows[2];
+    struct ks_apply_result r;
+    struct ks_store *st;
+    struct ks_arena a = KS_ARENA_INIT(4096, 0);
+    struct ks_finding_state fs;
+    const char *body;
+    const char *const pkgs[] = {"zlib"};
+    int64_t acct;
+    char out[1024] = "", hist[512] = "", next[KS_PAGE_TOKEN_MAX];
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/texts.db", dir);
+    st = open_store();
+    assert_int_equal(ks_store_account_create(st, "texts", false, 1, &acct, &d), KS_OK);
+    rows[0] = row("t1", "CVE-2023-0001", "HIGH", 7.5, "zlib");
+    rows[0].body = "{\"id\":\"t1\",\"title\":\"T\",\"severity\":\"HIGH\"}";
+    rows[0].text_key = "OSV|CVE-2023-0001";
+    rows[0].description = "old";
+    rows[0].text_at = strlen("{\"id\":\"t1\",\"title\":\"T\"");
+    rows[1] = rows[0];
+    rows[1].id = "t2";
+    rows[1].body = "{\"id\":\"t2\",\"title\":\"T\",\"severity\":\"HIGH\"}";
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", &rows[0], 1, "inventory", 100, &r,
+                                             &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-2", &rows[1], 1, "inventory", 100, &r,
+                                             &d),
+                     KS_OK);
+    q.account = acct;
+    assert_int_equal(ks_store_findings_list(st, &q, collect_bodies, out, next, sizeof(next), &d),
+                     KS_OK);
+    assert_string_equal(out, "t1={\"id\":\"t1\",\"title\":\"T\",\"description\":\"old\","
+                             "\"severity\":\"HIGH\"};t2={\"id\":\"t2\",\"title\":\"T\","
+                             "\"description\":\"old\",\"severity\":\"HIGH\"};");
+    /* The advisory's description is corrected: host-1 is re-evaluated. */
+    rows[0].description = "new \"quoted\"";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, &rows[0], 1, "vulndb",
+                                               200, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.updated + r.opened + r.closed, 0);
+    /* host-2's finding shows it too, and neither finding changed. */
+    assert_int_equal(ks_store_finding_get(st, acct, "t2", &a, &body, &fs, &d), KS_OK);
+    assert_string_equal(body, "{\"id\":\"t2\",\"title\":\"T\",\"description\":"
+                              "\"new \\\"quoted\\\"\",\"severity\":\"HIGH\"}");
+    assert_int_equal(fs.updated, 100);
+    assert_int_equal(ks_store_finding_history(st, acct, "t1", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;");
+    /* An advisory without a description: none in the body; one added
+     * later, and removed again, changes no finding either. */
+    rows[1].id = "t3";
+    rows[1].body = "{\"id\":\"t3\",\"title\":\"U\",\"severity\":\"LOW\"}";
+    rows[1].text_key = "OSV|CVE-2023-0002";
+    rows[1].description = NULL;
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-3", &rows[1], 1, "inventory", 100, &r,
+                                             &d),
+                     KS_OK);
+    assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
+    assert_string_equal(body, rows[1].body);
+    rows[1].description = "added";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, &rows[1], 1, "vulndb",
+                                               200, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.updated, 0);
+    assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
+    assert_string_equal(body, "{\"id\":\"t3\",\"title\":\"U\",\"description\":\"added\","
+                              "\"severity\":\"LOW\"}");
+    rows[1].description = NULL;
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, &rows[1], 1, "vulndb",
+                                               300, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.updated, 0);
+    assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
+    assert_string_equal(body, rows[1].body);
+    /* A body without a text key is served as stored. */
+    rows[1] = rows[0];
+    rows[1].id = "t2";
+    rows[1].body = "{\"id\":\"t2\",\"title\":\"T\",\"severity\":\"HIGH\"}";
+    rows[1].text_key = NULL;
+    rows[1].description = NULL;
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-2", &rows[1], 1, "inventory", 300, &r,
+                                             &d),
+                     KS_OK);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(ks_store_finding_get(st, acct, "t2", &a, &body, &fs, &d), KS_OK);
+    assert_string_equal(body, rows[1].body);
+    ks_arena_release(&a);
+    ks_store_close(st);
+}
+
+/* A store of schema 5 (history indexed by finding, not chained) keeps
+ * every finding's history through migration 6, in order, and goes on
+ * from there. The store is taken back to version 5 with
  * SQLite's own SQL: with PostgreSQL this test has nothing to do (and is
  * not reported as skipped, which TAP would count as a failure). */
 static void test_upgrade_history(void **state)
 {
     struct ks_diag d = KS_DIAG_INIT;
-    struct ks_finding_row rows[1];
+    struct ks_finding_row rows[2];
     struct ks_apply_result r;
     struct ks_store *st;
     struct ks_db *db;
@@ -961,13 +1070,19 @@ static void test_upgrade_history(void **state)
     assert_int_equal(ks_store_account_create(st, "old", false, 1, &acct, &d), KS_OK);
     assert_int_equal(ks_store_resource_put(st, acct, "host-1", "host", NULL, 1, &d), KS_OK);
     rows[0] = row("f1", "CVE-2023-0001", "HIGH", 7.5, "zlib");
-    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 1, "inventory", 100, &r, &d),
+    rows[1] = row("f2", "CVE-2023-0002", "LOW", 2.0, "zlib");
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 100, &r, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 1, "inventory", 200, &r, &d),
                      KS_OK);
     ks_store_close(st);
     assert_int_equal(ks_db_open(path, KS_DB_CREATE, &db, &d), KS_OK);
     assert_int_equal(ks_db_exec(db,
-                                "DROP INDEX finding_history_finding;"
-                                "ALTER TABLE finding_history DROP COLUMN rid;"
+                                "ALTER TABLE finding_history DROP COLUMN prev;"
+                                "ALTER TABLE findings DROP COLUMN history_head;"
+                                "ALTER TABLE findings DROP COLUMN text_key;"
+                                "ALTER TABLE findings DROP COLUMN text_at;"
+                                "DROP TABLE finding_texts;"
                                 "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
                                 "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
                                 &d),
@@ -976,6 +1091,16 @@ static void test_upgrade_history(void **state)
     st = open_store();
     assert_int_equal(ks_store_finding_history(st, acct, "f1", count_history, hist, &d), KS_OK);
     assert_string_equal(hist, "100:->ACTIVE:inventory;");
+    hist[0] = '\0';
+    assert_int_equal(ks_store_finding_history(st, acct, "f2", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;200:ACTIVE>CLOSED:inventory;");
+    /* f2 comes back: its chain goes on from the migrated rows. */
+    assert_int_equal(ks_store_findings_apply(st, acct, "host-1", rows, 2, "inventory", 300, &r, &d),
+                     KS_OK);
+    hist[0] = '\0';
+    assert_int_equal(ks_store_finding_history(st, acct, "f2", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;200:ACTIVE>CLOSED:inventory;"
+                              "300:CLOSED>ACTIVE:inventory;");
     ks_store_close(st);
 }
 
@@ -1035,6 +1160,7 @@ int main(void)
             cmocka_unit_test(test_coverage_reports),
             cmocka_unit_test(test_bad_store),
             cmocka_unit_test(test_upgrade_history),
+            cmocka_unit_test(test_descriptions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
