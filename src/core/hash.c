@@ -89,14 +89,27 @@ void ks_hex(const unsigned char *in, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-uint64_t ks_fnv1a(const void *data, size_t len)
+uint64_t ks_hash64(const void *data, size_t len)
 {
     const unsigned char *p = data;
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)len * 0xff51afd7ed558ccdull), w;
 
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
+    /* Byte at a time (FNV-1a) was 3-5 % of the store writer's time in a
+     * fleet re-evaluation: maps keyed by 64-character finding ids. */
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
     }
-    return h;
+    if (len) {
+        w = 0;
+        memcpy(&w, p, len);
+        h = (h ^ w) * 0x94d049bb133111ebull;
+        h ^= h >> 29;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
 }

@@ -33,7 +33,9 @@ ks_err ks_random_hex(char *out, size_t nbytes);
 /* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). */
 void ks_hex(const unsigned char *in, size_t len, char *out);
 
-/* 64-bit FNV-1a of `len` bytes: for in-memory tables only, never for security. */
-uint64_t ks_fnv1a(const void *data, size_t len);
+/* A 64-bit hash of `len` bytes, eight at a time (multiply and xor-shift,
+ * finished with MurmurHash3's mix): for in-memory tables only, never for
+ * security or for anything stored (it depends on byte order). */
+uint64_t ks_hash64(const void *data, size_t len);
 
 #endif

@@ -19,7 +19,7 @@ struct ks_map_slot *ks_map_find(const struct ks_map *m, const char *key, size_t 
 
     if (!m->cap)
         return NULL;
-    h = ks_fnv1a(key, len);
+    h = ks_hash64(key, len);
     for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         struct ks_map_slot *s = &m->slots[i];
         if (!s->key)
@@ -76,7 +76,7 @@ ks_err ks_map_put(struct ks_map *m, const char *key, size_t len, void *value)
         return KS_ENOMEM;
     n.key = key;
     n.key_len = len;
-    n.hash = ks_fnv1a(key, len);
+    n.hash = ks_hash64(key, len);
     n.value = value;
     insert_slot(m->slots, m->cap, &n);
     m->len++;

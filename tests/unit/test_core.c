@@ -239,7 +239,10 @@ static void test_hash(void **state)
     ks_sha256_free(h);
     ks_hex(dig, sizeof(dig), hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assert_true(ks_fnv1a("a", 1) != ks_fnv1a("b", 1));
+    assert_true(ks_hash64("a", 1) != ks_hash64("b", 1));
+    assert_true(ks_hash64("a", 1) != ks_hash64("a\0", 2)); /* the length counts */
+    assert_true(ks_hash64("0123456789abcdefX", 17) == ks_hash64("0123456789abcdefX", 17));
+    assert_true(ks_hash64("0123456789abcdefX", 17) != ks_hash64("0123456789abcdefY", 17));
     /* RFC 4231 test case 2 */
     ks_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, dig);
     ks_hex(dig, sizeof(dig), hex);
