@@ -490,8 +490,10 @@ static ks_err batch_step(struct ks_store *st, size_t *inbatch, struct ks_diag *d
     return err;
 }
 
-/* Commits what the last batch did, also after a failure (every resource
- * applied all or nothing). */
+/* Commits the last batch. After a failure the store took that batch back
+ * (ks_store_batch_begin): the run fails, the database's digest is not
+ * recorded, and the next poll re-evaluates again (applying what is
+ * already applied changes nothing). */
 static ks_err batch_done(struct ks_store *st, ks_err err, struct ks_diag *diag)
 {
     struct ks_diag d = KS_DIAG_INIT;

@@ -14,7 +14,7 @@
 struct ks_store {
     const struct ks_driver *drv;
     void *conn;
-    bool batch; /* in ks_store_batch_begin(): operations are savepoints */
+    bool batch; /* in ks_store_batch_begin(): operations share its transaction */
     bool bulk;  /* the driver's bulk_sql ran */
     /* Descriptions written in the open transaction (text_key ->
      * description, in `texts_arena`): each is written once per
@@ -139,19 +139,16 @@ static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void 
     ks_err err;
 
     if (st->batch) {
-        /* Inside a batch: all or nothing for this operation still. */
-        err = st->drv->script(st->conn, "SAVEPOINT ks_op", diag);
-        if (err)
-            return err;
+        /* Inside a batch: a failure takes the whole batch back (no
+         * savepoint per operation: its journal, the original of every
+         * page the operation changes, cost as much as the changes). */
         err = work(st, ctx);
         if (err) {
-            st->drv->script(st->conn, "ROLLBACK TO SAVEPOINT ks_op", NULL);
+            st->drv->rollback(st->conn);
+            st->batch = false;
             texts_forget(st);
         }
-        {
-            ks_err rel = st->drv->script(st->conn, "RELEASE SAVEPOINT ks_op", err ? NULL : diag);
-            return err ? err : rel;
-        }
+        return err;
     }
     err = st->drv->begin(st->conn, diag);
 
@@ -1613,6 +1610,11 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                           KS_ARRAY_LEN(rs->items));
         goto done;
     }
+    /* No rule and one resource's findings: none of them is suppressed
+     * (removing the last rule refreshed every finding, this function
+     * with `rid` NULL, back to ACTIVE) and none is to be. */
+    if (!rs->n && rid)
+        goto done;
     /* One condition: "matched by some rule that applies to the finding". */
     err = ks_buf_adds(&cond.sql, "(1 = 0");
     for (size_t i = 0; !err && i < rs->n; i++) {

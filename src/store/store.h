@@ -31,8 +31,9 @@ void ks_store_close(struct ks_store *st);
 /* Groups the changes of the following operations into one transaction
  * until ks_store_batch_end(), which commits them: for many small
  * operations in a row (re-evaluating a fleet), one commit instead of one
- * each. Each operation still applies all or nothing (a savepoint); a
- * failed one leaves the batch open with the others' changes. Meanwhile the
+ * each. A failed operation rolls the whole batch back and ends it
+ * (ks_store_batch_end() then has nothing to commit): the caller redoes
+ * the batch's work or gives up. Meanwhile the
  * store's write lock is held: keep batches short. The first batch of a
  * connection also sets it up for bulk writes (SQLite: the WAL is
  * checkpointed every 64 MiB instead of 4 MiB). KS_EINVAL when a batch is

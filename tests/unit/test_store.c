@@ -635,22 +635,32 @@ static void test_reevaluation(void **state)
         assert_string_equal(got.text, "");
     }
 
-    /* A batch: one transaction, each operation still all or nothing. */
+    /* A batch: one transaction for its operations. */
     assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
     assert_int_equal(ks_store_batch_begin(st, &d), KS_EINVAL);
     rows[0].body = "{\"v\":3}";
     assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 500,
                                                &r, &d),
                      KS_OK);
-    rows[1] = rows[0];
-    rows[1].body = "{\"v\":4}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 2, "vulndb", 600,
-                                               &r, &d),
-                     KS_EINVAL); /* r1 twice: this one changes nothing */
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
     assert_int_equal(fs.updated, 500);
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK); /* none open: nothing to do */
+    /* A failed operation takes its whole batch back, and ends it. */
+    assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
+    rows[0].body = "{\"v\":5}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 550,
+                                               &r, &d),
+                     KS_OK);
+    rows[1] = rows[0];
+    rows[1].body = "{\"v\":4}";
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 2, "vulndb", 600,
+                                               &r, &d),
+                     KS_EINVAL); /* r1 twice */
+    assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
+    assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
+    assert_int_equal(fs.updated, 500);
+    rows[0].body = "{\"v\":3}";
 
     /* A wide scope (read in one query, filtered by package): urllib3 is
      * outside it and stays ACTIVE although absent from the rows. */
