@@ -1425,7 +1425,8 @@ static ks_err findings_list(struct ks_store *st, const struct ks_list_query *q,
         if (!p || *end)
             goto bad_token;
         rlen = strtoul(fld[4], &end, 10);
-        if (end != p || klen + rlen > strlen(p + 1))
+        /* Each length on its own first: their sum could wrap. */
+        if (end != p || klen > strlen(p + 1) || rlen > strlen(p + 1) - klen)
             goto bad_token;
         {
             long long acct = strtoll(fld[2], &end, 10);

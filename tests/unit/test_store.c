@@ -1,5 +1,6 @@
 #include "ks_test.h"
 
+#include "core/hash.h"
 #include "formats/json.h"
 #include "sqlite/sqlite.h"
 #include "store/store.h"
@@ -416,6 +417,20 @@ static void test_pagination(void **state)
     assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
     q.next_token = "zz";
     assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
+    /* Well-formed tokens whose lengths lie (one so large the sum wraps). */
+    q.sort_field = "SEVERITY";
+    {
+        static const char *const lies[] = {"SEVERITY|DESC|1|18446744073709551615|2|abc",
+                                           "SEVERITY|DESC|1|2|18446744073709551615|abc",
+                                           "SEVERITY|DESC|1|3|1|abc", "SEVERITY|DESC|1|x|1|abc"};
+
+        for (size_t i = 0; i < KS_ARRAY_LEN(lies); i++) {
+            ks_hex((const unsigned char *)lies[i], strlen(lies[i]), token);
+            q.next_token = token;
+            assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d),
+                             KS_EINVAL);
+        }
+    }
     q.next_token = NULL;
     q.sort_field = "COLOUR";
     assert_int_equal(ks_store_findings_list(st, &q, collect, c, next, sizeof(next), &d), KS_EINVAL);
