@@ -866,6 +866,13 @@ static int64_t severity_rank(const char *severity)
     return 0;
 }
 
+/* Every column of a finding from apply_row()'s `row`, observed now. */
+#define SET_WHOLE_ROW                                                                              \
+    "rid = $3, type = $4, vuln_id = $5, severity = $6, score = $7, title = $8, package = $9, "   \
+    "body = $10, last_observed = $11, updated_at = $11, package_version = $12, "                 \
+    "fix_available = $13, exploit_available = $14, vendor_severity = $15, vuln_source = $16, "   \
+    "epss = $17, severity_rank = $18, history_head = $19, text_key = $20, text_at = $21"
+
 static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
 {
     struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
@@ -922,12 +929,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
         row[18] = KS_SQL_INT(hid);
         return err ? err
                    : Q(st,
-                       "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
-                       "score = $7, title = $8, package = $9, body = $10, status = 'ACTIVE', "
-                       "last_observed = $11, updated_at = $11, package_version = $12, "
-                       "fix_available = $13, exploit_available = $14, vendor_severity = $15, "
-                       "vuln_source = $16, epss = $17, severity_rank = $18, history_head = $19, "
-                       "text_key = $20, text_at = $21 WHERE account = $1 AND id = $2",
+                       "UPDATE findings SET status = 'ACTIVE', " SET_WHOLE_ROW
+                       " WHERE account = $1 AND id = $2",
                        row, NULL, NULL, a->diag);
     }
     if (!s->same_body) {
@@ -970,13 +973,7 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
     }
     if (!s->same_body) {
         return err ? err
-                   : Q(st,
-                       "UPDATE findings SET rid = $3, type = $4, vuln_id = $5, severity = $6, "
-                       "score = $7, title = $8, package = $9, body = $10, last_observed = $11, "
-                       "updated_at = $11, package_version = $12, fix_available = $13, "
-                       "exploit_available = $14, vendor_severity = $15, vuln_source = $16, "
-                       "epss = $17, severity_rank = $18, history_head = $19, text_key = $20, "
-                       "text_at = $21 WHERE account = $1 AND id = $2",
+                   : Q(st, "UPDATE findings SET " SET_WHOLE_ROW " WHERE account = $1 AND id = $2",
                        row, NULL, NULL, a->diag);
     }
     a->res->reobserved++;
