@@ -20,7 +20,8 @@
 
 static const char help[] =
         "usage: kensa server [--config FILE] [--listen ADDR:PORT] [--store FILE] [--db FILE]\n"
-        "                    [--threads N] [--max-body SIZE] [--reports DIR]\n"
+        "                    [--threads N] [--reevaluation-threads N] [--max-body SIZE]\n"
+        "                    [--reports DIR]\n"
         "                    [--rate-limit N [--burst N]]\n"
         "       kensa server init [--store FILE] [--name NAME]\n\n"
         "Runs the kensa service: the HTTP API under /api/v1 with bearer tokens per\n"
@@ -31,6 +32,10 @@ static const char help[] =
         "  --store FILE        the store (default $KENSA_HOME/store.db, KENSA_HOME\n"
         "                      defaulting to /var/lib/kensa)\n"
         "  --threads N         worker threads (default: one per core)\n"
+        "  --reevaluation-threads N\n"
+        "                      threads matching inventories again after a database\n"
+        "                      change, beside the one writing the findings (default: as\n"
+        "                      many as the workers, leaving one core to the writer)\n"
         "  --max-body SIZE     largest request body accepted (default 64M)\n"
         "  --db FILE           the vulnerability database submitted inventories are matched\n"
         "                      against (default $KENSA_DB, else $KENSA_HOME/vuln.db); when the\n"
@@ -45,7 +50,8 @@ static const char help[] =
         "  --config FILE       settings from the [server] section of an INI file (default\n"
         "                      $KENSA_CONFIG, else /etc/kensa/kensa.conf when present):\n"
         "                      listen, store, db, reports, rate_limit, burst, max_body,\n"
-        "                      threads, db_poll_ms (how often the database file is checked\n"
+        "                      threads, reevaluation_threads, db_poll_ms (how often the\n"
+        "                      database file is checked\n"
         "                      for changes, default 2000); options given here override\n"
         "                      the file, the file overrides the environment\n";
 
@@ -59,6 +65,7 @@ struct opts {
     uint64_t max_body;
     uint64_t rate, burst;
     uint64_t poll_ms;
+    uint64_t reeval_threads;
 };
 
 static int opt(int c, const char *arg, void *ctx)
@@ -92,6 +99,11 @@ static int opt(int c, const char *arg, void *ctx)
     case 't':
         if (ks_parse_u64(arg, &o->threads) || o->threads == 0 || o->threads > 256)
             return ks_cmd_usage_error("server", "--threads must be 1 to 256");
+        break;
+    case 'E':
+        if (ks_parse_u64(arg, &o->reeval_threads) || o->reeval_threads == 0 ||
+            o->reeval_threads > 8)
+            return ks_cmd_usage_error("server", "--reevaluation-threads must be 1 to 8");
         break;
     case 'b':
         if (ks_parse_size(arg, &o->max_body) || o->max_body == 0)
@@ -215,6 +227,9 @@ static ks_err server_conf(struct ks_conf *conf, struct opts *o, struct ks_diag *
             bad = ks_parse_size(v, &f.max_body) || !f.max_body;
         } else if (!strcmp(k, "threads")) {
             bad = ks_parse_u64(v, &f.threads) || !f.threads || f.threads > 256;
+        } else if (!strcmp(k, "reevaluation_threads")) {
+            bad = ks_parse_u64(v, &f.reeval_threads) || !f.reeval_threads ||
+                  f.reeval_threads > 8;
         } else if (!strcmp(k, "db_poll_ms")) {
             bad = ks_parse_u64(v, &f.poll_ms) || f.poll_ms < 100 || f.poll_ms > 86400000;
         } else {
@@ -234,6 +249,7 @@ static ks_err server_conf(struct ks_conf *conf, struct opts *o, struct ks_diag *
     o->max_body = o->max_body ? o->max_body : f.max_body;
     o->threads = o->threads ? o->threads : f.threads;
     o->poll_ms = o->poll_ms ? o->poll_ms : f.poll_ms;
+    o->reeval_threads = o->reeval_threads ? o->reeval_threads : f.reeval_threads;
     return KS_OK;
 }
 
@@ -256,13 +272,15 @@ int cmd_server(int argc, char **argv)
                                              {"store", required_argument, NULL, 's'},
                                              {"name", required_argument, NULL, 'n'},
                                              {"threads", required_argument, NULL, 't'},
+                                             {"reevaluation-threads", required_argument, NULL,
+                                              'E'},
                                              {"max-body", required_argument, NULL, 'b'},
                                              {"db", required_argument, NULL, 'd'},
                                              {"reports", required_argument, NULL, 'r'},
                                              {"rate-limit", required_argument, NULL, 'R'},
                                              {"burst", required_argument, NULL, 'B'},
                                              {NULL, 0, NULL, 0}};
-    struct opts o = {NULL, NULL, NULL, "admin", NULL, 0, 0, 0, 0, 0};
+    struct opts o = {NULL, NULL, NULL, "admin", NULL, 0, 0, 0, 0, 0, 0};
     struct ks_conf conf;
     struct ks_diag d = KS_DIAG_INIT;
     bool init = false;
@@ -328,6 +346,7 @@ static int run(const struct opts *o_in, bool init)
     cfg.listen_addr = addr;
     cfg.store = o.store;
     cfg.threads = (unsigned)o.threads;
+    cfg.reeval_threads = (unsigned)o.reeval_threads;
     cfg.max_body = (size_t)o.max_body;
     cfg.limits = ks_env.limits;
     if (!o.db) {

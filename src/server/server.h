@@ -14,6 +14,7 @@ struct ks_server_config {
     unsigned port;           /* 0: any free port (printed at start) */
     const char *store;       /* store location (SQLite file) */
     unsigned threads;        /* worker threads; 0: number of cores */
+    unsigned reeval_threads; /* re-evaluation producers; 0: see engine.c */
     size_t max_body;         /* request body ceiling in bytes */
     struct ks_limits limits; /* for parsing request bodies */
     const char *vulndb;      /* vulnerability database file; re-matched when it changes */

@@ -105,6 +105,7 @@ bad "bad size" "max_body = 12Q" 3 "bad value '12Q' for 'max_body'"
 bad "bad listen" "listen = localhost:http" 3 "bad value 'localhost:http' for 'listen'"
 bad "too many threads" "threads = 1000" 3 "bad value '1000' for 'threads'"
 bad "poll too fast" "db_poll_ms = 5" 3 "bad value '5' for 'db_poll_ms'"
+bad "no re-evaluation threads" "reevaluation_threads = 0" 3 "bad value '0' for 'reevaluation_threads'"
 "$KENSA" server --config "$TMP/missing.conf" >/dev/null 2>"$TMP/e" && no "a missing config file was accepted"
 grep -q "missing.conf" "$TMP/e" || no "missing file: $(cat "$TMP/e")"
 # Other sections are other commands' business.

@@ -6,7 +6,7 @@
 # aliases, CVSS vectors) and 150 inventories of 20 of its packages each;
 # then a change set: advisories withdrawn, version lists shortened with a
 # corrected summary, severities changed, advisories added. Three servers
-# (2 threads each, so the re-evaluation pipeline runs with two producers,
+# (--reevaluation-threads 2, so the re-evaluation pipeline runs with two producers,
 # several batches and more resources than its window):
 #   S1  inventories submitted, then the change imported: re-evaluation by
 #       change set;
@@ -94,7 +94,7 @@ start() { # NAME -> URL_NAME and TOKEN_NAME set, server running on store NAME.st
     local admin out
     admin=$("$KENSA" server init --store "$TMP/$1.store" | tail -1)
     "$KENSA" server --listen 127.0.0.1:0 --store "$TMP/$1.store" --db "$TMP/vuln${1#s}.db" \
-        --threads 2 -v >"$TMP/$1.out" 2>"$TMP/$1.err" &
+        --threads 2 --reevaluation-threads 2 -v >"$TMP/$1.out" 2>"$TMP/$1.err" &
     PIDS+=($!)
     for _ in $(seq 100); do grep -qs listening "$TMP/$1.out" && break; sleep 0.05; done
     out=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/$1.out")
