@@ -55,7 +55,17 @@ ks_err ks_buf_grow(struct ks_buf *b, size_t extra)
 
 ks_err ks_buf_add(struct ks_buf *b, const void *data, size_t len)
 {
-    ks_err err = ks_buf_grow(b, len);
+    ks_err err;
+
+    /* Room already (the capacity never exceeds the ceiling + 1): the JSON
+     * writer appends a few bytes at a time. */
+    if (len < b->cap - b->len) {
+        memcpy(b->ptr + b->len, data, len);
+        b->len += len;
+        b->ptr[b->len] = '\0';
+        return KS_OK;
+    }
+    err = ks_buf_grow(b, len);
 
     if (err)
         return err;
