@@ -576,17 +576,34 @@ static ks_err collect_resource(const struct ks_sqlrow *r, void *ctx)
 {
     struct with_ctx *w = ctx;
     const char *rid = r->text(r, 1);
-    const char *k = ks_arena_printf(&w->arena, "%lld:%s", (long long)r->integer(r, 0), rid);
+    int64_t account = r->integer(r, 0);
+    size_t n = rid ? strlen(rid) : 0;
+    char stack[256], *k;
 
+    /* The key: the account's 8 bytes, then the rid (one row per resource
+     * and changed package: hundreds of thousands in a fleet's run). Only
+     * a resource not seen yet is copied. */
+    if (!rid)
+        return KS_OK;
+    k = n + sizeof(account) + 1 <= sizeof(stack) ? stack
+                                                 : ks_arena_alloc(&w->arena, n + sizeof(account) + 1);
     if (!k)
         return KS_ENOMEM;
-    if (ks_map_get(&w->seen, k, strlen(k)))
+    memcpy(k, &account, sizeof(account));
+    memcpy(k + sizeof(account), rid, n + 1);
+    if (ks_map_get(&w->seen, k, n + sizeof(account)))
         return KS_OK;
-    if (ks_map_put(&w->seen, k, strlen(k), (void *)1) ||
+    if (k == stack) {
+        k = ks_arena_alloc(&w->arena, n + sizeof(account) + 1);
+        if (!k)
+            return KS_ENOMEM;
+        memcpy(k, stack, n + sizeof(account) + 1);
+    }
+    if (ks_map_put(&w->seen, k, n + sizeof(account), (void *)1) ||
         ks_vec_reserve((void **)&w->items, &w->cap, sizeof(*w->items), w->len + 1))
         return KS_ENOMEM;
-    w->items[w->len].account = r->integer(r, 0);
-    w->items[w->len].rid = strchr(k, ':') + 1;
+    w->items[w->len].account = account;
+    w->items[w->len].rid = k + sizeof(account);
     w->len++;
     return KS_OK;
 }
