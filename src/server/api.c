@@ -751,9 +751,13 @@ void ks_api_inventory_put(struct ks_req *req, struct ks_resp *resp)
     ks_hex(dig, sizeof(dig), digest + 7);
     err = ks_store_resource_put(req->store, req->account.id, rid, type,
                                 any_tag ? ks_buf_str(&tags) : NULL, ks_now_s(), &d);
-    if (!err)
+    if (!err) {
+        char *packed = ks_engine_inventory_pack(&inv);
+
         err = ks_store_inventory_put(req->store, req->account.id, rid, digest, req->body,
-                                     req->body_len, ks_now_s(), &changed, &d);
+                                     req->body_len, packed, ks_now_s(), &changed, &d);
+        free(packed);
+    }
     if (!err)
         err = ks_engine_apply(req->cfg, req->store, req->account.id, rid, type, &inv, "inventory",
                               &res, counts, &d);

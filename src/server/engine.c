@@ -12,6 +12,7 @@
 #include "export/findings.h"
 #include "match/match.h"
 #include "pkg/inventory.h"
+#include "pkg/packed.h"
 #include "pkg/scan.h"
 #include "score/score.h"
 
@@ -213,6 +214,32 @@ static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account
     return err;
 }
 
+ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, const char *rid,
+                                const char *body, const char *packed, struct ks_inventory *inv,
+                                struct ks_diag *diag)
+{
+    ks_err err;
+
+    if (packed) {
+        err = ks_inventory_unpack(inv, packed, strlen(packed), diag);
+        return err ? ks_diag_prefix(diag, "resource '%s': ", rid) : KS_OK;
+    }
+    err = ks_pkg_read_sbom_mem(inv, rid, body ? body : "", body ? strlen(body) : 0, &cfg->limits,
+                               diag);
+    return err ? err : ks_pkg_finish(inv);
+}
+
+char *ks_engine_inventory_pack(const struct ks_inventory *inv)
+{
+    struct ks_buf b = KS_BUF_INIT(0);
+
+    if (ks_inventory_pack(inv, &b)) {
+        ks_buf_release(&b);
+        return NULL;
+    }
+    return ks_buf_detach(&b, NULL);
+}
+
 /* Each worker thread keeps the database open between requests (warm pages
  * and prepared lookups), and opens it again when the file was replaced or
  * changed (a new import is renamed into place). */
@@ -332,7 +359,7 @@ static double now_seconds(void)
  * its id (its latest inventory is read when its turn comes). */
 struct item {
     int64_t account;
-    char *rid, *type, *body;
+    char *rid, *type, *body, *packed;
 };
 
 struct rematch {
@@ -342,18 +369,24 @@ struct rematch {
     size_t len, cap;
 };
 
+static void item_release(struct item *it)
+{
+    free(it->rid);
+    free(it->type);
+    free(it->body);
+    free(it->packed);
+}
+
 static ks_err collect_inventory(int64_t account, const char *rid, const char *type,
-                                const char *body, void *ctx)
+                                const char *body, const char *packed, void *ctx)
 {
     struct rematch *r = ctx;
     struct item it = {account, strdup(rid), type ? strdup(type) : NULL,
-                      body ? strdup(body) : NULL};
+                      body ? strdup(body) : NULL, packed ? strdup(packed) : NULL};
 
-    if (!it.rid || (type && !it.type) || (body && !it.body) ||
+    if (!it.rid || (type && !it.type) || (body && !it.body) || (packed && !it.packed) ||
         ks_vec_reserve((void **)&r->items, &r->cap, sizeof(*r->items), r->len + 1)) {
-        free(it.rid);
-        free(it.type);
-        free(it.body);
+        item_release(&it);
         return KS_ENOMEM;
     }
     r->items[r->len++] = it;
@@ -362,16 +395,13 @@ static ks_err collect_inventory(int64_t account, const char *rid, const char *ty
 
 static ks_err collect_resource(int64_t account, const char *rid, void *ctx)
 {
-    return collect_inventory(account, rid, NULL, NULL, ctx);
+    return collect_inventory(account, rid, NULL, NULL, NULL, ctx);
 }
 
 static void rematch_release(struct rematch *r)
 {
-    for (size_t i = 0; i < r->len; i++) {
-        free(r->items[i].rid);
-        free(r->items[i].type);
-        free(r->items[i].body);
-    }
+    for (size_t i = 0; i < r->len; i++)
+        item_release(&r->items[i]);
     free(r->items);
 }
 
@@ -416,13 +446,14 @@ static void job_release(struct job *j)
 static ks_err job_prepare(struct job *j, const struct ks_server_config *cfg, struct ks_vdb *db,
                           struct ks_store *rd, const struct item *it, const struct keyset *k)
 {
-    const char *type = it->type, *body = it->body;
+    const char *type = it->type, *body = it->body, *packed = it->packed;
     struct ks_diag *diag = &j->diag;
     size_t npicked = 0;
     ks_err err = KS_OK;
 
-    if (!body) {
-        err = ks_store_inventory_latest(rd, it->account, it->rid, &j->arena, &type, &body, diag);
+    if (!body && !packed) {
+        err = ks_store_inventory_latest(rd, it->account, it->rid, &j->arena, &type, &body, &packed,
+                                        diag);
         if (err == KS_ENOTFOUND) { /* removed since: nothing to re-match */
             j->removed = true;
             return KS_OK;
@@ -430,9 +461,7 @@ static ks_err job_prepare(struct job *j, const struct ks_server_config *cfg, str
         if (err)
             return err;
     }
-    err = ks_pkg_read_sbom_mem(&j->inv, it->rid, body, strlen(body), &cfg->limits, diag);
-    if (!err)
-        err = ks_pkg_finish(&j->inv);
+    err = ks_engine_inventory_read(cfg, it->rid, body, packed, &j->inv, diag);
     if (err)
         return err;
     if (!k) {

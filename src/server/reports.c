@@ -543,7 +543,7 @@ static bool wanted(const struct ks_value *ids, const char *rid)
 /* One document per resource, named by its position and a filesystem-safe
  * form of its id (resource ids are the caller's words: no '/' or '..'). */
 static ks_err sbom_one(int64_t account, const char *rid, const char *type, const char *body,
-                       void *arg)
+                       const char *packed, void *arg)
 {
     struct sbom_ctx *c = arg;
     const struct ks_req *req = c->req;
@@ -564,9 +564,7 @@ static ks_err sbom_one(int64_t account, const char *rid, const char *type, const
              safe, c->format == KS_SBOM_SPDX ? "spdx" : "cdx");
     ks_inventory_init(&inv);
     ks_buf_init(&doc, 0);
-    err = ks_pkg_read_sbom_mem(&inv, rid, body, strlen(body), &req->cfg->limits, c->d);
-    if (!err)
-        err = ks_pkg_finish(&inv);
+    err = ks_engine_inventory_read(req->cfg, rid, body, packed, &inv, c->d);
     if (!err)
         err = ks_sbom_write(&inv, &o, &doc, c->d);
     if (!err)

@@ -48,6 +48,18 @@ ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, 
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag);
 
+/* Reads a stored inventory of resource `rid` into `inv` (initialised):
+ * from its packed form when the store has one, else from the submitted
+ * document `body` (ks_store_inventory_latest gives one of them). */
+ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, const char *rid,
+                                const char *body, const char *packed, struct ks_inventory *inv,
+                                struct ks_diag *diag);
+
+/* The form the store keeps of `inv` beside its document (pkg/packed.h),
+ * or NULL (out of memory, or not representable: the store then keeps the
+ * document alone and readers parse it). The caller frees it. */
+char *ks_engine_inventory_pack(const struct ks_inventory *inv);
+
 /* Releases what ks_engine_apply() keeps per thread (the open database);
  * called when a worker thread ends. */
 void ks_engine_thread_end(void);

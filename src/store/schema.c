@@ -107,6 +107,16 @@ const char *const ks_store_migrations[] = {
         "CREATE TABLE finding_texts(text_key TEXT PRIMARY KEY, description TEXT NOT NULL);"
         "ALTER TABLE findings ADD COLUMN text_key TEXT;"
         "ALTER TABLE findings ADD COLUMN text_at INTEGER;",
+        /* 7: each resource's latest inventory also as the inventory read
+         * from it (pkg/packed.h), so that re-evaluations need not parse
+         * the document again (NULL for inventories from before: they are
+         * parsed); the package keys' index covers the resource, so that
+         * finding the resources with a changed package reads the index
+         * alone. */
+        "CREATE TABLE inventory_packed(account BIGINT NOT NULL, rid TEXT NOT NULL,"
+        " packed TEXT NOT NULL, PRIMARY KEY(account, rid));"
+        "DROP INDEX inventory_packages_key;"
+        "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name, account, rid);",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

@@ -416,7 +416,7 @@ ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *r
 
 struct inv_put {
     int64_t account;
-    const char *rid, *digest, *body;
+    const char *rid, *digest, *body, *packed;
     size_t len;
     int64_t now;
     bool *changed;
@@ -456,14 +456,28 @@ static ks_err inventory_put_tx(struct ks_store *st, void *ctx)
         err = Q(st,
                 "UPDATE resources SET last_inventory_at = $3 WHERE account = $1 AND rid = $2", upd,
                 NULL, NULL, p->diag);
+    /* The packed form is the latest inventory's or none (never an older
+     * inventory's). */
+    if (!err && p->packed) {
+        struct ks_sqlv pk[] = {KS_SQL_INT(p->account), KS_SQL_TEXT(p->rid), KS_SQL_TEXT(p->packed)};
+
+        err = Q(st,
+                "INSERT INTO inventory_packed(account, rid, packed) VALUES ($1, $2, $3) "
+                "ON CONFLICT(account, rid) DO UPDATE SET packed = excluded.packed",
+                pk, NULL, NULL, p->diag);
+    } else if (!err) {
+        err = Q(st, "DELETE FROM inventory_packed WHERE account = $1 AND rid = $2", key, NULL,
+                NULL, p->diag);
+    }
     return err;
 }
 
 ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *rid,
-                              const char *digest, const char *body, size_t len, int64_t now,
-                              bool *changed, struct ks_diag *diag)
+                              const char *digest, const char *body, size_t len,
+                              const char *packed, int64_t now, bool *changed,
+                              struct ks_diag *diag)
 {
-    struct inv_put p = {account, rid, digest, body, len, now, changed, diag};
+    struct inv_put p = {account, rid, digest, body, packed, len, now, changed, diag};
 
     return in_tx(st, inventory_put_tx, &p, diag);
 }
@@ -477,19 +491,25 @@ static ks_err each_inventory(const struct ks_sqlrow *r, void *ctx)
 {
     struct inv_each *e = ctx;
 
-    return e->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), e->ctx);
+    return e->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), r->text(r, 4),
+                 e->ctx);
 }
+
+/* The latest inventories' columns: (account, rid, type, body, packed),
+ * the body only without a packed form. */
+#define LATEST_INVENTORY                                                                           \
+    "SELECT i.account, i.rid, r.type, CASE WHEN p.packed IS NULL THEN i.body END, p.packed "      \
+    "FROM inventories i JOIN resources r ON r.account = i.account AND r.rid = i.rid "             \
+    "LEFT JOIN inventory_packed p ON p.account = i.account AND p.rid = i.rid "                    \
+    "WHERE i.latest = 1"
 
 ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
                                    struct ks_diag *diag)
 {
     struct inv_each e = {fn, ctx};
 
-    return st->drv->query(st->conn,
-                          "SELECT i.account, i.rid, r.type, i.body FROM inventories i JOIN "
-                          "resources r ON r.account = i.account AND r.rid = i.rid "
-                          "WHERE i.latest = 1 ORDER BY i.account, i.rid",
-                          NULL, 0, each_inventory, &e, diag);
+    return st->drv->query(st->conn, LATEST_INVENTORY " ORDER BY i.account, i.rid", NULL, 0,
+                          each_inventory, &e, diag);
 }
 
 struct keys_put {
@@ -636,34 +656,38 @@ ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *key
 
 struct latest_ctx {
     struct ks_arena *arena;
-    const char **type, **body;
+    const char **type, **body, **packed;
 };
 
 static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
 {
     struct latest_ctx *l = ctx;
+    const char *body = r->text(r, 3), *packed = r->text(r, 4);
 
-    *l->type = ks_arena_strdup(l->arena, r->text(r, 0));
-    *l->body = ks_arena_strdup(l->arena, r->text(r, 1));
-    return *l->type && *l->body ? KS_OK : KS_ENOMEM;
+    *l->type = ks_arena_strdup(l->arena, r->text(r, 2));
+    if (packed)
+        *l->packed = ks_arena_strdup(l->arena, packed);
+    else if (body)
+        *l->body = ks_arena_strdup(l->arena, body);
+    return *l->type && (*l->packed || *l->body) ? KS_OK : KS_ENOMEM;
 }
 
 ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
                                  struct ks_arena *arena, const char **type, const char **body,
-                                 struct ks_diag *diag)
+                                 const char **packed, struct ks_diag *diag)
 {
     struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
-    struct latest_ctx l = {arena, type, body};
+    struct latest_ctx l = {arena, type, body, packed};
+    bool found = false;
     ks_err err;
 
-    *type = *body = NULL;
-    err = Q(st,
-            "SELECT r.type, i.body FROM inventories i JOIN resources r ON r.account = i.account "
-            "AND r.rid = i.rid WHERE i.account = $1 AND i.rid = $2 AND i.latest = 1",
-            args, read_latest, &l, diag);
+    *type = *body = *packed = NULL;
+    err = Q(st, LATEST_INVENTORY " AND i.account = $1 AND i.rid = $2", args, read_latest,
+            &l, diag);
+    found = *type != NULL;
     if (err == KS_ENOMEM)
         return ks_diag_set(diag, err, "out of memory");
-    if (!err && !*body)
+    if (!err && !found)
         return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
     return err;
 }
@@ -2090,6 +2114,9 @@ static ks_err remove_tx(struct ks_store *st, void *ctx)
         err = Q(st,
                 "UPDATE inventories SET latest = 0 WHERE account = $1 AND rid = $2 AND latest = 1",
                 key, NULL, NULL, r->a.diag);
+    if (!err)
+        err = Q(st, "DELETE FROM inventory_packed WHERE account = $1 AND rid = $2", key, NULL,
+                NULL, r->a.diag);
     return err;
 }
 

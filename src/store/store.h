@@ -86,17 +86,20 @@ ks_err ks_store_resource_put(struct ks_store *st, int64_t account, const char *r
                              struct ks_diag *diag);
 
 /* Stores an inventory for a resource: it becomes the latest, and the
- * previous one stays in the history. `*changed` says whether its digest
+ * previous one stays in the history. `body` is the document as submitted;
+ * `packed` the inventory read from it in the form of pkg/packed.h (NULL:
+ * none; readers then parse the body). `*changed` says whether its digest
  * differs from the latest one. */
 ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *rid,
-                              const char *digest, const char *body, size_t len, int64_t now,
-                              bool *changed, struct ks_diag *diag);
+                              const char *digest, const char *body, size_t len,
+                              const char *packed, int64_t now, bool *changed,
+                              struct ks_diag *diag);
 
-/* Calls `fn` with the latest inventory of every resource (all accounts),
- * for re-matching after a vulnerability database change. The body is
- * borrowed for the duration of the call. */
+/* Calls `fn` with the latest inventory of every resource (all accounts):
+ * its packed form (pkg/packed.h), or its body when it has none (the other
+ * one NULL). Strings are borrowed for the duration of the call. */
 typedef ks_err ks_store_inventory_fn(int64_t account, const char *rid, const char *type,
-                                     const char *body, void *ctx);
+                                     const char *body, const char *packed, void *ctx);
 ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
                                    struct ks_diag *diag);
 
@@ -120,11 +123,12 @@ typedef ks_err ks_store_resource_fn(int64_t account, const char *rid, void *ctx)
 ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *keys, size_t n,
                                ks_store_resource_fn *fn, void *ctx, struct ks_diag *diag);
 
-/* The latest inventory of resource `rid` of `account`: its type and body,
- * copied into `arena`. KS_ENOTFOUND when it has none. */
+/* The latest inventory of resource `rid` of `account`: its type and its
+ * packed form (pkg/packed.h), or its body when it has no packed form (the
+ * other one NULL), copied into `arena`. KS_ENOTFOUND when it has none. */
 ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
                                  struct ks_arena *arena, const char **type, const char **body,
-                                 struct ks_diag *diag);
+                                 const char **packed, struct ks_diag *diag);
 
 /* Number of resources with an inventory. */
 ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);

@@ -12,7 +12,8 @@
 #       change set;
 #   S2  a fresh store, inventories submitted against the changed database;
 #   S3  as S1, but the file is replaced by a database built afresh (another
-#       lineage): full re-evaluation.
+#       lineage): full re-evaluation, from the submitted documents (its
+#       packed inventories are deleted first).
 # S1 and S3 must hold the same findings (statuses, contents) with the same
 # history (transitions and causes); S2 the same findings as S1 but its
 # CLOSED ones. A suppression rule is in place on every server.
@@ -153,6 +154,19 @@ for s in s1 s3; do
     [ "$(call $s POST /api/v1/filters "$TMP/filter.json")" = 201 ] || no "$s filter: $(cat "$TMP/body")"
 done
 
+# S3's inventories lose their packed form (as in a store from before it):
+# its full re-evaluation parses the submitted documents while S1's change
+# set reads the packed forms, and the two must agree.
+python3 - "$TMP" <<'PY' || no "packed inventories"
+import sqlite3, sys
+tmp = sys.argv[1]
+n1 = sqlite3.connect(f"{tmp}/s1.store").execute("SELECT COUNT(*) FROM inventory_packed").fetchone()[0]
+c = sqlite3.connect(f"{tmp}/s3.store", timeout=30)
+n3 = c.execute("DELETE FROM inventory_packed").rowcount
+c.commit()
+if (n1, n3) != (150, 150):
+    sys.exit(f"packed inventories: s1 {n1}, s3 {n3}, want 150 each")
+PY
 imp "$TMP/vuln1.db" "$TMP/change"
 wait_metric s1 'kensa_reevaluations_total{mode="changes"}' 1
 [ "$(metric s1 'kensa_reevaluations_total{mode="full"}')" = 0 ] || no "s1: a full re-evaluation ran"

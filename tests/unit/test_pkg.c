@@ -3,6 +3,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "pkg/inventory.h"
+#include "pkg/packed.h"
 #include "pkg/registry.h"
 #include "pkg/rpm.h"
 #include "pkg/scan.h"
@@ -379,13 +380,180 @@ static void test_binaries_anywhere(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Two inventories hold the same values (strings compared by content). */
+static void assert_same_inventory(const struct ks_inventory *a, const struct ks_inventory *b)
+{
+#define SAME(x, y)                                                                                 \
+    do {                                                                                           \
+        if ((x) || (y))                                                                            \
+            assert_true((x) && (y) && !strcmp((x), (y)));                                          \
+    } while (0)
+    const struct ks_target *ta = &a->target, *tb = &b->target;
+
+    assert_int_equal(ta->kind, tb->kind);
+    SAME(ta->name, tb->name);
+    SAME(ta->digest, tb->digest);
+    SAME(ta->platform, tb->platform);
+    SAME(ta->purl, tb->purl);
+    assert_int_equal(ta->nlayers, tb->nlayers);
+    for (size_t i = 0; i < ta->nlayers; i++) {
+        SAME(ta->layers[i].digest, tb->layers[i].digest);
+        SAME(ta->layers[i].diff_id, tb->layers[i].diff_id);
+        SAME(ta->layers[i].created_by, tb->layers[i].created_by);
+    }
+    SAME(a->distro.id, b->distro.id);
+    SAME(a->distro.version_id, b->distro.version_id);
+    SAME(a->distro.codename, b->distro.codename);
+    SAME(a->distro.pretty_name, b->distro.pretty_name);
+    SAME(a->distro.source, b->distro.source);
+    assert_int_equal(a->owned.truncated, b->owned.truncated);
+    assert_int_equal(a->owned.noted, b->owned.noted);
+    assert_int_equal(a->notes.len, b->notes.len);
+    for (size_t i = 0; i < a->notes.len; i++) {
+        SAME(a->notes.items[i].path, b->notes.items[i].path);
+        SAME(a->notes.items[i].message, b->notes.items[i].message);
+    }
+    assert_int_equal(a->components.len, b->components.len);
+    for (size_t i = 0; i < a->components.len; i++) {
+        const struct ks_component *x = &a->components.items[i], *y = &b->components.items[i];
+
+        assert_int_equal(x->type, y->type);
+        SAME(x->name, y->name);
+        SAME(x->version, y->version);
+        SAME(x->ecosystem, y->ecosystem);
+        SAME(x->purl, y->purl);
+        SAME(x->cpe, y->cpe);
+        SAME(x->arch, y->arch);
+        SAME(x->source_name, y->source_name);
+        SAME(x->source_version, y->source_version);
+        SAME(x->license, y->license);
+        SAME(x->path, y->path);
+        SAME(x->layer, y->layer);
+        SAME(x->bom_ref, y->bom_ref);
+        SAME(x->owner, y->owner);
+        assert_int_equal(x->scope, y->scope);
+        assert_int_equal(x->direct, y->direct);
+        assert_int_equal(x->ndepends, y->ndepends);
+        for (size_t k = 0; k < x->ndepends; k++)
+            SAME(x->depends[k], y->depends[k]);
+    }
+#undef SAME
+}
+
+/* The store's packed form gives back the inventory it was given, whatever
+ * its fields hold; any damage to the text is refused, never misread. */
+static void test_packed(void **state)
+{
+    static const char *const deps[] = {"a", "", "pkg:x/y@1"};
+    struct ks_scan_opts o = {&ks_limits_default, NULL, NULL, true};
+    struct ks_buf p1 = KS_BUF_INIT(0), p2 = KS_BUF_INIT(0);
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_inventory inv, back;
+    struct ks_component *c;
+    struct ks_layer layers[2] = {{"sha256:aa", "sha256:bb", "RUN apt-get install -y x,y:z"},
+                                 {"sha256:cc", NULL, NULL}};
+
+    (void)state;
+    ks_inventory_init(&inv);
+    assert_int_equal(ks_pkg_scan(&inv, KS_TARGET_ROOTFS, "tests/data/scan/rootfs", &o, &d), KS_OK);
+    assert_true(inv.components.len > 10);
+    /* A filesystem's ownership tables are not packed. */
+    assert_int_equal(ks_inventory_pack(&inv, &p1), KS_EUNSUPPORTED);
+    ks_buf_reset(&p1);
+    KS_VEC_RELEASE(&inv.owned.files);
+    KS_VEC_RELEASE(&inv.owned.owners);
+    inv.owned.owners.len = inv.owned.files.len = 0;
+    inv.target.layers = layers;
+    inv.target.nlayers = 2;
+    inv.target.digest = "sha256:dd";
+    assert_int_equal(ks_inventory_note(&inv, NULL, "a note, with: %s", "-^=,:"), KS_OK);
+    assert_int_equal(ks_inventory_note(&inv, "/etc/x", "%s", ""), KS_OK);
+    /* Strings that look like the form's own markers, and every field. */
+    c = ks_inventory_add(&inv);
+    assert_non_null(c);
+    c->type = KS_PKG_NPM;
+    c->name = "-";
+    c->version = "^";
+    c->ecosystem = "=";
+    c->purl = "12:x,";
+    c->cpe = "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*";
+    c->arch = "";
+    c->source_name = "ünïcode";
+    c->source_version = "1,2:3";
+    c->license = "MIT OR (Apache-2.0 AND BSD-3-Clause)";
+    c->path = "/a path/with spaces";
+    c->layer = "sha256:bb";
+    c->bom_ref = "12:x,";
+    c->owner = "-";
+    c->scope = KS_SCOPE_DEV;
+    c->direct = 1;
+    assert_int_equal(ks_inventory_set_depends(&inv, c, deps, 3), KS_OK);
+    c = ks_inventory_add(&inv); /* the same again: every field "^" */
+    assert_non_null(c);
+    *c = inv.components.items[inv.components.len - 2];
+    c = ks_inventory_add(&inv); /* nothing but NULLs */
+    assert_non_null(c);
+
+    assert_int_equal(ks_inventory_pack(&inv, &p1), KS_OK);
+    ks_inventory_init(&back);
+    assert_int_equal(ks_inventory_unpack(&back, p1.ptr, p1.len, &d), KS_OK);
+    assert_same_inventory(&inv, &back);
+    assert_int_equal(ks_inventory_pack(&back, &p2), KS_OK);
+    assert_int_equal(p1.len, p2.len);
+    assert_memory_equal(p1.ptr, p2.ptr, p1.len);
+    ks_inventory_release(&back);
+
+    /* Every truncation, and every single byte changed to each of the
+     * form's markers, is either refused or reads as some inventory (never
+     * past the text: ASan watches). Truncations are always refused. */
+    for (size_t len = 0; len < p1.len; len++) {
+        ks_inventory_init(&back);
+        if (ks_inventory_unpack(&back, p1.ptr, len, &d) != KS_EPARSE)
+            fail_msg("truncated to %zu bytes: not refused", len);
+        ks_inventory_release(&back);
+    }
+    for (size_t at = 0; at < p1.len; at += 3) {
+        static const char marks[] = "-^=,:9\0";
+
+        for (size_t m = 0; m < sizeof(marks) - 1; m++) {
+            char saved = p1.ptr[at];
+            ks_err err;
+
+            p1.ptr[at] = marks[m];
+            ks_inventory_init(&back);
+            err = ks_inventory_unpack(&back, p1.ptr, p1.len, &d);
+            assert_true(err == KS_OK || err == KS_EPARSE);
+            ks_inventory_release(&back);
+            p1.ptr[at] = saved;
+        }
+    }
+    {
+        /* A component count far beyond the text is refused before any
+         * allocation for it. */
+        static const char huge[] = "kensa-inventory 1\n0,----0,-----0,0,0,99999999999,";
+
+        ks_inventory_init(&back);
+        assert_int_equal(ks_inventory_unpack(&back, huge, sizeof(huge) - 1, &d), KS_EPARSE);
+        assert_non_null(strstr(d.msg, "components"));
+        ks_inventory_release(&back);
+        ks_inventory_init(&back);
+        assert_int_equal(ks_inventory_unpack(&back, "kensa-inventory 2\n", 18, &d), KS_EPARSE);
+        ks_inventory_release(&back);
+    }
+    inv.target.layers = NULL;
+    inv.target.nlayers = 0;
+    ks_inventory_release(&inv);
+    ks_buf_release(&p1);
+    ks_buf_release(&p2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_dpkg),       cmocka_unit_test(test_apk),
             cmocka_unit_test(test_os_release), cmocka_unit_test(test_kernel),
             cmocka_unit_test(test_rpm_bdb),    cmocka_unit_test(test_rpm_header),
-            cmocka_unit_test(test_binaries_anywhere),
+            cmocka_unit_test(test_binaries_anywhere), cmocka_unit_test(test_packed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
