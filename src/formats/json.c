@@ -560,16 +560,51 @@ done:
 
 /* ---- writer ---- */
 
+/* Bytes that stand for themselves inside a JSON string. */
+static bool plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Appends `s` quoted, then `tail` (`ntail` bytes), with one copy when `s`
+ * needs no escape (names, versions, ids: nearly every string written);
+ * false (nothing written) when it does. */
+static bool quote_plain(struct ks_buf *out, const char *s, size_t len, const char *tail,
+                        size_t ntail, ks_err *err)
+{
+    char *w;
+
+    for (size_t i = 0; i < len; i++)
+        if (!plain_byte((unsigned char)s[i]))
+            return false;
+    *err = ks_buf_grow(out, len + 2 + ntail);
+    if (*err)
+        return true;
+    w = out->ptr + out->len;
+    *w++ = '"';
+    memcpy(w, s, len);
+    w += len;
+    *w++ = '"';
+    memcpy(w, tail, ntail);
+    out->len += len + 2 + ntail;
+    out->ptr[out->len] = '\0';
+    return true;
+}
+
 ks_err ks_json_quote(struct ks_buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    ks_err err = ks_buf_addc(out, '"');
+    ks_err err;
+
+    if (quote_plain(out, s, len, "", 0, &err))
+        return err;
+    err = ks_buf_addc(out, '"');
 
     while (!err && p < end) {
         const unsigned char *run = p;
 
-        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        while (p < end && plain_byte(*p))
             p++;
         if (p > run)
             err = ks_buf_add(out, run, (size_t)(p - run));
@@ -704,9 +739,11 @@ void ks_jw_key(struct ks_jw *w, const char *key)
     before_value(w);
     if (w->err)
         return;
-    w->err = ks_json_quote(w->out, key, strlen(key));
-    if (!w->err)
-        w->err = ks_buf_adds(w->out, w->indent ? ": " : ":");
+    if (!quote_plain(w->out, key, strlen(key), ": ", w->indent ? 2 : 1, &w->err)) {
+        w->err = ks_json_quote(w->out, key, strlen(key));
+        if (!w->err)
+            w->err = ks_buf_adds(w->out, w->indent ? ": " : ":");
+    }
     w->after_key = true;
 }
 

@@ -69,7 +69,8 @@ struct scope {
     size_t npackages;
 };
 
-/* One inventory's findings as store rows, with what they point into. */
+/* One inventory's findings as store rows, with what they point into (the
+ * bodies too live in the result's arena). */
 struct matched {
     struct ks_match_result mr;
     struct ks_finding_row *rows;
@@ -79,8 +80,6 @@ struct matched {
 
 static void matched_release(struct matched *m)
 {
-    for (size_t i = 0; m->bodies && i < m->n; i++)
-        free(m->bodies[i]);
     free(m->bodies);
     free(m->rows);
     ks_match_result_release(&m->mr);
@@ -151,7 +150,12 @@ static ks_err match_rows(struct ks_vdb *db, const char *rid, const char *rtype,
             break;
         }
         r->description = f->description;
-        m->bodies[i] = ks_buf_detach(&body, NULL);
+        /* One buffer for every body (it grows once), each copied out. */
+        m->bodies[i] = ks_arena_strndup(&m->mr.arena, body.ptr, body.len);
+        if (!m->bodies[i]) {
+            err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+            break;
+        }
         m->n = i + 1;
         r->id = f->id;
         r->type = ks_finding_type_name(f->type);
