@@ -755,6 +755,15 @@ struct stored {
     bool seen;
 };
 
+/* What an apply reads of a resource's stored findings before it writes:
+ * read by the apply itself, or ahead of it through another connection
+ * (ks_store_findings_ahead). */
+struct ks_findings_ahead {
+    struct ks_arena arena;
+    struct ks_map map; /* finding id -> struct stored */
+    int64_t version;   /* the resource's findings_version as read; -1: unknown */
+};
+
 struct apply {
     int64_t account;
     const char *rid;
@@ -764,9 +773,10 @@ struct apply {
     int64_t now;
     struct ks_apply_result *res;
     struct ks_diag *diag;
-    struct ks_arena arena;
-    struct ks_map existing; /* finding id -> struct stored */
-    ks_err oom;
+    struct ks_findings_ahead own; /* read by this apply */
+    struct ks_findings_ahead *ex;  /* `own`, or a read-ahead still current */
+    struct ks_findings_ahead *ahead; /* given by the caller, or NULL */
+    bool read_ahead; /* reading for ks_store_findings_ahead(): with the version */
     const char *const *packages; /* the scope (NULL: every finding of the resource) */
     size_t npackages;
     bool reobserve; /* a new inventory: unchanged findings were observed again */
@@ -787,16 +797,21 @@ static bool same_value(const char *a, const char *b)
 static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
 {
     struct apply *a = ctx;
+    struct ks_arena *arena = &a->ex->arena;
     struct stored *s;
     const char *id, *pkg = r->text(r, 3);
 
+    if (a->read_ahead)
+        a->ex->version = r->integer(r, 8);
+    if (!r->text(r, 0))
+        return KS_OK; /* the resource, without findings */
     if (a->scope.len && (!pkg || !ks_map_get(&a->scope, pkg, strlen(pkg))))
         return KS_OK; /* another package's finding: out of scope */
-    s = ks_arena_calloc(&a->arena, 1, sizeof(*s));
-    id = ks_arena_strdup(&a->arena, r->text(r, 0));
+    s = ks_arena_calloc(arena, 1, sizeof(*s));
+    id = ks_arena_strdup(arena, r->text(r, 0));
     if (!s || !id)
         return KS_ENOMEM;
-    s->status = ks_arena_strdup(&a->arena, r->text(r, 1));
+    s->status = ks_arena_strdup(arena, r->text(r, 1));
     if (!s->status)
         return KS_ENOMEM;
     /* Compared here rather than copied: most bodies are unchanged. */
@@ -807,12 +822,12 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
         s->same_body = in && body && !strcmp(in->body, body) &&
                        same_value(in->text_key, r->text(r, 7));
     }
-    if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(&a->arena, r->text(r, 4))))
+    if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(arena, r->text(r, 4))))
         return KS_ENOMEM;
-    if (r->text(r, 5) && !(s->severity = ks_arena_strdup(&a->arena, r->text(r, 5))))
+    if (r->text(r, 5) && !(s->severity = ks_arena_strdup(arena, r->text(r, 5))))
         return KS_ENOMEM;
     s->history_head = r->integer(r, 6);
-    return ks_map_put(&a->existing, id, strlen(id), s);
+    return ks_map_put(&a->ex->map, id, strlen(id), s);
 }
 
 /* Events are only kept for accounts with somewhere to deliver them: without
@@ -916,7 +931,7 @@ static int64_t severity_rank(const char *severity)
 
 static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_finding_row *f)
 {
-    struct stored *s = ks_map_get(&a->existing, f->id, strlen(f->id));
+    struct stored *s = ks_map_get(&a->ex->map, f->id, strlen(f->id));
     struct ks_sqlv row[] = {KS_SQL_INT(a->account),
                             KS_SQL_TEXT(f->id),
                             KS_SQL_TEXT(a->rid),
@@ -1027,12 +1042,62 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
     }
 }
 
+/* The columns load_existing() reads; the resource's findings_version
+ * after them for a read-ahead. */
+#define EXISTING_COLUMNS "f.id, f.status, f.body, f.package, f.vuln_id, f.severity, f.history_head, f.text_key"
+
+/* Reads what the apply needs of the stored findings into a->ex (the
+ * incoming ids, for comparing bodies as they are read, and the scope
+ * first). A read-ahead reads the resource's findings_version in the same
+ * statement (one snapshot), and the whole resource (one statement). */
+static ks_err read_existing(struct ks_store *st, struct apply *a)
+{
+    struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
+    ks_err err = KS_OK;
+
+    for (size_t i = 0; !err && i < a->n; i++)
+        if (ks_map_put(&a->incoming, a->rows[i].id, strlen(a->rows[i].id),
+                       (void *)(uintptr_t)&a->rows[i]))
+            err = ks_diag_set(a->diag, KS_ENOMEM, "out of memory");
+    /* A few packages: one index probe each; many: one read of the
+     * resource's findings, filtered here (fewer statements). */
+    if (!err && a->packages && (a->npackages > 8 || a->read_ahead)) {
+        for (size_t i = 0; !err && i < a->npackages; i++)
+            if (ks_map_put(&a->scope, a->packages[i], strlen(a->packages[i]), (void *)1))
+                err = KS_ENOMEM;
+    }
+    if (!err && a->read_ahead) {
+        a->ex->version = -1;
+        err = Q(st,
+                "SELECT " EXISTING_COLUMNS ", r.findings_version FROM resources r "
+                "LEFT JOIN findings f ON f.account = r.account AND f.rid = r.rid "
+                "WHERE r.account = $1 AND r.rid = $2",
+                key, load_existing, a, a->diag);
+    } else if (!err && (!a->packages || a->scope.len)) {
+        err = Q(st, "SELECT " EXISTING_COLUMNS " FROM findings f WHERE f.account = $1 AND f.rid = $2",
+                key, load_existing, a, a->diag);
+    }
+    for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
+        struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
+                               KS_SQL_TEXT(a->packages[i])};
+
+        err = Q(st,
+                "SELECT " EXISTING_COLUMNS " FROM findings f "
+                "WHERE f.account = $1 AND f.rid = $2 AND f.package = $3",
+                pk, load_existing, a, a->diag);
+    }
+    if (err == KS_ENOMEM)
+        return ks_diag_set(a->diag, err, "out of memory");
+    return err;
+}
+
 static ks_err apply_tx(struct ks_store *st, void *ctx)
 {
     struct apply *a = ctx;
     struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
     struct ks_map_slot *slot;
     size_t pos = 0;
+    int64_t version = -1;
     ks_err err = KS_OK;
 
     if (a->put_keys) {
@@ -1047,39 +1112,27 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
                 a->diag);
         a->events = hooks != 0;
     }
-    for (size_t i = 0; !err && i < a->n; i++)
-        if (ks_map_put(&a->incoming, a->rows[i].id, strlen(a->rows[i].id),
-                       (void *)(uintptr_t)&a->rows[i]))
-            err = ks_diag_set(a->diag, KS_ENOMEM, "out of memory");
-    /* A few packages: one index probe each; many: one read of the
-     * resource's findings, filtered here (fewer statements). */
-    if (!err && a->packages && a->npackages > 8) {
-        for (size_t i = 0; !err && i < a->npackages; i++)
-            if (ks_map_put(&a->scope, a->packages[i], strlen(a->packages[i]), (void *)1))
-                err = KS_ENOMEM;
-    }
-    if (!err && (!a->packages || a->scope.len))
+    /* A read-ahead stands for the stored findings while the resource's
+     * findings_version is the one it read (every change of its findings
+     * counts it up, in the same transaction). */
+    if (!err && a->ahead && a->ahead->version >= 0)
+        err = Q(st, "SELECT findings_version FROM resources WHERE account = $1 AND rid = $2", key,
+                get_int, &version, a->diag);
+    if (!err && a->ahead && version >= 0 && version == a->ahead->version)
+        a->ex = a->ahead;
+    else if (!err)
+        err = read_existing(st, a);
+    if (!err)
         err = Q(st,
-                "SELECT id, status, body, package, vuln_id, severity, history_head, text_key "
-                "FROM findings "
+                "UPDATE resources SET findings_version = findings_version + 1 "
                 "WHERE account = $1 AND rid = $2",
-                key, load_existing, a, a->diag);
-    for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
-        struct ks_sqlv pk[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid),
-                               KS_SQL_TEXT(a->packages[i])};
-
-        err = Q(st,
-                "SELECT id, status, body, package, vuln_id, severity, history_head, text_key "
-                "FROM findings "
-                "WHERE account = $1 AND rid = $2 AND package = $3",
-                pk, load_existing, a, a->diag);
-    }
+                key, NULL, NULL, a->diag);
     if (err == KS_ENOMEM)
         return ks_diag_set(a->diag, err, "out of memory");
     for (size_t i = 0; !err && i < a->n; i++)
         err = apply_row(st, a, &a->rows[i]);
-    for (slot = ks_map_next(&a->existing, &pos); !err && slot;
-         slot = ks_map_next(&a->existing, &pos)) {
+    for (slot = ks_map_next(&a->ex->map, &pos); !err && slot;
+         slot = ks_map_next(&a->ex->map, &pos)) {
         struct stored *s = slot->value;
         int64_t hid;
 
@@ -1102,16 +1155,33 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     return err ? err : suppression_refresh(st, a->account, a->rid, a->now, "filter", a->diag);
 }
 
+static void apply_init(struct apply *a)
+{
+    memset(a, 0, sizeof(*a));
+    ks_arena_init(&a->own.arena, 65536, 0);
+    a->own.version = -1;
+    a->ex = &a->own;
+}
+
+static void apply_release(struct apply *a)
+{
+    ks_map_release(&a->own.map);
+    ks_arena_release(&a->own.arena);
+    ks_map_release(&a->scope);
+    ks_map_release(&a->incoming);
+}
+
 static ks_err findings_apply(struct ks_store *st, int64_t account, const char *rid,
                              const char *const *packages, size_t npackages, bool reobserve,
                              bool put_keys, const struct ks_pkg_key *keys, size_t nkeys,
+                             struct ks_findings_ahead *ahead,
                              const struct ks_finding_row *rows, size_t n, const char *cause,
                              int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
     struct apply a;
     ks_err err;
 
-    memset(&a, 0, sizeof(a));
+    apply_init(&a);
     memset(res, 0, sizeof(*res));
     a.account = account;
     a.rid = rid;
@@ -1127,14 +1197,11 @@ static ks_err findings_apply(struct ks_store *st, int64_t account, const char *r
     a.put_keys = put_keys;
     a.keys = keys;
     a.nkeys = nkeys;
-    ks_arena_init(&a.arena, 65536, 0);
+    a.ahead = ahead;
     err = in_tx(st, apply_tx, &a, diag);
     if (err)
         memset(res, 0, sizeof(*res));
-    ks_map_release(&a.existing);
-    ks_map_release(&a.scope);
-    ks_map_release(&a.incoming);
-    ks_arena_release(&a.arena);
+    apply_release(&a);
     return err;
 }
 
@@ -1142,8 +1209,8 @@ ks_err ks_store_findings_apply(struct ks_store *st, int64_t account, const char 
                                const struct ks_finding_row *rows, size_t n, const char *cause,
                                int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
-    return findings_apply(st, account, rid, NULL, 0, true, false, NULL, 0, rows, n, cause, now,
-                          res, diag);
+    return findings_apply(st, account, rid, NULL, 0, true, false, NULL, 0, NULL, rows, n, cause,
+                          now, res, diag);
 }
 
 ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const char *rid,
@@ -1155,17 +1222,60 @@ ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const 
     ks_err err = check_keys(keys, nkeys, diag);
 
     return err ? err
-               : findings_apply(st, account, rid, NULL, 0, true, true, keys, nkeys, rows, n,
-                                cause, now, res, diag);
+               : findings_apply(st, account, rid, NULL, 0, true, true, keys, nkeys, NULL, rows,
+                                n, cause, now, res, diag);
 }
 
 ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
                                  const char *const *packages, size_t npackages,
+                                 struct ks_findings_ahead *ahead,
                                  const struct ks_finding_row *rows, size_t n, const char *cause,
                                  int64_t now, struct ks_apply_result *res, struct ks_diag *diag)
 {
-    return findings_apply(st, account, rid, packages, npackages, false, false, NULL, 0, rows, n,
-                          cause, now, res, diag);
+    return findings_apply(st, account, rid, packages, npackages, false, false, NULL, 0, ahead,
+                          rows, n, cause, now, res, diag);
+}
+
+ks_err ks_store_findings_ahead(struct ks_store *rd, int64_t account, const char *rid,
+                               const char *const *packages, size_t npackages,
+                               const struct ks_finding_row *rows, size_t n,
+                               struct ks_findings_ahead **out, struct ks_diag *diag)
+{
+    struct ks_findings_ahead *ahead = calloc(1, sizeof(*ahead));
+    struct apply a;
+    ks_err err;
+
+    *out = NULL;
+    if (!ahead)
+        return ks_diag_set(diag, KS_ENOMEM, "out of memory");
+    ks_arena_init(&ahead->arena, 65536, 0);
+    apply_init(&a);
+    a.account = account;
+    a.rid = rid;
+    a.rows = rows;
+    a.n = n;
+    a.diag = diag;
+    a.packages = packages;
+    a.npackages = npackages;
+    a.ex = ahead;
+    a.read_ahead = true;
+    err = read_existing(rd, &a);
+    apply_release(&a);
+    if (err) {
+        ks_store_findings_ahead_free(ahead);
+        return err;
+    }
+    *out = ahead;
+    return KS_OK;
+}
+
+void ks_store_findings_ahead_free(struct ks_findings_ahead *ahead)
+{
+    if (!ahead)
+        return;
+    ks_map_release(&ahead->map);
+    ks_arena_release(&ahead->arena);
+    free(ahead);
 }
 
 /* A stored body with its description put back (see ks_finding_row):
@@ -1591,7 +1701,7 @@ struct transition {
     struct ks_arena *arena;
     struct {
         int64_t account;
-        char *id;
+        char *id, *rid;
         char *from;
         int64_t history_head;
     } items[4096];
@@ -1611,7 +1721,8 @@ static ks_err collect_transition(const struct ks_sqlrow *r, void *ctx)
     t->items[t->n].id = ks_arena_strdup(t->arena, r->text(r, 1));
     t->items[t->n].from = ks_arena_strdup(t->arena, r->text(r, 2));
     t->items[t->n].history_head = r->integer(r, 3);
-    if (!t->items[t->n].id || !t->items[t->n].from)
+    t->items[t->n].rid = ks_arena_strdup(t->arena, r->text(r, 4));
+    if (!t->items[t->n].id || !t->items[t->n].from || !t->items[t->n].rid)
         return KS_ENOMEM;
     t->n++;
     return KS_OK;
@@ -1702,7 +1813,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
             t->n = 0;
             t->more = false;
             ks_buf_reset(&q);
-            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.history_head FROM findings f WHERE "
+            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.history_head, f.rid FROM findings f WHERE "
                                   "f.status = '%s' AND %s%s",
                               pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
             if (!err)
@@ -1731,6 +1842,15 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                             "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
                             "SELECT $1, 'finding.updated', $2, $3, $3 " NEEDS_EVENTS("$1"),
                             o, NULL, NULL, diag);
+                if (!err) {
+                    struct ks_sqlv key[] = {KS_SQL_INT(t->items[i].account),
+                                            KS_SQL_TEXT(t->items[i].rid)};
+
+                    err = Q(st,
+                            "UPDATE resources SET findings_version = findings_version + 1 "
+                            "WHERE account = $1 AND rid = $2",
+                            key, NULL, NULL, diag);
+                }
             }
         } while (!err && t->more);
         ks_buf_release(&q);
@@ -2128,6 +2248,7 @@ ks_err ks_store_resource_remove(struct ks_store *st, int64_t account, const char
     ks_err err;
 
     memset(&r, 0, sizeof(r));
+    apply_init(&r.a);
     memset(res, 0, sizeof(*res));
     r.a.account = account;
     r.a.rid = rid;
@@ -2135,7 +2256,6 @@ ks_err ks_store_resource_remove(struct ks_store *st, int64_t account, const char
     r.a.now = now;
     r.a.res = res;
     r.a.diag = diag;
-    ks_arena_init(&r.a.arena, 65536, 0);
     r.c.account = account;
     r.c.rid = rid;
     r.c.status = "INACTIVE";
@@ -2146,8 +2266,7 @@ ks_err ks_store_resource_remove(struct ks_store *st, int64_t account, const char
     err = in_tx(st, remove_tx, &r, diag);
     if (err)
         memset(res, 0, sizeof(*res));
-    ks_map_release(&r.a.existing);
-    ks_arena_release(&r.a.arena);
+    apply_release(&r.a);
     return err;
 }
 

@@ -201,10 +201,26 @@ ks_err ks_store_findings_apply_keys(struct ks_store *st, int64_t account, const 
  * is then the complete current set for those packages (a stored one of
  * them that is absent closes) and findings of other packages stay as they
  * are. `packages` NULL: every finding of the resource. */
+struct ks_findings_ahead;
 ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const char *rid,
                                  const char *const *packages, size_t npackages,
+                                 struct ks_findings_ahead *ahead,
                                  const struct ks_finding_row *rows, size_t n, const char *cause,
                                  int64_t now, struct ks_apply_result *res, struct ks_diag *diag);
+
+/* What ks_store_findings_reapply() reads of the resource's stored findings
+ * before it writes, read ahead through another connection `rd` (a thread
+ * preparing the next resources while one writes): given to the reapply
+ * (`ahead`, else NULL) with the same arguments, it stands for that read as
+ * long as the resource's findings did not change since (the store keeps a
+ * version of each resource's findings; a reapply that finds another one
+ * reads them itself). One reapply uses it up (it marks what it saw);
+ * free it with ks_store_findings_ahead_free(). */
+ks_err ks_store_findings_ahead(struct ks_store *rd, int64_t account, const char *rid,
+                               const char *const *packages, size_t npackages,
+                               const struct ks_finding_row *rows, size_t n,
+                               struct ks_findings_ahead **out, struct ks_diag *diag);
+void ks_store_findings_ahead_free(struct ks_findings_ahead *ahead);
 
 /* ---- filters, listing ---- */
 

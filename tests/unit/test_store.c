@@ -624,7 +624,7 @@ static void test_reevaluation(void **state)
                      KS_OK);
     assert_int_equal(r.opened, 3);
     rows[0].body = "{\"v\":2}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", scope, 1, rows, 1, "vulndb", 200,
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", scope, 1, NULL, rows, 1, "vulndb", 200,
                                                &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 1);
@@ -636,7 +636,7 @@ static void test_reevaluation(void **state)
     assert_string_equal(fs.status, "CLOSED");
     /* Unchanged findings are not rewritten: lastObservedAt stays at the
      * last inventory's time. */
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 300, &r,
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 300, &r,
                                                &d),
                      KS_OK);
     assert_int_equal(r.reobserved, 1);
@@ -674,7 +674,7 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
     assert_int_equal(ks_store_batch_begin(st, &d), KS_EINVAL);
     rows[0].body = "{\"v\":3}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 500,
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 500,
                                                &r, &d),
                      KS_OK);
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
@@ -684,12 +684,12 @@ static void test_reevaluation(void **state)
     /* A failed operation takes its whole batch back, and ends it. */
     assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
     rows[0].body = "{\"v\":5}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 1, "vulndb", 550,
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 550,
                                                &r, &d),
                      KS_OK);
     rows[1] = rows[0];
     rows[1].body = "{\"v\":4}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, rows, 2, "vulndb", 600,
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 2, "vulndb", 600,
                                                &r, &d),
                      KS_EINVAL); /* r1 twice */
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
@@ -707,7 +707,7 @@ static void test_reevaluation(void **state)
                          KS_OK);
         assert_int_equal(r.reopened, 1);
         two[0].body = "{\"v\":5}";
-        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, two, 1, "vulndb", 800,
+        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, NULL, two, 1, "vulndb", 800,
                                                    &r, &d),
                          KS_OK);
         assert_int_equal(r.updated, 1);
@@ -1039,7 +1039,7 @@ static void test_descriptions(void **state)
                              "\"description\":\"old\",\"severity\":\"HIGH\"};");
     /* The advisory's description is corrected: host-1 is re-evaluated. */
     rows[0].description = "new \"quoted\"";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, &rows[0], 1, "vulndb",
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, NULL, &rows[0], 1, "vulndb",
                                                200, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated + r.opened + r.closed, 0);
@@ -1062,7 +1062,7 @@ static void test_descriptions(void **state)
     assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
     assert_string_equal(body, rows[1].body);
     rows[1].description = "added";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, &rows[1], 1, "vulndb",
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1, "vulndb",
                                                200, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 0);
@@ -1070,7 +1070,7 @@ static void test_descriptions(void **state)
     assert_string_equal(body, "{\"id\":\"t3\",\"title\":\"U\",\"description\":\"added\","
                               "\"severity\":\"LOW\"}");
     rows[1].description = NULL;
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, &rows[1], 1, "vulndb",
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1, "vulndb",
                                                300, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 0);
@@ -1132,6 +1132,7 @@ static void test_upgrade_history(void **state)
                                 "DROP TABLE inventory_packed;"
                                 "DROP INDEX inventory_packages_key;"
                                 "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);"
+                                "ALTER TABLE resources DROP COLUMN findings_version;"
                                 "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
                                 &d),
                      KS_OK);
@@ -1194,6 +1195,108 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* What a re-evaluation's producer reads ahead of the writer stands for
+ * the stored findings only while they did not change: a read-ahead made
+ * stale by an inventory or a suppression rule in between is not used (the
+ * reapply reads them again), and a current one gives what reading gives. */
+static void test_findings_ahead(void **state)
+{
+    static const char *const scope[] = {"a"};
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_finding_row rows[3], changed;
+    struct ks_findings_ahead *ahead;
+    struct ks_apply_result r;
+    struct ks_filter_rec f;
+    struct ks_finding_state fs;
+    struct ks_store *st, *rd;
+    int64_t acct, rule;
+    char hist[512] = "";
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/ahead.db", dir);
+    st = open_store();
+    rd = open_store();
+    assert_int_equal(ks_store_account_create(st, "ahead", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(ks_store_resource_put(st, acct, "h", "host", NULL, 1, &d), KS_OK);
+    rows[0] = row("a1", "CVE-2024-0001", "HIGH", 7.5, "a");
+    rows[1] = row("a2", "CVE-2024-0002", "LOW", 2.0, "a");
+    rows[2] = row("b1", "CVE-2024-0003", "HIGH", 7.5, "b");
+    changed = rows[0];
+    changed.body = "{\"v\":2}";
+    assert_int_equal(ks_store_findings_apply(st, acct, "h", rows, 3, "inventory", 100, &r, &d),
+                     KS_OK);
+
+    /* Current: a1 updated, a2 closed, b1 (another package) untouched. */
+    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
+                                               "vulndb", 200, &r, &d),
+                     KS_OK);
+    ks_store_findings_ahead_free(ahead);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(ks_store_finding_state(st, acct, "b1", &fs, &d), KS_OK);
+    assert_string_equal(fs.status, "ACTIVE");
+
+    /* Stale after an inventory: a2 came back and closed again in between;
+     * the read-ahead (a2 CLOSED, a1 with body 2) must not be used: a1's
+     * body is 1 again, so it is updated, and a2 is closed once more only
+     * because it is ACTIVE now. */
+    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_apply(st, acct, "h", rows, 3, "inventory", 300, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.reopened, 1);
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
+                                               "vulndb", 400, &r, &d),
+                     KS_OK);
+    ks_store_findings_ahead_free(ahead);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(ks_store_finding_history(st, acct, "a2", count_history, hist, &d), KS_OK);
+    assert_string_equal(hist, "100:->ACTIVE:inventory;200:ACTIVE>CLOSED:vulndb;"
+                              "300:CLOSED>ACTIVE:inventory;400:ACTIVE>CLOSED:vulndb;");
+
+    /* Stale after a suppression rule: a1 is SUPPRESSED now, and its
+     * update is recorded as such (not from the ACTIVE read ahead). */
+    changed.body = "{\"v\":3}";
+    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
+                     KS_OK);
+    memset(&f, 0, sizeof(f));
+    f.account = acct;
+    f.name = "quiet";
+    f.action = "SUPPRESS";
+    f.criteria = "{\"vulnerabilityId\":[{\"comparison\":\"EQUALS\",\"value\":\"CVE-2024-0001\"}]}";
+    assert_int_equal(ks_store_filter_create(st, &f, 500, &rule, &d), KS_OK);
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
+                                               "vulndb", 600, &r, &d),
+                     KS_OK);
+    ks_store_findings_ahead_free(ahead);
+    assert_int_equal(r.updated, 1);
+    hist[0] = '\0';
+    assert_int_equal(ks_store_finding_history(st, acct, "a1", count_history, hist, &d), KS_OK);
+    assert_non_null(strstr(hist, "500:ACTIVE>SUPPRESSED:filter;600:SUPPRESSED>SUPPRESSED:vulndb;"));
+
+    /* A resource without a row (findings applied directly): never trusted,
+     * still right. */
+    rows[0] = row("l1", "CVE-2024-0001", "HIGH", 7.5, "a");
+    rows[1] = row("l2", "CVE-2024-0002", "LOW", 2.0, "a");
+    changed = rows[0];
+    changed.body = "{\"v\":2}";
+    assert_int_equal(ks_store_findings_apply(st, acct, "loose", rows, 2, "inventory", 700, &r, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_ahead(rd, acct, "loose", scope, 1, &changed, 1, &ahead, &d),
+                     KS_OK);
+    assert_int_equal(ks_store_findings_reapply(st, acct, "loose", scope, 1, ahead, &changed, 1,
+                                               "vulndb", 800, &r, &d),
+                     KS_OK);
+    ks_store_findings_ahead_free(ahead);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.closed, 1);
+    ks_store_close(rd);
+    ks_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1204,6 +1307,7 @@ int main(void)
             cmocka_unit_test(test_list_plan),
             cmocka_unit_test(test_aggregate),
             cmocka_unit_test(test_reevaluation),
+            cmocka_unit_test(test_findings_ahead),
             cmocka_unit_test(test_suppression),
             cmocka_unit_test(test_coverage_reports),
             cmocka_unit_test(test_bad_store),
