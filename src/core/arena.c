@@ -74,6 +74,31 @@ void *ks_arena_calloc(struct ks_arena *a, size_t n, size_t size)
     return p;
 }
 
+char *ks_arena_concat(struct ks_arena *a, const char *const *parts, size_t n)
+{
+    size_t len = 0, at = 0;
+    char *p;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t l = parts[i] ? strlen(parts[i]) : 0;
+
+        if (l > SIZE_MAX - 1 - len)
+            return NULL;
+        len += l;
+    }
+    p = ks_arena_alloc(a, len + 1);
+    for (size_t i = 0; p && i < n; i++) {
+        size_t l = parts[i] ? strlen(parts[i]) : 0;
+
+        if (l)
+            memcpy(p + at, parts[i], l);
+        at += l;
+    }
+    if (p)
+        p[len] = '\0';
+    return p;
+}
+
 char *ks_arena_strndup(struct ks_arena *a, const char *s, size_t len)
 {
     char *p;

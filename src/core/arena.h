@@ -42,6 +42,13 @@ char *ks_arena_strndup(struct ks_arena *a, const char *s, size_t len);
 /* Copies the NUL-terminated string `s` (NULL gives NULL). */
 char *ks_arena_strdup(struct ks_arena *a, const char *s);
 
+/* The `n` strings `parts` joined (a NULL part counts as ""): what
+ * ks_arena_printf("%s%s...") gives, without formatting (hot paths). */
+char *ks_arena_concat(struct ks_arena *a, const char *const *parts, size_t n);
+#define KS_ARENA_CAT(a, ...)                                                                       \
+    ks_arena_concat((a), (const char *const[]){__VA_ARGS__},                                      \
+                    sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
 /* printf into the arena. */
 char *ks_arena_printf(struct ks_arena *a, const char *fmt, ...) KS_PRINTF(2, 3);
 

@@ -569,14 +569,37 @@ static bool plain_byte(unsigned char c)
 /* Appends `s` quoted, then `tail` (`ntail` bytes), with one copy when `s`
  * needs no escape (names, versions, ids: nearly every string written);
  * false (nothing written) when it does. */
+/* Whether the `len` bytes at `s` all stand for themselves, eight at a
+ * time: a byte with its high bit set, below 0x20, '"' or '\\' in a word
+ * shows in its high bit after these operations (the classic "has a zero
+ * byte" test). */
+static bool all_plain(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, q, b;
+
+        memcpy(&x, s + i, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        if ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
+            return false;
+    }
+    for (; i < len; i++)
+        if (!plain_byte((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
 static bool quote_plain(struct ks_buf *out, const char *s, size_t len, const char *tail,
                         size_t ntail, ks_err *err)
 {
     char *w;
 
-    for (size_t i = 0; i < len; i++)
-        if (!plain_byte((unsigned char)s[i]))
-            return false;
+    if (!all_plain(s, len))
+        return false;
     *err = ks_buf_grow(out, len + 2 + ntail);
     if (*err)
         return true;

@@ -248,7 +248,7 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     }
     f.source = source_of(m->feed, m->ecosystem);
     f.description = m->summary;
-    f.title = ks_arena_printf(a, "%s - %s", m->vuln, c->name);
+    f.title = KS_ARENA_CAT(a, m->vuln, " - ", c->name);
     f.package.name = c->name;
     f.package.version = c->version;
     f.package.epoch = -1;
@@ -294,9 +294,9 @@ static ks_err add_finding(struct ks_match_result *res, const struct ks_match_opt
     f.kev.listed = m->kev;
     f.exploit_available = m->kev;
     f.source_url = !strncmp(m->record, "GHSA-", 5)
-                           ? ks_arena_printf(a, "https://github.com/advisories/%s", m->record)
+                           ? KS_ARENA_CAT(a, "https://github.com/advisories/", m->record)
                    : !strncmp(m->vuln, "CVE-", 4)
-                           ? ks_arena_printf(a, "https://nvd.nist.gov/vuln/detail/%s", m->vuln)
+                           ? KS_ARENA_CAT(a, "https://nvd.nist.gov/vuln/detail/", m->vuln)
                            : NULL;
     ks_finding_make_id(&f);
     if (dup_of)

@@ -46,22 +46,40 @@ static ks_err shell_word(struct ks_buf *b, const char *word)
     return err;
 }
 
-/* Appends printf-formatted text as one shell word. */
-static ks_err shell_wordf(struct ks_buf *b, const char *fmt, ...) KS_PRINTF(2, 3);
-static ks_err shell_wordf(struct ks_buf *b, const char *fmt, ...)
+/* Appends the `n` strings `parts` joined, as one shell word (a command
+ * per finding: no formatting). */
+static ks_err shell_join(struct ks_buf *b, const char *const *parts, size_t n)
 {
+    char stack[512];
     struct ks_buf w = KS_BUF_INIT(0);
-    va_list ap;
-    ks_err err;
+    size_t len = 0;
+    const char *word = stack;
+    ks_err err = KS_OK;
 
-    va_start(ap, fmt);
-    err = ks_buf_vaddf(&w, fmt, ap);
-    va_end(ap);
+    for (size_t i = 0; i < n; i++)
+        len += strlen(parts[i]);
+    if (len < sizeof(stack)) {
+        len = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t l = strlen(parts[i]);
+
+            memcpy(stack + len, parts[i], l);
+            len += l;
+        }
+        stack[len] = '\0';
+    } else {
+        for (size_t i = 0; !err && i < n; i++)
+            err = ks_buf_adds(&w, parts[i]);
+        word = ks_buf_str(&w);
+    }
     if (!err)
-        err = shell_word(b, ks_buf_str(&w));
+        err = shell_word(b, word);
     ks_buf_release(&w);
     return err;
 }
+#define SHELL_JOIN(b, ...)                                                                         \
+    shell_join((b), (const char *const[]){__VA_ARGS__},                                           \
+               sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
 const char *ks_fix_command(struct ks_arena *arena, enum ks_pkg_type type, const char *name,
                            const char *fixed, const char *advisory)
@@ -82,8 +100,8 @@ const char *ks_fix_command(struct ks_arena *arena, enum ks_pkg_type type, const 
          * the suite keep installable (a superseded "=VERSION" is not) */
         err = ks_buf_adds(&b, "apt-get install --only-upgrade ");
         if (!err)
-            err = advisory && *advisory ? shell_wordf(&b, "%s/%s", name, advisory)
-                                        : shell_wordf(&b, "%s=%s", name, fixed);
+            err = advisory && *advisory ? SHELL_JOIN(&b, name, "/", advisory)
+                                        : SHELL_JOIN(&b, name, "=", fixed);
         break;
     case KS_PKG_RPM:
         if (advisory && *advisory) {
@@ -97,38 +115,38 @@ const char *ks_fix_command(struct ks_arena *arena, enum ks_pkg_type type, const 
         } else {
             err = ks_buf_adds(&b, "dnf upgrade-minimal ");
             if (!err)
-                err = shell_wordf(&b, "%s-%s", name, fixed);
+                err = SHELL_JOIN(&b, name, "-", fixed);
         }
         break;
     case KS_PKG_APK:
         err = ks_buf_adds(&b, "apk add --upgrade ");
         if (!err)
-            err = shell_wordf(&b, "%s>=%s", name, fixed);
+            err = SHELL_JOIN(&b, name, ">=", fixed);
         break;
     case KS_PKG_PYPI:
         err = ks_buf_adds(&b, "pip install ");
         if (!err)
-            err = shell_wordf(&b, "%s>=%s", name, fixed);
+            err = SHELL_JOIN(&b, name, ">=", fixed);
         break;
     case KS_PKG_NPM:
         err = ks_buf_adds(&b, "npm install ");
         if (!err)
-            err = shell_wordf(&b, "%s@%s", name, fixed);
+            err = SHELL_JOIN(&b, name, "@", fixed);
         break;
     case KS_PKG_MAVEN:
         err = ks_buf_adds(&b, "mvn versions:use-dep-version ");
         if (!err)
-            err = shell_wordf(&b, "-Dincludes=%s", name);
+            err = SHELL_JOIN(&b, "-Dincludes=", name);
         if (!err)
             err = ks_buf_addc(&b, ' ');
         if (!err)
-            err = shell_wordf(&b, "-DdepVersion=%s", fixed);
+            err = SHELL_JOIN(&b, "-DdepVersion=", fixed);
         break;
     case KS_PKG_GO:
         /* OSV writes Go versions without the "v" the go command needs */
         err = ks_buf_adds(&b, "go get ");
         if (!err)
-            err = shell_wordf(&b, "%s@%s%s", name, fixed[0] == 'v' ? "" : "v", fixed);
+            err = SHELL_JOIN(&b, name, "@", fixed[0] == 'v' ? "" : "v", fixed);
         break;
     case KS_PKG_CARGO:
         err = ks_buf_adds(&b, "cargo update -p ");
@@ -147,7 +165,7 @@ const char *ks_fix_command(struct ks_arena *arena, enum ks_pkg_type type, const 
     case KS_PKG_COMPOSER:
         err = ks_buf_adds(&b, "composer require ");
         if (!err)
-            err = shell_wordf(&b, "%s:>=%s", name, fixed);
+            err = SHELL_JOIN(&b, name, ":>=", fixed);
         break;
     case KS_PKG_NUGET:
         err = ks_buf_adds(&b, "dotnet add package ");

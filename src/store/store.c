@@ -1739,12 +1739,12 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
     struct ks_arena arena = KS_ARENA_INIT(65536, 0);
     struct ks_limits lim = ks_limits_default;
     struct rules *rs = calloc(1, sizeof(*rs));
-    struct transition *t = calloc(1, sizeof(*t));
+    struct transition *t = NULL; /* 160 KiB: only when there is a rule */
     struct ks_sqlfrag cond;
     ks_err err = KS_OK;
 
     ks_sqlfrag_init(&cond);
-    if (!rs || !t) {
+    if (!rs) {
         err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
         goto done;
     }
@@ -1765,6 +1765,11 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
      * with `rid` NULL, back to ACTIVE) and none is to be. */
     if (!rs->n && rid)
         goto done;
+    t = calloc(1, sizeof(*t));
+    if (!t) {
+        err = ks_diag_set(diag, KS_ENOMEM, "out of memory");
+        goto done;
+    }
     /* One condition: "matched by some rule that applies to the finding". */
     err = ks_buf_adds(&cond.sql, "(1 = 0");
     for (size_t i = 0; !err && i < rs->n; i++) {

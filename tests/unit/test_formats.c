@@ -287,12 +287,42 @@ static void test_yaml_errors(void **state)
     assert_true(ks_value_is(v, KS_VNULL));
 }
 
+/* Strings are copied as they are exactly when no byte needs an escape,
+ * wherever the byte sits (the writer checks eight bytes at a time). */
+static void test_json_quote_bytes(void **state)
+{
+    struct ks_buf out = KS_BUF_INIT(0);
+    char in[24], want[32];
+
+    (void)state;
+    for (int b = 1; b < 256; b++) {
+        bool plain = b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+
+        for (size_t len = 1; len <= sizeof(in) - 1; len++) {
+            for (size_t at = 0; at < len; at++) {
+                memset(in, 'a', len);
+                in[len] = '\0';
+                in[at] = (char)b;
+                ks_buf_reset(&out);
+                assert_int_equal(ks_json_quote(&out, in, len), KS_OK);
+                snprintf(want, sizeof(want), "\"%s\"", in);
+                if (plain != !strcmp(out.ptr, want))
+                    fail_msg("byte 0x%02x at %zu of %zu: %s", b, at, len, out.ptr);
+                for (size_t i = 0; i < out.len; i++)
+                    assert_true((unsigned char)out.ptr[i] >= 0x20);
+            }
+        }
+    }
+    ks_buf_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_json_types),  cmocka_unit_test(test_json_errors),
             cmocka_unit_test(test_json_each),   cmocka_unit_test(test_json_stream),
-            cmocka_unit_test(test_json_writer), cmocka_unit_test(test_yaml),
+            cmocka_unit_test(test_json_writer), cmocka_unit_test(test_json_quote_bytes),
+            cmocka_unit_test(test_yaml),
             cmocka_unit_test(test_yaml_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
