@@ -573,6 +573,9 @@ struct pipeline {
     size_t next;    /* the next item to prepare */
     size_t applied; /* items the writer is done with */
     bool stop;
+    /* The checkpointer: told after each of the writer's commits. */
+    pthread_cond_t committed;
+    unsigned commits;
 };
 
 struct producer {
@@ -625,6 +628,40 @@ static void *produce(void *arg)
     return NULL;
 }
 
+/* Copies the writer's commits from the store's write-ahead log back into
+ * the store as they come (ks_store_checkpoint), beside the writer: its own
+ * checkpoints, in the commit that fills the log, then copy what is left
+ * (a batch or two) instead of the whole log (9% of its time). */
+struct checkpointer {
+    struct pipeline *p;
+    struct ks_store *st;
+    pthread_t thread;
+    bool started;
+};
+
+static void *checkpoint_loop(void *arg)
+{
+    struct checkpointer *c = arg;
+    struct pipeline *p = c->p;
+    unsigned seen = 0;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && p->commits == seen)
+            pthread_cond_wait(&p->committed, &p->mu);
+        if (p->stop)
+            break;
+        seen = p->commits;
+        pthread_mutex_unlock(&p->mu);
+        /* Busy (another checkpoint running) or failing: the writer's
+         * own checkpoints still run; nothing is lost. */
+        ks_store_checkpoint(c->st, NULL);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
 /* Another handle on the database the run started with (NULL when the file
  * changed since: its producer is left out). */
 static struct ks_vdb *open_same_db(const char *path, const char *digest)
@@ -665,6 +702,7 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
                             struct ks_diag *diag)
 {
     struct producer w[REEVAL_THREADS_MAX];
+    struct checkpointer cp;
     unsigned nw = reeval_threads(cfg), started = 0;
     struct pipeline *p;
     size_t inbatch = 0, i, done, helped = 0;
@@ -684,7 +722,12 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->prepared, NULL);
     pthread_cond_init(&p->space, NULL);
+    pthread_cond_init(&p->committed, NULL);
     memset(w, 0, sizeof(w));
+    memset(&cp, 0, sizeof(cp));
+    cp.p = p;
+    if (!ks_store_open(cfg->store, &cp.st, NULL))
+        cp.started = !pthread_create(&cp.thread, NULL, checkpoint_loop, &cp);
     /* The first producer uses the caller's handle; more start when their
      * handle shows the same database. */
     for (unsigned t = 0; !err && t < nw; t++) {
@@ -737,6 +780,12 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
             t0 = now_seconds();
             err = batch_step(st, &inbatch, diag);
             t_batch += now_seconds() - t0;
+            if (!err && inbatch == 1 && i) {
+                pthread_mutex_lock(&p->mu);
+                p->commits++;
+                pthread_cond_signal(&p->committed);
+                pthread_mutex_unlock(&p->mu);
+            }
             t0 = now_seconds();
             if (!err && !j->none)
                 err = store_rows(st, items[i].account, items[i].rid, j->full ? &j->inv : &j->sub,
@@ -756,7 +805,11 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->space);
+    pthread_cond_broadcast(&p->committed);
     pthread_mutex_unlock(&p->mu);
+    if (cp.started)
+        pthread_join(cp.thread, NULL);
+    ks_store_close(cp.st);
     for (unsigned t = 0; t < nw; t++) {
         if (w[t].started)
             pthread_join(w[t].thread, NULL);
@@ -777,6 +830,7 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     ks_log_debug("re-evaluation: %zu of %zu resources passed the writer; it prepared %zu and "
                  "waited %.3f s (both together), wrote findings %.3f s, committed %.3f s",
                  done, n, helped, t_wait, t_store, t_batch);
+    pthread_cond_destroy(&p->committed);
     pthread_cond_destroy(&p->space);
     pthread_cond_destroy(&p->prepared);
     pthread_mutex_destroy(&p->mu);

@@ -70,6 +70,9 @@ struct ks_driver {
     /* Run once on a connection before its first batch of many writes
      * (ks_store_batch_begin()), or NULL. */
     const char *bulk_sql;
+    /* Copies the write-ahead log back into the database without waiting
+     * for anyone (ks_store_checkpoint()), or NULL: no such log. */
+    const char *checkpoint_sql;
 };
 
 /* The schema migrations (schema.c): entry i takes version i to i + 1. */

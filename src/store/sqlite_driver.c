@@ -202,7 +202,8 @@ static const struct ks_driver sqlite_driver = {"sqlite",   "INTEGER PRIMARY KEY"
                                                * copied back every 64 MiB instead of
                                                * every 4 MiB, a page changed by several
                                                * batches in between once. */
-                                              "PRAGMA wal_autocheckpoint=16384"};
+                                              "PRAGMA wal_autocheckpoint=16384",
+                                              "PRAGMA wal_checkpoint(PASSIVE)"};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

@@ -194,6 +194,12 @@ ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag)
     return err;
 }
 
+ks_err ks_store_checkpoint(struct ks_store *st, struct ks_diag *diag)
+{
+    return st->drv->checkpoint_sql ? st->drv->script(st->conn, st->drv->checkpoint_sql, diag)
+                                   : KS_OK;
+}
+
 /* ---- accounts ---- */
 
 static void copy(char *dst, size_t n, const char *src)

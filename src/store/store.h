@@ -41,6 +41,14 @@ void ks_store_close(struct ks_store *st);
 ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag);
 ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag);
 
+/* Copies what the store's write-ahead log holds back into the store
+ * without waiting for readers or writers (SQLite: a passive checkpoint;
+ * nothing for a backend without such a log). A thread beside a bulk writer
+ * calls it after the writer's commits, so that the writer's own
+ * checkpoints (SQLite runs one in the commit that fills the log) find
+ * little left to copy. */
+ks_err ks_store_checkpoint(struct ks_store *st, struct ks_diag *diag);
+
 /* ---- accounts and tokens ---- */
 
 struct ks_account {
