@@ -166,6 +166,7 @@ static ks_err match_rows(struct ks_vdb *db, const char *rid, const char *rtype,
         r->title = f->title;
         r->package = f->package.name;
         r->body = m->bodies[i];
+        r->body_len = body.len;
         r->package_version = f->package.version;
         r->fix_available = ks_fix_available_name(f->fix_available);
         r->exploit_available = f->exploit_available ? "YES" : "NO";

@@ -44,6 +44,10 @@ struct ks_sqlrow {
     const char *(*text)(const struct ks_sqlrow *r, int col);
     int64_t (*integer)(const struct ks_sqlrow *r, int col);
     double (*real)(const struct ks_sqlrow *r, int col);
+    /* A text column's bytes as stored, `*len` of them, not necessarily
+     * NUL-terminated (NULL for NULL, and maybe for ""): compared without
+     * the copy that a terminator can take. */
+    const char *(*bytes)(const struct ks_sqlrow *r, int col, size_t *len);
 };
 
 typedef ks_err ks_sqlrow_fn(const struct ks_sqlrow *row, void *ctx);
@@ -73,6 +77,9 @@ struct ks_driver {
     /* Copies the write-ahead log back into the database without waiting
      * for anyone (ks_store_checkpoint()), or NULL: no such log. */
     const char *checkpoint_sql;
+    /* A query whose one integer changes when another connection commits
+     * (not with this one's commits), or NULL: the backend cannot tell. */
+    const char *data_version_sql;
 };
 
 /* The schema migrations (schema.c): entry i takes version i to i + 1. */

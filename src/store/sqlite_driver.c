@@ -50,6 +50,11 @@ static const char *col_text(const struct ks_sqlrow *r, int col)
     return ks_stmt_text((struct ks_stmt *)(uintptr_t)r->impl, col);
 }
 
+static const char *col_bytes(const struct ks_sqlrow *r, int col, size_t *len)
+{
+    return ks_stmt_blob((struct ks_stmt *)(uintptr_t)r->impl, col, len);
+}
+
 static int64_t col_int(const struct ks_sqlrow *r, int col)
 {
     return ks_stmt_int((struct ks_stmt *)(uintptr_t)r->impl, col);
@@ -103,7 +108,7 @@ static ks_err query(void *vc, const char *sql, const struct ks_sqlv *args, size_
 {
     struct conn *c = vc;
     struct ks_stmt *s = cached_stmt(c, sql);
-    struct ks_sqlrow row = {NULL, col_text, col_int, col_real};
+    struct ks_sqlrow row = {NULL, col_text, col_int, col_real, col_bytes};
     bool cached = s != NULL;
     ks_err err;
     bool more;
@@ -203,7 +208,8 @@ static const struct ks_driver sqlite_driver = {"sqlite",   "INTEGER PRIMARY KEY"
                                                * every 4 MiB, a page changed by several
                                                * batches in between once. */
                                               "PRAGMA wal_autocheckpoint=16384",
-                                              "PRAGMA wal_checkpoint(PASSIVE)"};
+                                              "PRAGMA wal_checkpoint(PASSIVE)",
+                                              "PRAGMA data_version"};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

@@ -16,11 +16,14 @@ struct ks_store {
     void *conn;
     bool batch; /* in ks_store_batch_begin(): operations share its transaction */
     bool bulk;  /* the driver's bulk_sql ran */
-    /* Descriptions written in the open transaction (text_key ->
-     * description, in `texts_arena`): each is written once per
-     * transaction, not once per finding. */
+    /* Descriptions this connection wrote (text_key -> description, in
+     * `texts_arena`): each is written once, not once per finding. Kept
+     * across its commits while no other connection wrote to the store
+     * (`texts_version`: the backend's count of other connections'
+     * commits, when it has one), forgotten on a rollback. */
     struct ks_map texts;
     struct ks_arena texts_arena;
+    int64_t texts_version;
 };
 
 /* After a commit or a rollback: what the store holds is unknown again. */
@@ -33,6 +36,23 @@ static void texts_forget(struct ks_store *st)
 
 #define Q(st, sql, args, fn, ctx, diag)                                                            \
     (st)->drv->query((st)->conn, (sql), (args), KS_ARRAY_LEN(args), (fn), (ctx), (diag))
+
+static ks_err get_int(const struct ks_sqlrow *r, void *ctx);
+
+/* At the start of a transaction: the descriptions known to be stored stay
+ * known unless another connection committed since (or the backend cannot
+ * tell). */
+static void texts_check(struct ks_store *st)
+{
+    int64_t v = -1;
+
+    if (st->drv->data_version_sql &&
+        st->drv->query(st->conn, st->drv->data_version_sql, NULL, 0, get_int, &v, NULL))
+        v = -1;
+    if (v < 0 || v != st->texts_version)
+        texts_forget(st);
+    st->texts_version = v;
+}
 
 static ks_err get_int(const struct ks_sqlrow *r, void *ctx)
 {
@@ -154,12 +174,14 @@ static ks_err in_tx(struct ks_store *st, ks_err (*work)(struct ks_store *, void 
 
     if (err)
         return err;
+    texts_check(st);
     err = work(st, ctx);
     if (!err)
         err = st->drv->commit(st->conn, diag);
-    if (err)
+    if (err) {
         st->drv->rollback(st->conn);
-    texts_forget(st);
+        texts_forget(st);
+    }
     return err;
 }
 
@@ -177,6 +199,8 @@ ks_err ks_store_batch_begin(struct ks_store *st, struct ks_diag *diag)
     }
     err = st->drv->begin(st->conn, diag);
     st->batch = !err;
+    if (!err)
+        texts_check(st);
     return err;
 }
 
@@ -188,9 +212,10 @@ ks_err ks_store_batch_end(struct ks_store *st, struct ks_diag *diag)
         return KS_OK;
     st->batch = false;
     err = st->drv->commit(st->conn, diag);
-    if (err)
+    if (err) {
         st->drv->rollback(st->conn);
-    texts_forget(st);
+        texts_forget(st);
+    }
     return err;
 }
 
@@ -823,9 +848,10 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     /* Compared here rather than copied: most bodies are unchanged. */
     {
         const struct ks_finding_row *in = ks_map_get(&a->incoming, id, strlen(id));
-        const char *body = r->text(r, 2);
+        size_t len, in_len = in ? (in->body_len ? in->body_len : strlen(in->body)) : 0;
+        const char *body = r->bytes(r, 2, &len); /* NOT NULL: NULL is "" */
 
-        s->same_body = in && body && !strcmp(in->body, body) &&
+        s->same_body = in && len == in_len && (!len || !memcmp(in->body, body, len)) &&
                        same_value(in->text_key, r->text(r, 7));
     }
     if (r->text(r, 4) && !(s->vuln_id = ks_arena_strdup(arena, r->text(r, 4))))

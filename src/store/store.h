@@ -161,6 +161,7 @@ struct ks_finding_row {
     const char *title;
     const char *package; /* or NULL */
     const char *body;    /* the finding as JSON (export/findings format) */
+    size_t body_len;     /* strlen(body), or 0: not known */
     /* Filterable details (NULL when not applicable). */
     const char *package_version;
     const char *fix_available;     /* YES, NO, PARTIAL */

@@ -1088,6 +1088,25 @@ static void test_descriptions(void **state)
     assert_int_equal(r.updated, 1);
     assert_int_equal(ks_store_finding_get(st, acct, "t2", &a, &body, &fs, &d), KS_OK);
     assert_string_equal(body, rows[1].body);
+    /* A connection remembers the descriptions it wrote across its own
+     * commits, but not across another connection's: st wrote "new
+     * \"quoted\"" for t1's advisory, `other` writes "elsewhere", st then
+     * applies t1 with its description again and it must be stored again. */
+    {
+        struct ks_store *other = open_store();
+
+        rows[0].description = "elsewhere";
+        assert_int_equal(ks_store_findings_reapply(other, acct, "host-1", pkgs, 1, NULL, &rows[0],
+                                                   1, "vulndb", 400, &r, &d),
+                         KS_OK);
+        rows[0].description = "new \"quoted\"";
+        assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, NULL, &rows[0], 1,
+                                                   "vulndb", 500, &r, &d),
+                         KS_OK);
+        assert_int_equal(ks_store_finding_get(other, acct, "t1", &a, &body, &fs, &d), KS_OK);
+        assert_non_null(strstr(body, "\"description\":\"new \\\"quoted\\\"\""));
+        ks_store_close(other);
+    }
     ks_arena_release(&a);
     ks_store_close(st);
 }
