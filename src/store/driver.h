@@ -70,6 +70,10 @@ struct ks_driver {
     int explain_col;
     /* Rows changed by the last statement. */
     int64_t (*changes)(void *conn);
+    /* The id the last INSERT gave its row (@ID@ column), or NULL: the
+     * store asks with RETURNING instead (SQLite's RETURNING costs a
+     * statement journal and a buffer of results per row). */
+    int64_t (*last_id)(void *conn);
     void (*close)(void *conn);
     /* Run once on a connection before its first batch of many writes
      * (ks_store_batch_begin()), or NULL. */

@@ -163,6 +163,11 @@ static int64_t changes(void *vc)
     return ks_db_changes(((struct conn *)vc)->db);
 }
 
+static int64_t last_id(void *vc)
+{
+    return ks_db_last_rowid(((struct conn *)vc)->db);
+}
+
 static void close_conn(void *vc)
 {
     struct conn *c = vc;
@@ -197,19 +202,26 @@ static void rollback(void *vc)
     script(vc, "ROLLBACK", NULL);
 }
 
-static const struct ks_driver sqlite_driver = {"sqlite",   "INTEGER PRIMARY KEY",
-                                              query,      script,
-                                              begin,      commit,
-                                              rollback,   "EXPLAIN QUERY PLAN ",
-                                              3,          changes,
-                                              close_conn,
-                                              /* Batches dirty many pages: the WAL is
-                                               * copied back every 64 MiB instead of
-                                               * every 4 MiB, a page changed by several
-                                               * batches in between once. */
-                                              "PRAGMA wal_autocheckpoint=16384",
-                                              "PRAGMA wal_checkpoint(PASSIVE)",
-                                              "PRAGMA data_version"};
+static const struct ks_driver sqlite_driver = {
+        .name = "sqlite",
+        .id_column = "INTEGER PRIMARY KEY",
+        .query = query,
+        .script = script,
+        .begin = begin,
+        .commit = commit,
+        .rollback = rollback,
+        .explain = "EXPLAIN QUERY PLAN ",
+        .explain_col = 3,
+        .changes = changes,
+        .last_id = last_id,
+        .close = close_conn,
+        /* Batches dirty many pages: the WAL is copied back every 64 MiB
+         * instead of every 4 MiB, a page changed by several batches in
+         * between once. */
+        .bulk_sql = "PRAGMA wal_autocheckpoint=16384",
+        .checkpoint_sql = "PRAGMA wal_checkpoint(PASSIVE)",
+        .data_version_sql = "PRAGMA data_version",
+};
 
 ks_err ks_store_sqlite_open(const char *path, const struct ks_driver **drv, void **out,
                             struct ks_diag *diag)

@@ -884,10 +884,17 @@ static ks_err history_add(struct ks_store *st, int64_t account, const char *id, 
     ks_err err;
 
     *row = 0;
-    err = Q(st,
-            "INSERT INTO finding_history(account, finding, at, from_status, to_status, cause, "
-            "prev) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            h, get_int, row, diag);
+#define HISTORY_INSERT                                                                             \
+    "INSERT INTO finding_history(account, finding, at, from_status, to_status, cause, prev) "     \
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    if (st->drv->last_id) {
+        err = Q(st, HISTORY_INSERT, h, NULL, NULL, diag);
+        if (!err)
+            *row = st->drv->last_id(st->conn);
+    } else {
+        err = Q(st, HISTORY_INSERT " RETURNING id", h, get_int, row, diag);
+    }
+#undef HISTORY_INSERT
     if (!err && !*row)
         err = ks_diag_set(diag, KS_EDB, "no id for a history row of finding '%s'", id);
     return err;
