@@ -519,10 +519,16 @@ static ks_err job_prepare(struct job *j, const struct ks_server_config *cfg, str
     err = match_rows(db, it->rid, type, &j->sub, &j->m, NULL, diag);
     /* What the writer would read of the stored findings, read here (the
      * writer is the pipeline's bottleneck: that read was a quarter of its
-     * time); it reads them again if they changed in between. */
-    if (!err)
-        err = ks_store_findings_ahead(rd, it->account, it->rid, j->sc.packages, j->sc.npackages,
-                                      j->m.rows, j->m.n, &j->sc.ahead, diag);
+     * time); it reads them again if they changed in between, or if this
+     * read failed (a busy store: the writer's read says why, if it fails
+     * too). */
+    if (!err) {
+        struct ks_diag ignored = KS_DIAG_INIT;
+
+        if (ks_store_findings_ahead(rd, it->account, it->rid, j->sc.packages, j->sc.npackages,
+                                    j->m.rows, j->m.n, &j->sc.ahead, &ignored))
+            j->sc.ahead = NULL;
+    }
     return err;
 }
 
