@@ -14,17 +14,17 @@
 /* A component's strings, in the order they are packed; the purl comes
  * before every field that may say "=" (same as the purl). */
 static const size_t component_strings[] = {
-        offsetof(struct ks_component, name),           offsetof(struct ks_component, version),
-        offsetof(struct ks_component, ecosystem),      offsetof(struct ks_component, purl),
-        offsetof(struct ks_component, cpe),            offsetof(struct ks_component, arch),
-        offsetof(struct ks_component, source_name),    offsetof(struct ks_component, source_version),
-        offsetof(struct ks_component, license),        offsetof(struct ks_component, path),
-        offsetof(struct ks_component, layer),          offsetof(struct ks_component, bom_ref),
+        offsetof(struct ks_component, name),        offsetof(struct ks_component, version),
+        offsetof(struct ks_component, ecosystem),   offsetof(struct ks_component, purl),
+        offsetof(struct ks_component, cpe),         offsetof(struct ks_component, arch),
+        offsetof(struct ks_component, source_name), offsetof(struct ks_component, source_version),
+        offsetof(struct ks_component, license),     offsetof(struct ks_component, path),
+        offsetof(struct ks_component, layer),       offsetof(struct ks_component, bom_ref),
         offsetof(struct ks_component, owner),
 };
-#define PURL_FIELD 3
+#define PURL_FIELD        3
 
-#define FIELD(c, off) (*(const char *const *)((const char *)(c) + (off)))
+#define FIELD(c, off)     (*(const char *const *)((const char *)(c) + (off)))
 #define FIELD_SET(c, off) (*(const char **)((char *)(c) + (off)))
 
 /* ---- packing ---- */
@@ -138,7 +138,7 @@ ks_err ks_inventory_pack(const struct ks_inventory *inv, struct ks_buf *out)
 /* ---- unpacking ---- */
 
 struct reader {
-    char *p, *end; /* within the inventory's copy of the text */
+    char *p, *end;    /* within the inventory's copy of the text */
     const char *what; /* the item being read, for the error */
     bool oom;
 };
@@ -198,7 +198,8 @@ static bool get_str(struct reader *r, const char *prev, const char *purl, const 
     }
     {
         /* get_int() wants the length ended by ','; it is ended by ':'. */
-        char *colon = memchr(r->p, ':', (size_t)(r->end - r->p) < 21 ? (size_t)(r->end - r->p) : 21);
+        char *colon =
+                memchr(r->p, ':', (size_t)(r->end - r->p) < 21 ? (size_t)(r->end - r->p) : 21);
 
         if (!colon)
             return false;

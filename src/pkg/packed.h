@@ -24,8 +24,11 @@ ks_err ks_inventory_pack(const struct ks_inventory *inv, struct ks_buf *out);
 
 /* Reads packed `text` (`len` bytes) into `inv`, an empty inventory
  * (ks_inventory_init), as ks_inventory_pack() was given it. KS_EPARSE with
- * `diag` for text that is not this form (another version of it included:
- * the caller then reads the document instead); KS_ENOMEM. */
+ * `diag` for text that is not this form, another layout of it included:
+ * the store keeps packed forms as a cache of the documents, so a release
+ * that changes the layout drops them in a schema migration (DELETE FROM
+ * inventory_packed) and they are read from the documents again;
+ * KS_ENOMEM. */
 ks_err ks_inventory_unpack(struct ks_inventory *inv, const char *text, size_t len,
                            struct ks_diag *diag);
 

@@ -1083,7 +1083,8 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
 
 /* The columns load_existing() reads; the resource's findings_version
  * after them for a read-ahead. */
-#define EXISTING_COLUMNS "f.id, f.status, f.body, f.package, f.vuln_id, f.severity, f.history_head, f.text_key"
+#define EXISTING_COLUMNS                                                                           \
+    "f.id, f.status, f.body, f.package, f.vuln_id, f.severity, f.history_head, f.text_key"
 
 /* Reads what the apply needs of the stored findings into a->ex (the
  * incoming ids, for comparing bodies as they are read, and the scope
@@ -1113,7 +1114,8 @@ static ks_err read_existing(struct ks_store *st, struct apply *a)
                 "WHERE r.account = $1 AND r.rid = $2",
                 key, load_existing, a, a->diag);
     } else if (!err && (!a->packages || a->scope.len)) {
-        err = Q(st, "SELECT " EXISTING_COLUMNS " FROM findings f WHERE f.account = $1 AND f.rid = $2",
+        err = Q(st,
+                "SELECT " EXISTING_COLUMNS " FROM findings f WHERE f.account = $1 AND f.rid = $2",
                 key, load_existing, a, a->diag);
     }
     for (size_t i = 0; a->packages && !a->scope.len && !err && i < a->npackages; i++) {
@@ -1857,8 +1859,9 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
             t->n = 0;
             t->more = false;
             ks_buf_reset(&q);
-            err = ks_buf_addf(&q, "SELECT f.account, f.id, f.status, f.history_head, f.rid FROM findings f WHERE "
-                                  "f.status = '%s' AND %s%s",
+            err = ks_buf_addf(&q,
+                              "SELECT f.account, f.id, f.status, f.history_head, f.rid "
+                              "FROM findings f WHERE f.status = '%s' AND %s%s",
                               pass ? "SUPPRESSED" : "ACTIVE", pass ? "NOT " : "", cond.sql.ptr);
             if (!err)
                 err = st->drv->query(st->conn, q.ptr, cond.args, cond.nargs, collect_transition, t,

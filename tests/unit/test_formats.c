@@ -322,8 +322,7 @@ int main(void)
             cmocka_unit_test(test_json_types),  cmocka_unit_test(test_json_errors),
             cmocka_unit_test(test_json_each),   cmocka_unit_test(test_json_stream),
             cmocka_unit_test(test_json_writer), cmocka_unit_test(test_json_quote_bytes),
-            cmocka_unit_test(test_yaml),
-            cmocka_unit_test(test_yaml_errors),
+            cmocka_unit_test(test_yaml),        cmocka_unit_test(test_yaml_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -383,10 +383,10 @@ static void test_binaries_anywhere(void **state)
 /* Two inventories hold the same values (strings compared by content). */
 static void assert_same_inventory(const struct ks_inventory *a, const struct ks_inventory *b)
 {
-#define SAME(x, y)                                                                                 \
-    do {                                                                                           \
-        if ((x) || (y))                                                                            \
-            assert_true((x) && (y) && !strcmp((x), (y)));                                          \
+#define SAME(x, y)                                        \
+    do {                                                  \
+        if ((x) || (y))                                   \
+            assert_true((x) && (y) && !strcmp((x), (y))); \
     } while (0)
     const struct ks_target *ta = &a->target, *tb = &b->target;
 
@@ -550,10 +550,14 @@ static void test_packed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_dpkg),       cmocka_unit_test(test_apk),
-            cmocka_unit_test(test_os_release), cmocka_unit_test(test_kernel),
-            cmocka_unit_test(test_rpm_bdb),    cmocka_unit_test(test_rpm_header),
-            cmocka_unit_test(test_binaries_anywhere), cmocka_unit_test(test_packed),
+            cmocka_unit_test(test_dpkg),
+            cmocka_unit_test(test_apk),
+            cmocka_unit_test(test_os_release),
+            cmocka_unit_test(test_kernel),
+            cmocka_unit_test(test_rpm_bdb),
+            cmocka_unit_test(test_rpm_header),
+            cmocka_unit_test(test_binaries_anywhere),
+            cmocka_unit_test(test_packed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,12 +140,12 @@ static void test_findings_lifecycle(void **state)
     assert_int_equal(ks_store_account_create(st, "others", false, 1, &other, &d), KS_OK);
     assert_int_equal(ks_store_resource_put(st, acct, "host-1", "host", "{\"env\":\"prod\"}", 10, &d),
                      KS_OK);
-    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, NULL, 10, &changed,
-                                            &d),
+    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, NULL, 10,
+                                            &changed, &d),
                      KS_OK);
     assert_true(changed);
-    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, NULL, 11, &changed,
-                                            &d),
+    assert_int_equal(ks_store_inventory_put(st, acct, "host-1", "sha256:aa", "{}", 2, NULL, 11,
+                                            &changed, &d),
                      KS_OK);
     assert_false(changed);
 
@@ -556,12 +556,12 @@ static void test_reevaluation(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(ks_store_resource_put(st, acct, "h1", "host", NULL, 1, &d), KS_OK);
     assert_int_equal(ks_store_resource_put(st, acct, "h2", "image", NULL, 1, &d), KS_OK);
-    assert_int_equal(ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, "P1", 5,
-                                            &changed, &d),
-                     KS_OK);
-    assert_int_equal(ks_store_inventory_put(st, acct, "h2", "d2", "{\"b\":2}", 7, NULL, 5,
-                                            &changed, &d),
-                     KS_OK);
+    assert_int_equal(
+            ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, "P1", 5, &changed, &d),
+            KS_OK);
+    assert_int_equal(
+            ks_store_inventory_put(st, acct, "h2", "d2", "{\"b\":2}", 7, NULL, 5, &changed, &d),
+            KS_OK);
     assert_int_equal(ks_store_inventory_count(st, &n, &d), KS_OK);
     assert_int_equal(n, 2);
     /* The packed form when there is one, else the document. */
@@ -577,16 +577,16 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_inventory_latest(st, acct, "h3", &arena, &type, &body, &packed, &d),
                      KS_ENOTFOUND);
     /* A later inventory without one leaves none (never an older one's). */
-    assert_int_equal(ks_store_inventory_put(st, acct, "h1", "d1b", "{\"a\":2}", 7, NULL, 6,
-                                            &changed, &d),
-                     KS_OK);
+    assert_int_equal(
+            ks_store_inventory_put(st, acct, "h1", "d1b", "{\"a\":2}", 7, NULL, 6, &changed, &d),
+            KS_OK);
     assert_int_equal(ks_store_inventory_latest(st, acct, "h1", &arena, &type, &body, &packed, &d),
                      KS_OK);
     assert_string_equal(body, "{\"a\":2}");
     assert_null(packed);
-    assert_int_equal(ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, "P1", 7,
-                                            &changed, &d),
-                     KS_OK);
+    assert_int_equal(
+            ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, "P1", 7, &changed, &d),
+            KS_OK);
 
     /* Keys (duplicates ignored), looked up by key. */
     assert_int_equal(ks_store_inventory_keys_put(st, acct, "h1", k1, 3, &d), KS_OK);
@@ -624,8 +624,8 @@ static void test_reevaluation(void **state)
                      KS_OK);
     assert_int_equal(r.opened, 3);
     rows[0].body = "{\"v\":2}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", scope, 1, NULL, rows, 1, "vulndb", 200,
-                                               &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", scope, 1, NULL, rows, 1, "vulndb",
+                                               200, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 1);
     assert_int_equal(r.closed, 1);
@@ -636,8 +636,8 @@ static void test_reevaluation(void **state)
     assert_string_equal(fs.status, "CLOSED");
     /* Unchanged findings are not rewritten: lastObservedAt stays at the
      * last inventory's time. */
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 300, &r,
-                                               &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb",
+                                               300, &r, &d),
                      KS_OK);
     assert_int_equal(r.reobserved, 1);
     assert_int_equal(r.closed, 1); /* u1: the whole resource this time */
@@ -674,8 +674,8 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
     assert_int_equal(ks_store_batch_begin(st, &d), KS_EINVAL);
     rows[0].body = "{\"v\":3}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 500,
-                                               &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb",
+                                               500, &r, &d),
                      KS_OK);
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
@@ -684,13 +684,13 @@ static void test_reevaluation(void **state)
     /* A failed operation takes its whole batch back, and ends it. */
     assert_int_equal(ks_store_batch_begin(st, &d), KS_OK);
     rows[0].body = "{\"v\":5}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb", 550,
-                                               &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 1, "vulndb",
+                                               550, &r, &d),
                      KS_OK);
     rows[1] = rows[0];
     rows[1].body = "{\"v\":4}";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 2, "vulndb", 600,
-                                               &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "h1", NULL, 0, NULL, rows, 2, "vulndb",
+                                               600, &r, &d),
                      KS_EINVAL); /* r1 twice */
     assert_int_equal(ks_store_batch_end(st, &d), KS_OK);
     assert_int_equal(ks_store_finding_state(st, acct, "r1", &fs, &d), KS_OK);
@@ -707,8 +707,8 @@ static void test_reevaluation(void **state)
                          KS_OK);
         assert_int_equal(r.reopened, 1);
         two[0].body = "{\"v\":5}";
-        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, NULL, two, 1, "vulndb", 800,
-                                                   &r, &d),
+        assert_int_equal(ks_store_findings_reapply(st, acct, "h1", wide, 9, NULL, two, 1, "vulndb",
+                                                   800, &r, &d),
                          KS_OK);
         assert_int_equal(r.updated, 1);
         assert_int_equal(r.closed, 0);
@@ -930,8 +930,8 @@ static void test_coverage_reports(void **state)
                                            &changed, &d),
                      KS_ENOTFOUND);
     assert_int_equal(ks_store_resource_put(st, acct, "cov-1", "host", NULL, 10, &d), KS_OK);
-    assert_int_equal(ks_store_inventory_put(st, acct, "cov-1", "sha256:bb", "{}", 2, "packed", 10, &changed,
-                                            &d),
+    assert_int_equal(ks_store_inventory_put(st, acct, "cov-1", "sha256:bb", "{}", 2, "packed", 10,
+                                            &changed, &d),
                      KS_OK);
     assert_int_equal(ks_store_outbox_count(st, &before, &d), KS_OK);
     assert_int_equal(ks_store_coverage_set(st, acct, "cov-1", "ACTIVE", "SUCCESSFUL", NULL, 11,
@@ -1039,8 +1039,8 @@ static void test_descriptions(void **state)
                              "\"description\":\"old\",\"severity\":\"HIGH\"};");
     /* The advisory's description is corrected: host-1 is re-evaluated. */
     rows[0].description = "new \"quoted\"";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, NULL, &rows[0], 1, "vulndb",
-                                               200, &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-1", pkgs, 1, NULL, &rows[0], 1,
+                                               "vulndb", 200, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated + r.opened + r.closed, 0);
     /* host-2's finding shows it too, and neither finding changed. */
@@ -1062,16 +1062,16 @@ static void test_descriptions(void **state)
     assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
     assert_string_equal(body, rows[1].body);
     rows[1].description = "added";
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1, "vulndb",
-                                               200, &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1,
+                                               "vulndb", 200, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 0);
     assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
     assert_string_equal(body, "{\"id\":\"t3\",\"title\":\"U\",\"description\":\"added\","
                               "\"severity\":\"LOW\"}");
     rows[1].description = NULL;
-    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1, "vulndb",
-                                               300, &r, &d),
+    assert_int_equal(ks_store_findings_reapply(st, acct, "host-3", pkgs, 1, NULL, &rows[1], 1,
+                                               "vulndb", 300, &r, &d),
                      KS_OK);
     assert_int_equal(r.updated, 0);
     assert_int_equal(ks_store_finding_get(st, acct, "t3", &a, &body, &fs, &d), KS_OK);
@@ -1141,20 +1141,21 @@ static void test_upgrade_history(void **state)
                      KS_OK);
     ks_store_close(st);
     assert_int_equal(ks_db_open(path, KS_DB_CREATE, &db, &d), KS_OK);
-    assert_int_equal(ks_db_exec(db,
-                                "ALTER TABLE finding_history DROP COLUMN prev;"
-                                "ALTER TABLE findings DROP COLUMN history_head;"
-                                "ALTER TABLE findings DROP COLUMN text_key;"
-                                "ALTER TABLE findings DROP COLUMN text_at;"
-                                "DROP TABLE finding_texts;"
-                                "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
-                                "DROP TABLE inventory_packed;"
-                                "DROP INDEX inventory_packages_key;"
-                                "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);"
-                                "ALTER TABLE resources DROP COLUMN findings_version;"
-                                "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
-                                &d),
-                     KS_OK);
+    assert_int_equal(
+            ks_db_exec(db,
+                       "ALTER TABLE finding_history DROP COLUMN prev;"
+                       "ALTER TABLE findings DROP COLUMN history_head;"
+                       "ALTER TABLE findings DROP COLUMN text_key;"
+                       "ALTER TABLE findings DROP COLUMN text_at;"
+                       "DROP TABLE finding_texts;"
+                       "CREATE INDEX finding_history_finding ON finding_history(account, finding);"
+                       "DROP TABLE inventory_packed;"
+                       "DROP INDEX inventory_packages_key;"
+                       "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);"
+                       "ALTER TABLE resources DROP COLUMN findings_version;"
+                       "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
+                       &d),
+            KS_OK);
     ks_db_close(db);
     st = open_store();
     assert_int_equal(ks_store_finding_history(st, acct, "f1", count_history, hist, &d), KS_OK);
@@ -1319,18 +1320,12 @@ static void test_findings_ahead(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_accounts_tokens),
-            cmocka_unit_test(test_findings_lifecycle),
-            cmocka_unit_test(test_findings_list),
-            cmocka_unit_test(test_pagination),
-            cmocka_unit_test(test_list_plan),
-            cmocka_unit_test(test_aggregate),
-            cmocka_unit_test(test_reevaluation),
-            cmocka_unit_test(test_findings_ahead),
-            cmocka_unit_test(test_suppression),
-            cmocka_unit_test(test_coverage_reports),
-            cmocka_unit_test(test_bad_store),
-            cmocka_unit_test(test_upgrade_history),
+            cmocka_unit_test(test_accounts_tokens), cmocka_unit_test(test_findings_lifecycle),
+            cmocka_unit_test(test_findings_list),   cmocka_unit_test(test_pagination),
+            cmocka_unit_test(test_list_plan),       cmocka_unit_test(test_aggregate),
+            cmocka_unit_test(test_reevaluation),    cmocka_unit_test(test_findings_ahead),
+            cmocka_unit_test(test_suppression),     cmocka_unit_test(test_coverage_reports),
+            cmocka_unit_test(test_bad_store),       cmocka_unit_test(test_upgrade_history),
             cmocka_unit_test(test_descriptions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
