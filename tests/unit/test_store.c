@@ -1215,21 +1215,67 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Reapplies `row` (package "a") to `rid` through `st` with what `rd` read
+ * of its findings ahead before `between` (may be NULL) changed the store. */
+static struct ks_apply_result reapply_ahead(struct ks_store *st, struct ks_store *rd, int64_t acct,
+                                            const char *rid, const struct ks_finding_row *row,
+                                            int64_t at, void (*between)(struct ks_store *))
+{
+    static const char *const scope[] = {"a"};
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_findings_ahead *ahead;
+    struct ks_apply_result r;
+
+    assert_int_equal(ks_store_findings_ahead(rd, acct, rid, scope, 1, row, 1, &ahead, &d), KS_OK);
+    if (between)
+        between(st);
+    assert_int_equal(ks_store_findings_reapply(st, acct, rid, scope, 1, ahead, row, 1, "vulndb",
+                                               at, &r, &d),
+                     KS_OK);
+    ks_store_findings_ahead_free(ahead);
+    return r;
+}
+
+static struct ks_finding_row ahead_rows[3];
+
+/* Between a read-ahead and its reapply: a new inventory for "h". */
+static void new_inventory(struct ks_store *st)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_apply_result r;
+
+    assert_int_equal(ks_store_findings_apply(st, 1, "h", ahead_rows, 3, "inventory", 300, &r, &d),
+                     KS_OK);
+    assert_int_equal(r.reopened, 1);
+}
+
+/* Between a read-ahead and its reapply: a rule that suppresses a1. */
+static void new_rule(struct ks_store *st)
+{
+    struct ks_diag d = KS_DIAG_INIT;
+    struct ks_filter_rec f;
+    int64_t rule;
+
+    memset(&f, 0, sizeof(f));
+    f.account = 1;
+    f.name = "quiet";
+    f.action = "SUPPRESS";
+    f.criteria = "{\"vulnerabilityId\":[{\"comparison\":\"EQUALS\",\"value\":\"CVE-2024-0001\"}]}";
+    assert_int_equal(ks_store_filter_create(st, &f, 500, &rule, &d), KS_OK);
+}
+
 /* What a re-evaluation's producer reads ahead of the writer stands for
  * the stored findings only while they did not change: a read-ahead made
  * stale by an inventory or a suppression rule in between is not used (the
  * reapply reads them again), and a current one gives what reading gives. */
 static void test_findings_ahead(void **state)
 {
-    static const char *const scope[] = {"a"};
     struct ks_diag d = KS_DIAG_INIT;
-    struct ks_finding_row rows[3], changed;
-    struct ks_findings_ahead *ahead;
+    struct ks_finding_row *rows = ahead_rows, changed, loose[2];
     struct ks_apply_result r;
-    struct ks_filter_rec f;
     struct ks_finding_state fs;
     struct ks_store *st, *rd;
-    int64_t acct, rule;
+    int64_t acct;
     char hist[512] = "";
 
     (void)state;
@@ -1237,6 +1283,7 @@ static void test_findings_ahead(void **state)
     st = open_store();
     rd = open_store();
     assert_int_equal(ks_store_account_create(st, "ahead", false, 1, &acct, &d), KS_OK);
+    assert_int_equal(acct, 1); /* new_inventory() and new_rule() use it */
     assert_int_equal(ks_store_resource_put(st, acct, "h", "host", NULL, 1, &d), KS_OK);
     rows[0] = row("a1", "CVE-2024-0001", "HIGH", 7.5, "a");
     rows[1] = row("a2", "CVE-2024-0002", "LOW", 2.0, "a");
@@ -1247,30 +1294,17 @@ static void test_findings_ahead(void **state)
                      KS_OK);
 
     /* Current: a1 updated, a2 closed, b1 (another package) untouched. */
-    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
-                     KS_OK);
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
-                                               "vulndb", 200, &r, &d),
-                     KS_OK);
-    ks_store_findings_ahead_free(ahead);
+    r = reapply_ahead(st, rd, acct, "h", &changed, 200, NULL);
     assert_int_equal(r.updated, 1);
     assert_int_equal(r.closed, 1);
     assert_int_equal(ks_store_finding_state(st, acct, "b1", &fs, &d), KS_OK);
     assert_string_equal(fs.status, "ACTIVE");
 
-    /* Stale after an inventory: a2 came back and closed again in between;
-     * the read-ahead (a2 CLOSED, a1 with body 2) must not be used: a1's
-     * body is 1 again, so it is updated, and a2 is closed once more only
-     * because it is ACTIVE now. */
-    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
-                     KS_OK);
-    assert_int_equal(ks_store_findings_apply(st, acct, "h", rows, 3, "inventory", 300, &r, &d),
-                     KS_OK);
-    assert_int_equal(r.reopened, 1);
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
-                                               "vulndb", 400, &r, &d),
-                     KS_OK);
-    ks_store_findings_ahead_free(ahead);
+    /* Stale after an inventory: a2 came back in between; the read-ahead
+     * (a2 CLOSED, a1 with body 2) must not be used: a1's body is 1 again,
+     * so it is updated, and a2 is closed once more only because it is
+     * ACTIVE now. */
+    r = reapply_ahead(st, rd, acct, "h", &changed, 400, new_inventory);
     assert_int_equal(r.updated, 1);
     assert_int_equal(r.closed, 1);
     assert_int_equal(ks_store_finding_history(st, acct, "a2", count_history, hist, &d), KS_OK);
@@ -1280,18 +1314,7 @@ static void test_findings_ahead(void **state)
     /* Stale after a suppression rule: a1 is SUPPRESSED now, and its
      * update is recorded as such (not from the ACTIVE read ahead). */
     changed.body = "{\"v\":3}";
-    assert_int_equal(ks_store_findings_ahead(rd, acct, "h", scope, 1, &changed, 1, &ahead, &d),
-                     KS_OK);
-    memset(&f, 0, sizeof(f));
-    f.account = acct;
-    f.name = "quiet";
-    f.action = "SUPPRESS";
-    f.criteria = "{\"vulnerabilityId\":[{\"comparison\":\"EQUALS\",\"value\":\"CVE-2024-0001\"}]}";
-    assert_int_equal(ks_store_filter_create(st, &f, 500, &rule, &d), KS_OK);
-    assert_int_equal(ks_store_findings_reapply(st, acct, "h", scope, 1, ahead, &changed, 1,
-                                               "vulndb", 600, &r, &d),
-                     KS_OK);
-    ks_store_findings_ahead_free(ahead);
+    r = reapply_ahead(st, rd, acct, "h", &changed, 600, new_rule);
     assert_int_equal(r.updated, 1);
     hist[0] = '\0';
     assert_int_equal(ks_store_finding_history(st, acct, "a1", count_history, hist, &d), KS_OK);
@@ -1299,18 +1322,13 @@ static void test_findings_ahead(void **state)
 
     /* A resource without a row (findings applied directly): never trusted,
      * still right. */
-    rows[0] = row("l1", "CVE-2024-0001", "HIGH", 7.5, "a");
-    rows[1] = row("l2", "CVE-2024-0002", "LOW", 2.0, "a");
-    changed = rows[0];
+    loose[0] = row("l1", "CVE-2024-0001", "HIGH", 7.5, "a");
+    loose[1] = row("l2", "CVE-2024-0002", "LOW", 2.0, "a");
+    changed = loose[0];
     changed.body = "{\"v\":2}";
-    assert_int_equal(ks_store_findings_apply(st, acct, "loose", rows, 2, "inventory", 700, &r, &d),
+    assert_int_equal(ks_store_findings_apply(st, acct, "loose", loose, 2, "inventory", 700, &r, &d),
                      KS_OK);
-    assert_int_equal(ks_store_findings_ahead(rd, acct, "loose", scope, 1, &changed, 1, &ahead, &d),
-                     KS_OK);
-    assert_int_equal(ks_store_findings_reapply(st, acct, "loose", scope, 1, ahead, &changed, 1,
-                                               "vulndb", 800, &r, &d),
-                     KS_OK);
-    ks_store_findings_ahead_free(ahead);
+    r = reapply_ahead(st, rd, acct, "loose", &changed, 800, NULL);
     assert_int_equal(r.updated, 1);
     assert_int_equal(r.closed, 1);
     ks_store_close(rd);
