@@ -24,11 +24,10 @@ ks_err ks_inventory_pack(const struct ks_inventory *inv, struct ks_buf *out);
 
 /* Reads packed `text` (`len` bytes) into `inv`, an empty inventory
  * (ks_inventory_init), as ks_inventory_pack() was given it. KS_EPARSE with
- * `diag` for text that is not this form, another layout of it included:
- * the store keeps packed forms as a cache of the documents, so a release
- * that changes the layout drops them in a schema migration (DELETE FROM
- * inventory_packed) and they are read from the documents again;
- * KS_ENOMEM. */
+ * `diag` for text that is not this form, another layout of it included
+ * (the server then reads the document, with a warning: packed forms are a
+ * cache of the documents; a release that changes the layout should drop
+ * them in a schema migration, DELETE FROM inventory_packed); KS_ENOMEM. */
 ks_err ks_inventory_unpack(struct ks_inventory *inv, const char *text, size_t len,
                            struct ks_diag *diag);
 

@@ -220,15 +220,23 @@ static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account
     return err;
 }
 
-ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, const char *rid,
-                                const char *body, const char *packed, struct ks_inventory *inv,
+ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, struct ks_store *st,
+                                int64_t account, const char *rid, const char *body,
+                                const char *packed, struct ks_inventory *inv,
                                 struct ks_diag *diag)
 {
     ks_err err;
 
     if (packed) {
         err = ks_inventory_unpack(inv, packed, strlen(packed), diag);
-        return err ? ks_diag_prefix(diag, "resource '%s': ", rid) : KS_OK;
+        if (err != KS_EPARSE)
+            return err;
+        ks_log_warn("resource '%s': %s; reading its document instead", rid, diag->msg);
+        ks_inventory_release(inv);
+        ks_inventory_init(inv);
+        err = ks_store_inventory_document(st, account, rid, &inv->arena, &body, diag);
+        if (err)
+            return err;
     }
     err = ks_pkg_read_sbom_mem(inv, rid, body ? body : "", body ? strlen(body) : 0, &cfg->limits,
                                diag);
@@ -468,7 +476,7 @@ static ks_err job_prepare(struct job *j, const struct ks_server_config *cfg, str
         if (err)
             return err;
     }
-    err = ks_engine_inventory_read(cfg, it->rid, body, packed, &j->inv, diag);
+    err = ks_engine_inventory_read(cfg, rd, it->account, it->rid, body, packed, &j->inv, diag);
     if (err)
         return err;
     if (!k) {

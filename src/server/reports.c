@@ -564,7 +564,7 @@ static ks_err sbom_one(int64_t account, const char *rid, const char *type, const
              safe, c->format == KS_SBOM_SPDX ? "spdx" : "cdx");
     ks_inventory_init(&inv);
     ks_buf_init(&doc, 0);
-    err = ks_engine_inventory_read(req->cfg, rid, body, packed, &inv, c->d);
+    err = ks_engine_inventory_read(req->cfg, req->store, account, rid, body, packed, &inv, c->d);
     if (!err)
         err = ks_sbom_write(&inv, &o, &doc, c->d);
     if (!err)

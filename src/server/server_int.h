@@ -48,11 +48,14 @@ ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, 
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag);
 
-/* Reads a stored inventory of resource `rid` into `inv` (initialised):
- * from its packed form when the store has one, else from the submitted
- * document `body` (ks_store_inventory_latest gives one of them). */
-ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, const char *rid,
-                                const char *body, const char *packed, struct ks_inventory *inv,
+/* Reads the latest inventory of resource `rid` of `account` into `inv`
+ * (initialised): from its packed form when the store has one, else from
+ * the submitted document `body` (ks_store_inventory_latest gives one of
+ * them). A packed form that does not unpack (damaged, or another layout)
+ * is left for the document, read through `st`, with a warning. */
+ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, struct ks_store *st,
+                                int64_t account, const char *rid, const char *body,
+                                const char *packed, struct ks_inventory *inv,
                                 struct ks_diag *diag);
 
 /* The form the store keeps of `inv` beside its document (pkg/packed.h),

@@ -723,6 +723,37 @@ ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const cha
     return err;
 }
 
+struct doc_ctx {
+    struct ks_arena *arena;
+    const char **body;
+};
+
+static ks_err read_document(const struct ks_sqlrow *r, void *ctx)
+{
+    struct doc_ctx *c = ctx;
+
+    *c->body = ks_arena_strdup(c->arena, r->text(r, 0));
+    return *c->body ? KS_OK : KS_ENOMEM;
+}
+
+ks_err ks_store_inventory_document(struct ks_store *st, int64_t account, const char *rid,
+                                   struct ks_arena *arena, const char **body,
+                                   struct ks_diag *diag)
+{
+    struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
+    struct doc_ctx c = {arena, body};
+    ks_err err;
+
+    *body = NULL;
+    err = Q(st, "SELECT body FROM inventories WHERE account = $1 AND rid = $2 AND latest = 1",
+            args, read_document, &c, diag);
+    if (err == KS_ENOMEM)
+        return ks_diag_set(diag, err, "out of memory");
+    if (!err && !*body)
+        return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
+    return err;
+}
+
 ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag)
 {
     *out = 0;

@@ -138,6 +138,13 @@ ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const cha
                                  struct ks_arena *arena, const char **type, const char **body,
                                  const char **packed, struct ks_diag *diag);
 
+/* The document of resource `rid`'s latest inventory as submitted, copied
+ * into `arena` (for a reader that could not use its packed form).
+ * KS_ENOTFOUND when it has none. */
+ks_err ks_store_inventory_document(struct ks_store *st, int64_t account, const char *rid,
+                                   struct ks_arena *arena, const char **body,
+                                   struct ks_diag *diag);
+
 /* Number of resources with an inventory. */
 ks_err ks_store_inventory_count(struct ks_store *st, int64_t *out, struct ks_diag *diag);
 

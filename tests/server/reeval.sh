@@ -13,7 +13,7 @@
 #   S2  a fresh store, inventories submitted against the changed database;
 #   S3  as S1, but the file is replaced by a database built afresh (another
 #       lineage): full re-evaluation, from the submitted documents (its
-#       packed inventories are deleted first).
+#       packed inventories are deleted or damaged first).
 # S1 and S3 must hold the same findings (statuses, contents) with the same
 # history (transitions and causes); S2 the same findings as S1 but its
 # CLOSED ones. A suppression rule is in place on every server.
@@ -154,18 +154,22 @@ for s in s1 s3; do
     [ "$(call $s POST /api/v1/filters "$TMP/filter.json")" = 201 ] || no "$s filter: $(cat "$TMP/body")"
 done
 
-# S3's inventories lose their packed form (as in a store from before it):
+# S3's inventories lose their packed form, half of them deleted (as in a
+# store from before it) and half damaged (as another layout would read):
 # its full re-evaluation parses the submitted documents while S1's change
 # set reads the packed forms, and the two must agree.
 python3 - "$TMP" <<'PY' || no "packed inventories"
 import sqlite3, sys
 tmp = sys.argv[1]
-n1 = sqlite3.connect(f"{tmp}/s1.store").execute("SELECT COUNT(*) FROM inventory_packed").fetchone()[0]
+db = f"{tmp}/s1.store"
+n1 = sqlite3.connect(db).execute("SELECT COUNT(*) FROM inventory_packed").fetchone()[0]
 c = sqlite3.connect(f"{tmp}/s3.store", timeout=30)
-n3 = c.execute("DELETE FROM inventory_packed").rowcount
+bad = c.execute("UPDATE inventory_packed SET packed = 'kensa-inventory 9' || char(10) "
+                "WHERE rid IN (SELECT rid FROM inventory_packed ORDER BY rid LIMIT 75)").rowcount
+gone = c.execute("DELETE FROM inventory_packed WHERE packed NOT LIKE 'kensa-inventory 9%'").rowcount
 c.commit()
-if (n1, n3) != (150, 150):
-    sys.exit(f"packed inventories: s1 {n1}, s3 {n3}, want 150 each")
+if (n1, bad, gone) != (150, 75, 75):
+    sys.exit(f"packed inventories: s1 {n1}, s3 damaged {bad} and deleted {gone}")
 PY
 imp "$TMP/vuln1.db" "$TMP/change"
 wait_metric s1 'kensa_reevaluations_total{mode="changes"}' 1
@@ -175,6 +179,8 @@ cp "$TMP"/base/*.json "$TMP"/merged/ && cp "$TMP"/change/*.json "$TMP"/merged/
 imp "$TMP/other.db" "$TMP/merged"
 mv "$TMP/other.db" "$TMP/vuln3.db"
 wait_metric s3 kensa_reevaluation_fallbacks_total 1
+[ "$(grep -c 'reading its document instead' "$TMP/s3.err")" = 75 ] ||
+    no "s3: $(grep -c 'reading its document instead' "$TMP/s3.err") warnings for damaged packed inventories, want 75"
 
 for s in s1 s2 s3; do client $s dump "$TMP/$s.hist"; done
 
