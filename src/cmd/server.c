@@ -378,6 +378,11 @@ static int run(const struct opts *o_in, bool init)
         cfg.watch_ms = (unsigned)o.poll_ms;
     else if (getenv("KENSA_WATCH_MS"))
         cfg.watch_ms = (unsigned)strtoul(getenv("KENSA_WATCH_MS"), NULL, 10);
+    if (getenv("KENSA_REEVAL_WRITE_DELAY_MS"))
+        cfg.reeval_write_delay_ms =
+                (unsigned)strtoul(getenv("KENSA_REEVAL_WRITE_DELAY_MS"), NULL, 10);
+    if (getenv("KENSA_APPLY_DELAY_MS"))
+        cfg.apply_delay_ms = (unsigned)strtoul(getenv("KENSA_APPLY_DELAY_MS"), NULL, 10);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);

@@ -62,7 +62,7 @@ static ks_err inventory_keys(const struct ks_inventory *inv, struct ks_arena *ar
     return KS_OK;
 }
 
-/* How apply_with() stores what it found. */
+/* How store_rows() stores what it found. */
 struct scope {
     bool reapply;               /* the database changed, the inventory did not */
     const char *const *packages; /* with reapply: only these packages' findings (NULL: all) */
@@ -205,21 +205,6 @@ static ks_err store_rows(struct ks_store *st, int64_t account, const char *rid,
     return err;
 }
 
-/* Matches `inv` against `db` and applies the findings (see store_rows()). */
-static ks_err apply_with(struct ks_vdb *db, struct ks_store *st, int64_t account, const char *rid,
-                         const char *rtype, const struct ks_inventory *inv, const char *cause,
-                         const struct scope *sc, struct ks_apply_result *res, size_t counts[6],
-                         struct ks_diag *diag)
-{
-    struct matched m;
-    ks_err err = match_rows(db, rid, rtype, inv, &m, counts, diag);
-
-    if (!err)
-        err = store_rows(st, account, rid, inv, &m, cause, sc, res, diag);
-    matched_release(&m);
-    return err;
-}
-
 ks_err ks_engine_inventory_read(const struct ks_server_config *cfg, struct ks_store *st,
                                 int64_t account, const char *rid, const char *body,
                                 const char *packed, struct ks_inventory *inv,
@@ -272,23 +257,64 @@ void ks_engine_thread_end(void)
     tl_vdb = NULL;
 }
 
+/* Whether the thread's database handle is not the file's current one
+ * (`*now`: the file's identity). */
+static bool vdb_stale(const struct ks_server_config *cfg, struct stat *now)
+{
+    if (stat(cfg->vulndb, now))
+        memset(now, 0, sizeof(*now)); /* ks_vdb_open() says why */
+    return !tl_vdb || !now->st_ino || !same_stat(now, &tl_vdb_stat);
+}
+
+/* Tries before a submission's findings are stored anyway: a database that
+ * keeps changing faster than a match is not chased further. */
+#define APPLY_TRIES 3
+
 ks_err ks_engine_apply(const struct ks_server_config *cfg, struct ks_store *st, int64_t account,
                        const char *rid, const char *rtype, const struct ks_inventory *inv,
                        const char *cause, struct ks_apply_result *res, size_t counts[6],
                        struct ks_diag *diag)
 {
+    struct ks_apply_result one;
     struct stat now;
     ks_err err = KS_OK;
 
-    if (stat(cfg->vulndb, &now))
-        memset(&now, 0, sizeof(now)); /* ks_vdb_open() says why */
-    if (!tl_vdb || !now.st_ino || !same_stat(&now, &tl_vdb_stat)) {
-        ks_engine_thread_end();
-        err = ks_vdb_open(cfg->vulndb, &tl_vdb, diag);
-        tl_vdb_stat = now;
+    memset(res, 0, sizeof(*res));
+    for (int tries = 0; !err && tries < APPLY_TRIES; tries++) {
+        bool stale = vdb_stale(cfg, &now);
+        struct matched m;
+
+        /* After the first try: the database file changed while this
+         * inventory was matched (a new one renamed into place), and a
+         * re-evaluation may already have passed this resource, so its
+         * findings are matched and applied again with the new one (`res`
+         * adds up what each apply did). */
+        if (tries && !stale)
+            break;
+        if (stale) {
+            ks_engine_thread_end();
+            err = ks_vdb_open(cfg->vulndb, &tl_vdb, diag);
+            tl_vdb_stat = now;
+            if (err)
+                break;
+        }
+        if (counts)
+            memset(counts, 0, 6 * sizeof(*counts));
+        err = match_rows(tl_vdb, rid, rtype, inv, &m, counts, diag);
+        if (err)
+            break;
+        if (cfg->apply_delay_ms)
+            usleep(cfg->apply_delay_ms * 1000u);
+        err = store_rows(st, account, rid, inv, &m, cause, NULL, &one, diag);
+        matched_release(&m);
+        if (!err) {
+            res->opened += one.opened;
+            res->updated += one.updated;
+            res->reopened += one.reopened;
+            res->reobserved = one.reobserved;
+            res->closed += one.closed;
+        }
     }
-    if (!err)
-        err = apply_with(tl_vdb, st, account, rid, rtype, inv, cause, NULL, res, counts, diag);
     return err;
 }
 
@@ -374,6 +400,7 @@ static double now_seconds(void)
 struct item {
     int64_t account;
     char *rid, *type, *body, *packed;
+    int64_t revision; /* the resource's, read with the inventory (-1: not read yet) */
 };
 
 struct rematch {
@@ -392,11 +419,16 @@ static void item_release(struct item *it)
 }
 
 static ks_err collect_inventory(int64_t account, const char *rid, const char *type,
-                                const char *body, const char *packed, void *ctx)
+                                const char *body, const char *packed, int64_t revision,
+                                void *ctx)
 {
     struct rematch *r = ctx;
-    struct item it = {account, strdup(rid), type ? strdup(type) : NULL,
-                      body ? strdup(body) : NULL, packed ? strdup(packed) : NULL};
+    struct item it = {account,
+                      strdup(rid),
+                      type ? strdup(type) : NULL,
+                      body ? strdup(body) : NULL,
+                      packed ? strdup(packed) : NULL,
+                      revision};
 
     if (!it.rid || (type && !it.type) || (body && !it.body) || (packed && !it.packed) ||
         ks_vec_reserve((void **)&r->items, &r->cap, sizeof(*r->items), r->len + 1)) {
@@ -409,7 +441,7 @@ static ks_err collect_inventory(int64_t account, const char *rid, const char *ty
 
 static ks_err collect_resource(int64_t account, const char *rid, void *ctx)
 {
-    return collect_inventory(account, rid, NULL, NULL, NULL, ctx);
+    return collect_inventory(account, rid, NULL, NULL, NULL, -1, ctx);
 }
 
 static void rematch_release(struct rematch *r)
@@ -427,6 +459,7 @@ struct job {
     bool removed; /* no inventory any more: nothing to re-match */
     bool none;    /* no changed package in it (its keys were stale) */
     bool full;    /* every package (also re-records the package keys) */
+    int64_t revision; /* the resource's when its inventory was read */
     struct ks_arena arena;
     struct ks_inventory inv, sub;
     struct ks_map names;
@@ -459,16 +492,18 @@ static void job_release(struct job *j)
  * holding a changed key (findings are stored per package name, so all of
  * a name's components are matched again together). */
 static ks_err job_prepare(struct job *j, const struct ks_server_config *cfg, struct ks_vdb *db,
-                          struct ks_store *rd, const struct item *it, const struct keyset *k)
+                          struct ks_store *rd, const struct item *it, const struct keyset *k,
+                          bool reread)
 {
     const char *type = it->type, *body = it->body, *packed = it->packed;
     struct ks_diag *diag = &j->diag;
     size_t npicked = 0;
     ks_err err = KS_OK;
 
-    if (!body && !packed) {
+    j->revision = it->revision;
+    if (reread || (!body && !packed)) {
         err = ks_store_inventory_latest(rd, it->account, it->rid, &j->arena, &type, &body, &packed,
-                                        diag);
+                                        &j->revision, diag);
         if (err == KS_ENOTFOUND) { /* removed since: nothing to re-match */
             j->removed = true;
             return KS_OK;
@@ -602,6 +637,41 @@ struct producer {
     bool started;
 };
 
+/* Before the writer stores item `i` (inside its batch, so that nothing can
+ * change the resource until it has): if the resource's revision is no
+ * longer the one read with its inventory (a submission or a suppression
+ * rule came in between), what was matched is stale, and the writer
+ * prepares the item again from the store as it is now, with its own
+ * database handle `own` (NULL: the database changed since the run began;
+ * the run fails and the next one starts over). */
+static ks_err keep_current(struct pipeline *p, struct ks_vdb *own, struct ks_store *st, size_t i,
+                           size_t *redone, struct ks_diag *diag)
+{
+    struct job *j = &p->jobs[i % REEVAL_WINDOW];
+    const struct item *it = &p->items[i];
+    int64_t now;
+    ks_err err;
+
+    if (j->revision < 0)
+        return KS_OK; /* removed when it was read */
+    err = ks_store_resource_revision(st, it->account, it->rid, &now, diag);
+    if (err || now == j->revision)
+        return err;
+    if (!own)
+        return ks_diag_set(diag, KS_EDB, "resource '%s' changed during the re-evaluation, and "
+                                         "the database too: left to the next run",
+                           it->rid);
+    job_release(j);
+    job_init(j);
+    (*redone)++;
+    j->err = job_prepare(j, p->cfg, own, st, it, p->k, true);
+    if (j->err) {
+        *diag = j->diag;
+        return j->err;
+    }
+    return KS_OK;
+}
+
 /* Under `mu`: takes the next item to prepare, if the window has room. */
 static bool claim(struct pipeline *p, size_t *i)
 {
@@ -619,7 +689,7 @@ static void prepare(struct pipeline *p, size_t i, struct ks_vdb *db, struct ks_s
 
     pthread_mutex_unlock(&p->mu);
     job_init(j);
-    j->err = job_prepare(j, p->cfg, db, rd, &p->items[i], p->k);
+    j->err = job_prepare(j, p->cfg, db, rd, &p->items[i], p->k, false);
     pthread_mutex_lock(&p->mu);
     p->ready[i % REEVAL_WINDOW] = true;
     pthread_cond_broadcast(&p->prepared);
@@ -720,7 +790,7 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
     struct checkpointer cp;
     unsigned nw = reeval_threads(cfg), started = 0;
     struct pipeline *p;
-    size_t inbatch = 0, i, done, helped = 0;
+    size_t inbatch = 0, i, done, helped = 0, redone = 0;
     struct ks_vdb *own = NULL;
     double t_wait = 0, t_store = 0, t_batch = 0, t0;
     ks_err err = KS_OK;
@@ -770,6 +840,9 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
      * (reading through its own connection, inside its batch), with a
      * database handle of its own. */
     own = open_same_db(cfg->vulndb, digest);
+    ks_log_debug("re-evaluation: %zu resources to re-match on %u producer threads", n, started);
+    if (cfg->reeval_write_delay_ms)
+        usleep(cfg->reeval_write_delay_ms * 1000u);
     for (i = 0; !err && started && i < n; i++) {
         struct job *j = &p->jobs[i % REEVAL_WINDOW];
         struct ks_apply_result res;
@@ -802,11 +875,13 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
                 pthread_mutex_unlock(&p->mu);
             }
             t0 = now_seconds();
-            if (!err && !j->none)
+            if (!err)
+                err = keep_current(p, own, st, i, &redone, diag);
+            if (!err && !j->removed && !j->none)
                 err = store_rows(st, items[i].account, items[i].rid, j->full ? &j->inv : &j->sub,
                                  &j->m, "vulndb", j->full ? NULL : &j->sc, &res, diag);
             t_store += now_seconds() - t0;
-            if (!err)
+            if (!err && !j->removed)
                 (*count)++;
         }
         job_release(j);
@@ -843,8 +918,9 @@ static ks_err rematch_items(const struct ks_server_config *cfg, struct ks_vdb *d
      * the bottleneck), writing findings, or committing batches. */
     ks_vdb_close(own);
     ks_log_debug("re-evaluation: %zu of %zu resources passed the writer; it prepared %zu and "
-                 "waited %.3f s (both together), wrote findings %.3f s, committed %.3f s",
-                 done, n, helped, t_wait, t_store, t_batch);
+                 "waited %.3f s (both together), prepared %zu again (changed meanwhile), wrote "
+                 "findings %.3f s, committed %.3f s",
+                 done, n, helped, t_wait, redone, t_store, t_batch);
     pthread_cond_destroy(&p->committed);
     pthread_cond_destroy(&p->space);
     pthread_cond_destroy(&p->prepared);

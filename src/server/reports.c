@@ -543,7 +543,7 @@ static bool wanted(const struct ks_value *ids, const char *rid)
 /* One document per resource, named by its position and a filesystem-safe
  * form of its id (resource ids are the caller's words: no '/' or '..'). */
 static ks_err sbom_one(int64_t account, const char *rid, const char *type, const char *body,
-                       const char *packed, void *arg)
+                       const char *packed, int64_t revision, void *arg)
 {
     struct sbom_ctx *c = arg;
     const struct ks_req *req = c->req;
@@ -555,6 +555,7 @@ static ks_err sbom_one(int64_t account, const char *rid, const char *type, const
     ks_err err;
 
     (void)type;
+    (void)revision;
     if ((!req->account.admin && account != req->account.id) || !wanted(c->ids, rid))
         return KS_OK;
     for (i = 0; rid[i] && i + 1 < sizeof(safe); i++)

@@ -23,6 +23,11 @@ struct ks_server_config {
     const char *reports_dir; /* where findings reports and SBOM exports are written */
     const char *version;     /* kensa's version, named in the documents written */
     unsigned watch_ms;       /* how often the database file is checked (0: 2000) */
+    /* For tests of what runs at the same time (0 in use): the
+     * re-evaluation's writer waits this long before its first write
+     * (KENSA_REEVAL_WRITE_DELAY_MS), a submission between matching and
+     * storing (KENSA_APPLY_DELAY_MS). */
+    unsigned reeval_write_delay_ms, apply_delay_ms;
     /* Called about every 200 ms from the server's housekeeping thread (event
      * delivery lives in cmd/, above both server and notify). May be NULL. */
     void (*tick)(void *ctx);

@@ -117,10 +117,11 @@ const char *const ks_store_migrations[] = {
         " packed TEXT NOT NULL, PRIMARY KEY(account, rid));"
         "DROP INDEX inventory_packages_key;"
         "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name, account, rid);"
-        /* ... and each resource counts the changes of its findings, so
-         * that what was read of them ahead of a write can be trusted when
-         * nothing changed since (ks_store_findings_ahead). */
-        "ALTER TABLE resources ADD COLUMN findings_version BIGINT NOT NULL DEFAULT 0;",
+        /* ... and each resource counts the changes of its inventory and
+         * findings, so that what was read of them ahead of a write can be
+         * trusted when nothing changed since (ks_store_findings_ahead,
+         * ks_store_resource_revision). */
+        "ALTER TABLE resources ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;",
 };
 
 const size_t ks_store_nmigrations = KS_ARRAY_LEN(ks_store_migrations);

@@ -485,8 +485,9 @@ static ks_err inventory_put_tx(struct ks_store *st, void *ctx)
                 ins, NULL, NULL, p->diag);
     if (!err)
         err = Q(st,
-                "UPDATE resources SET last_inventory_at = $3 WHERE account = $1 AND rid = $2", upd,
-                NULL, NULL, p->diag);
+                "UPDATE resources SET last_inventory_at = $3, revision = revision + 1 "
+                "WHERE account = $1 AND rid = $2",
+                upd, NULL, NULL, p->diag);
     /* The packed form is the latest inventory's or none (never an older
      * inventory's). */
     if (!err && p->packed) {
@@ -523,13 +524,14 @@ static ks_err each_inventory(const struct ks_sqlrow *r, void *ctx)
     struct inv_each *e = ctx;
 
     return e->fn(r->integer(r, 0), r->text(r, 1), r->text(r, 2), r->text(r, 3), r->text(r, 4),
-                 e->ctx);
+                 r->integer(r, 5), e->ctx);
 }
 
-/* The latest inventories' columns: (account, rid, type, body, packed),
- * the body only without a packed form. */
+/* The latest inventories' columns: (account, rid, type, body, packed,
+ * revision), the body only without a packed form. */
 #define LATEST_INVENTORY                                                                           \
-    "SELECT i.account, i.rid, r.type, CASE WHEN p.packed IS NULL THEN i.body END, p.packed "      \
+    "SELECT i.account, i.rid, r.type, CASE WHEN p.packed IS NULL THEN i.body END, p.packed, "     \
+    "r.revision "                                                                                  \
     "FROM inventories i JOIN resources r ON r.account = i.account AND r.rid = i.rid "             \
     "LEFT JOIN inventory_packed p ON p.account = i.account AND p.rid = i.rid "                    \
     "WHERE i.latest = 1"
@@ -688,6 +690,7 @@ ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *key
 struct latest_ctx {
     struct ks_arena *arena;
     const char **type, **body, **packed;
+    int64_t *revision;
 };
 
 static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
@@ -695,6 +698,7 @@ static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
     struct latest_ctx *l = ctx;
     const char *body = r->text(r, 3), *packed = r->text(r, 4);
 
+    *l->revision = r->integer(r, 5);
     *l->type = ks_arena_strdup(l->arena, r->text(r, 2));
     if (packed)
         *l->packed = ks_arena_strdup(l->arena, packed);
@@ -705,10 +709,10 @@ static ks_err read_latest(const struct ks_sqlrow *r, void *ctx)
 
 ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
                                  struct ks_arena *arena, const char **type, const char **body,
-                                 const char **packed, struct ks_diag *diag)
+                                 const char **packed, int64_t *revision, struct ks_diag *diag)
 {
     struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
-    struct latest_ctx l = {arena, type, body, packed};
+    struct latest_ctx l = {arena, type, body, packed, revision};
     bool found = false;
     ks_err err;
 
@@ -721,6 +725,16 @@ ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const cha
     if (!err && !found)
         return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
     return err;
+}
+
+ks_err ks_store_resource_revision(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t *out, struct ks_diag *diag)
+{
+    struct ks_sqlv key[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
+
+    *out = -1;
+    return Q(st, "SELECT revision FROM resources WHERE account = $1 AND rid = $2", key, get_int,
+             out, diag);
 }
 
 struct doc_ctx {
@@ -823,7 +837,7 @@ struct stored {
 struct ks_findings_ahead {
     struct ks_arena arena;
     struct ks_map map; /* finding id -> struct stored */
-    int64_t version;   /* the resource's findings_version as read; -1: unknown */
+    int64_t version;   /* the resource's revision as read; -1: unknown */
 };
 
 struct apply {
@@ -1112,14 +1126,14 @@ static ks_err apply_row(struct ks_store *st, struct apply *a, const struct ks_fi
     }
 }
 
-/* The columns load_existing() reads; the resource's findings_version
+/* The columns load_existing() reads; the resource's revision
  * after them for a read-ahead. */
 #define EXISTING_COLUMNS                                                                           \
     "f.id, f.status, f.body, f.package, f.vuln_id, f.severity, f.history_head, f.text_key"
 
 /* Reads what the apply needs of the stored findings into a->ex (the
  * incoming ids, for comparing bodies as they are read, and the scope
- * first). A read-ahead reads the resource's findings_version in the same
+ * first). A read-ahead reads the resource's revision in the same
  * statement (one snapshot), and the whole resource (one statement). */
 static ks_err read_existing(struct ks_store *st, struct apply *a)
 {
@@ -1140,7 +1154,7 @@ static ks_err read_existing(struct ks_store *st, struct apply *a)
     if (!err && a->read_ahead) {
         a->ex->version = -1;
         err = Q(st,
-                "SELECT " EXISTING_COLUMNS ", r.findings_version FROM resources r "
+                "SELECT " EXISTING_COLUMNS ", r.revision FROM resources r "
                 "LEFT JOIN findings f ON f.account = r.account AND f.rid = r.rid "
                 "WHERE r.account = $1 AND r.rid = $2",
                 key, load_existing, a, a->diag);
@@ -1185,18 +1199,17 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
         a->events = hooks != 0;
     }
     /* A read-ahead stands for the stored findings while the resource's
-     * findings_version is the one it read (every change of its findings
+     * revision is the one it read (every change of its findings
      * counts it up, in the same transaction). */
     if (!err && a->ahead && a->ahead->version >= 0)
-        err = Q(st, "SELECT findings_version FROM resources WHERE account = $1 AND rid = $2", key,
-                get_int, &version, a->diag);
+        err = ks_store_resource_revision(st, a->account, a->rid, &version, a->diag);
     if (!err && a->ahead && version >= 0 && version == a->ahead->version)
         a->ex = a->ahead;
     else if (!err)
         err = read_existing(st, a);
     if (!err)
         err = Q(st,
-                "UPDATE resources SET findings_version = findings_version + 1 "
+                "UPDATE resources SET revision = revision + 1 "
                 "WHERE account = $1 AND rid = $2",
                 key, NULL, NULL, a->diag);
     if (err == KS_ENOMEM)
@@ -1925,7 +1938,7 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                                             KS_SQL_TEXT(t->items[i].rid)};
 
                     err = Q(st,
-                            "UPDATE resources SET findings_version = findings_version + 1 "
+                            "UPDATE resources SET revision = revision + 1 "
                             "WHERE account = $1 AND rid = $2",
                             key, NULL, NULL, diag);
                 }

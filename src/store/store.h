@@ -105,9 +105,12 @@ ks_err ks_store_inventory_put(struct ks_store *st, int64_t account, const char *
 
 /* Calls `fn` with the latest inventory of every resource (all accounts):
  * its packed form (pkg/packed.h), or its body when it has none (the other
- * one NULL). Strings are borrowed for the duration of the call. */
+ * one NULL), and the resource's revision as read with it (see
+ * ks_store_resource_revision). Strings are borrowed for the duration of
+ * the call. */
 typedef ks_err ks_store_inventory_fn(int64_t account, const char *rid, const char *type,
-                                     const char *body, const char *packed, void *ctx);
+                                     const char *body, const char *packed, int64_t revision,
+                                     void *ctx);
 ks_err ks_store_inventories_latest(struct ks_store *st, ks_store_inventory_fn *fn, void *ctx,
                                    struct ks_diag *diag);
 
@@ -133,10 +136,19 @@ ks_err ks_store_resources_with(struct ks_store *st, const struct ks_pkg_key *key
 
 /* The latest inventory of resource `rid` of `account`: its type and its
  * packed form (pkg/packed.h), or its body when it has no packed form (the
- * other one NULL), copied into `arena`. KS_ENOTFOUND when it has none. */
+ * other one NULL), copied into `arena`, and the resource's revision as
+ * read with it. KS_ENOTFOUND when it has none. */
 ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const char *rid,
                                  struct ks_arena *arena, const char **type, const char **body,
-                                 const char **packed, struct ks_diag *diag);
+                                 const char **packed, int64_t *revision, struct ks_diag *diag);
+
+/* The revision of resource `rid` of `account`: a count that every change
+ * of its inventory or of its findings (apply, suppression) raises in the
+ * same transaction, so that what was read of the resource earlier (its
+ * inventory, findings matched from it) can be checked to be still current
+ * before it is written from. -1 when there is no such resource. */
+ks_err ks_store_resource_revision(struct ks_store *st, int64_t account, const char *rid,
+                                  int64_t *out, struct ks_diag *diag);
 
 /* The document of resource `rid`'s latest inventory as submitted, copied
  * into `arena` (for a reader that could not use its packed form).
@@ -229,8 +241,8 @@ ks_err ks_store_findings_reapply(struct ks_store *st, int64_t account, const cha
  * preparing the next resources while one writes): given to the reapply
  * (`ahead`, else NULL) with the same arguments, it stands for that read as
  * long as the resource's findings did not change since (the store keeps a
- * version of each resource's findings; a reapply that finds another one
- * reads them itself). One reapply uses it up (it marks what it saw);
+ * revision of each resource, ks_store_resource_revision; a reapply that
+ * finds another one reads them itself). One reapply uses it up (it marks what it saw);
  * free it with ks_store_findings_ahead_free(). */
 ks_err ks_store_findings_ahead(struct ks_store *rd, int64_t account, const char *rid,
                                const char *const *packages, size_t npackages,

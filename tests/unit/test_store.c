@@ -544,6 +544,7 @@ static void test_reevaluation(void **state)
     struct ks_apply_result r;
     struct rids got;
     const char *type, *body, *packed;
+    int64_t rev = -1, rev2 = -1, first;
     char value[80];
     int64_t acct = 0, n;
     bool changed;
@@ -565,25 +566,39 @@ static void test_reevaluation(void **state)
     assert_int_equal(ks_store_inventory_count(st, &n, &d), KS_OK);
     assert_int_equal(n, 2);
     /* The packed form when there is one, else the document. */
-    assert_int_equal(ks_store_inventory_latest(st, acct, "h2", &arena, &type, &body, &packed, &d),
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h2", &arena, &type, &body, &packed, &rev,
+                                               &d),
                      KS_OK);
     assert_string_equal(type, "image");
     assert_string_equal(body, "{\"b\":2}");
     assert_null(packed);
-    assert_int_equal(ks_store_inventory_latest(st, acct, "h1", &arena, &type, &body, &packed, &d),
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h1", &arena, &type, &body, &packed, &rev,
+                                               &d),
                      KS_OK);
     assert_null(body);
     assert_string_equal(packed, "P1");
-    assert_int_equal(ks_store_inventory_latest(st, acct, "h3", &arena, &type, &body, &packed, &d),
+    /* The resource's revision comes with it; an inventory raises it. */
+    assert_int_equal(ks_store_resource_revision(st, acct, "h1", &rev2, &d), KS_OK);
+    assert_int_equal(rev2, rev);
+    assert_true(rev >= 1);
+    assert_int_equal(ks_store_resource_revision(st, acct, "h3", &rev2, &d), KS_OK);
+    assert_int_equal(rev2, -1);
+    first = rev;
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h3", &arena, &type, &body, &packed, &rev,
+                                               &d),
                      KS_ENOTFOUND);
     /* A later inventory without one leaves none (never an older one's). */
     assert_int_equal(
             ks_store_inventory_put(st, acct, "h1", "d1b", "{\"a\":2}", 7, NULL, 6, &changed, &d),
             KS_OK);
-    assert_int_equal(ks_store_inventory_latest(st, acct, "h1", &arena, &type, &body, &packed, &d),
+    assert_int_equal(ks_store_inventory_latest(st, acct, "h1", &arena, &type, &body, &packed, &rev,
+                                               &d),
                      KS_OK);
     assert_string_equal(body, "{\"a\":2}");
     assert_null(packed);
+    assert_int_equal(ks_store_resource_revision(st, acct, "h1", &rev2, &d), KS_OK);
+    assert_int_equal(rev2, rev);
+    assert_int_equal(rev, first + 1);
     assert_int_equal(
             ks_store_inventory_put(st, acct, "h1", "d1", "{\"a\":1}", 7, "P1", 7, &changed, &d),
             KS_OK);
@@ -896,10 +911,11 @@ static ks_err find_cov(const struct ks_coverage *c, void *ctx)
 }
 
 static ks_err count_latest(int64_t account, const char *rid, const char *type, const char *body,
-                           const char *packed, void *ctx)
+                           const char *packed, int64_t revision, void *ctx)
 {
     (void)account;
     (void)type;
+    (void)revision;
     /* Stored with a packed form: no body. */
     if (!strcmp(rid, "cov-1") && !body && packed && !strcmp(packed, "packed"))
         ++*(int *)ctx;
@@ -1152,7 +1168,7 @@ static void test_upgrade_history(void **state)
                        "DROP TABLE inventory_packed;"
                        "DROP INDEX inventory_packages_key;"
                        "CREATE INDEX inventory_packages_key ON inventory_packages(ecosystem, name);"
-                       "ALTER TABLE resources DROP COLUMN findings_version;"
+                       "ALTER TABLE resources DROP COLUMN revision;"
                        "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
                        &d),
             KS_OK);
