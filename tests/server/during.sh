@@ -18,6 +18,10 @@ set -u
 KENSA=$(realpath "$1")
 DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
+# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
+# PostgreSQL database of that cluster.
+STORE=$TMP/store.db
+[ -n "${KS_TEST_PG_HOST:-}" ] && STORE="postgresql://kensa@/during?host=$KS_TEST_PG_HOST"
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -38,8 +42,8 @@ d["components"] = [c for c in d["components"] if c.get("name") not in ("lodash",
 json.dump(d, open(sys.argv[2], "w"))
 PY
 
-ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
-"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" -v -v \
+ADMIN=$("$KENSA" server init --store "$STORE" | tail -1)
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln.db" -v -v \
     >"$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
@@ -76,7 +80,7 @@ wait "$SERVER_PID" 2>/dev/null
 
 "$KENSA" db import --db "$TMP/vuln2.db" "$TMP/adv" >/dev/null || no "import 2"
 export KENSA_REEVAL_WRITE_DELAY_MS=0 KENSA_APPLY_DELAY_MS=1500
-"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln2.db" -v \
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln2.db" -v \
     >"$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done

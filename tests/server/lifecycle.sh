@@ -11,6 +11,10 @@ set -u
 KENSA=$(realpath "$1")
 DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
+# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
+# PostgreSQL database of that cluster.
+STORE=$TMP/store.db
+[ -n "${KS_TEST_PG_HOST:-}" ] && STORE="postgresql://kensa@/lifecycle?host=$KS_TEST_PG_HOST"
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -25,8 +29,8 @@ done
 "$KENSA" db import --db "$TMP/vuln.db" "$TMP/adv" >/dev/null || { echo "import failed"; exit 1; }
 "$KENSA" sbom rootfs "$DATA/rootfs" -f cyclonedx -o "$TMP/inv.json" || { echo "sbom failed"; exit 1; }
 
-ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
-"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" -v \
+ADMIN=$("$KENSA" server init --store "$STORE" | tail -1)
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln.db" -v \
     >"$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
