@@ -45,7 +45,8 @@ static const char help[] =
         "                      limit); more are answered 429 with Retry-After\n"
         "  --burst N           requests an account may make at once (default: the rate)\n"
         "  --reports DIR       where findings reports and SBOM exports are written\n"
-        "                      (default: 'reports' beside the store)\n"
+        "                      (default: 'reports' beside the store; with a PostgreSQL\n"
+        "                      store, $KENSA_HOME/reports)\n"
         "  --name NAME         administrator account name for 'init' (default admin)\n"
         "  --config FILE       settings from the [server] section of an INI file (default\n"
         "                      $KENSA_CONFIG, else /etc/kensa/kensa.conf when present):\n"
@@ -361,10 +362,14 @@ static int run(const struct opts *o_in, bool init)
     cfg.vulndb = o.db;
     if (!o.reports) {
         const char *slash = strrchr(o.store, '/'), *home = getenv("KENSA_HOME");
-        if (strstr(o.store, "://") || !strncmp(o.store, "postgres", 8))
-            snprintf(reports, sizeof(reports), "%s/reports",
-                     home && *home ? home : "/var/lib/kensa");
-        else if (slash)
+        if (strstr(o.store, "://") || !strncmp(o.store, "postgres", 8)) {
+            /* A store elsewhere: the reports in kensa's home, made as
+             * for the default store (a fresh machine has none yet). */
+            if (!home || !*home)
+                home = "/var/lib/kensa";
+            mkdir(home, 0750);
+            snprintf(reports, sizeof(reports), "%s/reports", home);
+        } else if (slash)
             snprintf(reports, sizeof(reports), "%.*s/reports", (int)(slash - o.store), o.store);
         else
             snprintf(reports, sizeof(reports), "reports");

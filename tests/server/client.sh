@@ -6,6 +6,13 @@ set -u
 KENSA=$(realpath "$1")
 DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
+# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
+# PostgreSQL database of that cluster.
+STORE=$TMP/store.db
+if [ -n "${KS_TEST_PG_HOST:-}" ]; then
+    STORE="postgresql://kensa@/client?host=$KS_TEST_PG_HOST"
+    export KENSA_HOME=$TMP # where reports go with a store elsewhere
+fi
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -14,8 +21,8 @@ fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
 "$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || { echo "import failed"; exit 1; }
-ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
-"$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" >"$TMP/out" 2>"$TMP/err" &
+ADMIN=$("$KENSA" server init --store "$STORE" | tail -1)
+"$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln.db" >"$TMP/out" 2>"$TMP/err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" && break; sleep 0.05; done
 export KENSA_URL=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$TMP/out")
