@@ -14,7 +14,16 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/
 trap cleanup EXIT
 fail=0
 export KENSA_CONFIG=/dev/null
+# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
+# PostgreSQL database of that cluster; sql runs statements in it.
 STORE=$TMP/store.db
+sql() { sqlite3 -bail "$STORE" "$1"; }
+if [ -n "${KS_TEST_PG_HOST:-}" ]; then
+    STORE="postgresql://kensa@/authz?host=$KS_TEST_PG_HOST"
+    export KENSA_HOME=$TMP
+    sql() { "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -q -X -v ON_ERROR_STOP=1 \
+        -h "$KS_TEST_PG_HOST" -U kensa -d authz -c "$1" >/dev/null; }
+fi
 
 ADMIN=$("$KENSA" server init --store "$STORE" --name org | tail -1)
 "$KENSA" server init --store "$STORE" >/dev/null 2>&1 && { echo "second init must fail"; fail=1; }
@@ -49,7 +58,7 @@ B_TOK=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 BAD=ks_$(printf '0%.0s' $(seq 64))
 
 # A finding of account A, stored as the engine would (no submit endpoint yet).
-sqlite3 -bail "$STORE" "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
+sql "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
   INSERT INTO finding_history(account,finding,at,from_status,to_status,cause)
   VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');
   INSERT INTO findings(account,id,rid,type,vuln_id,severity,score,title,package,body,status,
