@@ -14,13 +14,11 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/
 trap cleanup EXIT
 fail=0
 export KENSA_CONFIG=/dev/null
-# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
-# PostgreSQL database of that cluster; sql runs statements in it.
-STORE=$TMP/store.db
+. "$(dirname "$0")/store.sh"
+use_store authz
+# sql STATEMENTS: runs them in the store.
 sql() { sqlite3 -bail "$STORE" "$1"; }
 if [ -n "${KS_TEST_PG_HOST:-}" ]; then
-    STORE="postgresql://kensa@/authz?host=$KS_TEST_PG_HOST"
-    export KENSA_HOME=$TMP
     sql() { "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -q -X -v ON_ERROR_STOP=1 \
         -h "$KS_TEST_PG_HOST" -U kensa -d authz -c "$1" >/dev/null; }
 fi

@@ -18,13 +18,8 @@ set -u
 KENSA=$(realpath "$1")
 DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
-# The store: SQLite in $TMP, or under tests/store/with-postgres.sh a
-# PostgreSQL database of that cluster.
-STORE=$TMP/store.db
-if [ -n "${KS_TEST_PG_HOST:-}" ]; then
-    STORE="postgresql://kensa@/during?host=$KS_TEST_PG_HOST"
-    export KENSA_HOME=$TMP # where reports go with a store elsewhere
-fi
+. "$(dirname "$0")/store.sh"
+use_store during
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
