@@ -16,12 +16,6 @@ fail=0
 export KENSA_CONFIG=/dev/null
 . "$(dirname "$0")/store.sh"
 use_store authz
-# sql STATEMENTS: runs them in the store.
-sql() { sqlite3 -bail "$STORE" "$1"; }
-if [ -n "${KS_TEST_PG_HOST:-}" ]; then
-    sql() { "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -q -X -v ON_ERROR_STOP=1 \
-        -h "$KS_TEST_PG_HOST" -U kensa -d authz -c "$1" >/dev/null; }
-fi
 
 ADMIN=$("$KENSA" server init --store "$STORE" --name org | tail -1)
 "$KENSA" server init --store "$STORE" >/dev/null 2>&1 && { echo "second init must fail"; fail=1; }
@@ -56,7 +50,7 @@ B_TOK=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 BAD=ks_$(printf '0%.0s' $(seq 64))
 
 # A finding of account A, stored as the engine would (no submit endpoint yet).
-sql "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
+store_sql "INSERT INTO resources(account,rid,type,created_at,updated_at) VALUES($A_ID,'host-a','host',1,1);
   INSERT INTO finding_history(account,finding,at,from_status,to_status,cause)
   VALUES($A_ID,'fa1',1,NULL,'ACTIVE','inventory');
   INSERT INTO findings(account,id,rid,type,vuln_id,severity,score,title,package,body,status,

@@ -4,12 +4,16 @@
 # Four clients submit inventories as fast as the server takes them; the server
 # is killed with SIGKILL in the middle. After a restart on the same store,
 # every inventory the server acknowledged (HTTP 200) must be there with its
-# complete set of findings (the same count as a reference resource), and the
-# store must pass SQLite's integrity check.
+# complete set of findings (the same count as a reference resource), and a
+# SQLite store must pass SQLite's integrity check. (Under
+# tests/store/with-postgres.sh the store is in PostgreSQL: the server,
+# its client, is killed.)
 set -u
 KENSA=$(realpath "$1")
 DATA=$(realpath "$(dirname "$0")/../data/scan")
 TMP=$(mktemp -d)
+. "$(dirname "$0")/store.sh"
+use_store crash
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -19,11 +23,11 @@ no() { echo "FAIL: $*"; fail=1; }
 
 "$KENSA" db import --db "$TMP/vuln.db" "$DATA/advisories" >/dev/null || { echo "import failed"; exit 1; }
 "$KENSA" sbom rootfs "$DATA/rootfs" -f cyclonedx -o "$TMP/inv.json" || { echo "sbom failed"; exit 1; }
-ADMIN=$("$KENSA" server init --store "$TMP/store.db" | tail -1)
+ADMIN=$("$KENSA" server init --store "$STORE" | tail -1)
 
 start() {
     : >"$TMP/out"
-    "$KENSA" server --listen 127.0.0.1:0 --store "$TMP/store.db" --db "$TMP/vuln.db" \
+    "$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln.db" \
         >"$TMP/out" 2>>"$TMP/err" &
     SERVER_PID=$!
     for _ in $(seq 200); do grep -q listening "$TMP/out" && break; sleep 0.05; done
@@ -59,9 +63,10 @@ wait
 acked=$(cat "$TMP"/acked-* 2>/dev/null | wc -l)
 [ "$acked" -gt 0 ] || no "no inventory was acknowledged before the kill"
 
-[ "$(sqlite3 "$TMP/store.db" 'PRAGMA integrity_check')" = ok ] || no "integrity check failed"
+[ -n "${KS_TEST_PG_HOST:-}" ] || [ "$(store_sql 'PRAGMA integrity_check')" = ok ] ||
+    no "integrity check failed"
 # And one certainly is: a report the killed server had accepted but not written.
-sqlite3 "$TMP/store.db" "INSERT INTO reports(account, kind, format, status, created_at) VALUES (1, 'findings', 'CSV', 'IN_PROGRESS', 1)" \
+store_sql "INSERT INTO reports(account, kind, format, status, created_at) VALUES (1, 'findings', 'CSV', 'IN_PROGRESS', 1)" \
     || no "cannot seed an unfinished report"
 start
 grep -q listening "$TMP/out" || { no "server does not restart: $(cat "$TMP/err")"; exit 1; }
@@ -74,9 +79,9 @@ done
 # Nothing half-applied either: every resource with findings has all of them.
 while read -r line; do no "partial resource: $line"; done < <(awk -v ref="$REF" '$2 != ref' "$TMP/counts")
 # No report stays IN_PROGRESS across the restart: unfinished ones are FAILED.
-[ "$(sqlite3 "$TMP/store.db" "SELECT count(*) FROM reports WHERE status = 'IN_PROGRESS'")" = 0 ] \
+[ "$(store_sql "SELECT count(*) FROM reports WHERE status = 'IN_PROGRESS'")" = 0 ] \
     || no "reports left IN_PROGRESS after the restart"
-id=$(sqlite3 "$TMP/store.db" "SELECT max(id) FROM reports WHERE created_at = 1")
+id=$(store_sql "SELECT max(id) FROM reports WHERE created_at = 1")
 curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/reports/$id" | grep -q '"status":"FAILED".*"errorMessage":"the server stopped' \
     || no "unfinished report $id: $(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/reports/$id")"
 # And the restarted server still accepts work.
