@@ -91,10 +91,12 @@ cp "$TMP/vuln1.db" "$TMP/vuln3.db"
 imp "$TMP/vuln2.db" "$TMP/base"
 imp "$TMP/vuln2.db" "$TMP/change"
 
+. "$(dirname "$0")/store.sh"
 start() { # NAME -> URL_NAME and TOKEN_NAME set, server running on store NAME.store
     local admin out
-    admin=$("$KENSA" server init --store "$TMP/$1.store" | tail -1)
-    "$KENSA" server --listen 127.0.0.1:0 --store "$TMP/$1.store" --db "$TMP/vuln${1#s}.db" \
+    use_store "reeval_$1" "$TMP/$1.store"
+    admin=$("$KENSA" server init --store "$STORE" | tail -1)
+    "$KENSA" server --listen 127.0.0.1:0 --store "$STORE" --db "$TMP/vuln${1#s}.db" \
         --threads 2 --reevaluation-threads 2 -v >"$TMP/$1.out" 2>"$TMP/$1.err" &
     PIDS+=($!)
     for _ in $(seq 100); do grep -qs listening "$TMP/$1.out" && break; sleep 0.05; done
@@ -158,19 +160,17 @@ done
 # store from before it) and half damaged (as another layout would read):
 # its full re-evaluation parses the submitted documents while S1's change
 # set reads the packed forms, and the two must agree.
-python3 - "$TMP" <<'PY' || no "packed inventories"
-import sqlite3, sys
-tmp = sys.argv[1]
-db = f"{tmp}/s1.store"
-n1 = sqlite3.connect(db).execute("SELECT COUNT(*) FROM inventory_packed").fetchone()[0]
-c = sqlite3.connect(f"{tmp}/s3.store", timeout=30)
-bad = c.execute("UPDATE inventory_packed SET packed = 'kensa-inventory 9' || char(10) "
-                "WHERE rid IN (SELECT rid FROM inventory_packed ORDER BY rid LIMIT 75)").rowcount
-gone = c.execute("DELETE FROM inventory_packed WHERE packed NOT LIKE 'kensa-inventory 9%'").rowcount
-c.commit()
-if (n1, bad, gone) != (150, 75, 75):
-    sys.exit(f"packed inventories: s1 {n1}, s3 damaged {bad} and deleted {gone}")
-PY
+use_store reeval_s1 "$TMP/s1.store"
+n1=$(store_sql "SELECT COUNT(*) FROM inventory_packed")
+use_store reeval_s3 "$TMP/s3.store"
+store_sql $'UPDATE inventory_packed SET packed = \'kensa-inventory 9\n\'
+    WHERE rid IN (SELECT rid FROM inventory_packed ORDER BY rid LIMIT 75);
+    DELETE FROM inventory_packed WHERE packed NOT LIKE \'kensa-inventory 9%\';' >/dev/null ||
+    no "cannot damage s3's packed inventories"
+bad=$(store_sql "SELECT COUNT(*) FROM inventory_packed WHERE packed LIKE 'kensa-inventory 9%'")
+all=$(store_sql "SELECT COUNT(*) FROM inventory_packed")
+[ "$n1 $bad $all" = "150 75 75" ] || no "packed inventories: s1 $n1, s3 damaged $bad of $all left"
+
 imp "$TMP/vuln1.db" "$TMP/change"
 wait_metric s1 'kensa_reevaluations_total{mode="changes"}' 1
 [ "$(metric s1 'kensa_reevaluations_total{mode="full"}')" = 0 ] || no "s1: a full re-evaluation ran"

@@ -26,7 +26,7 @@ trap cleanup EXIT
 "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
     -o "-k $dir -c listen_addresses='' -c fsync=off -c full_page_writes=off" start >/dev/null ||
     { echo "PostgreSQL did not start:"; cat "$dir/log"; exit 1; }
-for db in kensa_test store list reeval texts ahead lifecycle during client coverage authz crash; do
+for db in kensa_test store list reeval texts ahead lifecycle during client coverage authz crash reeval_s1 reeval_s2 reeval_s3; do
     "${as[@]}" "$bindir/createdb" -h "$dir" -U kensa "$db" || exit 1
 done
 export KS_TEST_PG="postgresql://kensa@/kensa_test?host=$dir" KS_TEST_PG_HOST=$dir
