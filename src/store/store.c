@@ -713,16 +713,14 @@ ks_err ks_store_inventory_latest(struct ks_store *st, int64_t account, const cha
 {
     struct ks_sqlv args[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
     struct latest_ctx l = {arena, type, body, packed, revision};
-    bool found = false;
     ks_err err;
 
     *type = *body = *packed = NULL;
     err = Q(st, LATEST_INVENTORY " AND i.account = $1 AND i.rid = $2", args, read_latest,
             &l, diag);
-    found = *type != NULL;
     if (err == KS_ENOMEM)
         return ks_diag_set(diag, err, "out of memory");
-    if (!err && !found)
+    if (!err && !*type)
         return ks_diag_set(diag, KS_ENOTFOUND, "resource '%s' has no inventory", rid);
     return err;
 }
@@ -837,7 +835,7 @@ struct stored {
 struct ks_findings_ahead {
     struct ks_arena arena;
     struct ks_map map; /* finding id -> struct stored */
-    int64_t version;   /* the resource's revision as read; -1: unknown */
+    int64_t revision;  /* the resource's, read with the findings; -1: unknown */
 };
 
 struct apply {
@@ -852,7 +850,7 @@ struct apply {
     struct ks_findings_ahead own; /* read by this apply */
     struct ks_findings_ahead *ex;  /* `own`, or a read-ahead still current */
     struct ks_findings_ahead *ahead; /* given by the caller, or NULL */
-    bool read_ahead; /* reading for ks_store_findings_ahead(): with the version */
+    bool read_ahead; /* reading for ks_store_findings_ahead(): with the revision */
     const char *const *packages; /* the scope (NULL: every finding of the resource) */
     size_t npackages;
     bool reobserve; /* a new inventory: unchanged findings were observed again */
@@ -878,7 +876,7 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
     const char *id, *pkg = r->text(r, 3);
 
     if (a->read_ahead)
-        a->ex->version = r->integer(r, 8);
+        a->ex->revision = r->integer(r, 8);
     if (!r->text(r, 0))
         return KS_OK; /* the resource, without findings */
     if (a->scope.len && (!pkg || !ks_map_get(&a->scope, pkg, strlen(pkg))))
@@ -911,6 +909,19 @@ static ks_err load_existing(const struct ks_sqlrow *r, void *ctx)
  * a webhook they would be written and drained for nothing (at fleet scale
  * that doubled the store). A webhook added later sees events from then on. */
 #define NEEDS_EVENTS(account) "WHERE EXISTS (SELECT 1 FROM webhooks WHERE account = " account ")"
+
+/* Raises the revision of resource `rid` (ks_store_resource_revision): every
+ * write to a resource's findings calls this in its transaction (a new
+ * inventory raises it in its own update of the resource), so that what was
+ * read of them before can tell it is stale. */
+static ks_err revision_up(struct ks_store *st, int64_t account, const char *rid,
+                          struct ks_diag *diag)
+{
+    struct ks_sqlv key[] = {KS_SQL_INT(account), KS_SQL_TEXT(rid)};
+
+    return Q(st, "UPDATE resources SET revision = revision + 1 WHERE account = $1 AND rid = $2",
+             key, NULL, NULL, diag);
+}
 
 /* Appends a transition of finding `id` to its history chain (`prev` its
  * latest row so far, 0 for none); `*row` the new row, which the caller
@@ -1152,7 +1163,7 @@ static ks_err read_existing(struct ks_store *st, struct apply *a)
                 err = KS_ENOMEM;
     }
     if (!err && a->read_ahead) {
-        a->ex->version = -1;
+        a->ex->revision = -1;
         err = Q(st,
                 "SELECT " EXISTING_COLUMNS ", r.revision FROM resources r "
                 "LEFT JOIN findings f ON f.account = r.account AND f.rid = r.rid "
@@ -1180,10 +1191,9 @@ static ks_err read_existing(struct ks_store *st, struct apply *a)
 static ks_err apply_tx(struct ks_store *st, void *ctx)
 {
     struct apply *a = ctx;
-    struct ks_sqlv key[] = {KS_SQL_INT(a->account), KS_SQL_TEXT(a->rid)};
     struct ks_map_slot *slot;
     size_t pos = 0;
-    int64_t version = -1;
+    int64_t revision = -1;
     ks_err err = KS_OK;
 
     if (a->put_keys) {
@@ -1201,17 +1211,14 @@ static ks_err apply_tx(struct ks_store *st, void *ctx)
     /* A read-ahead stands for the stored findings while the resource's
      * revision is the one it read (every change of its findings
      * counts it up, in the same transaction). */
-    if (!err && a->ahead && a->ahead->version >= 0)
-        err = ks_store_resource_revision(st, a->account, a->rid, &version, a->diag);
-    if (!err && a->ahead && version >= 0 && version == a->ahead->version)
+    if (!err && a->ahead && a->ahead->revision >= 0)
+        err = ks_store_resource_revision(st, a->account, a->rid, &revision, a->diag);
+    if (!err && a->ahead && revision >= 0 && revision == a->ahead->revision)
         a->ex = a->ahead;
     else if (!err)
         err = read_existing(st, a);
     if (!err)
-        err = Q(st,
-                "UPDATE resources SET revision = revision + 1 "
-                "WHERE account = $1 AND rid = $2",
-                key, NULL, NULL, a->diag);
+        err = revision_up(st, a->account, a->rid, a->diag);
     if (err == KS_ENOMEM)
         return ks_diag_set(a->diag, err, "out of memory");
     for (size_t i = 0; !err && i < a->n; i++)
@@ -1244,7 +1251,7 @@ static void apply_init(struct apply *a)
 {
     memset(a, 0, sizeof(*a));
     ks_arena_init(&a->own.arena, 65536, 0);
-    a->own.version = -1;
+    a->own.revision = -1;
     a->ex = &a->own;
 }
 
@@ -1933,15 +1940,8 @@ static ks_err suppression_refresh(struct ks_store *st, int64_t account, const ch
                             "INSERT INTO outbox(account, kind, subject, created_at, next_at) "
                             "SELECT $1, 'finding.updated', $2, $3, $3 " NEEDS_EVENTS("$1"),
                             o, NULL, NULL, diag);
-                if (!err) {
-                    struct ks_sqlv key[] = {KS_SQL_INT(t->items[i].account),
-                                            KS_SQL_TEXT(t->items[i].rid)};
-
-                    err = Q(st,
-                            "UPDATE resources SET revision = revision + 1 "
-                            "WHERE account = $1 AND rid = $2",
-                            key, NULL, NULL, diag);
-                }
+                if (!err)
+                    err = revision_up(st, t->items[i].account, t->items[i].rid, diag);
             }
         } while (!err && t->more);
         ks_buf_release(&q);
